@@ -1,0 +1,34 @@
+# overdue — the two set-up commands are `make demo` and `make test` (see README.md).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: demo test lint unit system-deps clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+## Install into .venv, run the main job on the embedded defaults, print where the outputs are.
+demo: $(STAMP)
+	$(BIN)/overdue demo --out out/demo
+
+## Install what the tests need (Python and Debian packages), then lint, type-check and run every test.
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -n 2 tests
+
+system-deps:
+	bash scripts/system-deps.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	bash scripts/no-float-check.sh
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

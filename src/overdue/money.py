@@ -1,0 +1,160 @@
+"""Money: the one module that builds, rounds and formats amounts.
+
+Amounts are :class:`decimal.Decimal` yuan. At rest they carry two places (fen); inside a
+computation they keep full precision and are rounded only where a rule says so, always with
+an explicit rounding mode and always here. Nothing else in the project calls ``quantize``.
+
+The batch engine works in integer fen; :func:`to_fen` and :func:`from_fen` are the only
+bridges between the two representations.
+
+Never use binary floating point for money: ``yuan(0.1)`` is refused.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from enum import StrEnum
+
+import cn2an
+
+__all__ = [
+    "FEN",
+    "YUAN",
+    "ZERO",
+    "MoneyError",
+    "Rounding",
+    "capital",
+    "exact",
+    "fmt",
+    "fmt_plain",
+    "from_fen",
+    "parse_rate",
+    "round_fen",
+    "round_yuan",
+    "to_fen",
+    "total",
+    "yuan",
+]
+
+ZERO = Decimal("0.00")
+FEN = Decimal("0.01")
+YUAN = Decimal("1")
+
+# Working precision for intermediate results (rates x days / basis, annuity factors).
+# 60 significant digits keeps every product of a realistic amount, rate and day count exact,
+# so a tie at half a fen is seen as a tie and rounded by the stated mode, never by accident.
+_PRECISION = 60
+
+
+class MoneyError(ValueError):
+    """A value that cannot be an amount of money (float, NaN, infinite, not a number)."""
+
+
+class Rounding(StrEnum):
+    """Rounding modes by name. ``half-up`` (四舍五入) is the default everywhere."""
+
+    HALF_UP = "half-up"
+    HALF_EVEN = "half-even"
+    DOWN = "down"
+    UP = "up"
+
+    @property
+    def decimal_mode(self) -> str:
+        return {
+            Rounding.HALF_UP: decimal.ROUND_HALF_UP,
+            Rounding.HALF_EVEN: decimal.ROUND_HALF_EVEN,
+            Rounding.DOWN: decimal.ROUND_DOWN,
+            Rounding.UP: decimal.ROUND_UP,
+        }[self]
+
+
+@contextmanager
+def exact() -> Iterator[decimal.Context]:
+    """A decimal context with enough precision that intermediate results are exact in practice."""
+    with decimal.localcontext() as ctx:
+        ctx.prec = _PRECISION
+        ctx.traps[decimal.Inexact] = False
+        yield ctx
+
+
+def yuan(value: str | int | Decimal) -> Decimal:
+    """Parse an amount in yuan: ``yuan("1234.5")`` -> ``Decimal("1234.5")``.
+
+    Accepts ``str``, ``int`` and ``Decimal``; refuses ``float`` (and ``bool``), NaN and infinities.
+    The value is not rounded: use :func:`round_fen` where a rule says to round.
+    """
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise MoneyError(f"amount must be a decimal string, int or Decimal, not {type(value).__name__}")
+    try:
+        amount = Decimal(value.strip().replace(",", "") if isinstance(value, str) else value)
+    except decimal.InvalidOperation as exc:
+        raise MoneyError(f"not a number: {value!r}") from exc
+    if not amount.is_finite():
+        raise MoneyError(f"not a finite amount: {value!r}")
+    return amount
+
+
+def parse_rate(value: str | int | Decimal) -> Decimal:
+    """Parse a rate given as a decimal fraction (``"0.24"``) or a percentage (``"24%"``)."""
+    if isinstance(value, str) and value.strip().endswith("%"):
+        with exact():
+            return yuan(value.strip()[:-1]) / 100
+    return yuan(value)
+
+
+def round_fen(amount: Decimal, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
+    """Round to the fen (0.01 yuan) with an explicit mode."""
+    return amount.quantize(FEN, rounding=rounding.decimal_mode)
+
+
+def round_yuan(amount: Decimal, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
+    """Round to the whole yuan, keeping two places (``2769.14`` -> ``2769.00``)."""
+    return amount.quantize(YUAN, rounding=rounding.decimal_mode).quantize(FEN)
+
+
+def to_fen(amount: Decimal) -> int:
+    """Exact conversion to integer fen; refuses an amount with fractions of a fen."""
+    fen = amount * 100
+    if fen != fen.to_integral_value():
+        raise MoneyError(f"{amount} has fractions of a fen; round it first")
+    return int(fen)
+
+
+def from_fen(fen: int) -> Decimal:
+    """Integer fen to yuan with two places."""
+    return (Decimal(fen) / 100).quantize(FEN)
+
+
+def total(amounts: Iterable[Decimal]) -> Decimal:
+    """Sum of amounts with two places (``sum`` of an empty list is ``0.00``)."""
+    return sum(amounts, ZERO)
+
+
+def fmt_plain(amount: Decimal) -> str:
+    """Machine form with two decimals: ``"1234.56"`` (JSON, CSV)."""
+    return str(round_fen(amount))
+
+
+def fmt(amount: Decimal) -> str:
+    """Document form with thousands separators: ``"1,234.56"``."""
+    return f"{round_fen(amount):,.2f}"
+
+
+def capital(amount: Decimal) -> str:
+    """Chinese capital form for documents (人民币大写).
+
+    >>> capital(Decimal("14000"))
+    '壹万肆仟元整'
+    >>> capital(Decimal("6359.32"))
+    '陆仟叁佰伍拾玖元叁角贰分'
+
+    Follows 《支付结算办法》 practice: ``整`` after 元 when there are no 角/分, ``零`` for
+    zeros inside the number. Negative amounts are prefixed with ``负``.
+    """
+    value = round_fen(amount)
+    sign = "负" if value < 0 else ""
+    text: str = cn2an.an2cn(str(abs(value)), "rmb")
+    return sign + text
