@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -60,11 +59,6 @@ class Versioned(Protocol):
 
 
 V = TypeVar("V", bound=Versioned)
-
-
-@dataclass(frozen=True, slots=True)
-class _Never:
-    effective_from: dt.date
 
 
 def in_force(rules: Sequence[V], on: dt.date, what: str) -> V:
