@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 
 import cn2an
 
@@ -33,6 +34,7 @@ __all__ = [
     "from_fen",
     "parse_rate",
     "round_fen",
+    "round_ratio",
     "round_yuan",
     "to_fen",
     "total",
@@ -87,7 +89,9 @@ def yuan(value: str | int | Decimal) -> Decimal:
     The value is not rounded: use :func:`round_fen` where a rule says to round.
     """
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
-        raise MoneyError(f"amount must be a decimal string, int or Decimal, not {type(value).__name__}")
+        raise MoneyError(
+            f"amount must be a decimal string, int or Decimal, not {type(value).__name__}"
+        )
     try:
         amount = Decimal(value.strip().replace(",", "") if isinstance(value, str) else value)
     except decimal.InvalidOperation as exc:
@@ -105,9 +109,42 @@ def parse_rate(value: str | int | Decimal) -> Decimal:
     return yuan(value)
 
 
-def round_fen(amount: Decimal, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
-    """Round to the fen (0.01 yuan) with an explicit mode."""
+def round_fen(amount: Decimal | Fraction, rounding: Rounding = Rounding.HALF_UP) -> Decimal:
+    """Round to the fen (0.01 yuan) with an explicit mode.
+
+    An exact rational (:class:`fractions.Fraction`) is rounded exactly: a value of exactly
+    half a fen is a tie however it was reached. The ledger computes accruals as rationals
+    (amount x rate x days / basis) so that its results can be reproduced in integer fen.
+    """
+    if isinstance(amount, Fraction):
+        return from_fen(_round_rational(amount * 100, rounding))
     return amount.quantize(FEN, rounding=rounding.decimal_mode)
+
+
+def _round_rational(value: Fraction, rounding: Rounding) -> int:
+    floor = value.numerator // value.denominator
+    rest = value - floor
+    if rest == 0:
+        return floor
+    if rounding is Rounding.DOWN:
+        return floor if value >= 0 else floor + 1
+    if rounding is Rounding.UP:
+        return floor + 1 if value >= 0 else floor
+    half = Fraction(1, 2)
+    if rest != half:
+        return floor + (1 if rest > half else 0)
+    if rounding is Rounding.HALF_EVEN:
+        return floor + (floor % 2)
+    return floor + 1 if value >= 0 else floor  # HALF_UP: away from zero
+
+
+def round_ratio(value: Fraction | Decimal, places: int = 6) -> Decimal:
+    """A ratio (a rate, a share) to ``places`` decimals, half-up: ``0.345678``."""
+    step = Decimal(1).scaleb(-places)
+    if isinstance(value, Fraction):
+        with exact():
+            value = Decimal(value.numerator) / Decimal(value.denominator)
+    return value.quantize(step, rounding=decimal.ROUND_HALF_UP)
 
 
 def round_yuan(amount: Decimal, rounding: Rounding = Rounding.HALF_UP) -> Decimal:

@@ -1,0 +1,596 @@
+"""The reference ledger: a loan's state as of any date, replayed from disbursement.
+
+This module is the specification the batch engine is tested against. It favours clarity:
+one loan, ``Decimal`` amounts, exact rationals for rates, a walk over the days on which
+something happens. Pure: no I/O, no clock.
+
+How a day is processed
+----------------------
+The replay visits, in date order, every day on which something happens: a due date, the day
+after a due date (the first overdue day), a payment, a change of cap rate, the as-of date.
+On each such day ``d``, after the previous such day ``p``:
+
+1. **Accrue** penalty interest (罚息) on each overdue installment's unpaid principal, and
+   compound interest (复利, if the contract has it) on its unpaid contractual interest, for the
+   days ``p+1 .. d`` — ``base x annual rate x days / basis``, computed exactly and rounded
+   half-up to the fen once per span. An installment is overdue from the day after its due
+   date. The cap allowance accrues on the principal outstanding over the same days.
+2. **Late fee**: an installment whose scheduled amount is still unpaid the day after its due
+   date is charged the late fee once: ``max(minimum, rate x unpaid scheduled amount)``.
+3. **Due**: installments due on ``d`` become payable; a credit balance pays them at once.
+4. **Payments** made on ``d`` are allocated by the contract's order (default 民法典 Art. 561:
+   fees, then penalty, compound and contractual interest, then principal — oldest
+   installment first). What is left is a credit, applied to amounts as they fall due.
+
+Because every payment is placed on its own date before anything later is computed, a
+backdated payment gives the same state as one entered on time, and the order in which
+payments are listed does not matter.
+
+Worked example (penalty span): 2,000.00 of principal overdue from 2025-03-16, paid on
+2025-04-10, contract rate 18 % (penalty 27 %), ACT/360: the span 03-16..04-10 has 26 days,
+2,000 x 0.27 x 26 / 360 = 39.00.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from overdue.dates import PeriodUnit, add_years, next_working_day
+from overdue.errors import CalendarCoverageError, RuleLookupError
+from overdue.ledger.contract import (
+    AllocationBy,
+    Component,
+    Contract,
+    Loan,
+    Payment,
+)
+from overdue.ledger.schedule import Installment, Schedule, build_schedule
+from overdue.money import ZERO, Rounding, round_fen, round_ratio, total
+from overdue.rules.caps import CapProfile, CapSegment, CapSettings, cap_segments
+from overdue.rules.periods import period_rule
+
+__all__ = [
+    "BUCKETS",
+    "AllocationLine",
+    "CapCheck",
+    "CapSpan",
+    "ChargeLine",
+    "Explanation",
+    "InstallmentState",
+    "Limitation",
+    "LoanState",
+    "Replay",
+    "bucket_of",
+    "loan_state",
+    "replay",
+]
+
+BUCKETS = ("M0", "M1", "M2", "M3", "M4", "M5", "M6+")
+
+# The order in which the amount above a cap is given up: liquidated damages and fees first,
+# then compound and penalty interest, then contractual interest; principal last (only when
+# the cost already paid exceeds the cap, so the excess paid is set against principal).
+CAP_REDUCTION_ORDER: tuple[Component, ...] = (
+    Component.LATE_FEE,
+    Component.SERVICE_FEE,
+    Component.COMPOUND,
+    Component.PENALTY,
+    Component.INTEREST,
+    Component.PRINCIPAL,
+)
+
+_SCHEDULED = (Component.PRINCIPAL, Component.INTEREST, Component.SERVICE_FEE)
+
+
+def bucket_of(dpd: int) -> str:
+    """M0 current; M1 1-30 days past due; M2 31-60; ... M6+ over 150."""
+    if dpd <= 0:
+        return "M0"
+    return BUCKETS[min((dpd - 1) // 30 + 1, 6)]
+
+
+@dataclass(frozen=True, slots=True)
+class ChargeLine:
+    """One charge: what it is for, on which installment, and how it was computed."""
+
+    installment: int | None
+    component: str  # a Component value, or "upfront_fee"
+    start: dt.date | None  # first day counted (accruals) or the day charged
+    end: dt.date | None  # last day counted, inclusive (accruals)
+    days: int | None
+    base: Decimal | None
+    rate: Decimal | None  # annual rate (accruals), monthly rate (schedule), share (late fee)
+    basis: int | None  # days in the year (accruals)
+    amount: Decimal
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class AllocationLine:
+    payment_id: str
+    on: dt.date
+    installment: int | None  # None: kept as credit
+    component: str  # a Component value or "credit"
+    amount: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class CapSpan:
+    start: dt.date
+    end: dt.date  # inclusive
+    days: int
+    principal: Decimal
+    rate: Decimal
+    allowance: Decimal  # this span's share, to the fen (the total is rounded once)
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class CapCheck:
+    """Total cost charged so far against the cap that applies.
+
+    ``annual_rate`` is the cost as an annual rate of the principal outstanding:
+    ``charged / (sum of principal x days / basis)``. ``allowed`` is what the cap permits over
+    the same days; ``excess`` the amount above it (0 when within the cap or with no cap).
+    """
+
+    profile: str
+    cap_rate: Decimal | None  # the rate in force on the as-of date
+    annual_rate: Decimal
+    charged: Decimal
+    allowed: Decimal | None
+    excess: Decimal
+    basis: int
+    rules: tuple[str, ...]
+    spans: tuple[CapSpan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Limitation:
+    """诉讼时效 (民法典 Arts. 188, 189, 195): 3 years from the last installment's due date or
+    from the latest interruption (demand, acknowledgement, payment, suit), whichever is later."""
+
+    starts_on: dt.date
+    expires_on: dt.date
+    nominal_expires_on: dt.date
+    calendar_covered: bool  # False: the holiday roll-over could not be checked
+    interrupted_by: str  # "final-due-date", "payment", "demand", "acknowledgement", "suit"
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class InstallmentState:
+    no: int
+    due_on: dt.date
+    scheduled: Decimal  # principal + interest + service fee
+    charged: dict[str, Decimal]  # component -> total charged so far
+    paid: dict[str, Decimal]
+    unpaid: dict[str, Decimal]
+
+    @property
+    def unpaid_scheduled(self) -> Decimal:
+        return total(self.unpaid[c.value] for c in _SCHEDULED)
+
+
+@dataclass(frozen=True, slots=True)
+class LoanState:
+    loan_id: str
+    as_of: dt.date
+    dpd: int
+    bucket: str
+    outstanding_principal: Decimal
+    overdue_principal: Decimal
+    overdue_interest: Decimal
+    penalty_interest: Decimal
+    compound_interest: Decimal
+    fees: Decimal
+    total_due: Decimal
+    credit: Decimal
+    cap: CapCheck
+    claimable_total: Decimal
+    claimable: dict[str, Decimal]  # component -> amount after the cap reduction
+    limitation: Limitation
+    next_due_on: dt.date | None
+    next_due_amount: Decimal
+    last_payment_on: dt.date | None
+    last_payment_amount: Decimal
+    paid_total: Decimal
+    installments: tuple[InstallmentState, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    charges: tuple[ChargeLine, ...]
+    allocations: tuple[AllocationLine, ...]
+    cap_spans: tuple[CapSpan, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    state: LoanState
+    explanation: Explanation
+    schedule: Schedule
+
+
+@dataclass(slots=True)
+class _Open:
+    """Mutable running balance of one installment during a replay (never escapes it)."""
+
+    inst: Installment
+    charged: dict[Component, Decimal] = field(default_factory=dict)
+    paid: dict[Component, Decimal] = field(default_factory=dict)
+    late_fee_charged: bool = False
+
+    def __post_init__(self) -> None:
+        self.charged = dict.fromkeys(Component, ZERO)
+        self.paid = dict.fromkeys(Component, ZERO)
+
+    def unpaid(self, c: Component) -> Decimal:
+        return self.charged[c] - self.paid[c]
+
+    def unpaid_scheduled(self) -> Decimal:
+        return total(self.unpaid(c) for c in _SCHEDULED)
+
+    def frozen(self) -> InstallmentState:
+        return InstallmentState(
+            no=self.inst.no,
+            due_on=self.inst.due_on,
+            scheduled=self.inst.payment,
+            charged={c.value: self.charged[c] for c in Component},
+            paid={c.value: self.paid[c] for c in Component},
+            unpaid={c.value: self.unpaid(c) for c in Component},
+        )
+
+
+def _days_in_span(prev: dt.date, day: dt.date) -> int:
+    return (day - prev).days
+
+
+def _accrue(base: Decimal, annual_rate: Fraction, days: int, basis: int) -> Decimal:
+    """``base x rate x days / basis`` exactly, rounded half-up to the fen."""
+    return round_fen(Fraction(base) * annual_rate * days / basis, Rounding.HALF_UP)
+
+
+def replay(
+    loan: Loan,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+    filed_on: dt.date | None = None,
+    cap_settings: CapSettings | None = None,
+) -> Replay:
+    """Replay ``loan`` from disbursement to the end of ``as_of`` and report its state.
+
+    ``cap`` defaults to the profile of the lender type. ``filed_on`` (default: ``as_of``) is
+    the filing date used by the private-lending transitional rule.
+    """
+    contract = loan.contract
+    if as_of < contract.disbursed_on:
+        raise ValueError(f"as-of date {as_of} is before disbursement {contract.disbursed_on}")
+    for p in loan.payments:
+        if p.on < contract.disbursed_on:
+            raise ValueError(f"payment {p.payment_id or p.amount} on {p.on} precedes disbursement")
+        if p.amount <= 0 or p.amount != round_fen(p.amount):
+            raise ValueError(f"payment {p.payment_id or p.on}: amount must be positive whole fen")
+    profile = cap or contract.lender_type.default_cap
+    settings = cap_settings or CapSettings.defaults()
+    segments = cap_segments(
+        profile, contract.contract_on, filed_on=filed_on or as_of, settings=settings
+    )
+
+    schedule = build_schedule(contract)
+    opens = [_Open(i) for i in schedule.installments]
+    payments = sorted(
+        (p for p in loan.payments if p.on <= as_of), key=lambda p: (p.on, p.payment_id, p.amount)
+    )
+    charges: list[ChargeLine] = []
+    allocations: list[AllocationLine] = []
+    cap_spans: list[CapSpan] = []
+    penalty_rate = Fraction(contract.annual_penalty_rate)
+    basis = contract.day_count.basis
+    cap_basis = settings.day_basis
+
+    if contract.upfront_fee > 0:
+        charges.append(
+            ChargeLine(
+                None, "upfront_fee", contract.disbursed_on, None, None, contract.principal,
+                None, None, contract.upfront_fee, "合同约定的一次性费用（放款时收取）",
+            )
+        )  # fmt: skip
+
+    days_of_interest: set[dt.date] = {as_of}
+    for o in opens:
+        days_of_interest.add(o.inst.due_on)
+        days_of_interest.add(o.inst.due_on + dt.timedelta(days=1))
+    days_of_interest.update(p.on for p in payments)
+    for seg in segments:
+        if seg.starts_on is not None:
+            days_of_interest.add(seg.starts_on - dt.timedelta(days=1))
+    timeline = sorted(d for d in days_of_interest if contract.disbursed_on < d <= as_of)
+
+    credit = ZERO
+    principal_repaid = ZERO
+    cap_units: list[tuple[CapSegment, Fraction]] = []  # (segment, principal x days)
+    prev = contract.disbursed_on
+    by_day: dict[dt.date, list[Payment]] = {}
+    for p in payments:
+        by_day.setdefault(p.on, []).append(p)
+
+    for day in timeline:
+        days = _days_in_span(prev, day)
+        first = prev + dt.timedelta(days=1)
+        # 1. accrue over first..day
+        for o in opens:
+            if o.inst.due_on > prev:  # not overdue during this span
+                continue
+            base = o.unpaid(Component.PRINCIPAL)
+            if base > 0:
+                amount = _accrue(base, penalty_rate, days, basis)
+                if amount > 0:
+                    o.charged[Component.PENALTY] += amount
+                    charges.append(
+                        ChargeLine(
+                            o.inst.no, Component.PENALTY.value, first, day, days, base,
+                            contract.annual_penalty_rate, basis, amount,
+                            "罚息：逾期本金 × 罚息年利率 × 天数 / 年计息天数",
+                        )
+                    )  # fmt: skip
+            interest_base = o.unpaid(Component.INTEREST)
+            if contract.compound and interest_base > 0:
+                amount = _accrue(interest_base, penalty_rate, days, basis)
+                if amount > 0:
+                    o.charged[Component.COMPOUND] += amount
+                    charges.append(
+                        ChargeLine(
+                            o.inst.no, Component.COMPOUND.value, first, day, days, interest_base,
+                            contract.annual_penalty_rate, basis, amount,
+                            "复利：逾期未付利息 × 罚息年利率 × 天数 / 年计息天数",
+                        )
+                    )  # fmt: skip
+        outstanding = contract.principal - principal_repaid
+        in_span = next((s for s in segments if s.covers(day)), None)
+        if in_span is not None and outstanding > 0:
+            units = Fraction(outstanding) * days
+            cap_units.append((in_span, units))
+            cap_spans.append(
+                CapSpan(
+                    first, day, days, outstanding, in_span.annual_rate,
+                    round_fen(units * Fraction(in_span.annual_rate) / cap_basis), in_span.rule,
+                )
+            )  # fmt: skip
+
+        # 2. late fee on installments that became overdue today
+        for o in opens:
+            if o.inst.due_on == day - dt.timedelta(days=1) and not o.late_fee_charged:
+                unpaid = o.unpaid_scheduled()
+                if unpaid > 0 and (contract.late_fee_rate > 0 or contract.late_fee_min > 0):
+                    fee = max(
+                        contract.late_fee_min,
+                        round_fen(Fraction(unpaid) * Fraction(contract.late_fee_rate)),
+                    )
+                    o.charged[Component.LATE_FEE] += fee
+                    o.late_fee_charged = True
+                    charges.append(
+                        ChargeLine(
+                            o.inst.no, Component.LATE_FEE.value, day, None, None, unpaid,
+                            contract.late_fee_rate, None, fee,
+                            f"违约金：逾期应还金额 × {contract.late_fee_rate}，最低 {contract.late_fee_min} 元",
+                        )
+                    )  # fmt: skip
+
+        # 3. installments falling due today
+        for o in opens:
+            if o.inst.due_on == day:
+                o.charged[Component.PRINCIPAL] = o.inst.principal
+                o.charged[Component.INTEREST] = o.inst.interest
+                o.charged[Component.SERVICE_FEE] = o.inst.service_fee
+                charges.extend(_scheduled_lines(contract, o.inst))
+        due = [o for o in opens if o.inst.due_on <= day]
+        if credit > 0:
+            lines, credit = _allocate(credit, due, contract, "credit", day)
+            allocations.extend(lines)
+
+        # 4. payments made today
+        for p in by_day.get(day, ()):
+            lines, left = _allocate(p.amount, due, contract, p.payment_id, day)
+            allocations.extend(lines)
+            if left > 0:
+                allocations.append(AllocationLine(p.payment_id, day, None, "credit", left))
+            credit += left
+        principal_repaid = total(o.paid[Component.PRINCIPAL] for o in opens)
+        prev = day
+
+    state = _state(loan, as_of, contract, opens, payments, credit, charges, cap_units,
+                   cap_spans, profile, segments, cap_basis)  # fmt: skip
+    return Replay(
+        state, Explanation(tuple(charges), tuple(allocations), tuple(cap_spans)), schedule
+    )
+
+
+def loan_state(
+    loan: Loan,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+    filed_on: dt.date | None = None,
+    cap_settings: CapSettings | None = None,
+) -> LoanState:
+    """The state of ``loan`` at the end of ``as_of`` (see :func:`replay`)."""
+    return replay(loan, as_of, cap=cap, filed_on=filed_on, cap_settings=cap_settings).state
+
+
+def _scheduled_lines(contract: Contract, inst: Installment) -> Iterable[ChargeLine]:
+    monthly = (Fraction(contract.annual_rate) / 12).limit_denominator(10**12)
+    rate_text = f"年利率 {contract.annual_rate} / 12"
+    months = f" × {inst.interest_months} 个月" if inst.interest_months > 1 else ""
+    yield ChargeLine(
+        inst.no, Component.INTEREST.value, inst.due_on, None, None, inst.interest_base,
+        Decimal(monthly.numerator) / Decimal(monthly.denominator), None, inst.interest,
+        f"合同利息（{contract.method.value}）：期初本金 × 月利率（{rate_text}）{months}",
+    )  # fmt: skip
+    yield ChargeLine(
+        inst.no, Component.PRINCIPAL.value, inst.due_on, None, None, None, None, None,
+        inst.principal, "本期应还本金（还款计划）",
+    )  # fmt: skip
+    if inst.service_fee > 0:
+        yield ChargeLine(
+            inst.no, Component.SERVICE_FEE.value, inst.due_on, None, None, None, None, None,
+            inst.service_fee, "合同约定的每期服务费",
+        )  # fmt: skip
+
+
+def _allocate(
+    amount: Decimal, due: list[_Open], contract: Contract, payment_id: str, day: dt.date
+) -> tuple[list[AllocationLine], Decimal]:
+    """Pay ``amount`` into the due installments in the contract's order; return what is left."""
+    order = contract.allocation.order
+    if contract.allocation.by is AllocationBy.COMPONENT:
+        steps = [(c, o) for c in order for o in due]
+    else:
+        steps = [(c, o) for o in due for c in order]
+    lines: list[AllocationLine] = []
+    left = amount
+    for component, o in steps:
+        if left <= 0:
+            break
+        owed = o.unpaid(component)
+        if owed <= 0:
+            continue
+        pay = min(owed, left)
+        o.paid[component] += pay
+        left -= pay
+        lines.append(AllocationLine(payment_id, day, o.inst.no, component.value, pay))
+    return lines, left
+
+
+def _state(
+    loan: Loan,
+    as_of: dt.date,
+    contract: Contract,
+    opens: list[_Open],
+    payments: list[Payment],
+    credit: Decimal,
+    charges: list[ChargeLine],
+    cap_units: list[tuple[CapSegment, Fraction]],
+    cap_spans: list[CapSpan],
+    profile: CapProfile,
+    segments: tuple[CapSegment, ...],
+    cap_basis: int,
+) -> LoanState:
+    overdue = [o for o in opens if o.inst.due_on < as_of]
+
+    def unpaid(c: Component, among: list[_Open]) -> Decimal:
+        return total(o.unpaid(c) for o in among)
+
+    owed = {c: unpaid(c, overdue) for c in Component}
+    total_due = total(owed.values())
+    late = next((o for o in overdue if o.unpaid_scheduled() > 0), None)
+    dpd = (as_of - late.inst.due_on).days if late else 0
+
+    # The cap: everything charged on days before the as-of date, paid or not.
+    charged = contract.upfront_fee + total(
+        o.charged[c] for o in overdue for c in Component if c.is_cost
+    )
+    units = sum((u for _, u in cap_units), Fraction(0))
+    annual_rate = round_ratio(Fraction(charged) * cap_basis / units) if units else ZERO
+    allowed: Decimal | None = None
+    if segments:
+        allowed = round_fen(
+            sum((u * Fraction(s.annual_rate) for s, u in cap_units), Fraction(0)) / cap_basis
+        )
+        excess = max(ZERO, charged - allowed)
+        in_force = next((s for s in segments if s.covers(as_of)), segments[-1])
+        cap_rate: Decimal | None = in_force.annual_rate
+    else:
+        excess, cap_rate = ZERO, None
+    cap = CapCheck(
+        profile=profile.value,
+        cap_rate=cap_rate,
+        annual_rate=annual_rate,
+        charged=charged,
+        allowed=allowed,
+        excess=excess,
+        basis=cap_basis,
+        rules=tuple(s.rule for s in segments),
+        spans=tuple(cap_spans),
+    )
+
+    claimable = {c.value: owed[c] for c in Component}
+    to_give_up = excess
+    for c in CAP_REDUCTION_ORDER:
+        cut = min(to_give_up, claimable[c.value])
+        claimable[c.value] -= cut
+        to_give_up -= cut
+    claimable_total = total(claimable.values())
+
+    def still_to_pay(o: _Open) -> Decimal:
+        # Installments not yet due have nothing charged (a credit waits for the due date).
+        return o.unpaid_scheduled() if o.inst.due_on <= as_of else o.inst.payment
+
+    upcoming = next((o for o in opens if o.inst.due_on >= as_of and still_to_pay(o) > 0), None)
+    next_due_on = upcoming.inst.due_on if upcoming else None
+    next_due_amount = ZERO
+    if upcoming is not None:
+        waiting = credit if upcoming.inst.due_on > as_of else ZERO
+        next_due_amount = max(ZERO, still_to_pay(upcoming) - waiting)
+
+    last = payments[-1] if payments else None
+    last_day_total = total(p.amount for p in payments if last and p.on == last.on)
+    return LoanState(
+        loan_id=loan.loan_id,
+        as_of=as_of,
+        dpd=dpd,
+        bucket=bucket_of(dpd),
+        outstanding_principal=contract.principal
+        - total(o.paid[Component.PRINCIPAL] for o in opens),
+        overdue_principal=owed[Component.PRINCIPAL],
+        overdue_interest=owed[Component.INTEREST],
+        penalty_interest=owed[Component.PENALTY],
+        compound_interest=owed[Component.COMPOUND],
+        fees=owed[Component.LATE_FEE] + owed[Component.SERVICE_FEE],
+        total_due=total_due,
+        credit=credit,
+        cap=cap,
+        claimable_total=claimable_total,
+        claimable=claimable,
+        limitation=_limitation(loan, as_of, opens),
+        next_due_on=next_due_on,
+        next_due_amount=next_due_amount,
+        last_payment_on=last.on if last else None,
+        last_payment_amount=last_day_total,
+        paid_total=total(p.amount for p in payments),
+        installments=tuple(o.frozen() for o in opens),
+    )
+
+
+def _limitation(loan: Loan, as_of: dt.date, opens: list[_Open]) -> Limitation:
+    rule = period_rule("limitation", as_of)
+    start = opens[-1].inst.due_on
+    cause = "final-due-date"
+    interruptions = [(p.on, "payment") for p in loan.payments if p.on <= as_of]
+    interruptions += [(e.on, e.kind.value) for e in loan.events if e.on <= as_of]
+    for on, kind in sorted(interruptions):
+        if on > start:
+            start, cause = on, kind
+    if rule.length is None or rule.unit is not PeriodUnit.YEAR:
+        raise RuleLookupError("the limitation rule must be a whole number of years")
+    nominal = add_years(start, rule.length)
+    # 民法典 Art. 203: a last day on a rest day moves to the next working day. Beyond the
+    # holiday calendar we report the nominal day, the earliest the period can end.
+    try:
+        expires = next_working_day(nominal) if rule.roll_over else nominal
+        covered = True
+    except CalendarCoverageError:
+        expires, covered = nominal, False
+    return Limitation(
+        starts_on=start,
+        expires_on=expires,
+        nominal_expires_on=nominal,
+        calendar_covered=covered,
+        interrupted_by=cause,
+        rule=rule.citation,
+    )
