@@ -1,0 +1,321 @@
+"""The command line: ``overdue schedule | fee | caseno | deadline | loan state | demo``.
+
+Thin by design (DESIGN.md, decision 7): each command parses its options, calls one domain
+function and prints the result as a Rich table or, with ``--json``, as machine-readable JSON
+(money as two-decimal strings, dates ISO). Bad input exits with status 2 and one line that
+names the field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer._click import exceptions as click_errors  # typer 0.29 vendors click; pinned
+from rich.console import Console
+from rich.table import Table
+
+from overdue.errors import InputError, OverdueError
+from overdue.ledger.contract import Contract, DayCount, RateUnit, RepaymentMethod
+from overdue.ledger.engine import replay
+from overdue.ledger.loanfile import loan_from_dict
+from overdue.ledger.schedule import build_schedule
+from overdue.money import MoneyError, fmt, parse_rate, yuan
+from overdue.rules.caps import CapProfile
+from overdue.serialize import explanation_json, plain, schedule_json, state_json
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="overdue: consumer-loan delinquency under Chinese law — exact ledger, court fees, "
+    "case numbers and statutory deadlines.",
+)
+loan_app = typer.Typer(no_args_is_help=True, help="One loan from a LOAN.json file.")
+app.add_typer(loan_app, name="loan")
+
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def _fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise typer.Exit(2)
+
+
+def _emit_json(data: Any) -> None:
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _amount(value: str, option: str) -> Decimal:
+    try:
+        return yuan(value)
+    except MoneyError as exc:
+        _fail(f"{option}: {exc}")
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option}: not a date in the form YYYY-MM-DD: {value!r}")
+
+
+@app.command()
+def schedule(
+    principal: Annotated[str, typer.Option(help="Amount lent, yuan.")],
+    rate: Annotated[str, typer.Option(help="Contract rate, e.g. 0.12 or 12%.")],
+    term: Annotated[int, typer.Option(help="Number of monthly installments.")],
+    method: Annotated[RepaymentMethod, typer.Option(help="Repayment method.")],
+    start: Annotated[str, typer.Option(help="Disbursement date, YYYY-MM-DD.")],
+    rate_unit: Annotated[RateUnit, typer.Option(help="Unit of --rate.")] = RateUnit.ANNUAL,
+    day_count: Annotated[
+        DayCount, typer.Option(help="Day count (daily rates).")
+    ] = DayCount.ACT_360,
+    as_json: JsonFlag = False,
+) -> None:
+    """Repayment schedule: due dates, principal, interest and payment of every installment."""
+    try:
+        contract = Contract(
+            principal=_amount(principal, "--principal"),
+            disbursed_on=_date(start, "--start"),
+            term_months=term,
+            method=method,
+            rate=parse_rate(rate),
+            rate_unit=rate_unit,
+            day_count=day_count,
+        )
+    except MoneyError as exc:
+        _fail(f"--rate: {exc}")
+    except ValueError as exc:
+        _fail(str(exc))
+    result = build_schedule(contract)
+    if as_json:
+        _emit_json(schedule_json(result))
+        return
+    table = Table(
+        title=f"还款计划 · {method.value} · {fmt(contract.principal)} 元 · {rate} {rate_unit.value}"
+    )
+    for col in ("期数", "还款日", "本金", "利息", "应还"):
+        table.add_column(col, justify="right")
+    for i in result.installments:
+        table.add_row(
+            str(i.no), i.due_on.isoformat(), fmt(i.principal), fmt(i.interest), fmt(i.payment)
+        )
+    table.add_section()
+    table.add_row(
+        "合计",
+        "",
+        fmt(result.total_principal),
+        fmt(result.total_interest),
+        fmt(result.total_payment),
+    )
+    out.print(table)
+
+
+@app.command()
+def fee(
+    amount: Annotated[str, typer.Option(help="Amount in dispute (标的额), yuan.")],
+    kind: Annotated[
+        str, typer.Option(help="acceptance | preservation | enforcement | payment-order")
+    ] = "acceptance",
+    procedure: Annotated[
+        str, typer.Option(help="ordinary | simplified | small-claims | mediated | withdrawn")
+    ] = "ordinary",
+    rounding: Annotated[str, typer.Option(help="cent | yuan")] = "cent",
+    as_json: JsonFlag = False,
+) -> None:
+    """Court fee under 《诉讼费用交纳办法》 (受理费, 保全费, 执行费, 支付令)."""
+    from overdue.rules.fees import FeeKind, FeeRounding, Procedure, court_fee
+
+    choices = {
+        "--kind": (FeeKind, kind),
+        "--procedure": (Procedure, procedure),
+        "--rounding": (FeeRounding, rounding),
+    }
+    parsed: dict[str, Any] = {}
+    for option, (enum, value) in choices.items():
+        try:
+            parsed[option] = enum(value)
+        except ValueError:
+            _fail(f"{option}: must be one of {', '.join(e.value for e in enum)}; got {value!r}")
+    result = court_fee(_amount(amount, "--amount"), parsed["--kind"], parsed["--procedure"], parsed["--rounding"])
+    if as_json:
+        _emit_json(
+            {
+                "amount": plain(result.amount),
+                "kind": result.kind.value,
+                "procedure": result.procedure.value,
+                "fee_full": plain(result.fee_full),
+                "fee": plain(result.fee),
+                "rule": result.rule,
+                "status": result.status.value,
+                "policy_notes": list(result.policy_notes),
+            }
+        )
+        return
+    out.print(f"标的额 {fmt(result.amount)} 元 · {result.kind.value} · {result.procedure.value}")
+    out.print(f"全额 {fmt(result.fee_full)} 元；应交 [bold]{fmt(result.fee)}[/bold] 元")
+    out.print(f"依据：{result.rule}")
+    for note in result.policy_notes:
+        out.print(f"[dim]注：{note}[/dim]")
+
+
+@app.command()
+def caseno(
+    number: Annotated[str, typer.Argument(help="Case number, e.g. (2024)浙0192民初1779号")],
+    as_of: Annotated[
+        str | None, typer.Option(help="Check the year against this date (default today).")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Parse and validate a case number (案号); exit 0 when valid, 1 when not."""
+    from overdue.rules.caseno import check_case_number
+
+    day = _date(as_of, "--as-of") if as_of else dt.date.today()
+    result = check_case_number(number, day)
+    if as_json:
+        keys = (
+            "valid", "year", "court_code", "court_name", "special_code", "type_code",
+            "type_name", "sequence", "suffix", "problems", "status", "court_known", "normalized",
+        )  # fmt: skip
+        data = plain(result)
+        _emit_json({k: data[k] for k in keys if k in data})
+    else:
+        mark = "[green]有效[/green]" if result.valid else "[red]无效[/red]"
+        out.print(f"{number} → {mark}（{result.status}）")
+        for label, value in (
+            ("年份", result.year), ("法院", f"{result.court_code} {result.court_name or '（未知法院）'}"),
+            ("专门审判", result.special_code), ("类型", f"{result.type_code} {result.type_name or ''}"),
+            ("序号", result.sequence), ("后缀", result.suffix),
+        ):  # fmt: skip
+            if value not in (None, ""):
+                out.print(f"  {label}：{value}")
+        for problem in result.problems:
+            out.print(f"  [yellow]• {problem}[/yellow]")
+    raise typer.Exit(0 if result.valid else 1)
+
+
+@app.command()
+def deadline(
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="answer | appeal-judgment | appeal-ruling | enforcement-application | public-notice | "
+            "ordinary-trial | simplified-trial | small-claims-trial"
+        ),
+    ],
+    from_: Annotated[str, typer.Option("--from", help="Day the period runs from, YYYY-MM-DD.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Last day of a statutory period (民事诉讼法 Art. 85, holiday-aware)."""
+    from overdue.rules.periods import DeadlineKind, deadline as compute_deadline
+
+    try:
+        which = DeadlineKind(kind)
+    except ValueError:
+        _fail(f"--kind: must be one of {', '.join(k.value for k in DeadlineKind)}; got {kind!r}")
+    result = compute_deadline(which, _date(from_, "--from"))
+    if as_json:
+        _emit_json(
+            {
+                "kind": result.kind.value,
+                "from": result.start.isoformat(),
+                "last_day": result.last_day.isoformat(),
+                "rolled_over": result.rolled_over,
+                "nominal_last_day": result.nominal_last_day.isoformat(),
+                "rule": result.rule,
+                "after": result.after_zh,
+            }
+        )
+        return
+    rolled = f"（原届满日 {result.nominal_last_day} 为休息日，顺延）" if result.rolled_over else ""
+    out.print(f"自 {result.start} 起算，最后一日：[bold]{result.last_day}[/bold]{rolled}")
+    out.print(f"依据：{result.rule}")
+    out.print(f"逾期后果：{result.after_zh}")
+
+
+@loan_app.command("state")
+def loan_state_command(
+    loan_file: Annotated[Path, typer.Argument(help="LOAN.json (see README).", exists=False)],
+    as_of: Annotated[str, typer.Option(help="State at the end of this day, YYYY-MM-DD.")],
+    cap: Annotated[
+        CapProfile | None, typer.Option(help="Cap profile (default: by lender type).")
+    ] = None,
+    filed_on: Annotated[
+        str | None, typer.Option(help="Filing date for the 2020 transitional rule.")
+    ] = None,
+    explain: Annotated[
+        bool, typer.Option(help="Break every figure down by installment and span.")
+    ] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Where one loan stands on a date: dpd, bucket, balances, cap check, limitation."""
+    try:
+        text = loan_file.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{loan_file}: cannot read ({exc.strerror})")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{loan_file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    try:
+        loan = loan_from_dict(data)
+    except InputError as exc:
+        _fail(f"{loan_file}: {exc}")
+    day = _date(as_of, "--as-of")
+    filed = _date(filed_on, "--filed-on") if filed_on else None
+    try:
+        result = replay(loan, day, cap=cap, filed_on=filed)
+    except ValueError as exc:
+        _fail(f"--as-of: {exc}")
+    if as_json:
+        data = state_json(result.state)
+        if explain:
+            data["explanation"] = explanation_json(result.explanation)
+        _emit_json(data)
+        return
+    from overdue.report import print_state
+
+    print_state(out, result, explain=explain)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the outputs.")] = Path(
+        "out/demo"
+    ),
+    as_of: Annotated[str, typer.Option(help="As-of date of the demo run.")] = "2026-11-20",
+) -> None:
+    """Run the ledger over the bundled sample portfolio and print each loan's state."""
+    from overdue.report import run_demo
+
+    run_demo(out, out_dir, _date(as_of, "--as-of"))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: usage errors become one line on stderr and exit status 2."""
+    command = typer.main.get_command(app)
+    try:
+        # Without standalone mode, click returns the code of a typer.Exit instead of raising.
+        code = command.main(args=argv, prog_name="overdue", standalone_mode=False)
+    except typer.Exit as exc:
+        raise SystemExit(exc.exit_code) from None
+    except click_errors.NoArgsIsHelpError as exc:
+        print(exc.format_message(), file=sys.stderr)
+        raise SystemExit(2) from None
+    except click_errors.ClickException as exc:
+        print(f"error: {exc.format_message()}", file=sys.stderr)
+        raise SystemExit(2) from None
+    except typer.Abort:
+        raise SystemExit(130) from None
+    except OverdueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
+    raise SystemExit(code if isinstance(code, int) else 0)

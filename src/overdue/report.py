@@ -1,0 +1,164 @@
+"""Human-readable output for the command line: one loan's state, and the demo run."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from importlib import resources
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from overdue.ledger.engine import LoanState, Replay, replay
+from overdue.ledger.loanfile import loan_from_dict
+from overdue.money import fmt, fmt_plain, total
+from overdue.serialize import state_json
+
+__all__ = ["STATE_COLUMNS", "print_state", "run_demo", "sample_loans"]
+
+STATE_COLUMNS = (
+    "loan_id", "dpd", "bucket", "outstanding_principal", "overdue_principal", "overdue_interest",
+    "penalty_interest", "compound_interest", "fees", "total_due", "claimable_total",
+    "limitation_expires_on", "next_due_date", "next_due_amount",
+)  # fmt: skip
+
+_LABELS = {
+    "late_fee": "违约金",
+    "service_fee": "服务费",
+    "penalty": "罚息",
+    "compound": "复利",
+    "interest": "利息",
+    "principal": "本金",
+    "upfront_fee": "前置费用",
+    "credit": "余额（预存）",
+}
+
+
+def print_state(console: Console, result: Replay, *, explain: bool = False) -> None:
+    s = result.state
+    table = Table(title=f"贷款 {s.loan_id or '-'} · 截至 {s.as_of}", show_header=False)
+    table.add_column("项目")
+    table.add_column("金额", justify="right")
+    rows: list[tuple[str, str]] = [
+        ("逾期天数 dpd", str(s.dpd)),
+        ("账龄 bucket", s.bucket),
+        ("剩余本金", fmt(s.outstanding_principal)),
+        ("逾期本金", fmt(s.overdue_principal)),
+        ("逾期利息", fmt(s.overdue_interest)),
+        ("罚息", fmt(s.penalty_interest)),
+        ("复利", fmt(s.compound_interest)),
+        ("费用（违约金、服务费）", fmt(s.fees)),
+        ("合计应还（逾期部分）", fmt(s.total_due)),
+        ("预存余额", fmt(s.credit)),
+        ("综合年化成本", f"{s.cap.annual_rate * 100:.2f}%"),
+        (
+            "上限",
+            "无" if s.cap.cap_rate is None else f"{s.cap.cap_rate * 100:.2f}%（{s.cap.profile}）",
+        ),
+        ("已计收成本", fmt(s.cap.charged)),
+        ("上限内允许成本", "-" if s.cap.allowed is None else fmt(s.cap.allowed)),
+        ("超出上限部分", fmt(s.cap.excess)),
+        ("可依法主张合计", fmt(s.claimable_total)),
+        ("诉讼时效届满日", _limitation_text(s)),
+        (
+            "下一还款日",
+            "-" if s.next_due_on is None else f"{s.next_due_on}（{fmt(s.next_due_amount)}）",
+        ),
+        (
+            "最近还款",
+            "-"
+            if s.last_payment_on is None
+            else f"{s.last_payment_on}（{fmt(s.last_payment_amount)}）",
+        ),
+    ]
+    for label, value in rows:
+        table.add_row(label, value)
+    console.print(table)
+    for rule in s.cap.rules:
+        console.print(f"[dim]上限依据：{rule}[/dim]")
+    console.print(f"[dim]时效依据：{s.limitation.rule}[/dim]")
+    if not explain:
+        return
+    charges = Table(title="计费明细（按期、按项目、按计息区间）")
+    for col in ("期", "项目", "起", "止", "天数", "基数", "利率", "金额", "依据"):
+        charges.add_column(col)
+    for c in result.explanation.charges:
+        charges.add_row(
+            "-" if c.installment is None else str(c.installment), _LABELS.get(c.component, c.component),
+            "" if c.start is None else c.start.isoformat(), "" if c.end is None else c.end.isoformat(),
+            "" if c.days is None else str(c.days), "" if c.base is None else fmt(c.base),
+            "" if c.rate is None else f"{c.rate:.6f}".rstrip("0").rstrip("."), fmt(c.amount), c.rule,
+        )  # fmt: skip
+    console.print(charges)
+    alloc = Table(title="还款分配")
+    for col in ("还款", "日期", "期", "项目", "金额"):
+        alloc.add_column(col)
+    for a in result.explanation.allocations:
+        alloc.add_row(
+            a.payment_id, a.on.isoformat(), "-" if a.installment is None else str(a.installment),
+            _LABELS.get(a.component, a.component), fmt(a.amount),
+        )  # fmt: skip
+    console.print(alloc)
+    spans = Table(title="上限计算（按剩余本金区间）")
+    for col in ("起", "止", "天数", "剩余本金", "上限年利率", "允许成本"):
+        spans.add_column(col)
+    for sp in result.explanation.cap_spans:
+        spans.add_row(
+            sp.start.isoformat(), sp.end.isoformat(), str(sp.days), fmt(sp.principal),
+            f"{sp.rate * 100:.4f}%", fmt(sp.allowance),
+        )  # fmt: skip
+    console.print(spans)
+    console.print("[dim]各区间允许成本四舍五入至分显示；合计按精确值计算后一次取整。[/dim]")
+
+
+def _limitation_text(s: LoanState) -> str:
+    lim = s.limitation
+    text = lim.expires_on.isoformat()
+    if not lim.calendar_covered:
+        text += "（节假日历未覆盖该年，届满日如遇休息日将顺延）"
+    return text
+
+
+def sample_loans() -> list[dict[str, object]]:
+    """The bundled sample portfolio: LOAN.json documents of synthetic loans."""
+    text = (
+        resources.files("overdue").joinpath("data", "sample_loans.json").read_text(encoding="utf-8")
+    )
+    loans: list[dict[str, object]] = json.loads(text)
+    return loans
+
+
+def run_demo(console: Console, out_dir: Path, as_of: dt.date) -> None:
+    """Replay every sample loan as of ``as_of``, print a table, write JSON and CSV outputs."""
+    states = [replay(loan_from_dict(doc), as_of).state for doc in sample_loans()]
+    table = Table(title=f"样例贷款组合 · 截至 {as_of}（参考账本逐笔重算）")
+    for col in ("贷款", "dpd", "账龄", "剩余本金", "逾期本金", "逾期利息", "罚息", "费用", "合计应还",
+                "年化成本", "可主张", "时效届满"):  # fmt: skip
+        table.add_column(col, justify="right")
+    for s in states:
+        table.add_row(
+            s.loan_id, str(s.dpd), s.bucket, fmt(s.outstanding_principal), fmt(s.overdue_principal),
+            fmt(s.overdue_interest), fmt(s.penalty_interest + s.compound_interest), fmt(s.fees),
+            fmt(s.total_due), f"{s.cap.annual_rate * 100:.1f}%", fmt(s.claimable_total),
+            s.limitation.expires_on.isoformat(),
+        )  # fmt: skip
+    console.print(table)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "loan_state.json"
+    csv_path = out_dir / "loan_state.csv"
+    docs = [state_json(s) for s in states]
+    json_path.write_text(json.dumps(docs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(STATE_COLUMNS)
+        for d in docs:
+            writer.writerow([d[c] for c in STATE_COLUMNS])
+    total_due = total(s.total_due for s in states)
+    console.print(f"{len(states)} loans · total due {fmt_plain(total_due)} yuan")
+    console.print(f"outputs: {json_path.resolve()}")
+    console.print(f"         {csv_path.resolve()}")
+    console.print(
+        "one loan, explained: .venv/bin/overdue loan state examples/loan.json --as-of 2025-06-30 --explain"
+    )
