@@ -104,7 +104,9 @@ class PeriodEnd:
         return self.last_day != self.nominal_last_day
 
 
-def period_end(start: dt.date, length: int, unit: PeriodUnit, *, roll_over: bool = True) -> PeriodEnd:
+def period_end(
+    start: dt.date, length: int, unit: PeriodUnit, *, roll_over: bool = True
+) -> PeriodEnd:
     """Last day of a statutory period (民事诉讼法 Art. 85; 民法典 Arts. 200-203).
 
     The day the period starts from is not counted, so a 15-day period from 2025-03-03 ends
