@@ -224,10 +224,16 @@ class _Open:
     charged: dict[Component, Decimal] = field(default_factory=dict)
     paid: dict[Component, Decimal] = field(default_factory=dict)
     late_fee_charged: bool = False
+    # Penalty and compound interest accrued exactly but not yet rounded and charged: the
+    # current span runs from ``span_start`` for ``span_days`` days on an unchanged base.
+    span_start: dt.date | None = None
+    span_days: int = 0
+    pending: dict[Component, Fraction] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.charged = dict.fromkeys(Component, ZERO)
         self.paid = dict.fromkeys(Component, ZERO)
+        self.pending = {Component.PENALTY: Fraction(0), Component.COMPOUND: Fraction(0)}
 
     def unpaid(self, c: Component) -> Decimal:
         return self.charged[c] - self.paid[c]
@@ -246,13 +252,38 @@ class _Open:
         )
 
 
-def _days_in_span(prev: dt.date, day: dt.date) -> int:
-    return (day - prev).days
+_ACCRUAL_RULES = {
+    Component.PENALTY: "罚息：逾期本金 × 罚息年利率 × 天数 / 年计息天数",
+    Component.COMPOUND: "复利：逾期未付利息 × 罚息年利率 × 天数 / 年计息天数",
+}
 
 
-def _accrue(base: Decimal, annual_rate: Fraction, days: int, basis: int) -> Decimal:
-    """``base x rate x days / basis`` exactly, rounded half-up to the fen."""
-    return round_fen(Fraction(base) * annual_rate * days / basis, Rounding.HALF_UP)
+def _accrual_base(o: _Open, c: Component) -> Decimal:
+    """Penalty runs on the unpaid principal, compound interest on the unpaid interest."""
+    return o.unpaid(Component.PRINCIPAL if c is Component.PENALTY else Component.INTEREST)
+
+
+def _flush(o: _Open, contract: Contract, end: dt.date, charges: list[ChargeLine]) -> None:
+    """Round and charge the accrual of the span that ends on ``end`` (inclusive).
+
+    A span ends when its base may change — on a day the borrower pays — and on the as-of
+    date; each span is rounded half-up to the fen once.
+    """
+    if o.span_start is None:
+        return
+    for c, exact_amount in o.pending.items():
+        amount = round_fen(exact_amount, Rounding.HALF_UP)
+        if amount > 0:
+            o.charged[c] += amount
+            charges.append(
+                ChargeLine(
+                    o.inst.no, c.value, o.span_start, end, o.span_days, _accrual_base(o, c),
+                    contract.annual_penalty_rate, contract.day_count.basis, amount,
+                    _ACCRUAL_RULES[c],
+                )
+            )  # fmt: skip
+        o.pending[c] = Fraction(0)
+    o.span_start, o.span_days = None, 0
 
 
 def replay(
@@ -320,48 +351,46 @@ def replay(
     for p in payments:
         by_day.setdefault(p.on, []).append(p)
 
+    pay_days = set(by_day)
     for day in timeline:
-        days = _days_in_span(prev, day)
+        days = (day - prev).days
         first = prev + dt.timedelta(days=1)
-        # 1. accrue over first..day
+        # 1. accrue over first..day on each installment overdue throughout (due before first)
         for o in opens:
-            if o.inst.due_on > prev:  # not overdue during this span
+            if o.inst.due_on > prev:
                 continue
-            base = o.unpaid(Component.PRINCIPAL)
-            if base > 0:
-                amount = _accrue(base, penalty_rate, days, basis)
-                if amount > 0:
-                    o.charged[Component.PENALTY] += amount
-                    charges.append(
-                        ChargeLine(
-                            o.inst.no, Component.PENALTY.value, first, day, days, base,
-                            contract.annual_penalty_rate, basis, amount,
-                            "罚息：逾期本金 × 罚息年利率 × 天数 / 年计息天数",
-                        )
-                    )  # fmt: skip
-            interest_base = o.unpaid(Component.INTEREST)
-            if contract.compound and interest_base > 0:
-                amount = _accrue(interest_base, penalty_rate, days, basis)
-                if amount > 0:
-                    o.charged[Component.COMPOUND] += amount
-                    charges.append(
-                        ChargeLine(
-                            o.inst.no, Component.COMPOUND.value, first, day, days, interest_base,
-                            contract.annual_penalty_rate, basis, amount,
-                            "复利：逾期未付利息 × 罚息年利率 × 天数 / 年计息天数",
-                        )
-                    )  # fmt: skip
+            for c in (Component.PENALTY, Component.COMPOUND):
+                if c is Component.COMPOUND and not contract.compound:
+                    continue
+                base = _accrual_base(o, c)
+                if base > 0:
+                    o.pending[c] += Fraction(base) * penalty_rate * days / basis
+            if o.span_start is None:
+                o.span_start = first
+            o.span_days += days
         outstanding = contract.principal - principal_repaid
         in_span = next((s for s in segments if s.covers(day)), None)
         if in_span is not None and outstanding > 0:
             units = Fraction(outstanding) * days
             cap_units.append((in_span, units))
-            cap_spans.append(
-                CapSpan(
-                    first, day, days, outstanding, in_span.annual_rate,
+            last_span = cap_spans[-1] if cap_spans else None
+            if last_span and last_span.principal == outstanding and last_span.rule == in_span.rule:
+                units += Fraction(last_span.principal) * last_span.days
+                cap_spans[-1] = CapSpan(
+                    last_span.start, day, last_span.days + days, outstanding, in_span.annual_rate,
                     round_fen(units * Fraction(in_span.annual_rate) / cap_basis), in_span.rule,
-                )
-            )  # fmt: skip
+                )  # fmt: skip
+            else:
+                cap_spans.append(
+                    CapSpan(
+                        first, day, days, outstanding, in_span.annual_rate,
+                        round_fen(units * Fraction(in_span.annual_rate) / cap_basis), in_span.rule,
+                    )
+                )  # fmt: skip
+        if day in pay_days or day == as_of:
+            # The borrower pays (or the as-of date): crystallise accruals so they can be paid.
+            for o in opens:
+                _flush(o, contract, day, charges)
 
         # 2. late fee on installments that became overdue today
         for o in opens:
