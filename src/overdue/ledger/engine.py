@@ -333,7 +333,7 @@ def replay(
             )
         )  # fmt: skip
 
-    days_of_interest: set[dt.date] = {as_of}
+    days_of_interest: set[dt.date] = {contract.disbursed_on, as_of}
     for o in opens:
         days_of_interest.add(o.inst.due_on)
         days_of_interest.add(o.inst.due_on + dt.timedelta(days=1))
@@ -341,7 +341,7 @@ def replay(
     for seg in segments:
         if seg.starts_on is not None:
             days_of_interest.add(seg.starts_on - dt.timedelta(days=1))
-    timeline = sorted(d for d in days_of_interest if contract.disbursed_on < d <= as_of)
+    timeline = sorted(d for d in days_of_interest if contract.disbursed_on <= d <= as_of)
 
     credit = ZERO
     principal_repaid = ZERO
@@ -370,7 +370,7 @@ def replay(
             o.span_days += days
         outstanding = contract.principal - principal_repaid
         in_span = next((s for s in segments if s.covers(day)), None)
-        if in_span is not None and outstanding > 0:
+        if in_span is not None and outstanding > 0 and days > 0:
             units = Fraction(outstanding) * days
             cap_units.append((in_span, units))
             last_span = cap_spans[-1] if cap_spans else None
