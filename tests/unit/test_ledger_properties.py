@@ -91,7 +91,9 @@ def test_schedule_principal_sums_to_the_loan(contract: Contract) -> None:
     schedule = build_schedule(contract)
     assert schedule.total_principal == contract.principal
     assert all(i.principal >= 0 and i.interest >= 0 for i in schedule.installments)
-    assert [i.due_on for i in schedule.installments] == sorted({i.due_on for i in schedule.installments})
+    assert [i.due_on for i in schedule.installments] == sorted(
+        {i.due_on for i in schedule.installments}
+    )
 
 
 @given(st.data())
@@ -106,7 +108,9 @@ def test_every_payment_is_fully_accounted_for(data: st.DataObject) -> None:
     for p in loan.payments:
         if p.on <= as_of:
             assert placed[p.payment_id] == p.amount  # allocations + credit = payment
-    credit_in = sum((a.amount for a in result.explanation.allocations if a.component == "credit"), Decimal(0))
+    credit_in = sum(
+        (a.amount for a in result.explanation.allocations if a.component == "credit"), Decimal(0)
+    )
     credit_used = placed.get("credit", Decimal(0))
     assert result.state.credit == credit_in - credit_used
     paid_total = sum((p.amount for p in loan.payments if p.on <= as_of), Decimal(0))
@@ -128,7 +132,9 @@ def test_payments_in_any_order_give_the_same_state(data: st.DataObject) -> None:
 
 @given(st.data(), st.sampled_from(list(CapProfile)))
 @settings(max_examples=150, deadline=None)
-def test_claimable_total_never_exceeds_what_the_cap_allows(data: st.DataObject, profile: CapProfile) -> None:
+def test_claimable_total_never_exceeds_what_the_cap_allows(
+    data: st.DataObject, profile: CapProfile
+) -> None:
     loan = data.draw(loans())
     as_of = as_of_for(loan, data.draw)
     s = loan_state(loan, as_of, cap=profile)
@@ -147,7 +153,9 @@ def test_claimable_total_never_exceeds_what_the_cap_allows(data: st.DataObject, 
 
 @given(st.data())
 @settings(max_examples=100, deadline=None)
-def test_dpd_grows_one_a_day_between_payments_while_something_is_overdue(data: st.DataObject) -> None:
+def test_dpd_grows_one_a_day_between_payments_while_something_is_overdue(
+    data: st.DataObject,
+) -> None:
     loan = data.draw(loans())
     day = as_of_for(loan, data.draw)
     today = loan_state(loan, day)
@@ -180,7 +188,9 @@ def test_balances_are_consistent(data: st.DataObject) -> None:
     annual_bp=st.integers(1, 3600),
     term=st.integers(1, 60),
 )
-def test_equal_installment_amount_matches_the_closed_form_annuity(principal: int, annual_bp: int, term: int) -> None:
+def test_equal_installment_amount_matches_the_closed_form_annuity(
+    principal: int, annual_bp: int, term: int
+) -> None:
     contract = Contract(
         principal=Decimal(principal) / 100,
         disbursed_on=START,
