@@ -36,8 +36,11 @@ __all__ = [
 def parse_date(value: str, field: str = "date") -> dt.date:
     """Parse an ISO date (``2025-09-30``); the error names the field."""
     try:
-        return dt.date.fromisoformat(value.strip())
-    except (ValueError, AttributeError) as exc:
+        text = value.strip()
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)
+        return dt.date.fromisoformat(text)
+    except (ValueError, AttributeError, IndexError) as exc:
         raise InputError(field, f"not a date in the form YYYY-MM-DD: {value!r}") from exc
 
 

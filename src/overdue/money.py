@@ -154,10 +154,11 @@ def round_yuan(amount: Decimal, rounding: Rounding = Rounding.HALF_UP) -> Decima
 
 def to_fen(amount: Decimal) -> int:
     """Exact conversion to integer fen; refuses an amount with fractions of a fen."""
-    fen = amount * 100
-    if fen != fen.to_integral_value():
+    # Compare exactly (Decimal comparison does not round); multiplying first would round to
+    # the context precision and hide a fraction far beyond the second decimal.
+    if amount.quantize(FEN, rounding=decimal.ROUND_DOWN) != amount:
         raise MoneyError(f"{amount} has fractions of a fen; round it first")
-    return int(fen)
+    return int(amount.scaleb(2))
 
 
 def from_fen(fen: int) -> Decimal:
@@ -166,18 +167,22 @@ def from_fen(fen: int) -> Decimal:
 
 
 def total(amounts: Iterable[Decimal]) -> Decimal:
-    """Sum of amounts with two places (``sum`` of an empty list is ``0.00``)."""
+    """Sum of amounts; ``0.00`` for an empty list (amounts at rest have two places)."""
     return sum(amounts, ZERO)
+
+
+def _unsigned_zero(value: Decimal) -> Decimal:
+    return ZERO if value == 0 else value  # no "-0.00"
 
 
 def fmt_plain(amount: Decimal) -> str:
     """Machine form with two decimals: ``"1234.56"`` (JSON, CSV)."""
-    return str(round_fen(amount))
+    return str(_unsigned_zero(round_fen(amount)))
 
 
 def fmt(amount: Decimal) -> str:
     """Document form with thousands separators: ``"1,234.56"``."""
-    return f"{round_fen(amount):,.2f}"
+    return f"{_unsigned_zero(round_fen(amount)):,.2f}"
 
 
 def capital(amount: Decimal) -> str:

@@ -373,3 +373,9 @@ def test_a_cap_segment_without_bounds_covers_every_day():
     segment = CapSegment(None, None, D("0.24"), "test")
     assert segment.covers(day("1990-01-01"))
     assert segment.covers(day("2099-12-31"))
+
+
+def test_a_case_filed_before_the_2020_rules_took_effect_stays_at_24_percent() -> None:
+    # 法释〔2020〕17号 Art. 31 applies the new cap only to cases accepted from 2020-08-20.
+    (only,) = cap_segments(CapProfile.PRIVATE_4LPR, day("2019-05-01"), filed_on=day("2020-06-01"))
+    assert (only.starts_on, only.ends_before, only.annual_rate) == (None, None, Decimal("0.24"))

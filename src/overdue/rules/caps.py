@@ -108,7 +108,10 @@ def lpr_1y(on: dt.date) -> LprPublication:
 def lpr_note(on: dt.date) -> str:
     """Empty, or a warning when ``on`` may be after a publication the table does not have yet."""
     last = lpr_history()[-1]
-    if (on - last.effective_from).days <= 31:
+    # Publications come out on the 20th (or the next business day): from the 20th of the
+    # following month a newer figure may exist that the table lacks.
+    year, month = divmod(last.effective_from.year * 12 + last.effective_from.month, 12)
+    if on < dt.date(year, month + 1, 20):
         return ""
     return f"（LPR表最新一期为{last.month}，{on.isoformat()}前的后续发布未录入，按最新一期计算）"
 
@@ -184,6 +187,16 @@ def cap_segments(
                     f"法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR {_pct(lpr.rate_1y)}"
                     f"（{lpr.effective_from.isoformat()}发布）的{s.lpr_multiple}倍"
                     + lpr_note(contract_on),
+                ),
+            )
+        if filed_on < TRANSITION_DAY:
+            # A case accepted before the new rules took effect is judged under the old ones.
+            return (
+                CapSegment(
+                    None,
+                    None,
+                    s.transition_old_rate,
+                    "法释〔2020〕17号第三十一条：2020年8月20日前受理的案件适用原规定（年利率24%）",
                 ),
             )
         lpr = lpr_1y(filed_on)
