@@ -14,11 +14,12 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
+from zoneinfo import ZoneInfo
 
 import typer
-from typer._click import exceptions as click_errors  # typer 0.29 vendors click; pinned
 from rich.console import Console
 from rich.table import Table
+from typer._click import exceptions as click_errors  # typer 0.29 vendors click; pinned
 
 from overdue.errors import InputError, OverdueError
 from overdue.ledger.contract import Contract, DayCount, RateUnit, RepaymentMethod
@@ -58,6 +59,11 @@ def _amount(value: str, option: str) -> Decimal:
         return yuan(value)
     except MoneyError as exc:
         _fail(f"{option}: {exc}")
+
+
+def _today() -> dt.date:
+    """Today in mainland China: the default as-of date of the faces (never of the domain)."""
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
 
 
 def _date(value: str, option: str) -> dt.date:
@@ -145,7 +151,9 @@ def fee(
             parsed[option] = enum(value)
         except ValueError:
             _fail(f"{option}: must be one of {', '.join(e.value for e in enum)}; got {value!r}")
-    result = court_fee(_amount(amount, "--amount"), parsed["--kind"], parsed["--procedure"], parsed["--rounding"])
+    result = court_fee(
+        _amount(amount, "--amount"), parsed["--kind"], parsed["--procedure"], parsed["--rounding"]
+    )
     if as_json:
         _emit_json(
             {
@@ -178,7 +186,7 @@ def caseno(
     """Parse and validate a case number (案号); exit 0 when valid, 1 when not."""
     from overdue.rules.caseno import check_case_number
 
-    day = _date(as_of, "--as-of") if as_of else dt.date.today()
+    day = _date(as_of, "--as-of") if as_of else _today()
     result = check_case_number(number, day)
     if as_json:
         keys = (
@@ -215,7 +223,8 @@ def deadline(
     as_json: JsonFlag = False,
 ) -> None:
     """Last day of a statutory period (民事诉讼法 Art. 85, holiday-aware)."""
-    from overdue.rules.periods import DeadlineKind, deadline as compute_deadline
+    from overdue.rules.periods import DeadlineKind
+    from overdue.rules.periods import deadline as compute_deadline
 
     try:
         which = DeadlineKind(kind)

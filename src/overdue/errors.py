@@ -16,7 +16,9 @@ class OverdueError(Exception):
 class InputError(OverdueError, ValueError):
     """Bad input: names the field (and, for files, the file and row) and what is wrong."""
 
-    def __init__(self, field: str, message: str, *, source: str | None = None, row: int | None = None):
+    def __init__(
+        self, field: str, message: str, *, source: str | None = None, row: int | None = None
+    ):
         self.field = field
         self.message = message
         self.source = source
