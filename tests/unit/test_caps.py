@@ -1,7 +1,7 @@
 """Interest caps and the one-year LPR they depend on (legal reference §2).
 
 Expected LPR figures come from the project's independent reference table
-``shared/reference/lpr.csv`` (read here, beside the repository) and from the change points
+``tests/fixtures/lpr_reference.csv`` (a copy of the legal reference's ``lpr.csv``) and from the change points
 listed in the legal reference §2.6, written out by hand below. Caps: 法发〔2017〕22号 Art. 2
 (24 % for licensed lenders); 法释〔2020〕17号 Arts. 25, 28, 29 (4 × one-year LPR at the contract
 date) and Art. 31 (contracts before 2020-08-20: 24 % to 2020-08-19, then 4 × LPR at filing).
@@ -35,7 +35,7 @@ from overdue.rules.caps import (
 pytestmark = pytest.mark.unit
 
 D = Decimal
-REFERENCE_LPR = Path(__file__).parents[3] / "shared" / "reference" / "lpr.csv"
+REFERENCE_LPR = Path(__file__).parents[1] / "fixtures" / "lpr_reference.csv"
 
 
 def day(text: str) -> dt.date:
@@ -47,7 +47,7 @@ def reference_rows() -> tuple[dict[str, str], ...]:
     """The shared reference table; its absence is a failure, never a skip."""
     assert REFERENCE_LPR.is_file(), f"the independent LPR reference is missing: {REFERENCE_LPR}"
     with REFERENCE_LPR.open(encoding="utf-8", newline="") as f:
-        rows = tuple(csv.DictReader(f))
+        rows = tuple(csv.DictReader(line for line in f if not line.startswith("#")))
     assert len(rows) == 79, "legal reference §2.6 describes 79 monthly rows (2019-08 to 2026-02)"
     return rows
 
