@@ -175,6 +175,24 @@ def _allocation(data: Mapping[str, Any]) -> Allocation:
     return Allocation(order=order, by=by)
 
 
+def _items(
+    root: Mapping[str, Any], key: str, required: set[str], optional: set[str]
+) -> list[tuple[int, Mapping[str, Any]]]:
+    """The objects of list ``root[key]``, each checked for unknown and missing fields."""
+    raw = root.get(key, [])
+    if not isinstance(raw, list):
+        raise InputError(key, "must be a list")
+    items = []
+    for i, element in enumerate(raw):
+        item = _object(element, f"{key}[{i}]")
+        _no_unknown(item, required | optional, f"{key}[{i}].")
+        for name in sorted(required):
+            if name not in item:
+                raise InputError(f"{key}[{i}].{name}", "missing required field")
+        items.append((i, item))
+    return items
+
+
 def loan_from_dict(data: Any) -> Loan:
     """Parse a LOAN.json document (already decoded by ``json.loads``)."""
     root = _object(data, "(document)")
@@ -183,15 +201,7 @@ def loan_from_dict(data: Any) -> Loan:
         raise InputError("contract", "missing required field")
     contract = _contract(_object(root["contract"], "contract"))
     payments: list[Payment] = []
-    raw_payments = root.get("payments", [])
-    if not isinstance(raw_payments, list):
-        raise InputError("payments", "must be a list")
-    for i, p in enumerate(raw_payments):
-        item = _object(p, f"payments[{i}]")
-        _no_unknown(item, {"on", "amount", "id", "note"}, f"payments[{i}].")
-        for req in ("on", "amount"):
-            if req not in item:
-                raise InputError(f"payments[{i}].{req}", "missing required field")
+    for i, item in _items(root, "payments", {"on", "amount"}, {"id", "note"}):
         on = _date(item["on"], f"payments[{i}].on")
         if on < contract.disbursed_on:
             raise InputError(
@@ -201,23 +211,14 @@ def loan_from_dict(data: Any) -> Loan:
         if amount <= 0:
             raise InputError(f"payments[{i}].amount", "must be positive")
         payments.append(Payment(on, amount, str(item.get("id", f"P{i + 1}"))))
-    events: list[LoanEvent] = []
-    raw_events = root.get("events", [])
-    if not isinstance(raw_events, list):
-        raise InputError("events", "must be a list")
-    for i, e in enumerate(raw_events):
-        item = _object(e, f"events[{i}]")
-        _no_unknown(item, {"on", "kind", "note"}, f"events[{i}].")
-        for req in ("on", "kind"):
-            if req not in item:
-                raise InputError(f"events[{i}].{req}", "missing required field")
-        events.append(
-            LoanEvent(
-                _date(item["on"], f"events[{i}].on"),
-                _enum(EventKind, item["kind"], f"events[{i}].kind", list(EventKind)),
-                str(item.get("note", "")),
-            )
+    events = [
+        LoanEvent(
+            _date(item["on"], f"events[{i}].on"),
+            _enum(EventKind, item["kind"], f"events[{i}].kind", list(EventKind)),
+            str(item.get("note", "")),
         )
+        for i, item in _items(root, "events", {"on", "kind"}, {"note"})
+    ]
     return Loan(str(root.get("loan_id", "")), contract, tuple(payments), tuple(events))
 
 
