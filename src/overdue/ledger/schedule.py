@@ -24,7 +24,7 @@ from overdue.dates import add_months
 from overdue.ledger.contract import Contract, RepaymentMethod
 from overdue.money import ZERO, Rounding, round_fen, total
 
-__all__ = ["Installment", "Schedule", "build_schedule", "monthly_rate"]
+__all__ = ["Installment", "Schedule", "annuity_payment", "build_schedule", "monthly_rate"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +69,7 @@ def monthly_rate(contract: Contract) -> Fraction:
     return Fraction(contract.annual_rate) / 12
 
 
-def _annuity(principal: Decimal, rate: Fraction, n: int) -> Decimal:
+def annuity_payment(principal: Decimal, rate: Fraction, n: int) -> Decimal:
     """Level payment of an n-month annuity, computed exactly and rounded half-up to the fen."""
     if rate == 0:
         return round_fen(Fraction(principal) / n)
@@ -87,7 +87,7 @@ def build_schedule(contract: Contract) -> Schedule:
     method = contract.method
     rows: list[Installment] = []
     if method is RepaymentMethod.EQUAL_INSTALLMENT:
-        level = _annuity(p, r, n)
+        level = annuity_payment(p, r, n)
         remaining = p
         for k, due in enumerate(dues, start=1):
             interest = round_fen(Fraction(remaining) * r)
