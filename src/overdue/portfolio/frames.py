@@ -1,0 +1,159 @@
+"""Loans as normalized portfolio tables, and back: the bridge between the two engines.
+
+:func:`tables_from_loans` writes :class:`~overdue.ledger.contract.Loan` values as the tables the
+portfolio loader accepts (``docs/portfolio-schema.md``, normalized: fen, date32, rate strings);
+:func:`loan_from_tables` reads one loan back for the reference ledger. The differential test
+and ``overdue loan state --data`` use them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from overdue.ledger.contract import (
+    Allocation,
+    AllocationBy,
+    Component,
+    Contract,
+    DayCount,
+    EventKind,
+    LenderType,
+    Loan,
+    LoanEvent,
+    Payment,
+    RateUnit,
+    RepaymentMethod,
+)
+from overdue.money import from_fen, parse_rate, to_fen
+
+__all__ = [
+    "EVENTS_SCHEMA",
+    "LOANS_SCHEMA",
+    "PAYMENTS_SCHEMA",
+    "loan_from_tables",
+    "tables_from_loans",
+]
+
+LOANS_SCHEMA = pa.schema(
+    [
+        ("loan_id", pa.string()), ("borrower_id", pa.string()), ("product_id", pa.string()),
+        ("principal_fen", pa.int64()), ("disbursed_on", pa.date32()), ("term_months", pa.int32()),
+        ("method", pa.string()), ("rate", pa.string()), ("rate_unit", pa.string()),
+        ("day_count", pa.string()), ("penalty_markup", pa.string()), ("penalty_rate", pa.string()),
+        ("compound", pa.bool_()), ("upfront_fee_fen", pa.int64()), ("service_fee_fen", pa.int64()),
+        ("late_fee_rate", pa.string()), ("late_fee_min_fen", pa.int64()),
+        ("allocation_order", pa.string()), ("allocation_by", pa.string()),
+        ("lender_type", pa.string()), ("signed_on", pa.date32()),
+    ]
+)  # fmt: skip
+PAYMENTS_SCHEMA = pa.schema(
+    [
+        ("payment_id", pa.string()),
+        ("loan_id", pa.string()),
+        ("paid_on", pa.date32()),
+        ("amount_fen", pa.int64()),
+    ]
+)
+EVENTS_SCHEMA = pa.schema(
+    [
+        ("event_id", pa.string()), ("loan_id", pa.string()), ("on", pa.date32()),
+        ("kind", pa.string()), ("until", pa.date32()), ("note", pa.string()),
+    ]
+)  # fmt: skip
+
+
+def tables_from_loans(loans: Sequence[Loan]) -> tuple[pa.Table, pa.Table, pa.Table]:
+    """(loans, payments, events) normalized tables; loans sorted by id, payments by loan, day, id."""
+    ordered = sorted(loans, key=lambda x: x.loan_id)
+    rows = []
+    for loan in ordered:
+        c = loan.contract
+        rows.append(
+            {
+                "loan_id": loan.loan_id, "borrower_id": f"B-{loan.loan_id}", "product_id": None,
+                "principal_fen": to_fen(c.principal), "disbursed_on": c.disbursed_on,
+                "term_months": c.term_months, "method": c.method.value, "rate": str(c.rate),
+                "rate_unit": c.rate_unit.value, "day_count": c.day_count.value,
+                "penalty_markup": str(c.penalty_markup),
+                "penalty_rate": None if c.penalty_rate is None else str(c.penalty_rate),
+                "compound": c.compound, "upfront_fee_fen": to_fen(c.upfront_fee),
+                "service_fee_fen": to_fen(c.service_fee), "late_fee_rate": str(c.late_fee_rate),
+                "late_fee_min_fen": to_fen(c.late_fee_min),
+                "allocation_order": ",".join(x.value for x in c.allocation.order),
+                "allocation_by": c.allocation.by.value, "lender_type": c.lender_type.value,
+                "signed_on": c.signed_on,
+            }
+        )  # fmt: skip
+    payments = sorted(
+        (
+            {
+                "payment_id": p.payment_id,
+                "loan_id": loan.loan_id,
+                "paid_on": p.on,
+                "amount_fen": to_fen(p.amount),
+            }
+            for loan in ordered
+            for p in loan.payments
+        ),
+        key=lambda r: (r["loan_id"], r["paid_on"], r["payment_id"]),
+    )
+    events = [
+        {"event_id": f"{loan.loan_id}-E{k}", "loan_id": loan.loan_id, "on": e.on, "kind": e.kind.value,
+         "until": None, "note": e.note}
+        for loan in ordered
+        for k, e in enumerate(loan.events)
+    ]  # fmt: skip
+    return (
+        pa.Table.from_pylist(rows, LOANS_SCHEMA),
+        pa.Table.from_pylist(payments, PAYMENTS_SCHEMA),
+        pa.Table.from_pylist(events, EVENTS_SCHEMA),
+    )
+
+
+def loan_from_tables(
+    loans: pa.Table, payments: pa.Table, events: pa.Table | None, loan_id: str
+) -> Loan:
+    """One loan of normalized tables as a :class:`Loan` for the reference ledger."""
+    found = loans.filter(pc.equal(loans["loan_id"], loan_id)).to_pylist()
+    if not found:
+        raise KeyError(loan_id)
+    r = found[0]
+    order = r.get("allocation_order") or ",".join(c.value for c in Allocation().order)
+    contract = Contract(
+        principal=from_fen(r["principal_fen"]),
+        disbursed_on=r["disbursed_on"],
+        term_months=r["term_months"],
+        method=RepaymentMethod(r["method"]),
+        rate=parse_rate(r["rate"]),
+        rate_unit=RateUnit(r.get("rate_unit") or "annual"),
+        day_count=DayCount(r.get("day_count") or "ACT/360"),
+        penalty_markup=parse_rate(r.get("penalty_markup") or "0.5"),
+        penalty_rate=None if r.get("penalty_rate") is None else parse_rate(r["penalty_rate"]),
+        compound=bool(r.get("compound")),
+        upfront_fee=from_fen(r.get("upfront_fee_fen") or 0),
+        service_fee=from_fen(r.get("service_fee_fen") or 0),
+        late_fee_rate=parse_rate(r.get("late_fee_rate") or "0"),
+        late_fee_min=from_fen(r.get("late_fee_min_fen") or 0),
+        allocation=Allocation(
+            tuple(Component(x) for x in order.split(",")),
+            AllocationBy(r.get("allocation_by") or "component"),
+        ),
+        lender_type=LenderType(r.get("lender_type") or "licensed"),
+        signed_on=r.get("signed_on"),
+    )
+    pays = payments.filter(pc.equal(payments["loan_id"], loan_id)).to_pylist()
+    evs = [] if events is None else events.filter(pc.equal(events["loan_id"], loan_id)).to_pylist()
+    restart = {k.value for k in EventKind}
+    return Loan(
+        loan_id,
+        contract,
+        tuple(Payment(p["paid_on"], from_fen(p["amount_fen"]), p["payment_id"]) for p in pays),
+        tuple(
+            LoanEvent(e["on"], EventKind(e["kind"]), e.get("note") or "")
+            for e in evs
+            if e["kind"] in restart
+        ),
+    )

@@ -1,0 +1,530 @@
+"""The batch kernel: the reference ledger's replay, compiled, in integer fen with exact rationals.
+
+One call computes the state of every loan of a portfolio as of one date. It mirrors
+:func:`overdue.ledger.engine.replay` step by step — the same timeline of days, the same
+accrual spans, the same allocation, the same rounding — so that the two agree to the fen on
+every field; the differential test in ``tests/integration/test_kernel_differential.py``
+holds it to that. Read the engine's module docstring for the rules; comments here only say
+how a step is done in integers.
+
+Arithmetic: amounts are int64 fen. Every rate is an exact rational ``num / den``; a product
+``amount x rate x days / basis`` is computed by :func:`muldiv`, which divides a 64 x 64-bit
+product exactly (long multiplication in base 2^13), so nothing overflows and nothing is
+rounded except by the rule (half-up, once per span).
+
+Dates are int32 days since 1970-01-01.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+from numba import njit, prange
+
+__all__ = [
+    "CAUSE_NAMES",
+    "COMPONENTS",
+    "OUT_DATE_FIELDS",
+    "OUT_MONEY_FIELDS",
+    "civil_from_days",
+    "days_from_civil",
+    "muldiv",
+    "run_kernel",
+]
+
+# Component codes, in the order of overdue.ledger.contract.Component.
+LATE_FEE, SERVICE_FEE, PENALTY, COMPOUND, INTEREST, PRINCIPAL = 0, 1, 2, 3, 4, 5
+COMPONENTS = ("late_fee", "service_fee", "penalty", "compound", "interest", "principal")
+# engine.CAP_REDUCTION_ORDER
+_REDUCTION = np.array([LATE_FEE, SERVICE_FEE, COMPOUND, PENALTY, INTEREST, PRINCIPAL], np.int64)
+
+# Methods, in the order of overdue.ledger.contract.RepaymentMethod.
+EQUAL_INSTALLMENT, EQUAL_PRINCIPAL, INTEREST_ONLY, BULLET = 0, 1, 2, 3
+
+# What started the limitation period. Codes 1-4 sort as the kind names do (the engine takes
+# the alphabetically first kind among interruptions on the latest day).
+CAUSE_NAMES = ("final-due-date", "acknowledgement", "demand", "payment", "suit")
+
+OUT_MONEY_FIELDS = (
+    "outstanding_principal", "overdue_principal", "overdue_interest", "penalty_interest",
+    "compound_interest", "fees", "total_due", "credit", "charged", "allowed", "excess",
+    "claimable_total", "claimable_late_fee", "claimable_service_fee", "claimable_penalty",
+    "claimable_compound", "claimable_interest", "claimable_principal", "next_due_amount",
+    "last_payment_amount", "paid_total",
+)  # fmt: skip
+OUT_DATE_FIELDS = (
+    "limitation_starts_on",
+    "limitation_expires_on",
+    "next_due_date",
+    "last_payment_date",
+)
+
+_B = 8192  # digit base of the long multiplication in muldiv
+
+
+@njit(cache=True, inline="always")
+def muldiv_qr(a: int, b: int, c: int) -> tuple[int, int]:
+    """floor(a x b / c) and the remainder, exactly, for 0 <= a, b and 0 < c < 2^49."""
+    q0 = a // c
+    r0 = a - q0 * c
+    # r0 x b / c by Horner over the base-_B digits of b, most significant first.
+    digits = np.empty(6, np.int64)
+    n = 0
+    x = b
+    while x > 0:
+        digits[n] = x % _B
+        x //= _B
+        n += 1
+    q = 0
+    r = 0
+    for i in range(n - 1, -1, -1):
+        t = r * _B + r0 * digits[i]
+        qd = t // c
+        r = t - qd * c
+        q = q * _B + qd
+    return q0 * b + q, r
+
+
+@njit(cache=True, inline="always")
+def muldiv(a: int, b: int, c: int) -> int:
+    """round_half_up(a x b / c) for non-negative a, b and positive c (see :func:`muldiv_qr`)."""
+    q, r = muldiv_qr(a, b, c)
+    result: int = q + 1 if 2 * r >= c else q
+    return result
+
+
+@njit(cache=True)
+def days_from_civil(y: int, m: int, d: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm)."""
+    y -= m <= 2
+    era = (y if y >= 0 else y - 399) // 400
+    yoe = y - era * 400
+    doy = (153 * (m + (-3 if m > 2 else 9)) + 2) // 5 + d - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+@njit(cache=True)
+def civil_from_days(z: int) -> tuple[int, int, int]:
+    z += 719468
+    era = (z if z >= 0 else z - 146096) // 146097
+    doe = z - era * 146097
+    yoe = (doe - doe // 1460 + doe // 36524 - doe // 146096) // 365
+    y = yoe + era * 400
+    doy = doe - (365 * yoe + yoe // 4 - yoe // 100)
+    mp = (5 * doy + 2) // 153
+    d = doy - (153 * mp + 2) // 5 + 1
+    m = mp + (3 if mp < 10 else -9)
+    return y + (m <= 2), m, d
+
+
+@njit(cache=True)
+def _month_len(y: int, m: int) -> int:
+    if m == 2:
+        return 29 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 28
+    return 30 if m in (4, 6, 9, 11) else 31
+
+
+@njit(cache=True)
+def add_months(day: int, months: int) -> int:
+    y, m, d = civil_from_days(day)
+    t = y * 12 + (m - 1) + months
+    ny, nm = t // 12, t % 12 + 1
+    return days_from_civil(ny, nm, min(d, _month_len(ny, nm)))
+
+
+@njit(cache=True)
+def _allocate(
+    amount: int, ndue: int, order: npt.NDArray[np.int64], by_installment: bool,
+    charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64],
+) -> int:  # fmt: skip
+    left = amount
+    if by_installment:
+        for k in range(ndue):
+            for j in range(6):
+                if left <= 0:
+                    return left
+                c = order[j]
+                owed = charged[k, c] - paid[k, c]
+                if owed > 0:
+                    pay = owed if owed < left else left
+                    paid[k, c] += pay
+                    left -= pay
+    else:
+        for j in range(6):
+            c = order[j]
+            for k in range(ndue):
+                if left <= 0:
+                    return left
+                owed = charged[k, c] - paid[k, c]
+                if owed > 0:
+                    pay = owed if owed < left else left
+                    paid[k, c] += pay
+                    left -= pay
+    return left
+
+
+@njit(cache=True)
+def _unpaid_scheduled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> int:
+    return (
+        charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
+        + charged[k, INTEREST] - paid[k, INTEREST]
+        + charged[k, SERVICE_FEE] - paid[k, SERVICE_FEE]
+    )  # fmt: skip
+
+
+@njit(cache=True)
+def _loan(
+    i: int,
+    as_of: int,
+    principal: npt.NDArray[np.int64],
+    disb: npt.NDArray[np.int64],
+    term: npt.NDArray[np.int64],
+    method: npt.NDArray[np.int64],
+    rate_num: npt.NDArray[np.int64],
+    rate_den: npt.NDArray[np.int64],
+    pen_num: npt.NDArray[np.int64],
+    pen_den: npt.NDArray[np.int64],
+    basis: npt.NDArray[np.int64],
+    compound: npt.NDArray[np.bool_],
+    upfront: npt.NDArray[np.int64],
+    service: npt.NDArray[np.int64],
+    lf_num: npt.NDArray[np.int64],
+    lf_den: npt.NDArray[np.int64],
+    lf_min: npt.NDArray[np.int64],
+    order: npt.NDArray[np.int64],
+    by_installment: npt.NDArray[np.bool_],
+    annuity: npt.NDArray[np.int64],
+    sched_off: npt.NDArray[np.int64],
+    sched_due: npt.NDArray[np.int64],
+    sched_principal: npt.NDArray[np.int64],
+    sched_interest: npt.NDArray[np.int64],
+    sched_service: npt.NDArray[np.int64],
+    pay_off: npt.NDArray[np.int64],
+    pay_day: npt.NDArray[np.int64],
+    pay_amount: npt.NDArray[np.int64],
+    ev_off: npt.NDArray[np.int64],
+    ev_day: npt.NDArray[np.int64],
+    ev_cause: npt.NDArray[np.int64],
+    cap_nseg: npt.NDArray[np.int64],
+    cap_boundary: npt.NDArray[np.int64],
+    cap_num: npt.NDArray[np.int64],
+    cap_den: npt.NDArray[np.int64],
+    cap_basis: int,
+    lim_years: int,
+    cal_first: int,
+    working: npt.NDArray[np.bool_],
+    out_money: npt.NDArray[np.int64],
+    out_dates: npt.NDArray[np.int64],
+    out_int: npt.NDArray[np.int64],
+) -> None:
+    p = principal[i]
+    d0 = disb[i]
+    # ---- schedule (overdue.ledger.schedule.build_schedule) ----
+    m = method[i]
+    n = 1 if m == BULLET else term[i]
+    due = np.empty(n, np.int64)
+    sp = np.empty(n, np.int64)
+    si = np.empty(n, np.int64)
+    sf = np.full(n, service[i], np.int64)
+    if sched_off[i + 1] > sched_off[i]:  # installments given in the input
+        s0 = sched_off[i]
+        n = sched_off[i + 1] - s0
+        due = sched_due[s0 : s0 + n].copy()
+        sp = sched_principal[s0 : s0 + n].copy()
+        si = sched_interest[s0 : s0 + n].copy()
+        sf = sched_service[s0 : s0 + n].copy()
+    else:
+        rn, rd12 = rate_num[i], rate_den[i] * 12
+        remaining = p
+        if m == EQUAL_INSTALLMENT:
+            for k in range(n):
+                interest = muldiv(remaining, rn, rd12)
+                if k == n - 1:
+                    part = remaining
+                else:
+                    part = annuity[i] - interest
+                    if part > remaining:
+                        part = remaining
+                due[k] = add_months(d0, k + 1)
+                sp[k] = part
+                si[k] = interest
+                remaining -= part
+        elif m == EQUAL_PRINCIPAL:
+            level = p // n  # rounded down
+            for k in range(n):
+                si[k] = muldiv(remaining, rn, rd12)
+                sp[k] = remaining if k == n - 1 else level
+                due[k] = add_months(d0, k + 1)
+                remaining -= sp[k]
+        elif m == INTEREST_ONLY:
+            interest = muldiv(p, rn, rd12)
+            for k in range(n):
+                si[k] = interest
+                sp[k] = p if k == n - 1 else 0
+                due[k] = add_months(d0, k + 1)
+        else:
+            due[0] = add_months(d0, term[i])
+            sp[0] = p
+            si[0] = muldiv(p * term[i], rn, rd12)
+
+    # ---- timeline: every day on which something happens ----
+    pa, pb = pay_off[i], pay_off[i + 1]
+    npay = 0
+    for j in range(pa, pb):
+        if pay_day[j] <= as_of:
+            npay += 1
+    nseg = cap_nseg[i]
+    cand = np.empty(2 + 2 * n + npay + 2, np.int64)
+    c = 0
+    cand[c] = d0
+    c += 1
+    cand[c] = as_of
+    c += 1
+    for k in range(n):
+        cand[c] = due[k]
+        cand[c + 1] = due[k] + 1
+        c += 2
+    for j in range(pa, pa + npay):
+        cand[c] = pay_day[j]
+        c += 1
+    if nseg == 2:
+        cand[c] = cap_boundary[i] - 1
+        c += 1
+    cand = np.unique(cand[:c])
+
+    charged = np.zeros((n, 6), np.int64)
+    paid = np.zeros((n, 6), np.int64)
+    late_done = np.zeros(n, np.bool_)
+    pend_days = np.zeros(n, np.int64)
+    seg_units = np.zeros(2, np.int64)
+    pnum, pden_b = pen_num[i], pen_den[i] * basis[i]
+    ordr = order[i]
+    by_inst = by_installment[i]
+    credit = 0
+    repaid = 0
+    prev = d0
+    jp = pa
+    for t in range(cand.shape[0]):
+        day = cand[t]
+        if day < d0 or day > as_of:
+            continue
+        days = day - prev
+        # 1. accrue: pending days on each installment overdue throughout (due before prev+1)
+        for k in range(n):
+            if due[k] <= prev:
+                pend_days[k] += days
+        outstanding = p - repaid
+        if outstanding > 0 and days > 0 and nseg > 0:
+            s = 0
+            if nseg == 2 and day >= cap_boundary[i]:
+                s = 1
+            seg_units[s] += outstanding * days
+        is_pay_day = jp < pa + npay and pay_day[jp] == day
+        if is_pay_day or day == as_of:
+            for k in range(n):
+                if pend_days[k] > 0:
+                    base = charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
+                    if base > 0:
+                        charged[k, PENALTY] += muldiv(base * pend_days[k], pnum, pden_b)
+                    if compound[i]:
+                        base = charged[k, INTEREST] - paid[k, INTEREST]
+                        if base > 0:
+                            charged[k, COMPOUND] += muldiv(base * pend_days[k], pnum, pden_b)
+                    pend_days[k] = 0
+        # 2. late fee, the day after the due date
+        if lf_num[i] > 0 or lf_min[i] > 0:
+            for k in range(n):
+                if due[k] == day - 1 and not late_done[k]:
+                    unpaid = _unpaid_scheduled(k, charged, paid)
+                    if unpaid > 0:
+                        fee = muldiv(unpaid, lf_num[i], lf_den[i])
+                        charged[k, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
+                        late_done[k] = True
+        # 3. installments falling due today; a credit pays them at once
+        ndue = 0
+        for k in range(n):
+            if due[k] == day:
+                charged[k, PRINCIPAL] = sp[k]
+                charged[k, INTEREST] = si[k]
+                charged[k, SERVICE_FEE] = sf[k]
+            if due[k] <= day:
+                ndue = k + 1
+        if credit > 0:
+            credit = _allocate(credit, ndue, ordr, by_inst, charged, paid)
+        # 4. payments made today
+        while jp < pa + npay and pay_day[jp] == day:
+            credit += _allocate(pay_amount[jp], ndue, ordr, by_inst, charged, paid)
+            jp += 1
+        repaid = 0
+        for k in range(n):
+            repaid += paid[k, PRINCIPAL]
+        prev = day
+
+    # ---- the state as of the end of as_of (engine._state) ----
+    owed = np.zeros(6, np.int64)
+    charged_cost = upfront[i]
+    dpd = 0
+    for k in range(n):
+        if due[k] < as_of:
+            for cc in range(6):
+                owed[cc] += charged[k, cc] - paid[k, cc]
+                if cc != PRINCIPAL:
+                    charged_cost += charged[k, cc]
+            if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
+                dpd = as_of - due[k]
+    total_due = owed.sum()
+    units = seg_units[0] + seg_units[1]
+    annual_rate = 0
+    if units > 0:
+        annual_rate = muldiv(charged_cost * cap_basis, 1_000_000, units)
+    allowed = -1
+    excess = 0
+    cap_rate_num, cap_rate_den = -1, 1
+    if nseg > 0:
+        # Sum of units x rate / basis over the segments, rounded once: the segments' rates
+        # share one denominator, so exact quotients and remainders simply add up.
+        q_total = 0
+        r_total = 0
+        common = cap_den[i] * cap_basis
+        for s in range(nseg):
+            q, r = muldiv_qr(seg_units[s], cap_num[i, s], common)
+            q_total += q
+            r_total += r
+        q_total += r_total // common
+        r_total = r_total % common
+        allowed = q_total + (1 if 2 * r_total >= common else 0)
+        excess = charged_cost - allowed if charged_cost > allowed else 0
+        s_now = 1 if nseg == 2 and as_of >= cap_boundary[i] else 0
+        cap_rate_num, cap_rate_den = cap_num[i, s_now], cap_den[i]
+    claim = owed.copy()
+    give_up = excess
+    for j in range(6):
+        cc = _REDUCTION[j]
+        cut = claim[cc] if claim[cc] < give_up else give_up
+        claim[cc] -= cut
+        give_up -= cut
+
+    # next installment
+    next_day = -1
+    next_amount = 0
+    for k in range(n):
+        if due[k] >= as_of:
+            still = (
+                _unpaid_scheduled(k, charged, paid) if due[k] <= as_of else sp[k] + si[k] + sf[k]
+            )
+            if still > 0:
+                next_day = due[k]
+                waiting = credit if due[k] > as_of else 0
+                next_amount = still - waiting if still > waiting else 0
+                break
+
+    # payments up to as_of
+    last_day = -1
+    last_amount = 0
+    paid_total = 0
+    for j in range(pa, pa + npay):
+        paid_total += pay_amount[j]
+    if npay > 0:
+        last_day = pay_day[pa + npay - 1]
+        for j in range(pa, pa + npay):
+            if pay_day[j] == last_day:
+                last_amount += pay_amount[j]
+
+    # limitation (engine._limitation)
+    start = due[n - 1]
+    cause = 0
+    for j in range(pa, pa + npay):
+        if pay_day[j] > start or (pay_day[j] == start and cause > 3):
+            start, cause = pay_day[j], 3
+    for j in range(ev_off[i], ev_off[i + 1]):
+        dday = ev_day[j]
+        if dday > as_of:
+            continue
+        if dday > start or (dday == start and cause > ev_cause[j]):
+            start, cause = dday, ev_cause[j]
+    y, mo, dd = civil_from_days(start)
+    ny = y + lim_years
+    nominal = days_from_civil(ny, mo, min(dd, _month_len(ny, mo)))
+    expires = nominal
+    covered = 0
+    x = nominal - cal_first
+    while 0 <= x < working.shape[0]:
+        if working[x]:
+            covered = 1
+            expires = cal_first + x
+            break
+        x += 1
+
+    paid_principal = 0
+    for k in range(n):
+        paid_principal += paid[k, PRINCIPAL]
+    out_money[i, 0] = p - paid_principal
+    out_money[i, 1] = owed[PRINCIPAL]
+    out_money[i, 2] = owed[INTEREST]
+    out_money[i, 3] = owed[PENALTY]
+    out_money[i, 4] = owed[COMPOUND]
+    out_money[i, 5] = owed[LATE_FEE] + owed[SERVICE_FEE]
+    out_money[i, 6] = total_due
+    out_money[i, 7] = credit
+    out_money[i, 8] = charged_cost
+    out_money[i, 9] = allowed
+    out_money[i, 10] = excess
+    out_money[i, 11] = claim.sum()
+    for cc in range(6):
+        out_money[i, 12 + cc] = claim[cc]
+    out_money[i, 18] = next_amount
+    out_money[i, 19] = last_amount
+    out_money[i, 20] = paid_total
+    out_dates[i, 0] = start
+    out_dates[i, 1] = expires
+    out_dates[i, 2] = next_day
+    out_dates[i, 3] = last_day
+    out_int[i, 0] = dpd
+    out_int[i, 1] = annual_rate
+    out_int[i, 2] = covered
+    out_int[i, 3] = cause
+    out_int[i, 4] = nominal
+    out_int[i, 5] = cap_rate_num
+    out_int[i, 6] = cap_rate_den
+
+
+@njit(cache=True, parallel=True)
+def _run(  # type: ignore[no-untyped-def]
+    as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis, compound,
+    upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity, sched_off, sched_due,
+    sched_principal, sched_interest, sched_service, pay_off, pay_day, pay_amount, ev_off, ev_day,
+    ev_cause, cap_nseg, cap_boundary, cap_num, cap_den, cap_basis, lim_years, cal_first, working,
+    out_money, out_dates, out_int,
+):  # fmt: skip
+    for i in prange(principal.shape[0]):
+        _loan(
+            i, as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis,
+            compound, upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity,
+            sched_off, sched_due, sched_principal, sched_interest, sched_service, pay_off, pay_day,
+            pay_amount, ev_off, ev_day, ev_cause, cap_nseg, cap_boundary, cap_num, cap_den,
+            cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int,
+        )  # fmt: skip
+
+
+def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
+    """Run the kernel over prepared arrays (see :mod:`overdue.portfolio.prepare`).
+
+    Returns ``money`` (n x 21 fen, columns :data:`OUT_MONEY_FIELDS`), ``dates`` (n x 4 days,
+    :data:`OUT_DATE_FIELDS`, -1 for none) and ``ints`` (n x 7: dpd, annual rate x 10^6,
+    calendar covered, limitation cause code, nominal expiry day, cap rate num, cap rate den).
+    """
+    n = len(inputs["principal"])  # type: ignore[arg-type]
+    out_money = np.zeros((n, len(OUT_MONEY_FIELDS)), np.int64)
+    out_dates = np.full((n, len(OUT_DATE_FIELDS)), -1, np.int64)
+    out_int = np.zeros((n, 7), np.int64)
+    names = (
+        "as_of", "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num",
+        "pen_den", "basis", "compound", "upfront", "service", "lf_num", "lf_den", "lf_min",
+        "order", "by_installment", "annuity", "sched_off", "sched_due", "sched_principal",
+        "sched_interest", "sched_service", "pay_off", "pay_day", "pay_amount", "ev_off", "ev_day",
+        "ev_cause", "cap_nseg", "cap_boundary", "cap_num", "cap_den", "cap_basis", "lim_years",
+        "cal_first", "working",
+    )  # fmt: skip
+    _run(*(inputs[k] for k in names), out_money, out_dates, out_int)
+    return {"money": out_money, "dates": out_dates, "ints": out_int}

@@ -1,0 +1,409 @@
+"""From normalized portfolio tables (Arrow) to the kernel's arrays, and back to ``loan_state``.
+
+The normalized tables are what :func:`overdue.portfolio.load.load_portfolio` accepts (see
+``docs/portfolio-schema.md``): amounts in int64 fen, dates as date32, rates as canonical decimal
+strings. Everything that depends on rules rather than on arithmetic is decided here, in Python,
+once per *distinct* value — rates become exact rationals, equal-installment annuities are
+computed with :func:`overdue.ledger.schedule.annuity_payment`, cap segments come from
+:func:`overdue.rules.caps.cap_segments` — so the kernel and the reference ledger share the same
+rule code and the kernel only does integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable, Sequence
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, TypeVar
+
+import chinese_calendar
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from overdue.dates import calendar_range
+from overdue.errors import InputError
+from overdue.ledger.contract import (
+    DEFAULT_ORDER,
+    AllocationBy,
+    Component,
+    DayCount,
+    EventKind,
+    LenderType,
+    RateUnit,
+    RepaymentMethod,
+)
+from overdue.ledger.schedule import annuity_payment
+from overdue.money import from_fen, to_fen
+from overdue.portfolio.kernel import CAUSE_NAMES, OUT_DATE_FIELDS, OUT_MONEY_FIELDS, run_kernel
+from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA, MONEY, RATE
+from overdue.rules.caps import CapProfile, CapSettings, cap_segments
+from overdue.rules.periods import period_rule
+
+__all__ = ["EPOCH", "compute_states", "kernel_inputs", "states_table"]
+
+EPOCH = dt.date(1970, 1, 1)
+_METHODS = list(RepaymentMethod)
+_CAUSE_CODE = {"acknowledgement": 1, "demand": 2, "suit": 4}  # see kernel.CAUSE_NAMES
+_LIMITATION_KINDS = {EventKind.DEMAND.value, EventKind.ACKNOWLEDGEMENT.value, EventKind.SUIT.value}
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _days(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
+    """date32 -> int64 days since 1970-01-01 (nulls are not allowed here)."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return np.asarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _ints(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _per_distinct(
+    columns: Sequence[pa.ChunkedArray], fn: Callable[..., V]
+) -> tuple[list[V], npt.NDArray[np.int64]]:
+    """Apply ``fn`` once per distinct row of ``columns``; return the results and each row's index."""
+    codes = []
+    dictionaries = []
+    for col in columns:
+        enc = pc.dictionary_encode(col.combine_chunks())
+        codes.append(
+            np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64) + 1
+        )
+        dictionaries.append(enc.dictionary.to_pylist())
+    key = np.zeros(len(columns[0]), np.int64)
+    for c, d in zip(codes, dictionaries, strict=True):
+        key = key * (len(d) + 1) + c
+    uniq, inverse = np.unique(key, return_inverse=True)
+    results: list[V] = []
+    for k in uniq.tolist():
+        values: list[Any] = []
+        for d in reversed(dictionaries):
+            k, c = divmod(k, len(d) + 1)
+            values.append(None if c == 0 else d[c - 1])
+        results.append(fn(*reversed(values)))
+    return results, np.asarray(inverse, np.int64).reshape(-1)
+
+
+def _fraction(text: str | None, field: str) -> Fraction:
+    if text is None:
+        raise InputError(field, "missing")
+    return Fraction(Decimal(text))
+
+
+def _rates(
+    rate: str, unit: str | None, day_count: str | None, markup: str | None, penalty: str | None
+) -> tuple[Fraction, Fraction, int]:
+    """(annual rate, annual penalty rate, day basis) exactly as overdue.ledger.contract.Contract."""
+    basis = DayCount(day_count or DayCount.ACT_360.value).basis
+    r = _fraction(rate, "rate")
+    u = RateUnit(unit or RateUnit.ANNUAL.value)
+    annual = r * 12 if u is RateUnit.MONTHLY else r * basis if u is RateUnit.DAILY else r
+    if penalty is not None:
+        pen = _fraction(penalty, "penalty_rate")
+    else:
+        pen = annual * (1 + _fraction(markup or "0.5", "penalty_markup"))
+    return annual, pen, basis
+
+
+def _order(text: str | None) -> tuple[int, ...]:
+    names = [c.value for c in Component]
+    if not text:
+        return tuple(names.index(c.value) for c in DEFAULT_ORDER)
+    return tuple(names.index(Component(x.strip()).value) for x in text.split(","))
+
+
+def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
+    first, last = calendar_range()
+    n = (last - first).days + 1
+    work = np.array(
+        [chinese_calendar.is_workday(first + dt.timedelta(days=k)) for k in range(n)], np.bool_
+    )
+    return (first - EPOCH).days, work
+
+
+def _offsets(loan_index: npt.NDArray[np.int64], n_loans: int) -> npt.NDArray[np.int64]:
+    counts = np.bincount(loan_index, minlength=n_loans)
+    off = np.zeros(n_loans + 1, np.int64)
+    np.cumsum(counts, out=off[1:])
+    return off
+
+
+def _child_rows(
+    loans: pa.Table, child: pa.Table | None, day_col: str
+) -> tuple[pa.Table | None, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Rows of ``child`` grouped by loan (loan order, then day); returns (rows, offsets, days)."""
+    n = loans.num_rows
+    if child is None or child.num_rows == 0:
+        return None, np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
+    idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
+    loan_idx = np.asarray(idx.to_numpy(zero_copy_only=False), np.int64)
+    if (loan_idx < 0).any():
+        raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
+    days = _days(child[day_col])
+    perm = np.lexsort((days, loan_idx))  # stable: ties keep the table's order (payment_id)
+    return child.take(pa.array(perm)), _offsets(loan_idx[perm], n), days[perm]
+
+
+def kernel_inputs(
+    loans: pa.Table,
+    payments: pa.Table | None,
+    events: pa.Table | None,
+    installments: pa.Table | None,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+    cap_settings: CapSettings | None = None,
+) -> dict[str, Any]:
+    """Arrays for :func:`overdue.portfolio.kernel.run_kernel` from normalized tables."""
+    n = loans.num_rows
+    settings = cap_settings or CapSettings.defaults()
+    rates, rate_idx = _per_distinct(
+        [loans[c] for c in ("rate", "rate_unit", "day_count", "penalty_markup", "penalty_rate")],
+        _rates,
+    )
+    annual = [r[0] for r in rates]
+    pens = [r[1] for r in rates]
+
+    def num_den(fracs: list[Fraction]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        num = np.array([f.numerator for f in fracs], np.int64)[rate_idx]
+        den = np.array([f.denominator for f in fracs], np.int64)[rate_idx]
+        return num, den
+
+    rate_num, rate_den = num_den(annual)
+    pen_num, pen_den = num_den(pens)
+    basis = np.array([r[2] for r in rates], np.int64)[rate_idx]
+    lf, lf_idx = _per_distinct(
+        [loans["late_fee_rate"]], lambda t: _fraction(t or "0", "late_fee_rate")
+    )
+    lf_num = np.array([f.numerator for f in lf], np.int64)[lf_idx]
+    lf_den = np.array([f.denominator for f in lf], np.int64)[lf_idx]
+    orders, order_idx = _per_distinct([loans["allocation_order"]], _order)
+    order = np.array(orders, np.int64)[order_idx]
+    by_inst = np.asarray(
+        pc.equal(
+            loans["allocation_by"].fill_null("component"), AllocationBy.INSTALLMENT.value
+        ).to_numpy(zero_copy_only=False),
+        np.bool_,
+    )
+    methods, method_idx = _per_distinct(
+        [loans["method"]], lambda m: _METHODS.index(RepaymentMethod(m))
+    )
+    method = np.array(methods, np.int64)[method_idx]
+    principal = _ints(loans["principal_fen"])
+    term = _ints(loans["term_months"])
+
+    # Equal-installment annuities, once per distinct (principal, annual rate, term).
+    annuity = np.zeros(n, np.int64)
+    ei = np.flatnonzero(method == 0)
+    if ei.size:
+        key = np.stack([principal[ei], rate_idx[ei], term[ei]], axis=1)
+        uniq, inv = np.unique(key, axis=0, return_inverse=True)
+        values = np.array(
+            [
+                to_fen(annuity_payment(from_fen(int(p)), annual[int(r)] / 12, int(t)))
+                for p, r, t in uniq.tolist()
+            ],
+            np.int64,
+        )
+        annuity[ei] = values[np.asarray(inv).reshape(-1)]
+
+    # Cap segments, once per distinct (profile, contract date).
+    signed = loans["signed_on"] if "signed_on" in loans.column_names else None
+    contract_on = (
+        loans["disbursed_on"] if signed is None else pc.coalesce(signed, loans["disbursed_on"])
+    )
+    if cap is not None:
+        profiles = pa.chunked_array([pa.array([cap.value] * n, pa.string())])
+    else:
+        private = pc.equal(loans["lender_type"].fill_null("licensed"), LenderType.PRIVATE.value)
+        profiles = pa.chunked_array(
+            [pc.if_else(private, CapProfile.PRIVATE_4LPR.value, CapProfile.LICENSED_24.value)]
+        )
+
+    def segments(profile: str, contract: dt.date) -> tuple[int, int, tuple[int, int], int]:
+        segs = cap_segments(CapProfile(profile), contract, filed_on=as_of, settings=settings)
+        fracs = [Fraction(s.annual_rate) for s in segs]
+        den = int(np.lcm.reduce([f.denominator for f in fracs])) if fracs else 1
+        nums = (*tuple(f.numerator * (den // f.denominator) for f in fracs), 0, 0)
+        boundary = segs[1].starts_on if len(segs) == 2 and segs[1].starts_on else EPOCH
+        return len(segs), (boundary - EPOCH).days, (nums[0], nums[1]), den
+
+    segs, seg_idx = _per_distinct([profiles, contract_on], segments)
+    cap_nseg = np.array([s[0] for s in segs], np.int64)[seg_idx]
+    cap_boundary = np.array([s[1] for s in segs], np.int64)[seg_idx]
+    cap_num = np.array([s[2] for s in segs], np.int64).reshape(-1, 2)[seg_idx]
+    cap_den = np.array([s[3] for s in segs], np.int64)[seg_idx]
+
+    pay_rows, pay_off, pay_day = _child_rows(loans, payments, "paid_on")
+    pay_amount = _ints(pay_rows["amount_fen"]) if pay_rows is not None else np.zeros(0, np.int64)
+
+    lim_events = None
+    if events is not None and events.num_rows:
+        lim_events = events.filter(
+            pc.is_in(events["kind"], value_set=pa.array(sorted(_LIMITATION_KINDS)))
+        )
+    ev_rows, ev_off, ev_day = _child_rows(loans, lim_events, "on")
+    ev_cause = (
+        np.array([_CAUSE_CODE[k] for k in ev_rows["kind"].to_pylist()], np.int64)
+        if ev_rows is not None
+        else np.zeros(0, np.int64)
+    )
+
+    sched_rows, sched_off, sched_due = _child_rows(loans, installments, "due_on")
+    if sched_rows is not None:
+        sched_principal = _ints(sched_rows["principal_fen"])
+        sched_interest = _ints(sched_rows["interest_fen"])
+        sched_service = _ints(sched_rows["service_fee_fen"])
+    else:
+        sched_principal = sched_interest = sched_service = np.zeros(0, np.int64)
+
+    rule = period_rule("limitation", as_of)
+    if rule.length is None or not rule.roll_over:
+        raise NotImplementedError(
+            "the batch engine expects a limitation period in years with roll-over"
+        )
+    cal_first, working = _working_days()
+    return {
+        "as_of": (as_of - EPOCH).days,
+        "principal": principal,
+        "disb": _days(loans["disbursed_on"]),
+        "term": term,
+        "method": method,
+        "rate_num": rate_num,
+        "rate_den": rate_den,
+        "pen_num": pen_num,
+        "pen_den": pen_den,
+        "basis": basis,
+        "compound": np.asarray(
+            loans["compound"].fill_null(False).to_numpy(zero_copy_only=False), np.bool_
+        ),
+        "upfront": _ints(loans["upfront_fee_fen"]),
+        "service": _ints(loans["service_fee_fen"]),
+        "lf_num": lf_num,
+        "lf_den": lf_den,
+        "lf_min": _ints(loans["late_fee_min_fen"]),
+        "order": order,
+        "by_installment": by_inst,
+        "annuity": annuity,
+        "sched_off": sched_off,
+        "sched_due": sched_due,
+        "sched_principal": sched_principal,
+        "sched_interest": sched_interest,
+        "sched_service": sched_service,
+        "pay_off": pay_off,
+        "pay_day": pay_day,
+        "pay_amount": pay_amount,
+        "ev_off": ev_off,
+        "ev_day": ev_day,
+        "ev_cause": ev_cause,
+        "cap_nseg": cap_nseg,
+        "cap_boundary": cap_boundary,
+        "cap_num": cap_num,
+        "cap_den": cap_den,
+        "cap_basis": settings.day_basis,
+        "lim_years": rule.length,
+        "cal_first": cal_first,
+        "working": working,
+        "_profiles": profiles,
+    }
+
+
+def _money(fen: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    """int64 fen -> decimal128(18, 2) exactly: the fen are the decimal's unscaled value."""
+    fen = np.ascontiguousarray(fen, np.int64)
+    words = np.empty((fen.shape[0], 2), np.int64)
+    words[:, 0] = fen
+    words[:, 1] = fen >> 63  # sign extension to 128 bits
+    mask = None if valid is None else pa.array(valid).buffers()[1]
+    return pa.Array.from_buffers(MONEY, fen.shape[0], [mask, pa.py_buffer(words.tobytes())])
+
+
+def _rate(scaled: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    words = np.empty((scaled.shape[0], 2), np.int64)
+    words[:, 0] = scaled
+    words[:, 1] = scaled >> 63
+    mask = None if valid is None else pa.array(valid).buffers()[1]
+    return pa.Array.from_buffers(RATE, scaled.shape[0], [mask, pa.py_buffer(words.tobytes())])
+
+
+def _dates(days: npt.NDArray[np.int64]) -> pa.Array:
+    return pa.array(days.astype(np.int32), pa.int32(), mask=days < 0).cast(pa.date32())
+
+
+def states_table(
+    loans: pa.Table, inputs: dict[str, Any], out: dict[str, npt.NDArray[np.int64]], as_of: dt.date
+) -> pa.Table:
+    """The kernel's output as a ``loan_state`` table (:data:`LOAN_STATE_SCHEMA`)."""
+    n = loans.num_rows
+    money, dates, ints = out["money"], out["dates"], out["ints"]
+    m = {name: money[:, k] for k, name in enumerate(OUT_MONEY_FIELDS)}
+    d = {name: dates[:, k] for k, name in enumerate(OUT_DATE_FIELDS)}
+    dpd = ints[:, 0]
+    buckets = np.array(["M0", "M1", "M2", "M3", "M4", "M5", "M6+"], dtype=object)
+    bucket = buckets[np.where(dpd <= 0, 0, np.minimum((dpd - 1) // 30 + 1, 6))]
+    has_cap = inputs["cap_nseg"] > 0
+    # cap rate num/den -> 6 decimals (the caps in force are whole basis points of a percent)
+    cap_num, cap_den = ints[:, 5], ints[:, 6]
+    cap_scaled = np.where(has_cap, (cap_num * 1_000_000) // np.maximum(cap_den, 1), 0)
+    causes = np.array(CAUSE_NAMES, dtype=object)[ints[:, 3]]
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "loan_id": loans["loan_id"],
+        "as_of": pa.array([as_of] * n, pa.date32()),
+        "borrower_id": loans["borrower_id"],
+        "product_id": loans["product_id"]
+        if "product_id" in loans.column_names
+        else pa.nulls(n, pa.string()),
+        "disbursed_on": loans["disbursed_on"],
+        "term_months": loans["term_months"].cast(pa.int32()),
+        "method": loans["method"],
+        "lender_type": loans["lender_type"],
+        "principal": _money(inputs["principal"]),
+        "dpd": pa.array(dpd.astype(np.int32)),
+        "bucket": pa.array(bucket.tolist(), pa.string()),
+        "outstanding_principal": _money(m["outstanding_principal"]),
+        "overdue_principal": _money(m["overdue_principal"]),
+        "overdue_interest": _money(m["overdue_interest"]),
+        "penalty_interest": _money(m["penalty_interest"]),
+        "compound_interest": _money(m["compound_interest"]),
+        "fees": _money(m["fees"]),
+        "total_due": _money(m["total_due"]),
+        "credit": _money(m["credit"]),
+        "cap_profile": inputs["_profiles"],
+        "cap_rate": _rate(cap_scaled, has_cap),
+        "annual_rate": _rate(ints[:, 1]),
+        "charged": _money(m["charged"]),
+        "allowed": _money(np.where(has_cap, m["allowed"], 0), has_cap),
+        "excess": _money(m["excess"]),
+        "claimable_total": _money(m["claimable_total"]),
+        **{f"claimable_{c}": _money(m[f"claimable_{c}"]) for c in (x.value for x in Component)},
+        "limitation_starts_on": _dates(d["limitation_starts_on"]),
+        "limitation_expires_on": _dates(d["limitation_expires_on"]),
+        "limitation_calendar_covered": pa.array(ints[:, 2].astype(bool)),
+        "limitation_started_by": pa.array(causes.tolist(), pa.string()),
+        "next_due_date": _dates(d["next_due_date"]),
+        "next_due_amount": _money(m["next_due_amount"]),
+        "last_payment_date": _dates(d["last_payment_date"]),
+        "last_payment_amount": _money(m["last_payment_amount"]),
+        "paid_total": _money(m["paid_total"]),
+    }
+    return pa.table([columns[f.name] for f in LOAN_STATE_SCHEMA], schema=LOAN_STATE_SCHEMA)
+
+
+def compute_states(
+    loans: pa.Table,
+    payments: pa.Table | None,
+    events: pa.Table | None,
+    installments: pa.Table | None,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+) -> pa.Table:
+    """Every loan's state as of ``as_of``: prepare, run the kernel, build the table."""
+    inputs = kernel_inputs(loans, payments, events, installments, as_of, cap=cap)
+    return states_table(loans, inputs, run_kernel(inputs), as_of)
