@@ -15,6 +15,7 @@ from overdue.ledger.contract import (
     Contract,
     DayCount,
     EventKind,
+    GivenInstallment,
     LenderType,
     Loan,
     LoanEvent,
@@ -162,4 +163,13 @@ def random_messy_loan(rng: random.Random, loan_id: str, last: dt.date) -> Loan:
         for _ in range(rng.randint(0, 3))
     )
     rng.shuffle(payments)
-    return Loan(loan_id, contract, tuple(payments), events)
+    given: tuple[GivenInstallment, ...] = ()
+    if rng.random() < 0.1:  # the lender supplies its own schedule, not quite the textbook one
+        given = tuple(
+            GivenInstallment(
+                i.no, i.due_on + dt.timedelta(days=rng.choice([0, 0, 1, -1])), i.principal,
+                max(Decimal(0), i.interest + Decimal(rng.randint(-3, 3)) / 100), i.service_fee,
+            )
+            for i in build_schedule(contract).installments
+        )  # fmt: skip
+    return Loan(loan_id, contract, tuple(payments), events, given)

@@ -104,8 +104,8 @@ def test_kernel_and_ledger_agree_on_ten_thousand_loans(
 
 
 def assert_agree(as_of: dt.date, loans: list[Loan], cap: CapProfile | None) -> None:
-    loans_t, payments_t, events_t = tables_from_loans(loans)
-    table = compute_states(loans_t, payments_t, events_t, None, as_of, cap=cap)
+    t = tables_from_loans(loans)
+    table = compute_states(t.loans, t.payments, t.events, t.installments, as_of, cap=cap)
     rows = {r["loan_id"]: r for r in table.to_pylist()}
     for loan in loans:
         expected = ledger_row(loan_state(loan, as_of, cap=cap))

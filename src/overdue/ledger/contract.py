@@ -23,6 +23,7 @@ __all__ = [
     "Contract",
     "DayCount",
     "EventKind",
+    "GivenInstallment",
     "LenderType",
     "Loan",
     "LoanEvent",
@@ -190,8 +191,20 @@ class LoanEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class GivenInstallment:
+    """An installment of a schedule supplied with the loan (the lender's 还款计划)."""
+
+    no: int
+    due_on: dt.date
+    principal: Decimal
+    interest: Decimal
+    service_fee: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
 class Loan:
     loan_id: str
     contract: Contract
     payments: tuple[Payment, ...] = ()
     events: tuple[LoanEvent, ...] = ()
+    installments: tuple[GivenInstallment, ...] = ()  # empty: generated from the terms

@@ -48,7 +48,7 @@ from overdue.ledger.contract import (
     Loan,
     Payment,
 )
-from overdue.ledger.schedule import Installment, Schedule, build_schedule
+from overdue.ledger.schedule import Installment, Schedule, loan_schedule
 from overdue.money import ZERO, Rounding, round_fen, round_ratio, total
 from overdue.rules.caps import CapProfile, CapSegment, CapSettings, cap_segments
 from overdue.rules.periods import period_rule
@@ -313,7 +313,7 @@ def replay(
         profile, contract.contract_on, filed_on=filed_on or as_of, settings=settings
     )
 
-    schedule = build_schedule(contract)
+    schedule = loan_schedule(loan)
     opens = [_Open(i) for i in schedule.installments]
     payments = sorted(
         (p for p in loan.payments if p.on <= as_of), key=lambda p: (p.on, p.payment_id, p.amount)
@@ -453,6 +453,21 @@ def loan_state(
 
 
 def _scheduled_lines(contract: Contract, inst: Installment) -> Iterable[ChargeLine]:
+    if inst.interest_months == 0:  # a schedule supplied with the loan
+        yield ChargeLine(
+            inst.no, Component.INTEREST.value, inst.due_on, None, None, None, None, None,
+            inst.interest, "还款计划（随贷款数据提供）载明的本期利息",
+        )  # fmt: skip
+        yield ChargeLine(
+            inst.no, Component.PRINCIPAL.value, inst.due_on, None, None, None, None, None,
+            inst.principal, "还款计划（随贷款数据提供）载明的本期本金",
+        )  # fmt: skip
+        if inst.service_fee > 0:
+            yield ChargeLine(
+                inst.no, Component.SERVICE_FEE.value, inst.due_on, None, None, None, None, None,
+                inst.service_fee, "还款计划（随贷款数据提供）载明的本期服务费",
+            )  # fmt: skip
+        return
     monthly = (Fraction(contract.annual_rate) / 12).limit_denominator(10**12)
     rate_text = f"年利率 {contract.annual_rate} / 12"
     months = f" × {inst.interest_months} 个月" if inst.interest_months > 1 else ""

@@ -21,10 +21,17 @@ from decimal import Decimal
 from fractions import Fraction
 
 from overdue.dates import add_months
-from overdue.ledger.contract import Contract, RepaymentMethod
+from overdue.ledger.contract import Contract, Loan, RepaymentMethod
 from overdue.money import ZERO, Rounding, round_fen, total
 
-__all__ = ["Installment", "Schedule", "annuity_payment", "build_schedule", "monthly_rate"]
+__all__ = [
+    "Installment",
+    "Schedule",
+    "annuity_payment",
+    "build_schedule",
+    "loan_schedule",
+    "monthly_rate",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +42,7 @@ class Installment:
     interest: Decimal
     service_fee: Decimal
     interest_base: Decimal  # principal the interest was computed on
-    interest_months: int = 1  # months of interest (the term, for a bullet loan)
+    interest_months: int = 1  # months of interest (the term, for a bullet loan); 0: given
 
     @property
     def payment(self) -> Decimal:
@@ -110,3 +117,16 @@ def build_schedule(contract: Contract) -> Schedule:
     else:  # BULLET: one installment at maturity
         rows.append(Installment(1, dues[-1], p, round_fen(Fraction(p) * r * n), fee, p, n))
     return Schedule(tuple(rows))
+
+
+def loan_schedule(loan: Loan) -> Schedule:
+    """The schedule supplied with the loan, in due-date order, or else the one its terms give."""
+    if not loan.installments:
+        return build_schedule(loan.contract)
+    given = sorted(loan.installments, key=lambda g: (g.due_on, g.no))
+    return Schedule(
+        tuple(
+            Installment(g.no, g.due_on, g.principal, g.interest, g.service_fee, ZERO, 0)
+            for g in given
+        )
+    )

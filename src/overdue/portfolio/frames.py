@@ -9,6 +9,7 @@ and ``overdue loan state --data`` use them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,6 +58,12 @@ PAYMENTS_SCHEMA = pa.schema(
         ("amount_fen", pa.int64()),
     ]
 )
+INSTALLMENTS_SCHEMA = pa.schema(
+    [
+        ("loan_id", pa.string()), ("no", pa.int32()), ("due_on", pa.date32()),
+        ("principal_fen", pa.int64()), ("interest_fen", pa.int64()), ("service_fee_fen", pa.int64()),
+    ]
+)  # fmt: skip
 EVENTS_SCHEMA = pa.schema(
     [
         ("event_id", pa.string()), ("loan_id", pa.string()), ("on", pa.date32()),
@@ -65,8 +72,15 @@ EVENTS_SCHEMA = pa.schema(
 )  # fmt: skip
 
 
-def tables_from_loans(loans: Sequence[Loan]) -> tuple[pa.Table, pa.Table, pa.Table]:
-    """(loans, payments, events) normalized tables; loans sorted by id, payments by loan, day, id."""
+class Tables(NamedTuple):
+    loans: pa.Table
+    payments: pa.Table
+    events: pa.Table
+    installments: pa.Table
+
+
+def tables_from_loans(loans: Sequence[Loan]) -> Tables:
+    """Normalized tables; loans sorted by id, payments by loan, day and id."""
     ordered = sorted(loans, key=lambda x: x.loan_id)
     rows = []
     for loan in ordered:
@@ -106,10 +120,17 @@ def tables_from_loans(loans: Sequence[Loan]) -> tuple[pa.Table, pa.Table, pa.Tab
         for loan in ordered
         for k, e in enumerate(loan.events)
     ]  # fmt: skip
-    return (
+    installments = [
+        {"loan_id": loan.loan_id, "no": g.no, "due_on": g.due_on, "principal_fen": to_fen(g.principal),
+         "interest_fen": to_fen(g.interest), "service_fee_fen": to_fen(g.service_fee)}
+        for loan in ordered
+        for g in loan.installments
+    ]  # fmt: skip
+    return Tables(
         pa.Table.from_pylist(rows, LOANS_SCHEMA),
         pa.Table.from_pylist(payments, PAYMENTS_SCHEMA),
         pa.Table.from_pylist(events, EVENTS_SCHEMA),
+        pa.Table.from_pylist(installments, INSTALLMENTS_SCHEMA),
     )
 
 
