@@ -9,10 +9,12 @@ and ``overdue loan state --data`` use them.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from overdue.ledger.contract import (
     Allocation,
@@ -36,6 +38,7 @@ __all__ = [
     "PAYMENTS_SCHEMA",
     "loan_from_tables",
     "tables_from_loans",
+    "write_portfolio",
 ]
 
 LOANS_SCHEMA = pa.schema(
@@ -178,3 +181,36 @@ def loan_from_tables(
             if e["kind"] in restart
         ),
     )
+
+
+def write_portfolio(loans: Sequence[Loan], data_dir: Path) -> None:
+    """Write loans as a raw input portfolio (``docs/portfolio-schema.md``) of Parquet files."""
+    t = tables_from_loans(loans)
+    data_dir.mkdir(parents=True, exist_ok=True)
+
+    def money(table: pa.Table, fen_col: str, name: str) -> pa.Table:
+        i = table.schema.get_field_index(fen_col)
+        yuan = pa.array(
+            [None if v is None else from_fen(v) for v in table[fen_col].to_pylist()],
+            pa.decimal128(18, 2),
+        )
+        return table.set_column(i, name, yuan)
+
+    raw_loans = t.loans
+    for fen_col, name in (
+        ("principal_fen", "principal"), ("upfront_fee_fen", "upfront_fee"),
+        ("service_fee_fen", "service_fee"), ("late_fee_min_fen", "late_fee_min"),
+    ):  # fmt: skip
+        raw_loans = money(raw_loans, fen_col, name)
+    pq.write_table(raw_loans, data_dir / "loans.parquet")
+    pq.write_table(money(t.payments, "amount_fen", "amount"), data_dir / "payments.parquet")
+    pq.write_table(t.events, data_dir / "events.parquet")
+    if t.installments.num_rows:
+        inst = t.installments
+        for fen_col, name in (
+            ("principal_fen", "principal"),
+            ("interest_fen", "interest"),
+            ("service_fee_fen", "service_fee"),
+        ):
+            inst = money(inst, fen_col, name)
+        pq.write_table(inst, data_dir / "installments.parquet")

@@ -1,0 +1,265 @@
+"""The nightly run: load and validate a portfolio, compute every loan's state, publish atomically.
+
+``run_nightly(data_dir, out_dir, as_of)`` writes into a fresh version directory beside
+``out_dir`` and then points ``out_dir`` (a symbolic link) at it with one atomic rename, so a run
+killed half way leaves the previous outputs in place, and readers never see a half-written run.
+
+Outputs (``out_dir/``):
+
+- ``loan_state.parquet`` — one row per accepted loan (:data:`~overdue.portfolio.state_columns.LOAN_STATE_SCHEMA`);
+- ``summary_buckets.csv`` / ``.parquet`` — accounts and balances per bucket;
+- ``rejects/`` — every rejected input row with its file, row, field and reason;
+- ``manifest.json`` — as-of date, engine, input checksums, counts, rule versions, timings.
+
+Every output but the ``timings`` object of the manifest is byte-identical for the same inputs,
+date and software versions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+import overdue
+from overdue.portfolio.kernel import run_kernel
+from overdue.portfolio.load import (
+    DEFAULT_MAX_REJECT_RATIO,
+    LoadedPortfolio,
+    RejectThresholdExceeded,
+    load_portfolio,
+)
+from overdue.portfolio.prepare import kernel_inputs, states_table
+from overdue.rules._data import data_version
+from overdue.rules.caps import CapProfile
+
+__all__ = ["RULE_FILES", "Engine", "RunSummary", "publish", "run_nightly", "write_parquet"]
+
+RULE_FILES = ("cap_profiles.csv", "lpr.csv", "periods.csv", "court_fees.csv")
+CHUNK = 500_000  # loans per kernel call: bounds memory and drives the progress bar
+KEEP_VERSIONS = 2
+
+Engine = str  # "duckdb" | "spark"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunSummary:
+    out_dir: Path
+    version_dir: Path
+    as_of: dt.date
+    engine: str
+    counts: dict[str, dict[str, int]]
+    buckets: list[dict[str, Any]]
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def write_parquet(table: pa.Table, path: Path) -> None:
+    """Deterministic Parquet: fixed compression, row-group size and no wall-clock metadata."""
+    pq.write_table(
+        table,
+        path,
+        compression="zstd",
+        row_group_size=1_000_000,
+        use_dictionary=True,
+        write_statistics=True,
+        store_schema=True,
+    )
+
+
+def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
+    for a in range(0, n, size):
+        yield a, min(n, a + size)
+
+
+_PER_LOAN = (
+    "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num", "pen_den", "basis",
+    "compound", "upfront", "service", "lf_num", "lf_den", "lf_min", "order", "by_installment",
+    "annuity", "cap_nseg", "cap_boundary", "cap_num", "cap_den",
+)  # fmt: skip
+_OFFSETS = ("sched_off", "pay_off", "ev_off")
+
+
+def _slice(inputs: dict[str, Any], a: int, b: int) -> dict[str, Any]:
+    """Loans a..b-1: per-loan arrays sliced; offsets sliced (they index the whole child arrays)."""
+    part = dict(inputs)
+    for k in _PER_LOAN:
+        part[k] = inputs[k][a:b]
+    for k in _OFFSETS:
+        part[k] = inputs[k][a : b + 1]
+    return part
+
+
+def compute_loaded(
+    loaded: LoadedPortfolio,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+    progress: Progress | None = None,
+) -> pa.Table:
+    """Every accepted loan's state as of ``as_of`` (DuckDB engine: one process, both cores)."""
+    inputs = kernel_inputs(
+        loaded.loans, loaded.payments, loaded.events, loaded.installments, as_of, cap=cap
+    )
+    n = loaded.loans.num_rows
+    outs: dict[str, list[np.ndarray[Any, Any]]] = {"money": [], "dates": [], "ints": []}
+    done = 0
+    for a, b in _chunks(n, CHUNK):
+        out = run_kernel(_slice(inputs, a, b))
+        for k, v in out.items():
+            outs[k].append(v)
+        done = b
+        if progress:
+            progress("kernel", done, n)
+    if n == 0:
+        out = run_kernel(_slice(inputs, 0, 0))
+        outs = {k: [v] for k, v in out.items()}
+    merged = {k: np.concatenate(v) for k, v in outs.items()}
+    return states_table(loaded.loans, inputs, merged, as_of)
+
+
+def bucket_summary(con: duckdb.DuckDBPyConnection, states: pa.Table) -> pa.Table:
+    """Accounts and balances per bucket, M0..M6+ (all buckets, zero rows included)."""
+    con.register("states", states)
+    return con.sql(
+        """
+        WITH b(bucket, ord) AS (VALUES ('M0',0),('M1',1),('M2',2),('M3',3),('M4',4),('M5',5),('M6+',6))
+        SELECT b.bucket,
+               count(s.loan_id)::BIGINT AS accounts,
+               coalesce(sum(s.outstanding_principal), 0)::DECIMAL(18,2) AS outstanding_principal,
+               coalesce(sum(s.total_due), 0)::DECIMAL(18,2) AS total_due,
+               coalesce(sum(s.claimable_total), 0)::DECIMAL(18,2) AS claimable_total
+        FROM b LEFT JOIN states s ON s.bucket = b.bucket
+        GROUP BY b.bucket, b.ord ORDER BY b.ord
+        """
+    ).to_arrow_table()
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str) -> Iterator[None]:
+    start = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - start, 3)
+
+
+def publish(staging: Path, out_dir: Path) -> Path:
+    """Point ``out_dir`` at ``staging`` atomically; keep the previous version, drop older ones."""
+    versions = staging.parent
+    link = out_dir.with_name(f".{out_dir.name}.link-{os.getpid()}")
+    if link.is_symlink() or link.exists():
+        link.unlink()
+    os.symlink(os.path.relpath(staging, out_dir.parent), link)
+    if out_dir.exists() and not out_dir.is_symlink():
+        raise FileExistsError(f"{out_dir} exists and is not a run link; choose another --out")
+    os.replace(link, out_dir)  # atomic on POSIX
+    current = staging.resolve()
+    kept = sorted(
+        (p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
+    )
+    for old in kept[KEEP_VERSIONS:]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
+    return staging
+
+
+def run_nightly(
+    data_dir: Path,
+    out_dir: Path,
+    as_of: dt.date,
+    *,
+    engine: Engine = "duckdb",
+    max_reject_ratio: Decimal = DEFAULT_MAX_REJECT_RATIO,
+    cap: CapProfile | None = None,
+    progress: Progress | None = None,
+    spark_master: str = "local[*]",
+) -> RunSummary:
+    """Run the nightly batch over ``data_dir`` as of ``as_of`` and publish it at ``out_dir``."""
+    timings: dict[str, float] = {}
+    versions = out_dir.with_name(f"{out_dir.name}.versions")
+    versions.mkdir(parents=True, exist_ok=True)
+    staging = versions / f"{as_of.isoformat()}.{os.getpid()}.{time.time_ns()}.partial"
+    staging.mkdir()
+    try:
+        with _timed(timings, "load"):
+            loaded = load_portfolio(
+                data_dir,
+                as_of=as_of,
+                rejects_dir=staging / "rejects",
+                max_reject_ratio=max_reject_ratio,
+            )
+        if progress:
+            progress("load", 1, 1)
+        with _timed(timings, "compute"):
+            if engine == "spark":
+                from overdue.portfolio.spark import compute_spark
+
+                states = compute_spark(
+                    loaded, as_of, cap=cap, master=spark_master, progress=progress
+                )
+            elif engine == "duckdb":
+                states = compute_loaded(loaded, as_of, cap=cap, progress=progress)
+            else:
+                raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
+        with _timed(timings, "write"):
+            write_parquet(states, staging / "loan_state.parquet")
+            con = duckdb.connect()
+            buckets = bucket_summary(con, states)
+            write_parquet(buckets, staging / "summary_buckets.parquet")
+            con.register("buckets", buckets)
+            con.execute(
+                f"COPY buckets TO '{staging / 'summary_buckets.csv'}' (HEADER, DELIMITER ',')"
+            )
+        counts = {
+            k: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
+            for k, c in loaded.counts.items()
+        }
+        total = loaded.total
+        counts["total"] = {
+            "read": total.read,
+            "accepted": total.accepted,
+            "rejected": total.rejected,
+        }
+        manifest = {
+            "as_of": as_of.isoformat(),
+            "engine": engine,
+            "overdue_version": overdue.__version__,
+            "cap_profile": cap.value if cap else "by lender type",
+            "inputs": dict(sorted(loaded.checksums.items())),
+            "counts": counts,
+            "rule_versions": data_version(RULE_FILES),
+            "outputs": {
+                name: hashlib.sha256((staging / name).read_bytes()).hexdigest()
+                for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv")
+            },
+            "loans": states.num_rows,
+            "timings": timings,
+        }
+        (staging / "manifest.json").write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        final = staging.with_name(staging.name.removesuffix(".partial"))
+        staging.rename(final)
+        publish(final, out_dir)
+    except RejectThresholdExceeded:
+        # Keep the rejects of a failed run where the operator can read them.
+        failed = staging.with_name(staging.name.removesuffix(".partial") + ".failed")
+        staging.rename(failed)
+        raise
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return RunSummary(out_dir, final, as_of, engine, counts, buckets.to_pylist(), timings)
