@@ -22,7 +22,7 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # typer 0.29 vendors click; pinned
 
 from overdue.errors import InputError, OverdueError
-from overdue.ledger.contract import Contract, DayCount, RateUnit, RepaymentMethod
+from overdue.ledger.contract import Contract, DayCount, Loan, RateUnit, RepaymentMethod
 from overdue.ledger.engine import replay
 from overdue.ledger.loanfile import loan_from_dict
 from overdue.ledger.schedule import build_schedule
@@ -252,8 +252,12 @@ def deadline(
 
 @loan_app.command("state")
 def loan_state_command(
-    loan_file: Annotated[Path, typer.Argument(help="LOAN.json (see README).", exists=False)],
-    as_of: Annotated[str, typer.Option(help="State at the end of this day, YYYY-MM-DD.")],
+    loan_file: Annotated[Path | None, typer.Argument(help="LOAN.json (see README).")] = None,
+    as_of: Annotated[str, typer.Option(help="State at the end of this day, YYYY-MM-DD.")] = "",
+    data: Annotated[
+        Path | None, typer.Option(help="A portfolio directory (instead of LOAN.json).")
+    ] = None,
+    loan: Annotated[str | None, typer.Option(help="The loan id within --data.")] = None,
     cap: Annotated[
         CapProfile | None, typer.Option(help="Cap profile (default: by lender type).")
     ] = None,
@@ -265,34 +269,208 @@ def loan_state_command(
     ] = False,
     as_json: JsonFlag = False,
 ) -> None:
-    """Where one loan stands on a date: dpd, bucket, balances, cap check, limitation."""
-    try:
-        text = loan_file.read_text(encoding="utf-8")
-    except OSError as exc:
-        _fail(f"{loan_file}: cannot read ({exc.strerror})")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        _fail(f"{loan_file}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    try:
-        loan = loan_from_dict(data)
-    except InputError as exc:
-        _fail(f"{loan_file}: {exc}")
+    """Where one loan stands on a date: dpd, bucket, balances, cap check, limitation.
+
+    Reads LOAN.json, or one loan of a portfolio (--data DIR --loan ID) to cross-check a row of
+    the nightly run with the reference ledger.
+    """
+    if not as_of:
+        _fail("--as-of: missing (YYYY-MM-DD)")
     day = _date(as_of, "--as-of")
+    if (loan_file is None) == (data is None):
+        _fail("give either LOAN.json or --data DIR --loan ID")
+    if data is not None:
+        if not loan:
+            _fail("--loan: missing (the loan id within --data)")
+        the_loan = _portfolio_loan(data, loan, day)
+    else:
+        assert loan_file is not None
+        the_loan = _loan_file(loan_file)
     filed = _date(filed_on, "--filed-on") if filed_on else None
     try:
-        result = replay(loan, day, cap=cap, filed_on=filed)
+        result = replay(the_loan, day, cap=cap, filed_on=filed)
     except ValueError as exc:
         _fail(f"--as-of: {exc}")
     if as_json:
-        data = state_json(result.state)
+        data_out = state_json(result.state)
         if explain:
-            data["explanation"] = explanation_json(result.explanation)
-        _emit_json(data)
+            data_out["explanation"] = explanation_json(result.explanation)
+        _emit_json(data_out)
         return
     from overdue.report import print_state
 
     print_state(out, result, explain=explain)
+
+
+def _loan_file(path: Path) -> Loan:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"{path}: cannot read ({exc.strerror})")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
+    try:
+        return loan_from_dict(data)
+    except InputError as exc:
+        _fail(f"{path}: {exc}")
+
+
+def _portfolio_loan(data_dir: Path, loan_id: str, as_of: dt.date) -> Loan:
+    """One loan of a portfolio, read and validated exactly as the nightly run reads it."""
+    import tempfile
+
+    from overdue.portfolio.frames import loan_from_tables
+    from overdue.portfolio.load import load_portfolio
+
+    with tempfile.TemporaryDirectory() as tmp:
+        loaded = load_portfolio(
+            data_dir, as_of=as_of, rejects_dir=Path(tmp), max_reject_ratio=Decimal(1)
+        )
+    try:
+        return loan_from_tables(
+            loaded.loans, loaded.payments, loaded.events, loan_id, loaded.installments
+        )
+    except KeyError:
+        _fail(f"--loan: {loan_id!r} is not an accepted loan of {data_dir} (see the run's rejects/)")
+
+
+portfolio_app = typer.Typer(no_args_is_help=True, help="Portfolio input.")
+app.add_typer(portfolio_app, name="portfolio")
+
+
+@portfolio_app.command("schema")
+def portfolio_schema(as_json: JsonFlag = False) -> None:
+    """Print the portfolio input schema (tables, columns, rules)."""
+    from overdue.portfolio.schema import schema_json, schema_text
+
+    print(schema_json() if as_json else schema_text())
+
+
+def _progress_bar() -> tuple[Any, Any]:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=Console(stderr=True), transient=False,
+    )  # fmt: skip
+    tasks: dict[str, Any] = {}
+
+    def update(step: str, done: int, total: int) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    return bar, update
+
+
+@app.command("run")
+def run_command(
+    data: Annotated[Path, typer.Option(help="Portfolio directory (see overdue portfolio schema).")],
+    as_of: Annotated[str, typer.Option(help="As-of date, YYYY-MM-DD.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Where the run is published (a link).")],
+    engine: Annotated[str, typer.Option(help="duckdb | spark")] = "duckdb",
+    max_reject_ratio: Annotated[
+        str, typer.Option(help="Fail above this share of rejected rows.")
+    ] = "0.05",
+    spark_master: Annotated[
+        str, typer.Option(help="Spark master URL (engine spark).")
+    ] = "local[*]",
+    as_json: JsonFlag = False,
+) -> None:
+    """The nightly run: every loan's state as of a date, with rejects, summaries and a manifest."""
+    from overdue.portfolio.run import run_nightly
+
+    if engine not in ("duckdb", "spark"):
+        _fail(f"--engine: must be duckdb or spark; got {engine!r}")
+    day = _date(as_of, "--as-of")
+    ratio = _amount(max_reject_ratio, "--max-reject-ratio")
+    bar, update = _progress_bar()
+    with bar:
+        summary = run_nightly(
+            data,
+            out_dir,
+            day,
+            engine=engine,
+            max_reject_ratio=ratio,
+            progress=update,
+            spark_master=spark_master,
+        )
+    if as_json:
+        _emit_json(
+            plain(
+                {
+                    "out": str(out_dir),
+                    "as_of": day,
+                    "counts": summary.counts,
+                    "buckets": summary.buckets,
+                }
+            )
+        )
+        return
+    _print_counts(summary.counts)
+    _print_buckets(summary.buckets, f"账龄分布 · 截至 {day}")
+    out.print(f"loan_state: {(out_dir / 'loan_state.parquet').absolute()}")
+    out.print(f"rejects:    {(out_dir / 'rejects').absolute()}")
+    out.print(f"manifest:   {(out_dir / 'manifest.json').absolute()}")
+
+
+def _print_counts(counts: dict[str, dict[str, int]]) -> None:
+    table = Table(title="输入行数核对（读取 = 接受 + 拒绝）")
+    for col in ("表", "读取", "接受", "拒绝"):
+        table.add_column(col, justify="right")
+    for name, c in counts.items():
+        table.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
+    out.print(table)
+
+
+def _print_buckets(buckets: list[dict[str, Any]], title: str) -> None:
+    table = Table(title=title)
+    for col in ("账龄", "户数", "剩余本金", "逾期应还", "可主张"):
+        table.add_column(col, justify="right")
+    for b in buckets:
+        table.add_row(
+            b["bucket"], f"{b['accounts']:,}", fmt(b["outstanding_principal"]), fmt(b["total_due"]),
+            fmt(b["claimable_total"]),
+        )  # fmt: skip
+    out.print(table)
+
+
+@app.command()
+def synth(
+    loans: Annotated[int, typer.Option(help="Number of loans.")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Portfolio directory to write.")],
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same files).")] = 1,
+    as_of: Annotated[
+        str, typer.Option(help="Payments are simulated up to this date.")
+    ] = "2026-11-20",
+) -> None:
+    """A realistic synthetic portfolio (loans, payments, events, borrowers), deterministic by seed."""
+    from overdue.portfolio.synth import synthesize
+
+    if loans < 1:
+        _fail("--loans: must be at least 1")
+    bar, update = _progress_bar()
+    with bar:
+        summary = synthesize(
+            loans, out_dir, seed=seed, as_of=_date(as_of, "--as-of"), progress=update
+        )
+    counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
+    out.print(f"{counts} in {summary.seconds:.1f} s → {out_dir.resolve()}")
+
+
+@app.command()
+def report(
+    runs: Annotated[list[Path], typer.Option("--runs", help="Run directories (repeat or list).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write the report.")],
+) -> None:
+    """Portfolio report: buckets, roll rates, cure rates, vintages, limitation, write-off candidates."""
+    from overdue.portfolio.reports import build_report
+
+    summary = build_report(runs, out_dir)
+    out.print(f"report: {(out_dir / 'report.html').resolve()}")
+    out.print(f"tables: {out_dir.resolve()} ({len(summary.tables)} tables as CSV and Parquet)")
 
 
 @app.command()

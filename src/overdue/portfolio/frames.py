@@ -23,6 +23,7 @@ from overdue.ledger.contract import (
     Contract,
     DayCount,
     EventKind,
+    GivenInstallment,
     LenderType,
     Loan,
     LoanEvent,
@@ -138,7 +139,11 @@ def tables_from_loans(loans: Sequence[Loan]) -> Tables:
 
 
 def loan_from_tables(
-    loans: pa.Table, payments: pa.Table, events: pa.Table | None, loan_id: str
+    loans: pa.Table,
+    payments: pa.Table,
+    events: pa.Table | None,
+    loan_id: str,
+    installments: pa.Table | None = None,
 ) -> Loan:
     """One loan of normalized tables as a :class:`Loan` for the reference ledger."""
     found = loans.filter(pc.equal(loans["loan_id"], loan_id)).to_pylist()
@@ -170,6 +175,11 @@ def loan_from_tables(
     )
     pays = payments.filter(pc.equal(payments["loan_id"], loan_id)).to_pylist()
     evs = [] if events is None else events.filter(pc.equal(events["loan_id"], loan_id)).to_pylist()
+    given = (
+        []
+        if installments is None
+        else installments.filter(pc.equal(installments["loan_id"], loan_id)).to_pylist()
+    )
     restart = {k.value for k in EventKind}
     return Loan(
         loan_id,
@@ -180,7 +190,14 @@ def loan_from_tables(
             for e in evs
             if e["kind"] in restart
         ),
-    )
+        tuple(
+            GivenInstallment(
+                g["no"], g["due_on"], from_fen(g["principal_fen"]), from_fen(g["interest_fen"]),
+                from_fen(g["service_fee_fen"] or 0),
+            )
+            for g in given
+        ),
+    )  # fmt: skip
 
 
 def write_portfolio(loans: Sequence[Loan], data_dir: Path) -> None:
