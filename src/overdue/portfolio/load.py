@@ -1,0 +1,1150 @@
+"""Portfolio input: read, validate and normalize a directory of Parquet or CSV tables.
+
+:func:`load_portfolio` is the edge of the nightly run. It reads ``loans``, ``payments`` and the
+optional ``installments`` and ``events`` (the schema is :mod:`overdue.portfolio.schema`, rendered
+in ``docs/portfolio-schema.md``), checks every row, writes every rejected row to the rejects
+directory with its file, row, field and reason, and returns the accepted rows as normalized Arrow
+tables: amounts in integer fen, dates as ``date32``, rates as canonical decimal text.
+
+Example: a payments file with the rows ``P1,L1,2024-04-10,1356.57`` and
+``P2,L9,2024-04-10,12.5x`` gives one accepted payment of 135657 fen and, in
+``rejects/payments.csv``, two lines for row 2 (``loan_id: unknown loan id`` and
+``amount: not a number``); the counts are read 2 = accepted 1 + rejected 1.
+
+How it is fast enough for tens of millions of rows: files are parsed by PyArrow (CSV cells as
+text, so that one bad cell is a reject and not a failure of the whole file), surrounding spaces
+are trimmed by PyArrow, and every check is DuckDB SQL over the Arrow tables, generated from the
+schema. A well-formed cell passes a cheap round-trip test (``CAST(TRY_CAST(s AS DATE) AS
+VARCHAR) = s``); only the others are examined with regular expressions to name the problem.
+No value passes through binary floating point.
+
+Exceptions are for file-level problems (:class:`~overdue.errors.InputError`: a missing table, a
+misspelt column, a float column for an amount) and for a reject ratio above the threshold
+(:class:`RejectThresholdExceeded`, raised after the rejects are written). Row-level problems are
+values: reject lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from overdue.errors import InputError, OverdueError
+from overdue.money import round_ratio
+from overdue.portfolio.schema import (
+    EVENT_KINDS_WITH_UNTIL,
+    LOADED_TABLES,
+    MAX_AMOUNT_YUAN,
+    MAX_RATE,
+    MIN_DATE,
+    NORMALIZED,
+    TABLES,
+    Column,
+    Kind,
+    Table,
+    table,
+)
+
+__all__ = [
+    "DEFAULT_MAX_REJECT_RATIO",
+    "LoadedPortfolio",
+    "RejectThresholdExceeded",
+    "TableCounts",
+    "load_portfolio",
+]
+
+DEFAULT_MAX_REJECT_RATIO = Decimal("0.05")
+_FORMATS = ("csv", "parquet")
+_ROW_FIELD = "(row)"  # the field of a reject that concerns a whole CSV record
+
+
+# ---------------------------------------------------------------------------------------------
+# Public values
+
+
+@dataclass(frozen=True, slots=True)
+class TableCounts:
+    """Rows of one table (or of all): read = accepted + rejected, always."""
+
+    read: int
+    accepted: int
+    rejected: int
+
+    def __post_init__(self) -> None:
+        if self.read != self.accepted + self.rejected or min(self.accepted, self.rejected) < 0:
+            raise AssertionError(
+                f"counts do not reconcile: read {self.read} != accepted {self.accepted}"
+                f" + rejected {self.rejected}"
+            )
+
+    @property
+    def reject_ratio(self) -> Fraction:
+        return Fraction(self.rejected, self.read) if self.read else Fraction(0)
+
+    def __add__(self, other: TableCounts) -> TableCounts:
+        return TableCounts(
+            self.read + other.read, self.accepted + other.accepted, self.rejected + other.rejected
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedPortfolio:
+    """The accepted rows of a portfolio, normalized (see ``NORMALIZED`` in the schema module).
+
+    ``installments`` and ``events`` are empty tables with the right schema when not given.
+    ``counts`` has an entry for each of the four loaded tables; ``checksums`` maps each input
+    file (relative path, ``/``-separated) to its SHA-256 in hex, for the run manifest.
+    """
+
+    as_of: dt.date
+    loans: pa.Table
+    payments: pa.Table
+    installments: pa.Table
+    events: pa.Table
+    counts: Mapping[str, TableCounts]
+    checksums: Mapping[str, str]
+    rejects_dir: Path
+
+    @property
+    def total(self) -> TableCounts:
+        return _total(self.counts)
+
+
+class RejectThresholdExceeded(OverdueError):
+    """More rows were rejected than the threshold allows; the rejects are already written."""
+
+    def __init__(
+        self,
+        counts: Mapping[str, TableCounts],
+        max_reject_ratio: Decimal,
+        over: Sequence[str],
+        rejects_dir: Path,
+    ):
+        self.counts = counts
+        self.max_reject_ratio = max_reject_ratio
+        self.over = tuple(over)
+        self.rejects_dir = rejects_dir
+        parts = []
+        for name in self.over:
+            c = _total(counts) if name == "total" else counts[name]
+            parts.append(
+                f"{name}: {c.rejected} of {c.read} rows rejected ({_ratio_text(c.reject_ratio)})"
+            )
+        super().__init__(
+            f"reject ratio above {max_reject_ratio}: {'; '.join(parts)}; see {rejects_dir}"
+        )
+
+
+def _total(counts: Mapping[str, TableCounts]) -> TableCounts:
+    total = TableCounts(0, 0, 0)
+    for c in counts.values():
+        total = total + c
+    return total
+
+
+def _ratio_text(ratio: Fraction) -> str:
+    return str(round_ratio(ratio, 6))
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and reading files
+
+
+@dataclass(frozen=True, slots=True)
+class _Digest:
+    sha256: str
+    lines: int  # physical lines: newlines, plus one for a last line without one
+
+
+def _digest(path: Path) -> _Digest:
+    h = hashlib.sha256()
+    newlines = 0
+    last = b""
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 22):
+            h.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return _Digest(h.hexdigest(), newlines + (1 if last not in (b"", b"\n") else 0))
+
+
+def _visible(path: Path) -> bool:
+    return not path.name.startswith((".", "_"))
+
+
+def _discover(data_dir: Path) -> dict[str, list[Path]]:
+    """Files per table name (a table's directory: its CSV/Parquet files in name order)."""
+    if not data_dir.is_dir():
+        raise InputError("data_dir", "not a directory", source=str(data_dir))
+    names = {t.name for t in TABLES}
+    found: dict[str, list[Path]] = {}
+    for entry in sorted(p for p in data_dir.iterdir() if _visible(p)):
+        stem, _, suffix = entry.name.partition(".")
+        if entry.is_dir():
+            if entry.name not in names:
+                continue  # e.g. rejects/ or an archive folder
+            files = sorted(p for p in entry.iterdir() if _visible(p))
+            for p in files:
+                if p.suffix.lstrip(".") not in _FORMATS or not p.is_file():
+                    raise InputError(
+                        entry.name, "only .csv and .parquet files may be in a table's directory",
+                        source=_rel(data_dir, p),
+                    )  # fmt: skip
+            if entry.name in found:
+                raise InputError(entry.name, "the table is given twice", source=entry.name)
+            found[entry.name] = files
+        elif stem in names:
+            if suffix not in _FORMATS:
+                raise InputError(
+                    stem, "unsupported format: use NAME.csv or NAME.parquet", source=entry.name
+                )
+            if stem in found:
+                raise InputError(stem, "the table is given twice", source=entry.name)
+            found[stem] = [entry]
+        elif entry.suffix.lstrip(".") in _FORMATS:
+            raise InputError(
+                "(file)",
+                f"not a portfolio table (tables: {', '.join(t.name for t in TABLES)})",
+                source=entry.name,
+            )
+    for t in TABLES:
+        if t.required and t.name not in found:
+            raise InputError(t.name, "required table missing (NAME.csv or NAME.parquet)")
+    return found
+
+
+def _rel(data_dir: Path, path: Path) -> str:
+    return path.relative_to(data_dir).as_posix()
+
+
+@dataclass(slots=True)
+class _Part:
+    """One file of a table as read: columns by name, and the CSV records that did not parse."""
+
+    file: str
+    data: pa.Table
+    csv: bool
+    bad_records: list[tuple[int, str, int, int]] = field(default_factory=list)
+
+
+def _check_header(names: Sequence[str], spec: Table, file: str) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(name, "column given twice", source=file)
+        seen.add(name)
+    unknown = [n for n in names if n not in spec.column_names]
+    if unknown:
+        raise InputError(
+            unknown[0],
+            f"not a column of {spec.name} (columns: {', '.join(spec.column_names)})",
+            source=file,
+        )
+    for c in spec.columns:
+        if c.required and c.name not in seen:
+            raise InputError(c.name, "required column missing", source=file)
+
+
+def _read_csv(path: Path, file: str, spec: Table) -> _Part:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as fh:
+            header = next(csv.reader(fh), None)
+    except UnicodeDecodeError:
+        raise InputError("(file)", "not UTF-8 text", source=file) from None
+    if not header:
+        raise InputError("(file)", "empty file: a header row is required", source=file)
+    _check_header(header, spec, file)
+
+    def read(use_threads: bool) -> tuple[pa.Table, list[Any]]:
+        bad: list[Any] = []
+
+        def handler(row: Any) -> str:
+            bad.append(row)
+            return "skip"
+
+        try:
+            data = pacsv.read_csv(
+                path,
+                read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
+                parse_options=pacsv.ParseOptions(
+                    newlines_in_values=True, invalid_row_handler=handler
+                ),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={name: pa.string() for name in header},
+                    strings_can_be_null=True,
+                    quoted_strings_can_be_null=True,
+                    null_values=[""],
+                ),
+            )
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            raise InputError("(file)", f"not readable as CSV: {exc}", source=file) from None
+        return data, bad
+
+    data, bad = read(use_threads=True)
+    if bad and any(b.number is None for b in bad):
+        data, bad = read(use_threads=False)  # row numbers of bad records are known only serially
+    # pyarrow numbers records from 1 with the header as record 1; blank lines are not records.
+    records = [(int(b.number) - 1, str(b.text), int(b.expected_columns), int(b.actual_columns))
+               for b in bad]  # fmt: skip
+    return _Part(file, data, True, records)
+
+
+# Arrow types accepted per kind for Parquet columns (besides text, always accepted).
+def _type_class(t: pa.DataType) -> str:
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "str"
+    if pa.types.is_dictionary(t) and _type_class(t.value_type) == "str":
+        return "str"
+    if pa.types.is_null(t):
+        return "null"
+    if pa.types.is_integer(t):
+        return "int"
+    if pa.types.is_decimal(t):
+        return "dec"
+    if pa.types.is_floating(t):
+        return "float"
+    if pa.types.is_date(t):
+        return "date"
+    if pa.types.is_boolean(t):
+        return "bool"
+    return "other"
+
+
+_ACCEPTED_TYPES: dict[Kind, tuple[str, ...]] = {
+    Kind.TEXT: ("str", "int"),
+    Kind.CHOICE: ("str",),
+    Kind.ORDER: ("str",),
+    Kind.AMOUNT: ("str", "dec", "int"),
+    Kind.RATE: ("str", "dec", "int"),
+    Kind.INT: ("str", "int"),
+    Kind.DATE: ("str", "date"),
+    Kind.BOOL: ("str", "bool"),
+}
+_WANTED: dict[Kind, str] = {
+    Kind.AMOUNT: "decimal128(18, 2) or string",
+    Kind.RATE: "decimal128(12, 6) or string",
+    Kind.INT: "an integer type or string",
+    Kind.DATE: "date32 or string",
+    Kind.BOOL: "bool or string",
+}
+
+
+def _read_parquet(path: Path, file: str, spec: Table) -> _Part:
+    try:
+        schema = pq.read_schema(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError("(file)", f"not readable as Parquet: {exc}", source=file) from None
+    _check_header(schema.names, spec, file)
+    for f in schema:
+        kind = spec.column(f.name).kind
+        cls = _type_class(f.type)
+        if cls == "null" or cls in _ACCEPTED_TYPES[kind]:
+            continue
+        what = "floating-point column refused" if cls == "float" else f"type {f.type} refused"
+        raise InputError(
+            f.name,
+            f"{what} for a {kind.value} column: write {_WANTED.get(kind, 'string')}",
+            source=file,
+        )
+    try:
+        data = pq.read_table(path)
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InputError("(file)", f"not readable as Parquet: {exc}", source=file) from None
+    columns = {}
+    for f in data.schema:
+        col = data[f.name]
+        cls = _type_class(f.type)
+        as_text = cls == "null" or (cls == "int" and spec.column(f.name).kind is Kind.TEXT)
+        if as_text or (cls == "str" and f.type != pa.string()):
+            col = col.cast(pa.string())
+        elif cls == "int":
+            col = col.cast(pa.int64())
+        elif cls == "date" and f.type != pa.date32():
+            col = col.cast(pa.date32())
+        elif cls == "dec" and (pa.types.is_decimal256(f.type) or f.type.precision > 38):
+            col = col.cast(pa.string())
+        columns[f.name] = col
+    return _Part(file, pa.table(columns), False)
+
+
+def _combine(spec: Table, parts: Sequence[_Part]) -> pa.Table:
+    """One table of all parts, every schema column present, one type per column.
+
+    A column whose type differs between files (decimal in one, text in another) is read as text
+    in all of them: text goes through the same checks, so nothing is lost.
+    """
+    tables = []
+    types: dict[str, pa.DataType] = {}
+    for c in spec.columns:
+        seen = {p.data.schema.field(c.name).type for p in parts if c.name in p.data.column_names}
+        types[c.name] = seen.pop() if len(seen) == 1 else pa.string()
+    for p in parts:
+        cols = []
+        for c in spec.columns:
+            t = types[c.name]
+            if c.name in p.data.column_names:
+                col = p.data[c.name]
+                cols.append(col if col.type == t else col.cast(pa.string()))
+            else:
+                cols.append(pa.nulls(p.data.num_rows, t))
+        tables.append(pa.table(cols, names=list(spec.column_names)))
+    if not tables:
+        return pa.table(
+            [pa.array([], pa.string()) for _ in spec.columns], names=list(spec.column_names)
+        )
+    return pa.concat_tables(tables)
+
+
+def _row_numbers(n_parsed: int, bad_rows: Sequence[int]) -> np.ndarray[Any, Any]:
+    """1-based record numbers of the parsed rows, given the numbers of the skipped records."""
+    k = np.arange(n_parsed, dtype=np.int64)
+    if not bad_rows:
+        return k + 1
+    skipped = np.sort(np.asarray(bad_rows, dtype=np.int64)) - 1  # 0-based record positions
+    # The k-th kept position is k plus the number of skipped positions at or before it.
+    shift = np.searchsorted(skipped - np.arange(skipped.size), k, side="right")
+    return k + shift + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# SQL generation
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+_MISSING = "missing required field"
+_NUMBER_RE = r"-?[0-9]+(\.[0-9]+)?"
+_RATE_RE = r"(0|[1-9][0-9]{0,5})(\.[0-9]{0,5}[1-9])?"  # canonical: no superfluous zeros
+_LABELS = {"method": "repayment method", "kind": "event kind"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    positive: bool = False  # amounts: > 0 instead of >= 0
+    int_range: tuple[int, int] = (-(2**31), 2**31 - 1)
+    first: str | None = None  # dates: earliest (ISO)
+    last: str | None = None  # dates: latest, the as-of date
+
+
+@dataclass(frozen=True, slots=True)
+class _ColumnSql:
+    inner: tuple[str, ...]  # "expr AS alias" over the input row
+    value: str  # the normalized value, over the inner aliases
+    error: str  # the reason, or NULL
+
+
+def _column_sql(c: Column, cls: str, rule: _Rule) -> _ColumnSql:
+    """SQL that parses one column (input class ``cls``) into its value and its problem.
+
+    For text input, ``f:`` is a cheap test that the cell is already in canonical form (for a
+    date: ``CAST(TRY_CAST(s AS DATE) AS VARCHAR) = s``); only the other cells are trimmed and
+    examined further (``CASE`` evaluates a branch only for the rows that reach it).
+    """
+    s = _q(c.name)
+    x1 = _q("x1:" + c.name)  # the value parsed from the cell as it is
+    f = _q("f:" + c.name)  # the cell is canonical (and then x1 is the value)
+    st = _q("s:" + c.name)  # the effective text: the cell, trimmed when not canonical
+    x = _q("x:" + c.name)  # the value
+    trimmed = f"NULLIF(trim({s}), '')"
+    text = cls == "str"
+    ref = st if text else s
+    miss = f"WHEN {ref} IS NULL THEN " + (_lit(_MISSING) if c.required else "NULL")
+    default = "NULL" if c.default is None else _lit(c.default)
+
+    def slow(fast: str, parse: str | None, *extra: str) -> tuple[str, ...]:
+        """Aliases x1 (if ``extra`` defines it), f, st and x for text input."""
+        items = [
+            *extra,
+            f"coalesce({fast}, false) AS {f}",
+            f"CASE WHEN {f} THEN {s} ELSE {trimmed} END AS {st}",
+        ]
+        if parse is not None:
+            items.append(f"CASE WHEN {f} THEN {x1} ELSE {parse} END AS {x}")
+        return tuple(items)
+
+    if c.kind is Kind.TEXT:
+        if not text:
+            return _ColumnSql((), s, f"CASE {miss} END")
+        clean = f"NOT ({s} = '' OR starts_with({s}, ' ') OR ends_with({s}, ' '))"
+        return _ColumnSql(slow(clean, None), st, f"CASE {miss} END")
+
+    if c.kind is Kind.CHOICE:
+        label = _LABELS.get(c.name, c.name)
+        reason = f"unknown {label}; expected one of {', '.join(c.choices)}"
+        values = ", ".join(_lit(v) for v in c.choices)
+        return _ColumnSql(
+            slow(f"{s} IN ({values})", None),
+            f"COALESCE({st}, {default})",
+            f"CASE {miss} WHEN NOT {f} AND {st} NOT IN ({values}) THEN {_lit(reason)} END",
+        )
+
+    if c.kind is Kind.ORDER:
+        assert c.default is not None
+        expected = ", ".join(_lit(v) for v in sorted(c.default.split(",")))
+        items = f"list_transform(string_split({st}, ','), lambda i: trim(i))"
+        return _ColumnSql(
+            (*slow(f"{s} = {default}", None), f"CASE WHEN NOT {f} THEN {items} END AS {x}"),
+            f"CASE WHEN {f} THEN {s} ELSE COALESCE(array_to_string({x}, ','), {default}) END",
+            f"CASE {miss} WHEN NOT {f} AND list_sort({x}) <> [{expected}] "
+            f"THEN {_lit('not a permutation of ' + c.default)} END",
+        )
+
+    if c.kind is Kind.BOOL:
+        dflt = "NULL" if c.default is None else c.default
+        if text:
+            parse = (
+                f"CASE lower({st}) WHEN 'true' THEN true WHEN '1' THEN true "
+                f"WHEN 'false' THEN false WHEN '0' THEN false END"
+            )
+            inner = slow(f"{s} IN ('true', 'false')", parse, f"{s} = 'true' AS {x1}")
+        else:
+            inner = (f"{s} AS {x}",)
+        return _ColumnSql(
+            inner,
+            f"COALESCE({x}, {dflt})",
+            f"CASE {miss} WHEN {x} IS NULL THEN 'not true or false' END",
+        )
+
+    if c.kind is Kind.INT:
+        low, high = rule.int_range
+        if text:
+            inner = slow(
+                f"CAST({x1} AS VARCHAR) = {s}",
+                f"TRY_CAST({st} AS BIGINT)",
+                f"TRY_CAST({s} AS BIGINT) AS {x1}",
+            )
+            form = (
+                f"WHEN NOT {f} AND NOT regexp_full_match({st}, '-?[0-9]+') "
+                "THEN 'not a whole number' "
+            )
+        else:
+            inner, form = (f"CAST({s} AS BIGINT) AS {x}",), ""
+        reason = _lit(f"out of range {low} .. {high}")
+        return _ColumnSql(
+            inner,
+            f"CAST({x} AS INTEGER)",
+            f"CASE {miss} {form}WHEN {x} IS NULL OR {x} < {low} OR {x} > {high} THEN {reason} END",
+        )
+
+    if c.kind is Kind.DATE:
+        if text:
+            inner = slow(
+                f"CAST({x1} AS VARCHAR) = {s}",
+                f"TRY_CAST({st} AS DATE)",
+                f"TRY_CAST({s} AS DATE) AS {x1}",
+            )
+            form = (
+                f"WHEN NOT {f} AND NOT regexp_full_match({st}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
+                " THEN 'not a date (YYYY-MM-DD)' "
+                f"WHEN NOT {f} AND ({x} IS NULL OR CAST({x} AS VARCHAR) <> {st}) "
+                "THEN 'impossible date' "
+            )
+        else:
+            inner, form = (f"CAST({s} AS DATE) AS {x}",), ""
+        bounds = ""
+        if rule.first is not None:
+            bounds += f"WHEN {x} < DATE {_lit(rule.first)} THEN {_lit(f'before {rule.first}')} "
+        if rule.last is not None:
+            after = f"after the as-of date {rule.last}"
+            bounds += f"WHEN {x} > DATE {_lit(rule.last)} THEN {_lit(after)} "
+        return _ColumnSql(inner, x, f"CASE {miss} {form}{bounds}END")
+
+    # Amounts and rates: exact decimals, never a float.
+    amount = c.kind is Kind.AMOUNT
+    places = 2 if amount else 6
+    dec = f"DECIMAL(18, {places})"
+    limit = MAX_AMOUNT_YUAN if amount else MAX_RATE
+    over = f"above {MAX_AMOUNT_YUAN:,}" if amount else f"above {MAX_RATE} ({MAX_RATE * 100} %)"
+    many = f"more than {'two' if amount else 'six'} decimals"
+    extra_digits = r"\.[0-9]{" + str(places) + "}[0-9]*[1-9]"  # a non-zero digit beyond
+    if text:
+        # An amount is canonical as DuckDB prints it ("12.50"); a rate when it has no
+        # superfluous zeros ("0.5"), which is also its normalized form.
+        fast = (
+            f"CAST({x1} AS VARCHAR) = {s}"
+            if amount
+            else f"regexp_full_match({s}, {_lit(_RATE_RE)})"
+        )
+        inner = slow(fast, f"TRY_CAST({st} AS {dec})", f"TRY_CAST({s} AS {dec}) AS {x1}")
+        percent = (
+            ""
+            if amount
+            else f"WHEN NOT {f} AND ends_with({st}, '%') "
+            "THEN 'a percentage: write a decimal fraction (18% is 0.18)' "
+        )
+        form = (
+            f"{percent}WHEN NOT {f} AND NOT regexp_full_match({st}, {_lit(_NUMBER_RE)}) "
+            "THEN 'not a number' "
+            f"WHEN NOT {f} AND regexp_matches({st}, {_lit(extra_digits)}) THEN {_lit(many)} "
+        )
+    else:
+        # A decimal, or an integer number of yuan; the guard keeps the cast from overflowing.
+        inner = (
+            f"CASE WHEN abs({s}) <= 1000000000 THEN CAST(round({s}, {places}) AS {dec}) END AS {x}",
+        )
+        form = f"WHEN {s} <> round({s}, {places}) THEN {_lit(many)} " if cls == "dec" else ""
+    sign = (
+        f"WHEN {x} <= 0 THEN 'must be positive' "
+        if rule.positive
+        else f"WHEN {x} < 0 THEN 'must not be negative' "
+    )
+    error = f"CASE {miss} {form}WHEN {x} IS NULL OR {x} > {limit} THEN {_lit(over)} {sign}END"
+    if amount:
+        fen_default = "NULL" if c.default is None else str(int(Decimal(c.default) * 100))
+        return _ColumnSql(inner, f"COALESCE(CAST({x} * 100 AS BIGINT), {fen_default})", error)
+    canonical = _canonical_rate(x)
+    value = f"CASE WHEN {f} THEN {s} ELSE {canonical} END" if text else canonical
+    return _ColumnSql(inner, f"COALESCE({value}, {default})", error)
+
+
+def _canonical_rate(x: str) -> str:
+    """A DECIMAL(18, 6) as text without superfluous zeros: 0.500000 -> '0.5', 2.000000 -> '2'.
+
+    (A CASE over the number of places is several times cheaper in DuckDB than rtrim.)
+    """
+    whens = " ".join(
+        f"WHEN {x} = round({x}, {k}) THEN CAST(CAST({x} AS DECIMAL(18, {k})) AS VARCHAR)"
+        for k in range(6)
+    )
+    return f"CASE {whens} ELSE CAST({x} AS VARCHAR) END"
+
+
+def _rules(as_of: dt.date) -> dict[tuple[str, str], _Rule]:
+    last = as_of.isoformat()
+    return {
+        ("loans", "principal"): _Rule(positive=True),
+        ("payments", "amount"): _Rule(positive=True),
+        ("loans", "term_months"): _Rule(int_range=(1, 360)),
+        ("installments", "no"): _Rule(int_range=(1, 360)),
+        ("loans", "disbursed_on"): _Rule(first=MIN_DATE, last=last),
+        ("loans", "signed_on"): _Rule(first=MIN_DATE, last=last),
+        ("payments", "paid_on"): _Rule(last=last),
+        ("events", "on"): _Rule(last=last),
+    }
+
+
+@dataclass(slots=True)
+class _Check:
+    """One reason column of a table's checked rows, and the field it is about."""
+
+    alias: str
+    field: str
+
+
+@dataclass(slots=True)
+class _Stage:
+    """A table while it is being checked (names of its DuckDB relations and its checks)."""
+
+    name: str
+    spec: Table
+    raw: pa.Table  # as read, every schema column (null where no file has it), _f, _row, _i
+    present: tuple[str, ...]  # the columns some file of the table has
+    files: list[str]
+    line_ok: list[bool]
+    bad_records: list[tuple[int, int, str, int, int]]  # (_f, row, text, expected, actual)
+    checks: list[_Check] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------------------------------------
+# The load
+
+
+def load_portfolio(
+    data_dir: Path,
+    *,
+    as_of: dt.date,
+    rejects_dir: Path,
+    max_reject_ratio: Decimal = DEFAULT_MAX_REJECT_RATIO,
+) -> LoadedPortfolio:
+    """Read, check and normalize the portfolio in ``data_dir`` as of ``as_of``.
+
+    Writes ``rejects_dir/<table>.csv`` for each table with rejects and ``summary.json`` always.
+    Raises :class:`InputError` for a file-level problem (nothing is written then) and
+    :class:`RejectThresholdExceeded` when rejected / read exceeds ``max_reject_ratio`` over all
+    tables or in any one table (after writing the rejects).
+    """
+    if not isinstance(max_reject_ratio, Decimal) or not 0 <= max_reject_ratio <= 1:
+        raise InputError(
+            "max_reject_ratio", f"must be a decimal between 0 and 1; got {max_reject_ratio!r}"
+        )
+    data_dir = Path(data_dir)
+    rejects_dir = Path(rejects_dir)
+    found = _discover(data_dir)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        digests: dict[str, Future[_Digest]] = {
+            _rel(data_dir, p): pool.submit(_digest, p) for files in found.values() for p in files
+        }
+        stages = [_read_table(data_dir, name, found.get(name, [])) for name in LOADED_TABLES]
+        checksums = {name: f.result().sha256 for name, f in sorted(digests.items())}
+        for st in stages:
+            st.line_ok = [
+                ok and digests[file].result().lines == 1 + n
+                for file, ok, n in zip(st.files, st.line_ok, _records(st), strict=True)
+            ]
+
+    with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
+        con = duckdb.connect(config={"temp_directory": tmp})
+        try:
+            tables, counts = _check_all(con, {s.name: s for s in stages}, as_of, rejects_dir)
+        finally:
+            con.close()
+
+    over = [name for name in LOADED_TABLES if counts[name].reject_ratio > max_reject_ratio]
+    if _total(counts).reject_ratio > max_reject_ratio:
+        over.insert(0, "total")
+    _write_summary(rejects_dir, as_of, stages, counts, max_reject_ratio, passed=not over)
+    if over:
+        raise RejectThresholdExceeded(counts, max_reject_ratio, over, rejects_dir)
+    return LoadedPortfolio(
+        as_of=as_of,
+        loans=tables["loans"],
+        payments=tables["payments"],
+        installments=tables["installments"],
+        events=tables["events"],
+        counts=MappingProxyType(counts),
+        checksums=MappingProxyType(checksums),
+        rejects_dir=rejects_dir,
+    )
+
+
+def _records(st: _Stage) -> list[int]:
+    """Records per file (parsed and unparsable)."""
+    per_file = np.bincount(
+        np.asarray(st.raw["_f"].to_numpy(), dtype=np.int64), minlength=len(st.files)
+    ).tolist() if st.raw.num_rows else [0] * len(st.files)  # fmt: skip
+    for f, *_ in st.bad_records:
+        per_file[f] += 1
+    return [int(n) for n in per_file]
+
+
+def _read_table(data_dir: Path, name: str, files: Sequence[Path]) -> _Stage:
+    spec = table(name)
+    parts = []
+    for p in files:
+        file = _rel(data_dir, p)
+        part = _read_csv(p, file, spec) if p.suffix == ".csv" else _read_parquet(p, file, spec)
+        parts.append(part)
+    combined = _combine(spec, parts)
+    fidx = np.concatenate(
+        [np.full(p.data.num_rows, k, dtype=np.int32) for k, p in enumerate(parts)]
+        or [np.zeros(0, np.int32)]
+    )
+    rows = np.concatenate(
+        [_row_numbers(p.data.num_rows, [b[0] for b in p.bad_records]) for p in parts]
+        or [np.zeros(0, np.int64)]
+    )
+    raw = combined.append_column("_f", pa.array(fidx)).append_column("_row", pa.array(rows))
+    raw = raw.append_column("_i", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
+    bad = [(k, *b) for k, p in enumerate(parts) for b in p.bad_records]
+    present = tuple(c for c in spec.column_names if any(c in p.data.column_names for p in parts))
+    return _Stage(name, spec, raw, present, [p.file for p in parts], [p.csv for p in parts], bad)
+
+
+def _parse_sql(st: _Stage, as_of: dt.date, extra: Iterable[tuple[str, str]] = ()) -> str:
+    """SELECT over ``in_<table>``: row ids, v:<col> values and e:<col> reasons."""
+    rules = _rules(as_of)
+    inner: list[str] = []
+    outer: list[str] = []
+    for c in st.spec.columns:
+        cls = _type_class(st.raw.schema.field(c.name).type)
+        sql = _column_sql(c, "str" if cls == "null" else cls, rules.get((st.name, c.name), _Rule()))
+        inner += [_q(c.name), *sql.inner]
+        outer += [
+            f"{sql.value} AS {_q('v:' + c.name)}",
+            f"CAST({sql.error} AS VARCHAR) AS {_q('e:' + c.name)}",
+        ]
+        st.checks.append(_Check("e:" + c.name, c.name))
+    outer += [f"{expr} AS {_q(alias)}" for alias, expr in extra]
+    return (
+        f"SELECT _i, _f, _row, {', '.join(outer)} "
+        f"FROM (SELECT _i, _f, _row, {', '.join(inner)} FROM {_q('in_' + st.name)})"
+    )
+
+
+def _clean_text(s: str) -> str:
+    """A text cell without surrounding spaces, or NULL when blank (trimming only when needed)."""
+    return (
+        f"CASE WHEN {s} = '' OR starts_with({s}, ' ') OR ends_with({s}, ' ') "
+        f"THEN NULLIF(trim({s}), '') ELSE {s} END"
+    )
+
+
+def _dups_sql(table_name: str, relation: str, keys: Sequence[str], label: str) -> str:
+    """Rows (``_i``, reason) repeating an earlier row's key; the first occurrence is kept.
+
+    Candidates are found by grouping on a 64-bit hash of the key (cheaper than grouping on
+    text), then compared exactly: a hash collision costs a few rows of work, never a reject.
+    """
+    cols = ", ".join(keys)
+    present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
+    return f"""
+        WITH cand AS (
+            SELECT hash({cols}) AS h FROM {relation} WHERE {present}
+            GROUP BY h HAVING count(*) > 1),
+        r AS (
+            SELECT _i, _f, _row,
+                row_number() OVER w AS n,
+                first_value(_f) OVER w AS f0,
+                first_value(_row) OVER w AS r0
+            FROM {relation}
+            WHERE {present} AND hash({cols}) IN (SELECT h FROM cand)
+            WINDOW w AS (PARTITION BY {cols} ORDER BY _f, _row))
+        SELECT r._i,
+            'duplicate {label} (first at ' ||
+            CASE WHEN r.f0 = r._f THEN '' ELSE fl.file || ' ' END || 'row ' || r.r0 || ')'
+            AS reason
+        FROM r JOIN files fl ON fl.table_name = {_lit(table_name)} AND fl._f = r.f0
+        WHERE r.n > 1
+    """
+
+
+def _first_problem(st: _Stage, alias: str = "p") -> str:
+    whens = " ".join(
+        f"WHEN {alias}.{_q(ch.alias)} IS NOT NULL THEN {_lit(ch.field + ': ')} || "
+        f"{alias}.{_q(ch.alias)}"
+        for ch in st.checks
+    )
+    return f"CASE {whens} END"
+
+
+def _check_all(
+    con: duckdb.DuckDBPyConnection,
+    stages: Mapping[str, _Stage],
+    as_of: dt.date,
+    rejects_dir: Path,
+) -> tuple[dict[str, pa.Table], dict[str, TableCounts]]:
+    files = pa.table(
+        {
+            "table_name": [s.name for s in stages.values() for _ in s.files],
+            "_f": pa.array([k for s in stages.values() for k in range(len(s.files))], pa.int32()),
+            "file": [f for s in stages.values() for f in s.files],
+            "line_ok": [ok for s in stages.values() for ok in s.line_ok],
+        }
+    )
+    con.register("files", files)
+    for st in stages.values():
+        con.register("in_" + st.name, st.raw)
+
+    def run(sql: str) -> None:
+        _run(con, sql)
+
+    def v(name: str) -> str:
+        return _q("v:" + name)
+
+    def e(name: str) -> str:
+        return _q("e:" + name)
+
+    # Loans: own checks, duplicates, and the annual-rate ceiling (needs unit and day count).
+    loans = stages["loans"]
+    annual = (
+        f"CASE WHEN {e('rate')} IS NULL AND {e('rate_unit')} IS NULL AND {e('day_count')} IS NULL"
+        f" AND CAST({v('rate')} AS DECIMAL(18, 6)) * CASE {v('rate_unit')} WHEN 'monthly' THEN 12"
+        f" WHEN 'daily' THEN CASE {v('day_count')} WHEN 'ACT/365' THEN 365 ELSE 360 END ELSE 1 END"
+        f" > {MAX_RATE} THEN 'annual rate above {MAX_RATE} ({MAX_RATE * 100} %)' END"
+    )
+    run(
+        f"CREATE TEMP TABLE p_loans AS SELECT *, {annual} AS {_q('x:rate')} FROM ({_parse_sql(loans, as_of)})"
+    )
+    loans.checks.append(_Check("x:rate", "rate"))
+    run(
+        "CREATE TEMP TABLE d_loans AS "
+        + _dups_sql("loans", "in_loans", [_clean_text("loan_id")], "loan_id")
+    )
+    own = _first_problem(loans)
+    run(
+        f"""CREATE TEMP TABLE ref0 AS
+        SELECT p.{v("loan_id")} AS loan_id, p._i, {own} AS reason,
+            p.{v("disbursed_on")} AS disbursed_on, p.{v("term_months")} AS term_months,
+            p.{v("principal")} AS principal_fen
+        FROM p_loans p ANTI JOIN d_loans d ON d._i = p._i
+        WHERE p.{v("loan_id")} IS NOT NULL"""
+    )
+
+    # Installments: own checks, then against their loan, then each loan's schedule as a whole.
+    inst = stages["installments"]
+    inst_parse = _parse_sql(inst, as_of)
+    run(
+        f"""CREATE TEMP TABLE p_installments AS
+        SELECT p.*,
+            r.loan_id IS NOT NULL AS found, r.reason AS reason0,
+            CASE WHEN r.reason IS NULL AND p.{v("due_on")} <= r.disbursed_on
+                 THEN 'not after disbursement (' || r.disbursed_on || ')' END AS {_q("x:due_on")},
+            CASE WHEN r.reason IS NULL AND p.{v("no")} > r.term_months
+                 THEN 'above the loan''s term_months (' || r.term_months || ')' END AS {_q("x:no")}
+        FROM ({inst_parse}) p LEFT JOIN ref0 r ON p.{v("loan_id")} = r.loan_id"""
+    )
+    inst.checks += [_Check("x:due_on", "due_on"), _Check("x:no", "no")]
+    run(
+        "CREATE TEMP TABLE d_installments AS "
+        + _dups_sql("installments", "p_installments", [v("loan_id"), v("no")], "installment no")
+    )
+    inst_ok = " AND ".join(f"p.{_q(ch.alias)} IS NULL" for ch in inst.checks)
+    run(
+        f"""CREATE TEMP TABLE sched AS
+        WITH rows AS (
+            SELECT p.{v("loan_id")} AS loan_id, p.{v("no")} AS no, p.{v("due_on")} AS due_on,
+                p.{v("principal")} AS principal_fen,
+                ({inst_ok} AND d._i IS NULL) AS ok
+            FROM p_installments p LEFT JOIN d_installments d ON d._i = p._i
+            WHERE p.found AND p.reason0 IS NULL),
+        good AS (
+            SELECT loan_id, due_on, principal_fen,
+                lag(due_on) OVER (PARTITION BY loan_id ORDER BY no) AS prev
+            FROM rows WHERE ok),
+        agg AS (
+            SELECT loan_id, count(*) AS n, sum(principal_fen) AS principal_fen,
+                bool_and(prev IS NULL OR due_on > prev) AS increasing
+            FROM good GROUP BY loan_id),
+        given AS (SELECT DISTINCT loan_id FROM rows)
+        SELECT * FROM (SELECT l.loan_id, 'installments: ' || CASE
+            WHEN coalesce(a.n, 0) < r.term_months THEN
+                'schedule incomplete: ' || coalesce(a.n, 0) || ' of ' || r.term_months ||
+                ' installments accepted'
+            WHEN a.principal_fen <> r.principal_fen THEN
+                'principal sums to ' || {_yuan("a.principal_fen")} || ', not the loan''s ' ||
+                {_yuan("r.principal_fen")}
+            WHEN NOT a.increasing THEN 'due dates not increasing with no'
+            END AS reason
+        FROM given l JOIN ref0 r ON r.loan_id = l.loan_id LEFT JOIN agg a ON a.loan_id = l.loan_id)
+        WHERE reason IS NOT NULL"""
+    )
+    run(
+        """CREATE TEMP TABLE ref AS
+        SELECT r.loan_id, r._i, coalesce(r.reason, s.reason) AS reason, r.disbursed_on,
+            CASE WHEN coalesce(r.reason, s.reason) IS NULL
+                 THEN row_number() OVER (PARTITION BY (coalesce(r.reason, s.reason) IS NULL)
+                                         ORDER BY r.loan_id) END AS ord
+        FROM ref0 r LEFT JOIN sched s USING (loan_id)"""
+    )
+
+    # Payments and events: own checks, duplicates, and against their (final) loan.
+    pay = stages["payments"]
+    ev = stages["events"]
+    run(
+        "CREATE TEMP TABLE d_payments AS "
+        + _dups_sql("payments", "in_payments", [_clean_text("payment_id")], "payment_id")
+    )
+    run(
+        "CREATE TEMP TABLE d_events AS "
+        + _dups_sql("events", "in_events", [_clean_text("event_id")], "event_id")
+    )
+    until_kinds = ", ".join(_lit(k) for k in EVENT_KINDS_WITH_UNTIL)
+    for st, day in ((pay, "paid_on"), (ev, "on")):
+        extra = ""
+        if st is ev:
+            extra = (
+                f", CASE WHEN p.{v('until')} IS NOT NULL AND p.{e('kind')} IS NULL"
+                f" AND p.{v('kind')} NOT IN ({until_kinds})"
+                f" THEN 'only for {', '.join(EVENT_KINDS_WITH_UNTIL)}'"
+                f" WHEN p.{v('until')} < p.{v('on')} THEN 'before on' END AS {_q('x:until')}"
+            )
+        run(
+            f"""CREATE TEMP TABLE p_{st.name} AS
+            SELECT p.*, r.ord, d.reason AS {_q("d:id")},
+                {_ref_reason("p", "r")} AS {_q("r:loan_id")},
+                CASE WHEN r.reason IS NULL AND p.{v(day)} < r.disbursed_on
+                     THEN 'before disbursement (' || r.disbursed_on || ')' END AS {_q("x:" + day)}
+                {extra}
+            FROM ({_parse_sql(st, as_of)}) p
+            LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id
+            LEFT JOIN {_q("d_" + st.name)} d ON d._i = p._i"""
+        )
+        id_field = st.spec.columns[0].name
+        st.checks += [
+            _Check("d:id", id_field),
+            _Check("r:loan_id", "loan_id"),
+            _Check("x:" + day, day),
+        ]
+        if st is ev:
+            st.checks.append(_Check("x:until", "until"))
+
+    # Installments: duplicates and the final loan reference as checks.
+    run(
+        f"""CREATE TEMP TABLE q_installments AS
+        SELECT p.*, d.reason AS {_q("d:id")}, r.ord, {_ref_reason("p", "r")} AS {_q("r:loan_id")}
+        FROM p_installments p LEFT JOIN d_installments d ON d._i = p._i
+        LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id"""
+    )
+    inst.checks += [_Check("d:id", "no"), _Check("r:loan_id", "loan_id")]
+    run(
+        f"""CREATE TEMP TABLE q_loans AS
+        SELECT p.*, d.reason AS {_q("d:id")}, s.reason AS {_q("s:schedule")}, r.ord
+        FROM p_loans p LEFT JOIN d_loans d ON d._i = p._i
+        LEFT JOIN ref r ON r._i = p._i
+        LEFT JOIN sched s ON s.loan_id = r.loan_id"""
+    )
+    loans.checks += [_Check("d:id", "loan_id"), _Check("s:schedule", "installments")]
+
+    relations = {
+        "loans": "q_loans",
+        "payments": "p_payments",
+        "installments": "q_installments",
+        "events": "p_events",
+    }
+    order = {
+        "loans": "ord",
+        "payments": f"ord, {v('paid_on')}, {v('payment_id')}",
+        "installments": f"ord, {v('no')}",
+        "events": f"ord, {v('on')}, {v('event_id')}",
+    }
+    tables: dict[str, pa.Table] = {}
+    counts: dict[str, TableCounts] = {}
+    rejects_dir.mkdir(parents=True, exist_ok=True)
+    for name, st in stages.items():
+        rel = relations[name]
+        ok = " AND ".join(f"{_q(ch.alias)} IS NULL" for ch in st.checks)
+        schema = NORMALIZED[name]
+        cols = ", ".join(
+            "_row AS source_row"
+            if f.name == "source_row"
+            else f"{v(_source(name, f.name))} AS {_q(f.name)}"
+            for f in schema
+        )
+        result = con.sql(f"SELECT {cols} FROM {rel} WHERE {ok} ORDER BY {order[name]}")
+        tables[name] = result.to_arrow_table().cast(schema)
+        rejected_rows = _write_rejects(con, st, rel, ok, rejects_dir)
+        read = st.raw.num_rows + len(st.bad_records)
+        counts[name] = TableCounts(read, tables[name].num_rows, rejected_rows)
+    return tables, counts
+
+
+def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
+    """Execute a statement to completion (DuckDB keeps a pending result until it is fetched)."""
+    return con.execute(sql).fetchall()
+
+
+def _source(table_name: str, normalized: str) -> str:
+    """The input column a normalized column comes from (``principal_fen`` <- ``principal``)."""
+    return normalized.removesuffix("_fen")
+
+
+def _yuan(fen_sql: str) -> str:
+    return f"(({fen_sql}) // 100)::VARCHAR || '.' || lpad((({fen_sql}) % 100)::VARCHAR, 2, '0')"
+
+
+def _ref_reason(p: str, r: str) -> str:
+    v = _q("v:loan_id")
+    return (
+        f"CASE WHEN {p}.{v} IS NULL THEN NULL WHEN {r}.loan_id IS NULL THEN 'unknown loan id' "
+        f"WHEN {r}.reason IS NOT NULL THEN 'loan rejected: ' || {r}.reason END"
+    )
+
+
+def _write_rejects(
+    con: duckdb.DuckDBPyConnection, st: _Stage, rel: str, ok: str, rejects_dir: Path
+) -> int:
+    """Write ``<table>.csv`` (or remove a stale one); return the number of rejected rows."""
+    target = rejects_dir / f"{st.name}.csv"
+    checks = pa.table(
+        {
+            "alias": [ch.alias for ch in st.checks],
+            "field": [ch.field for ch in st.checks],
+            "k": pa.array(range(len(st.checks)), pa.int32()),
+        }
+    )
+    con.register("checks", checks)
+    aliases = ", ".join(_q(ch.alias) for ch in st.checks)
+    _run(
+        con,
+        f"""CREATE OR REPLACE TEMP TABLE lines AS
+        SELECT _i, _f, _row, alias, reason FROM (
+            UNPIVOT (SELECT _i, _f, _row, {aliases} FROM {rel} WHERE NOT ({ok}))
+            ON {aliases} INTO NAME alias VALUE reason)""",
+    )
+    rejected = int(_run(con, "SELECT count(DISTINCT _i) FROM lines")[0][0])
+    rejected += len(st.bad_records)
+    if rejected == 0:
+        target.unlink(missing_ok=True)
+        con.unregister("checks")
+        return 0
+    ids = con.sql("SELECT DISTINCT _i FROM lines ORDER BY _i").to_arrow_table()["_i"]
+    raw = st.raw.take(ids)
+    con.register("raw_rejected", raw)
+    bad = pa.table(
+        {
+            "_f": pa.array([b[0] for b in st.bad_records], pa.int32()),
+            "_row": pa.array([b[1] for b in st.bad_records], pa.int64()),
+            "reason": [f"expected {b[3]} columns, found {b[4]}" for b in st.bad_records],
+            "raw": [json.dumps(b[2], ensure_ascii=False) for b in st.bad_records],
+        }
+    )
+    con.register("bad_records", bad)
+    names = st.present
+    value = (
+        "CASE c.field "
+        + " ".join(f"WHEN {_lit(n)} THEN CAST(w.{_q(n)} AS VARCHAR)" for n in names)
+        + " END"
+    )
+    raw_json = "json_object(" + ", ".join(f"{_lit(n)}, w.{_q(n)}" for n in names) + ")::VARCHAR"
+    _run(
+        con,
+        f"""COPY (
+            SELECT file, "row", CASE WHEN fl.line_ok THEN x."row" + 1 END AS line,
+                field, reason, value, raw
+            FROM (
+                SELECT l._f, l._row AS "row", c.k, c.field, l.reason,
+                    {value} AS value, {raw_json} AS raw
+                FROM lines l JOIN checks c ON c.alias = l.alias JOIN raw_rejected w ON w._i = l._i
+                UNION ALL
+                SELECT _f, _row, -1, {_lit(_ROW_FIELD)}, reason, NULL, raw FROM bad_records
+            ) x JOIN files fl ON fl.table_name = {_lit(st.name)} AND fl._f = x._f
+            ORDER BY x._f, x."row", x.k
+        ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",
+    )
+    for name in ("checks", "raw_rejected", "bad_records"):
+        con.unregister(name)
+    return rejected
+
+
+def _write_summary(
+    rejects_dir: Path,
+    as_of: dt.date,
+    stages: Sequence[_Stage],
+    counts: Mapping[str, TableCounts],
+    max_reject_ratio: Decimal,
+    *,
+    passed: bool,
+) -> None:
+    def entry(c: TableCounts) -> dict[str, Any]:
+        return {
+            "read": c.read,
+            "accepted": c.accepted,
+            "rejected": c.rejected,
+            "reject_ratio": _ratio_text(c.reject_ratio),
+        }
+
+    doc = {
+        "as_of": as_of.isoformat(),
+        "tables": {st.name: {"files": st.files, **entry(counts[st.name])} for st in stages},
+        "total": entry(_total(counts)),
+        "max_reject_ratio": str(max_reject_ratio),
+        "passed": passed,
+    }
+    rejects_dir.mkdir(parents=True, exist_ok=True)
+    (rejects_dir / "summary.json").write_text(
+        json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )

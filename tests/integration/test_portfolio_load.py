@@ -1,0 +1,614 @@
+"""Loading a portfolio directory: every row checked, every reject written, counts reconcile.
+
+Each portfolio is written as CSV text in the test (what a lender's extract looks like), and the
+Parquet variants are made from it with PyArrow. The rejects are read back from
+``rejects/<table>.csv`` as (file, row, field, reason) lines.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+import pytest
+
+from overdue.errors import InputError, OverdueError
+from overdue.portfolio.load import (
+    LoadedPortfolio,
+    RejectThresholdExceeded,
+    TableCounts,
+    load_portfolio,
+)
+from overdue.portfolio.schema import DEFAULT_ALLOCATION_ORDER, NORMALIZED
+
+pytestmark = pytest.mark.integration
+
+AS_OF = dt.date(2026, 11, 20)
+
+LOANS = """\
+loan_id,borrower_id,principal,disbursed_on,term_months,method,rate,rate_unit
+L1,B1,14000.00,2024-03-10,12,equal-installment,0.024,monthly
+L2,B2,5000,2024-06-01,3,bullet,0.18,
+L3,B3,-5,2024-03-10,12,equal-installment,0.18,
+L4,B4,12.5x,2024-03-10,12,equal-installment,0.18,
+L5,B5,1000.00,2025-02-30,12,equal-installment,0.18,
+L6,B6,1000.00,2024-03-10,12,balloon,0.18,
+L7,,1000.00,2024-03-10,12,bullet,0.18,
+L8,B8,1000.005,2024-03-10,12,bullet,0.18,
+L1,B9,1.00,2024-01-01,1,bullet,0.1,
+"""
+PAYMENTS = """\
+payment_id,loan_id,paid_on,amount
+P1,L1,2024-04-10,1356.57
+P2,L1,2024-05-13,1000
+P3,L2,2024-07-01,0.5
+P4,L99,2024-04-10,10.00
+P5,L3,2024-04-10,10.00
+P6,L1,2024-03-09,10.00
+P1,L2,2024-07-02,1.00
+P7,L1,2024-04-11,-1
+"""
+INSTALLMENTS = """\
+loan_id,no,due_on,principal,interest
+L2,1,2024-07-01,0,75.00
+L2,2,2024-08-01,0,75.00
+L2,3,2024-09-01,5000.00,75.00
+L99,1,2024-07-01,0,1
+"""
+EVENTS = """\
+event_id,loan_id,on,kind,until,note
+E1,L1,2024-09-01,demand,,SMS reminder
+E2,L1,2025-01-05,promise,2025-01-31,
+E3,L1,2025-02-01,visit,,
+E4,L3,2025-02-01,demand,,
+"""
+
+# (file, row, field, reason) of every problem above.
+EXPECTED_REJECTS = {
+    "loans": [
+        ("loans.csv", 3, "principal", "must be positive"),
+        ("loans.csv", 4, "principal", "not a number"),
+        ("loans.csv", 5, "disbursed_on", "impossible date"),
+        (
+            "loans.csv",
+            6,
+            "method",
+            "unknown repayment method; expected one of equal-installment, equal-principal, "
+            "interest-only, bullet",
+        ),
+        ("loans.csv", 7, "borrower_id", "missing required field"),
+        ("loans.csv", 8, "principal", "more than two decimals"),
+        ("loans.csv", 9, "loan_id", "duplicate loan_id (first at row 1)"),
+    ],
+    "payments": [
+        ("payments.csv", 4, "loan_id", "unknown loan id"),
+        ("payments.csv", 5, "loan_id", "loan rejected: principal: must be positive"),
+        ("payments.csv", 6, "paid_on", "before disbursement (2024-03-10)"),
+        ("payments.csv", 7, "payment_id", "duplicate payment_id (first at row 1)"),
+        ("payments.csv", 8, "amount", "must be positive"),
+    ],
+    "installments": [("installments.csv", 4, "loan_id", "unknown loan id")],
+    "events": [
+        (
+            "events.csv",
+            3,
+            "kind",
+            "unknown event kind; expected one of demand, acknowledgement, suit, dispute, "
+            "dispute_resolved, promise, plan, pause, resume",
+        ),
+        ("events.csv", 4, "loan_id", "loan rejected: principal: must be positive"),
+    ],
+}
+
+
+def write(directory: Path, **tables: str) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in tables.items():
+        (directory / f"{name}.csv").write_text(text, encoding="utf-8")
+    return directory
+
+
+def as_parquet(source: Path, target: Path, types: dict[str, pa.DataType] | None = None) -> Path:
+    """The CSV tables of ``source`` as Parquet files, with the given column types (else text)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.glob("*.csv")):
+        header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+        column_types = {name: (types or {}).get(name, pa.string()) for name in header}
+        data = pacsv.read_csv(
+            path,
+            convert_options=pacsv.ConvertOptions(
+                column_types=column_types, strings_can_be_null=True
+            ),
+        )
+        pq.write_table(data, target / f"{path.stem}.parquet")
+    return target
+
+
+def load(directory: Path, ratio: str = "1") -> LoadedPortfolio:
+    return load_portfolio(
+        directory, as_of=AS_OF, rejects_dir=directory / "rejects", max_reject_ratio=Decimal(ratio)
+    )
+
+
+def rejects(directory: Path, table: str) -> list[dict[str, str]]:
+    path = directory / "rejects" / f"{table}.csv"
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def problems(directory: Path, table: str) -> list[tuple[str, int, str, str]]:
+    return [(r["file"], int(r["row"]), r["field"], r["reason"]) for r in rejects(directory, table)]
+
+
+@pytest.fixture
+def messy(tmp_path: Path) -> Path:
+    return write(
+        tmp_path / "messy",
+        loans=LOANS,
+        payments=PAYMENTS,
+        installments=INSTALLMENTS,
+        events=EVENTS,
+    )
+
+
+def test_every_bad_row_lands_in_rejects_with_its_file_row_field_and_reason(messy: Path) -> None:
+    load(messy)
+    for table, expected in EXPECTED_REJECTS.items():
+        assert problems(messy, table) == expected, table
+
+
+def test_counts_reconcile_and_count_a_row_with_several_problems_once(tmp_path: Path) -> None:
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "L1,,-1,2025-13-01,0,balloon,18%\n"
+        "L2,B2,100,2024-01-01,1,bullet,0.1\n",
+        payments="payment_id,loan_id,paid_on,amount\n",
+    )
+    got = load(d)
+    assert got.counts["loans"] == TableCounts(read=2, accepted=1, rejected=1)
+    assert got.counts["payments"] == TableCounts(0, 0, 0)
+    assert got.total == TableCounts(2, 1, 1)
+    assert [p[2:] for p in problems(d, "loans")] == [
+        ("borrower_id", "missing required field"),
+        ("principal", "must be positive"),
+        ("disbursed_on", "impossible date"),
+        ("term_months", "out of range 1 .. 360"),
+        (
+            "method",
+            "unknown repayment method; expected one of equal-installment, equal-principal, "
+            "interest-only, bullet",
+        ),
+        ("rate", "a percentage: write a decimal fraction (18% is 0.18)"),
+    ]
+    summary = json.loads((d / "rejects" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["tables"]["loans"] == {
+        "files": ["loans.csv"],
+        "read": 2,
+        "accepted": 1,
+        "rejected": 1,
+        "reject_ratio": "0.500000",
+    }
+    assert summary["total"]["read"] == 2
+    assert summary["passed"] is True
+
+
+def test_the_messy_portfolio_counts(messy: Path) -> None:
+    got = load(messy)
+    assert dict(got.counts) == {
+        "loans": TableCounts(9, 2, 7),
+        "payments": TableCounts(8, 3, 5),
+        "installments": TableCounts(4, 3, 1),
+        "events": TableCounts(4, 2, 2),
+    }
+
+
+def test_accepted_tables_are_exactly_the_good_rows_in_fen_and_date32(messy: Path) -> None:
+    got = load(messy)
+    assert got.loans.schema == NORMALIZED["loans"]
+    loans = got.loans.to_pylist()
+    assert [(r["loan_id"], r["principal_fen"], r["source_row"]) for r in loans] == [
+        ("L1", 1_400_000, 1),
+        ("L2", 500_000, 2),
+    ]
+    first = loans[0]
+    assert first["disbursed_on"] == dt.date(2024, 3, 10)
+    assert (first["rate"], first["rate_unit"], first["day_count"]) == (
+        "0.024",
+        "monthly",
+        "ACT/360",
+    )
+    assert (first["penalty_markup"], first["penalty_rate"], first["late_fee_rate"]) == (
+        "0.5", None, "0",
+    )  # fmt: skip
+    assert first["allocation_order"] == DEFAULT_ALLOCATION_ORDER
+    assert (first["allocation_by"], first["lender_type"], first["compound"]) == (
+        "component", "licensed", False,
+    )  # fmt: skip
+    assert first["signed_on"] is None
+    assert loans[1]["rate_unit"] == "annual"  # an empty optional cell takes the default
+
+    assert got.payments.schema == NORMALIZED["payments"]
+    assert got.payments.to_pylist() == [
+        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 4, 10), "amount_fen": 135657},
+        {"payment_id": "P2", "loan_id": "L1", "paid_on": dt.date(2024, 5, 13), "amount_fen": 100000},
+        {"payment_id": "P3", "loan_id": "L2", "paid_on": dt.date(2024, 7, 1), "amount_fen": 50},
+    ]  # fmt: skip
+    assert got.installments.schema == NORMALIZED["installments"]
+    assert [
+        (r["loan_id"], r["no"], r["principal_fen"], r["interest_fen"], r["service_fee_fen"])
+        for r in got.installments.to_pylist()
+    ] == [("L2", 1, 0, 7500, 0), ("L2", 2, 0, 7500, 0), ("L2", 3, 500_000, 7500, 0)]
+    assert got.events.schema == NORMALIZED["events"]
+    assert got.events.to_pylist() == [
+        {"event_id": "E1", "loan_id": "L1", "on": dt.date(2024, 9, 1), "kind": "demand",
+         "until": None, "note": "SMS reminder"},
+        {"event_id": "E2", "loan_id": "L1", "on": dt.date(2025, 1, 5), "kind": "promise",
+         "until": dt.date(2025, 1, 31), "note": None},
+    ]  # fmt: skip
+
+
+def test_a_reject_line_carries_the_cell_and_the_raw_row(messy: Path) -> None:
+    load(messy)
+    line = next(r for r in rejects(messy, "loans") if r["row"] == "4")
+    assert line["value"] == "12.5x"
+    assert line["line"] == "5"  # the header is line 1
+    assert json.loads(line["raw"]) == {
+        "loan_id": "L4", "borrower_id": "B4", "principal": "12.5x",
+        "disbursed_on": "2024-03-10", "term_months": "12", "method": "equal-installment",
+        "rate": "0.18", "rate_unit": None,
+    }  # fmt: skip
+
+
+def test_csv_and_typed_parquet_give_identical_accepted_tables(tmp_path: Path) -> None:
+    good_loans = "".join(LOANS.splitlines(keepends=True)[:3])
+    good_payments = "".join(PAYMENTS.splitlines(keepends=True)[:4])
+    csv_dir = write(
+        tmp_path / "csv",
+        loans=good_loans,
+        payments=good_payments,
+        installments="".join(INSTALLMENTS.splitlines(keepends=True)[:4]),
+        events="".join(EVENTS.splitlines(keepends=True)[:3]),
+    )
+    types = {
+        "principal": pa.decimal128(18, 2),
+        "amount": pa.decimal128(18, 2),
+        "interest": pa.decimal128(18, 2),
+        "disbursed_on": pa.date32(),
+        "paid_on": pa.date32(),
+        "due_on": pa.date32(),
+        "on": pa.date32(),
+        "until": pa.date32(),
+        "term_months": pa.int32(),
+        "no": pa.int16(),
+        "rate": pa.decimal128(12, 6),
+    }
+    parquet_dir = as_parquet(csv_dir, tmp_path / "parquet", types)
+    assert (
+        pq.read_schema(parquet_dir / "loans.parquet").field("principal").type == types["principal"]
+    )
+    a, b = load(csv_dir), load(parquet_dir)
+    for name in ("loans", "payments", "installments", "events"):
+        assert getattr(a, name).equals(getattr(b, name)), name
+    assert a.counts == b.counts
+    assert a.loans["rate"].to_pylist() == ["0.024", "0.18"]
+
+
+def test_csv_and_text_parquet_give_the_same_rejects(messy: Path, tmp_path: Path) -> None:
+    parquet_dir = as_parquet(messy, tmp_path / "pq")
+    a, b = load(messy), load(parquet_dir)
+    for name in ("loans", "payments", "installments", "events"):
+        assert getattr(a, name).equals(getattr(b, name)), name
+        assert [(p[0].replace(".csv", ".parquet"), *p[1:]) for p in problems(messy, name)] == (
+            problems(parquet_dir, name)
+        )
+    assert all(r["line"] == "" for r in rejects(parquet_dir, "loans"))
+
+
+def test_a_float_parquet_amount_column_is_a_file_level_error(tmp_path: Path) -> None:
+    d = tmp_path / "p"
+    d.mkdir()
+    pq.write_table(
+        pa.table({"payment_id": ["P1"], "loan_id": ["L1"], "paid_on": ["2024-04-10"],
+                  "amount": pa.array([12.5], pa.float64())}),
+        d / "payments.parquet",
+    )  # fmt: skip
+    write(d, loans=LOANS)
+    with pytest.raises(InputError) as err:
+        load(d)
+    assert err.value.source == "payments.parquet"
+    assert err.value.field == "amount"
+    assert "floating-point" in str(err.value)
+    assert not (d / "rejects").exists()  # nothing is written for a file-level error
+
+
+@pytest.mark.parametrize(
+    ("tables", "field", "message"),
+    [
+        ({"payments": PAYMENTS}, "loans", "required table missing"),
+        ({"loans": LOANS}, "payments", "required table missing"),
+        (
+            {"loans": LOANS.replace("rate_unit", "rate_unti"), "payments": PAYMENTS},
+            "rate_unti",
+            "not a column of loans",
+        ),
+        (
+            {"loans": LOANS.replace(",method,", ",methods,"), "payments": PAYMENTS},
+            "methods",
+            "not a column of loans",
+        ),
+        ({"loans": "loan_id,borrower_id\nL1,B1\n", "payments": PAYMENTS}, "principal", "missing"),
+        ({"loans": LOANS, "payments": PAYMENTS, "event": EVENTS}, "(file)", "not a portfolio"),
+    ],
+)
+def test_file_level_problems_stop_the_load_naming_the_file_and_column(
+    tmp_path: Path, tables: dict[str, str], field: str, message: str
+) -> None:
+    write(tmp_path, **tables)
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    assert err.value.field == field
+    assert message in err.value.message
+
+
+def test_a_table_given_twice_is_refused(tmp_path: Path) -> None:
+    write(tmp_path, loans=LOANS, payments=PAYMENTS)
+    as_parquet(tmp_path, tmp_path / "pq")
+    (tmp_path / "pq" / "loans.parquet").rename(tmp_path / "loans.parquet")
+    with pytest.raises(InputError, match="given twice"):
+        load(tmp_path)
+
+
+def test_the_threshold_fails_the_load_only_above_the_ratio(tmp_path: Path) -> None:
+    rows = [f"L{k},B{k},100.00,2024-01-01,1,bullet,0.1" for k in range(1, 21)]
+    header = "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+    pays = "payment_id,loan_id,paid_on,amount\n"
+    one_bad = write(
+        tmp_path / "one",
+        loans=header + "\n".join([*rows[:19], "L20,B20,x,2024-01-01,1,bullet,0.1"]) + "\n",
+        payments=pays,
+    )
+    assert load(one_bad, "0.05").counts["loans"] == TableCounts(20, 19, 1)  # exactly 5 %: passes
+
+    two_bad = write(
+        tmp_path / "two",
+        loans=header + "\n".join([*rows[:18], "L19,B19,x,2024-01-01,1,bullet,0.1",
+                                  "L20,B20,x,2024-01-01,1,bullet,0.1"]) + "\n",
+        payments=pays,
+    )  # fmt: skip
+    with pytest.raises(RejectThresholdExceeded) as err:
+        load(two_bad, "0.05")
+    assert isinstance(err.value, OverdueError)
+    assert err.value.over == ("total", "loans")
+    assert "2 of 20 rows rejected" in str(err.value)
+    assert str(two_bad / "rejects") in str(err.value)
+    # The rejects are written before the load fails.
+    assert len(problems(two_bad, "loans")) == 2
+    summary = json.loads((two_bad / "rejects" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["passed"] is False
+    assert load(two_bad, "0.1").counts["loans"].rejected == 2
+
+
+def test_one_broken_table_fails_the_load_even_when_the_total_is_low(tmp_path: Path) -> None:
+    rows = "".join(f"L{k},B{k},100.00,2024-01-01,1,bullet,0.1\n" for k in range(100))
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n" + rows,
+        payments="payment_id,loan_id,paid_on,amount\n",
+        events="event_id,loan_id,on,kind\nE1,L1,2024-02-01,催收\nE2,L2,2024-02-01,demand\n",
+    )
+    with pytest.raises(RejectThresholdExceeded) as err:
+        load(d, "0.05")
+    assert err.value.over == ("events",)
+
+
+def test_row_numbers_survive_ragged_and_blank_lines(tmp_path: Path) -> None:
+    d = write(
+        tmp_path,
+        loans=LOANS,
+        payments="payment_id,loan_id,paid_on,amount\n"
+        "P1,L1,2024-04-10,1.00\n"
+        "P2,L1,2024-04-10\n"
+        "\n"
+        "P3,L1,2024-04-10,x\n"
+        "P4,L1,2024-04-11,2.00,extra\n"
+        "P5,L1,2024-04-12,3.00\n",
+    )
+    got = load(d)
+    assert got.counts["payments"] == TableCounts(5, 2, 3)
+    assert [(r["row"], r["line"], r["field"], r["reason"]) for r in rejects(d, "payments")] == [
+        ("2", "", "(row)", "expected 4 columns, found 3"),
+        ("3", "", "amount", "not a number"),
+        ("4", "", "(row)", "expected 4 columns, found 5"),
+    ]  # a blank line is not a record, so `line` is not given for this file
+    assert got.payments["payment_id"].to_pylist() == ["P1", "P5"]
+
+
+def test_a_table_may_be_a_directory_of_files_with_rows_counted_per_file(tmp_path: Path) -> None:
+    d = write(tmp_path, loans=LOANS)
+    write(
+        d / "payments",
+        **{
+            "part-0": "payment_id,loan_id,paid_on,amount\nP1,L1,2024-04-10,1.00\n",
+            "part-1": "payment_id,loan_id,amount,paid_on\nP2,L1,2.00,2024-04-11\nP1,L1,3.00,2024-04-12\n",
+        },
+    )
+    (d / "payments" / "_SUCCESS").write_text("")
+    got = load(d)
+    assert got.payments["amount_fen"].to_pylist() == [100, 200]
+    assert problems(d, "payments") == [
+        (
+            "payments/part-1.csv",
+            2,
+            "payment_id",
+            "duplicate payment_id (first at payments/part-0.csv row 1)",
+        )
+    ]
+    assert sorted(got.checksums) == ["loans.csv", "payments/part-0.csv", "payments/part-1.csv"]
+
+
+def test_checksums_are_the_sha256_of_each_input_file(messy: Path) -> None:
+    got = load(messy)
+    assert dict(got.checksums) == {
+        name: hashlib.sha256((messy / name).read_bytes()).hexdigest()
+        for name in ("events.csv", "installments.csv", "loans.csv", "payments.csv")
+    }
+
+
+def test_an_incomplete_schedule_rejects_the_loan_and_everything_that_refers_to_it(
+    tmp_path: Path,
+) -> None:
+    d = write(
+        tmp_path,
+        loans=LOANS,
+        payments=PAYMENTS,
+        installments="loan_id,no,due_on,principal,interest\n"
+        "L2,1,2024-07-01,0,75.00\n"
+        "L2,2,2024-08-01,0,-75.00\n"
+        "L2,3,2024-09-01,5000.00,75.00\n",
+    )
+    got = load(d)
+    assert got.loans["loan_id"].to_pylist() == ["L1"]
+    reason = "installments: schedule incomplete: 2 of 3 installments accepted"
+    assert ("loans.csv", 2, "installments", reason) in problems(d, "loans")
+    assert problems(d, "installments") == [
+        ("installments.csv", 1, "loan_id", f"loan rejected: {reason}"),
+        ("installments.csv", 2, "interest", "must not be negative"),
+        ("installments.csv", 2, "loan_id", f"loan rejected: {reason}"),
+        ("installments.csv", 3, "loan_id", f"loan rejected: {reason}"),
+    ]
+    assert ("payments.csv", 3, "loan_id", f"loan rejected: {reason}") in problems(d, "payments")
+    assert got.installments.num_rows == 0
+
+
+def test_a_schedule_must_sum_to_the_principal_and_have_increasing_due_dates(
+    tmp_path: Path,
+) -> None:
+    d = write(
+        tmp_path,
+        loans=LOANS,
+        payments="payment_id,loan_id,paid_on,amount\n",
+        installments="loan_id,no,due_on,principal,interest\n"
+        "L1,1,2024-04-10,1000.00,0\n"
+        + "".join(
+            f"L1,{k},{2024 + (k + 2) // 12}-{(k + 2) % 12 + 1:02d}-10,1000.00,0\n"
+            for k in range(2, 13)
+        )
+        + "L2,1,2024-07-01,0,75.00\nL2,2,2024-09-01,0,75.00\nL2,3,2024-08-01,5000.00,75.00\n",
+    )
+    got = load(d)
+    assert got.loans.num_rows == 0
+    assert [p[2:] for p in problems(d, "loans") if p[2] == "installments"] == [
+        ("installments", "installments: principal sums to 12000.00, not the loan's 14000.00"),
+        ("installments", "installments: due dates not increasing with no"),
+    ]
+
+
+def test_spaces_defaults_and_canonical_forms(tmp_path: Path) -> None:
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate,penalty_markup,"
+        "compound,late_fee_min,allocation_order,allocation_by,lender_type,signed_on\n"
+        ' L1 ,B1," 100.5 ",2024-01-01, 012 ,bullet,0.180,.5,TRUE,30,'
+        '"principal, interest,compound,penalty,service_fee,late_fee",installment,private,'
+        "2023-12-30\n",
+        payments="payment_id,loan_id,paid_on,amount\nP1,L1 , 2024-02-01 ,12.500\n",
+    )
+    got = load(d)
+    assert problems(d, "loans") == [("loans.csv", 1, "penalty_markup", "not a number")]
+    d2 = write(tmp_path / "ok", loans=(d / "loans.csv").read_text().replace(",.5,", ",0.50,"),
+               payments=(d / "payments.csv").read_text())  # fmt: skip
+    got = load(d2)
+    (loan,) = got.loans.to_pylist()
+    assert (loan["loan_id"], loan["principal_fen"], loan["term_months"]) == ("L1", 10050, 12)
+    assert (loan["rate"], loan["penalty_markup"], loan["compound"]) == ("0.18", "0.5", True)
+    assert loan["allocation_order"] == "principal,interest,compound,penalty,service_fee,late_fee"
+    assert (loan["late_fee_min_fen"], loan["lender_type"]) == (3000, "private")
+    assert loan["signed_on"] == dt.date(2023, 12, 30)
+    assert got.payments.to_pylist() == [
+        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 2, 1), "amount_fen": 1250}
+    ]
+
+
+def test_the_same_rows_in_another_order_give_the_same_tables(messy: Path, tmp_path: Path) -> None:
+    def shuffled(text: str) -> str:
+        head, *rows = text.splitlines(keepends=True)
+        return head + "".join(reversed(rows))
+
+    other = write(
+        tmp_path / "reversed",
+        # Without the duplicates: in reverse order the other copy would be the first.
+        loans=shuffled(LOANS.replace("L1,B9,1.00,2024-01-01,1,bullet,0.1,\n", "")),
+        payments=shuffled(PAYMENTS.replace("P1,L2,2024-07-02,1.00\n", "")),
+        installments=shuffled(INSTALLMENTS),
+        events=shuffled(EVENTS),
+    )
+    a, b = load(messy), load(other)
+    for name in ("payments", "installments", "events"):
+        assert getattr(a, name).equals(getattr(b, name)), name
+    assert a.loans.drop_columns(["source_row"]).equals(b.loans.drop_columns(["source_row"]))
+
+
+def test_a_stale_rejects_file_from_an_earlier_run_is_removed(messy: Path) -> None:
+    load(messy)
+    assert (messy / "rejects" / "payments.csv").exists()
+    (messy / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    (messy / "events.csv").unlink()
+    got = load(messy)
+    assert got.events.num_rows == 0
+    assert got.events.schema == NORMALIZED["events"]
+    assert not (messy / "rejects" / "payments.csv").exists()
+    assert not (messy / "rejects" / "events.csv").exists()
+
+
+def test_dates_after_the_as_of_date_and_before_2000_are_rejected(tmp_path: Path) -> None:
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "L1,B1,100,1999-12-31,1,bullet,0.1\nL2,B2,100,2026-11-21,1,bullet,0.1\n"
+        "L3,B3,100,2026-11-20,1,bullet,0.9\n",
+        payments="payment_id,loan_id,paid_on,amount\nP1,L3,2026-11-21,1\n",
+        events="event_id,loan_id,on,kind,until\nE1,L3,2026-11-20,demand,2026-12-01\n"
+        "E2,L3,2026-11-20,pause,2026-11-19\n",
+    )
+    load(d)
+    assert problems(d, "loans") == [
+        ("loans.csv", 1, "disbursed_on", "before 2000-01-01"),
+        ("loans.csv", 2, "disbursed_on", "after the as-of date 2026-11-20"),
+    ]
+    assert problems(d, "payments") == [
+        ("payments.csv", 1, "paid_on", "after the as-of date 2026-11-20")
+    ]
+    assert problems(d, "events") == [
+        ("events.csv", 1, "until", "only for promise, plan, pause"),
+        ("events.csv", 2, "until", "before on"),
+    ]
+
+
+def test_a_monthly_rate_above_1000_percent_a_year_is_rejected(tmp_path: Path) -> None:
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate,rate_unit,day_count\n"
+        "L1,B1,100,2024-01-01,1,bullet,0.9,monthly,\n"
+        "L2,B2,100,2024-01-01,1,bullet,0.03,daily,ACT/365\n"
+        "L3,B3,100,2024-01-01,1,bullet,0.0273,daily,ACT/365\n"
+        "L4,B4,100,2024-01-01,1,bullet,0.1234567,annual,\n",
+        payments="payment_id,loan_id,paid_on,amount\n",
+    )
+    got = load(d)
+    assert got.loans["loan_id"].to_pylist() == ["L3"]
+    assert problems(d, "loans") == [
+        ("loans.csv", 1, "rate", "annual rate above 10 (1000 %)"),
+        ("loans.csv", 2, "rate", "annual rate above 10 (1000 %)"),
+        ("loans.csv", 4, "rate", "more than six decimals"),
+    ]
