@@ -68,20 +68,17 @@ def muldiv_qr(a: int, b: int, c: int) -> tuple[int, int]:
     q0 = a // c
     r0 = a - q0 * c
     # r0 x b / c by Horner over the base-_B digits of b, most significant first.
-    digits = np.empty(6, np.int64)
-    n = 0
-    x = b
-    while x > 0:
-        digits[n] = x % _B
-        x //= _B
-        n += 1
+    place = 1
+    while place <= b // _B:
+        place *= _B
     q = 0
     r = 0
-    for i in range(n - 1, -1, -1):
-        t = r * _B + r0 * digits[i]
+    while place > 0:
+        t = r * _B + r0 * ((b // place) % _B)
         qd = t // c
         r = t - qd * c
         q = q * _B + qd
+        place //= _B
     return q0 * b + q, r
 
 
@@ -217,23 +214,33 @@ def _loan(
     out_money: npt.NDArray[np.int64],
     out_dates: npt.NDArray[np.int64],
     out_int: npt.NDArray[np.int64],
+    ws: npt.NDArray[np.int64],
+    cand: npt.NDArray[np.int64],
 ) -> None:
+    """One loan. ``ws`` (maxn x 16) and ``cand`` are scratch space reused across loans."""
     p = principal[i]
     d0 = disb[i]
     # ---- schedule (overdue.ledger.schedule.build_schedule) ----
     m = method[i]
     n = 1 if m == BULLET else term[i]
-    due = np.empty(n, np.int64)
-    sp = np.empty(n, np.int64)
-    si = np.empty(n, np.int64)
-    sf = np.full(n, service[i], np.int64)
+    if sched_off[i + 1] > sched_off[i]:
+        n = sched_off[i + 1] - sched_off[i]
+    ws[:n, :] = 0
+    due = ws[:n, 0]
+    sp = ws[:n, 1]
+    si = ws[:n, 2]
+    sf = ws[:n, 3]
+    late_done = ws[:n, 4]
+    pend_days = ws[:n, 5]
+    charged = ws[:n, 6:12]
+    paid = ws[:n, 12:18]
+    sf[:] = service[i]
     if sched_off[i + 1] > sched_off[i]:  # installments given in the input
         s0 = sched_off[i]
-        n = sched_off[i + 1] - s0
-        due = sched_due[s0 : s0 + n].copy()
-        sp = sched_principal[s0 : s0 + n].copy()
-        si = sched_interest[s0 : s0 + n].copy()
-        sf = sched_service[s0 : s0 + n].copy()
+        due[:] = sched_due[s0 : s0 + n]
+        sp[:] = sched_principal[s0 : s0 + n]
+        si[:] = sched_interest[s0 : s0 + n]
+        sf[:] = sched_service[s0 : s0 + n]
     else:
         rn, rd12 = rate_num[i], rate_den[i] * 12
         remaining = p
@@ -275,7 +282,6 @@ def _loan(
         if pay_day[j] <= as_of:
             npay += 1
     nseg = cap_nseg[i]
-    cand = np.empty(2 + 2 * n + npay + 2, np.int64)
     c = 0
     cand[c] = d0
     c += 1
@@ -291,13 +297,10 @@ def _loan(
     if nseg == 2:
         cand[c] = cap_boundary[i] - 1
         c += 1
-    cand = np.unique(cand[:c])
+    timeline = np.sort(cand[:c])
 
-    charged = np.zeros((n, 6), np.int64)
-    paid = np.zeros((n, 6), np.int64)
-    late_done = np.zeros(n, np.bool_)
-    pend_days = np.zeros(n, np.int64)
-    seg_units = np.zeros(2, np.int64)
+    seg0 = 0
+    seg1 = 0
     pnum, pden_b = pen_num[i], pen_den[i] * basis[i]
     ordr = order[i]
     by_inst = by_installment[i]
@@ -305,9 +308,9 @@ def _loan(
     repaid = 0
     prev = d0
     jp = pa
-    for t in range(cand.shape[0]):
-        day = cand[t]
-        if day < d0 or day > as_of:
+    for t in range(c):
+        day = timeline[t]
+        if day < d0 or day > as_of or (t > 0 and day == timeline[t - 1]):
             continue
         days = day - prev
         # 1. accrue: pending days on each installment overdue throughout (due before prev+1)
@@ -316,10 +319,10 @@ def _loan(
                 pend_days[k] += days
         outstanding = p - repaid
         if outstanding > 0 and days > 0 and nseg > 0:
-            s = 0
             if nseg == 2 and day >= cap_boundary[i]:
-                s = 1
-            seg_units[s] += outstanding * days
+                seg1 += outstanding * days
+            else:
+                seg0 += outstanding * days
         is_pay_day = jp < pa + npay and pay_day[jp] == day
         if is_pay_day or day == as_of:
             for k in range(n):
@@ -335,12 +338,12 @@ def _loan(
         # 2. late fee, the day after the due date
         if lf_num[i] > 0 or lf_min[i] > 0:
             for k in range(n):
-                if due[k] == day - 1 and not late_done[k]:
+                if due[k] == day - 1 and late_done[k] == 0:
                     unpaid = _unpaid_scheduled(k, charged, paid)
                     if unpaid > 0:
                         fee = muldiv(unpaid, lf_num[i], lf_den[i])
                         charged[k, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
-                        late_done[k] = True
+                        late_done[k] = 1
         # 3. installments falling due today; a credit pays them at once
         ndue = 0
         for k in range(n):
@@ -362,7 +365,8 @@ def _loan(
         prev = day
 
     # ---- the state as of the end of as_of (engine._state) ----
-    owed = np.zeros(6, np.int64)
+    owed = ws[n, :6]  # the workspace has one spare row
+    owed[:] = 0
     charged_cost = upfront[i]
     dpd = 0
     for k in range(n):
@@ -374,7 +378,7 @@ def _loan(
             if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
                 dpd = as_of - due[k]
     total_due = owed.sum()
-    units = seg_units[0] + seg_units[1]
+    units = seg0 + seg1
     annual_rate = 0
     if units > 0:
         annual_rate = muldiv(charged_cost * cap_basis, 1_000_000, units)
@@ -387,8 +391,11 @@ def _loan(
         q_total = 0
         r_total = 0
         common = cap_den[i] * cap_basis
-        for s in range(nseg):
-            q, r = muldiv_qr(seg_units[s], cap_num[i, s], common)
+        q, r = muldiv_qr(seg0, cap_num[i, 0], common)
+        q_total += q
+        r_total += r
+        if nseg == 2:
+            q, r = muldiv_qr(seg1, cap_num[i, 1], common)
             q_total += q
             r_total += r
         q_total += r_total // common
@@ -397,7 +404,8 @@ def _loan(
         excess = charged_cost - allowed if charged_cost > allowed else 0
         s_now = 1 if nseg == 2 and as_of >= cap_boundary[i] else 0
         cap_rate_num, cap_rate_den = cap_num[i, s_now], cap_den[i]
-    claim = owed.copy()
+    claim = ws[n, 6:12]
+    claim[:] = owed
     give_up = excess
     for j in range(6):
         cc = _REDUCTION[j]
@@ -497,14 +505,27 @@ def _run(  # type: ignore[no-untyped-def]
     ev_cause, cap_nseg, cap_boundary, cap_num, cap_den, cap_basis, lim_years, cal_first, working,
     out_money, out_dates, out_int,
 ):  # fmt: skip
-    for i in prange(principal.shape[0]):
-        _loan(
-            i, as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis,
-            compound, upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity,
-            sched_off, sched_due, sched_principal, sched_interest, sched_service, pay_off, pay_day,
-            pay_amount, ev_off, ev_day, ev_cause, cap_nseg, cap_boundary, cap_num, cap_den,
-            cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int,
-        )  # fmt: skip
+    n = principal.shape[0]
+    maxn = 1
+    maxpay = 0
+    for i in range(n):
+        k = max(term[i], sched_off[i + 1] - sched_off[i])
+        if k > maxn:
+            maxn = k
+        if pay_off[i + 1] - pay_off[i] > maxpay:
+            maxpay = pay_off[i + 1] - pay_off[i]
+    chunks = 64 if n >= 64 else max(n, 1)
+    for c in prange(chunks):
+        ws = np.empty((maxn + 1, 18), np.int64)
+        cand = np.empty(2 * maxn + maxpay + 4, np.int64)
+        for i in range(c * n // chunks, (c + 1) * n // chunks):
+            _loan(
+                i, as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis,
+                compound, upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity,
+                sched_off, sched_due, sched_principal, sched_interest, sched_service, pay_off, pay_day,
+                pay_amount, ev_off, ev_day, ev_cause, cap_nseg, cap_boundary, cap_num, cap_den,
+                cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int, ws, cand,
+            )  # fmt: skip
 
 
 def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
