@@ -135,19 +135,28 @@ def _offsets(loan_index: npt.NDArray[np.int64], n_loans: int) -> npt.NDArray[np.
 
 
 def _child_rows(
-    loans: pa.Table, child: pa.Table | None, day_col: str
-) -> tuple[pa.Table | None, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Rows of ``child`` grouped by loan (loan order, then day); returns (rows, offsets, days)."""
+    loans: pa.Table, child: pa.Table | None, day_col: str, value_cols: Sequence[str]
+) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Columns of ``child`` grouped by loan (loan order, then day): (columns, offsets, days).
+
+    The loader already sorts children by (loan_id, day, id) and loans by loan_id; the stable
+    sort here is then a no-op check, and only the needed columns are reordered.
+    """
     n = loans.num_rows
     if child is None or child.num_rows == 0:
-        return None, np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
+        return [None] * len(value_cols), np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
     idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
     loan_idx = np.asarray(idx.to_numpy(zero_copy_only=False), np.int64)
     if (loan_idx < 0).any():
         raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
     days = _days(child[day_col])
-    perm = np.lexsort((days, loan_idx))  # stable: ties keep the table's order (payment_id)
-    return child.take(pa.array(perm)), _offsets(loan_idx[perm], n), days[perm]
+    key = loan_idx * 1_000_000 + (days - days.min())
+    values = [child[c].combine_chunks() for c in value_cols]
+    if not (np.diff(key) >= 0).all():
+        perm = np.argsort(key, kind="stable")  # ties keep the table's order (payment_id)
+        loan_idx, days = loan_idx[perm], days[perm]
+        values = [v.take(pa.array(perm)) for v in values]
+    return values, _offsets(loan_idx, n), days
 
 
 def kernel_inputs(
@@ -202,12 +211,19 @@ def kernel_inputs(
     annuity = np.zeros(n, np.int64)
     ei = np.flatnonzero(method == 0)
     if ei.size:
-        key = np.stack([principal[ei], rate_idx[ei], term[ei]], axis=1)
-        uniq, inv = np.unique(key, axis=0, return_inverse=True)
+        # one int64 key per (principal, rate, term): terms < 1000, rates < len(annual)
+        key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei]
+        uniq, inv = np.unique(key, return_inverse=True)
         values = np.array(
             [
-                to_fen(annuity_payment(from_fen(int(p)), annual[int(r)] / 12, int(t)))
-                for p, r, t in uniq.tolist()
+                to_fen(
+                    annuity_payment(
+                        from_fen(k // 1000 // len(annual)),
+                        annual[k // 1000 % len(annual)] / 12,
+                        k % 1000,
+                    )
+                )
+                for k in uniq.tolist()
             ],
             np.int64,
         )
@@ -240,26 +256,26 @@ def kernel_inputs(
     cap_num = np.array([s[2] for s in segs], np.int64).reshape(-1, 2)[seg_idx]
     cap_den = np.array([s[3] for s in segs], np.int64)[seg_idx]
 
-    pay_rows, pay_off, pay_day = _child_rows(loans, payments, "paid_on")
-    pay_amount = _ints(pay_rows["amount_fen"]) if pay_rows is not None else np.zeros(0, np.int64)
+    (amounts,), pay_off, pay_day = _child_rows(loans, payments, "paid_on", ["amount_fen"])
+    pay_amount = _ints(amounts) if amounts is not None else np.zeros(0, np.int64)
 
     lim_events = None
     if events is not None and events.num_rows:
         lim_events = events.filter(
             pc.is_in(events["kind"], value_set=pa.array(sorted(_LIMITATION_KINDS)))
         )
-    ev_rows, ev_off, ev_day = _child_rows(loans, lim_events, "on")
-    ev_cause = (
-        np.array([_CAUSE_CODE[k] for k in ev_rows["kind"].to_pylist()], np.int64)
-        if ev_rows is not None
-        else np.zeros(0, np.int64)
-    )
+    (kinds,), ev_off, ev_day = _child_rows(loans, lim_events, "on", ["kind"])
+    ev_cause = np.zeros(0, np.int64)
+    if kinds is not None:
+        enc = pc.dictionary_encode(kinds)
+        codes = np.array([_CAUSE_CODE[k] for k in enc.dictionary.to_pylist()], np.int64)
+        ev_cause = codes[np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)]
 
-    sched_rows, sched_off, sched_due = _child_rows(loans, installments, "due_on")
-    if sched_rows is not None:
-        sched_principal = _ints(sched_rows["principal_fen"])
-        sched_interest = _ints(sched_rows["interest_fen"])
-        sched_service = _ints(sched_rows["service_fee_fen"])
+    sched_cols, sched_off, sched_due = _child_rows(
+        loans, installments, "due_on", ["principal_fen", "interest_fen", "service_fee_fen"]
+    )
+    if sched_cols[0] is not None:
+        sched_principal, sched_interest, sched_service = (_ints(c.fill_null(0)) for c in sched_cols)
     else:
         sched_principal = sched_interest = sched_service = np.zeros(0, np.int64)
 
