@@ -167,13 +167,25 @@ def publish(staging: Path, out_dir: Path) -> Path:
         raise FileExistsError(f"{out_dir} exists and is not a run link; choose another --out")
     os.replace(link, out_dir)  # atomic on POSIX
     current = staging.resolve()
-    kept = sorted(
-        (p for p in versions.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True
-    )
-    for old in kept[KEEP_VERSIONS:]:
+    done = [p for p in versions.iterdir() if p.is_dir() and p.suffix not in (".partial", ".failed")]
+    done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in done[KEEP_VERSIONS:]:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
+    for partial in versions.glob("*.partial"):  # left by a run that was killed
+        if not _alive(int(partial.name.split(".")[1])):
+            shutil.rmtree(partial, ignore_errors=True)
     return staging
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_nightly(

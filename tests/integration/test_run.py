@@ -1,0 +1,124 @@
+"""The nightly run end to end: counts reconcile, outputs are deterministic and published atomically."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from overdue.ledger.engine import loan_state
+from overdue.portfolio.frames import loan_from_tables
+from overdue.portfolio.load import load_portfolio
+from overdue.portfolio.run import run_nightly
+from overdue.portfolio.synth import synthesize
+
+pytestmark = pytest.mark.integration
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(scope="module")
+def portfolio(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("portfolio")
+    synthesize(3000, data, seed=11, as_of=AS_OF)
+    return data
+
+
+def test_counts_reconcile_and_every_accepted_loan_has_a_state(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    s = run_nightly(portfolio, tmp_path / "run", AS_OF)
+    for name, c in s.counts.items():
+        assert c["read"] == c["accepted"] + c["rejected"], name
+    states = pq.read_table(tmp_path / "run" / "loan_state.parquet")
+    assert states.num_rows == s.counts["loans"]["accepted"] == 3000
+    assert sum(b["accounts"] for b in s.buckets) == states.num_rows
+    manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["as_of"] == "2026-11-20"
+    assert manifest["engine"] == "duckdb"
+    assert set(manifest["rule_versions"]) >= {"lpr.csv", "cap_profiles.csv", "periods.csv"}
+    assert all(len(h) == 64 for h in manifest["inputs"].values())
+    assert manifest["counts"]["total"]["read"] == sum(
+        c["read"] for k, c in s.counts.items() if k != "total"
+    )
+
+
+def test_a_row_of_the_run_matches_the_reference_ledger(portfolio: Path, tmp_path: Path) -> None:
+    run_nightly(portfolio, tmp_path / "run", AS_OF)
+    rows = (
+        duckdb.sql(
+            f"SELECT * FROM '{tmp_path / 'run' / 'loan_state.parquet'}' WHERE dpd > 0 ORDER BY loan_id LIMIT 25"
+        )
+        .to_arrow_table()
+        .to_pylist()
+    )
+    loaded = load_portfolio(portfolio, as_of=AS_OF, rejects_dir=tmp_path / "rejects")
+    for row in rows:
+        loan = loan_from_tables(
+            loaded.loans, loaded.payments, loaded.events, row["loan_id"], loaded.installments
+        )
+        s = loan_state(loan, AS_OF)
+        assert (
+            row["dpd"],
+            row["total_due"],
+            row["claimable_total"],
+            row["limitation_expires_on"],
+        ) == (
+            s.dpd,
+            s.total_due,
+            s.claimable_total,
+            s.limitation.expires_on,
+        )
+
+
+def test_the_same_inputs_and_date_give_byte_identical_outputs(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    run_nightly(portfolio, tmp_path / "a", AS_OF)
+    run_nightly(portfolio, tmp_path / "b", AS_OF)
+    for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+    ma = json.loads((tmp_path / "a" / "manifest.json").read_text(encoding="utf-8"))
+    mb = json.loads((tmp_path / "b" / "manifest.json").read_text(encoding="utf-8"))
+    ma.pop("timings")
+    mb.pop("timings")
+    assert ma == mb
+
+
+def test_a_run_killed_half_way_leaves_the_previous_outputs_intact(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    run_nightly(portfolio, out, AS_OF)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    target = os.readlink(out)
+    code = (
+        "import sys, datetime as dt; from pathlib import Path; "
+        "from overdue.portfolio.run import run_nightly; "
+        "run_nightly(Path(sys.argv[1]), Path(sys.argv[2]), dt.date(2026, 11, 21))"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code, str(portfolio), str(out)])
+    versions = out.with_name("run.versions")
+    deadline = time.monotonic() + 120
+    # Kill it once it has started writing its new version (the rejects of its load are there).
+    while time.monotonic() < deadline and proc.poll() is None:
+        if any((p / "rejects" / "summary.json").exists() for p in versions.glob("*.partial")):
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run finished before it could be killed; use a larger portfolio"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert os.readlink(out) == target
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # The next run cleans up what the killed one left.
+    run_nightly(portfolio, out, AS_OF)
+    assert not list(versions.glob("*.partial"))
