@@ -612,3 +612,50 @@ def test_a_monthly_rate_above_1000_percent_a_year_is_rejected(tmp_path: Path) ->
         ("loans.csv", 2, "rate", "annual rate above 10 (1000 %)"),
         ("loans.csv", 4, "rate", "more than six decimals"),
     ]
+
+
+def test_integer_ids_in_parquet_are_read_as_text(tmp_path: Path) -> None:
+    pq.write_table(
+        pa.table({"loan_id": pa.array([7], pa.int64()), "borrower_id": ["B7"],
+                  "principal": pa.array([100], pa.int32()), "disbursed_on": ["2024-01-01"],
+                  "term_months": [1], "method": ["bullet"], "rate": ["0.1"]}),
+        tmp_path / "loans.parquet",
+    )  # fmt: skip
+    write(tmp_path, payments="payment_id,loan_id,paid_on,amount\nP1,7,2024-02-01,1\n")
+    got = load(tmp_path)
+    assert got.loans.select(["loan_id", "principal_fen"]).to_pylist() == [
+        {"loan_id": "7", "principal_fen": 10000}
+    ]
+    assert got.payments["loan_id"].to_pylist() == ["7"]
+
+
+def test_a_csv_that_is_not_utf8_is_a_file_level_error(tmp_path: Path) -> None:
+    write(tmp_path, payments=PAYMENTS)
+    (tmp_path / "loans.csv").write_bytes(LOANS.replace("B1", "借款人").encode("gb18030"))
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    assert err.value.source == "loans.csv"
+
+
+def test_parquet_decimals_with_more_places_are_accepted_only_when_exact(tmp_path: Path) -> None:
+    pq.write_table(
+        pa.table({
+            "loan_id": ["L1", "L2", "L3"], "borrower_id": ["B1", "B2", "B3"],
+            "principal": pa.array([Decimal("100.1000"), Decimal("100.1234"), Decimal("5")],
+                                  pa.decimal128(18, 4)),
+            "disbursed_on": pa.array([dt.date(2024, 1, 1)] * 3, pa.date32()),
+            "term_months": pa.array([1, 1, 1], pa.int8()), "method": ["bullet"] * 3,
+            "rate": pa.array([Decimal("0.18000000"), Decimal("0.1"), Decimal("0.123456789")],
+                             pa.decimal128(12, 9)),
+        }),
+        tmp_path / "loans.parquet",
+    )  # fmt: skip
+    write(tmp_path, payments="payment_id,loan_id,paid_on,amount\n")
+    got = load(tmp_path)
+    assert got.loans.select(["loan_id", "principal_fen", "rate"]).to_pylist() == [
+        {"loan_id": "L1", "principal_fen": 10010, "rate": "0.18"}
+    ]
+    assert problems(tmp_path, "loans") == [
+        ("loans.parquet", 2, "principal", "more than two decimals"),
+        ("loans.parquet", 3, "rate", "more than six decimals"),
+    ]

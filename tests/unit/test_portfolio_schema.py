@@ -149,3 +149,16 @@ def test_the_printed_schema_names_every_column_and_reject_convention() -> None:
             assert f"| {c.name} |" in text
     for phrase in ("unknown loan id", "loan rejected", "first at row", "summary.json", "0.05"):
         assert phrase in text
+
+
+# Row numbering is part of the documented contract: `row` counts records, skipped or not.
+
+
+def test_row_numbers_skip_the_records_that_did_not_parse() -> None:
+    from overdue.portfolio.load import _row_numbers
+
+    assert _row_numbers(3, []).tolist() == [1, 2, 3]
+    # Records 2 and 4 had the wrong number of cells: the parsed ones are records 1, 3, 5, 6.
+    assert _row_numbers(4, [4, 2]).tolist() == [1, 3, 5, 6]
+    assert _row_numbers(2, [1, 2]).tolist() == [3, 4]
+    assert _row_numbers(0, [1]).tolist() == []

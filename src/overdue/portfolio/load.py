@@ -11,12 +11,13 @@ Example: a payments file with the rows ``P1,L1,2024-04-10,1356.57`` and
 ``rejects/payments.csv``, two lines for row 2 (``loan_id: unknown loan id`` and
 ``amount: not a number``); the counts are read 2 = accepted 1 + rejected 1.
 
-How it is fast enough for tens of millions of rows: files are parsed by PyArrow (CSV cells as
-text, so that one bad cell is a reject and not a failure of the whole file), surrounding spaces
-are trimmed by PyArrow, and every check is DuckDB SQL over the Arrow tables, generated from the
-schema. A well-formed cell passes a cheap round-trip test (``CAST(TRY_CAST(s AS DATE) AS
-VARCHAR) = s``); only the others are examined with regular expressions to name the problem.
-No value passes through binary floating point.
+How it scales to millions of rows without a loop per row in Python: files are parsed by PyArrow
+(CSV cells as text, so that one bad cell is a reject and not a failure of the whole file), and
+every check is DuckDB SQL over the Arrow tables, generated from the schema. A well-formed cell
+passes a cheap round-trip test (``CAST(TRY_CAST(s AS DATE) AS VARCHAR) = s``); only the others
+are trimmed and examined with regular expressions to name the problem. The accepted rows come
+out of one sorted query per table; the checks run a second time on the rejected rows only, to
+list every problem. No value passes through binary floating point.
 
 Exceptions are for file-level problems (:class:`~overdue.errors.InputError`: a missing table, a
 misspelt column, a float column for an amount) and for a reject ratio above the threshold
@@ -43,6 +44,7 @@ from typing import Any
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
@@ -646,7 +648,7 @@ def _rules(as_of: dt.date) -> dict[tuple[str, str], _Rule]:
     }
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Check:
     """One reason column of a table's checked rows, and the field it is about."""
 
@@ -656,16 +658,16 @@ class _Check:
 
 @dataclass(slots=True)
 class _Stage:
-    """A table while it is being checked (names of its DuckDB relations and its checks)."""
+    """A table as read from its files, before it is checked."""
 
     name: str
     spec: Table
-    raw: pa.Table  # as read, every schema column (null where no file has it), _f, _row, _i
+    raw: pa.Table  # every schema column (null where no file has it), then _f, _row, _i
     present: tuple[str, ...]  # the columns some file of the table has
     files: list[str]
-    line_ok: list[bool]
+    records: list[int]  # per file: records read, parsed or not
+    line_ok: list[bool]  # per file: CSV whose every record is one line (then line = row + 1)
     bad_records: list[tuple[int, int, str, int, int]]  # (_f, row, text, expected, actual)
-    checks: list[_Check] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -694,16 +696,21 @@ def load_portfolio(
     rejects_dir = Path(rejects_dir)
     found = _discover(data_dir)
 
+    # Checksums (and line counts) are computed in a thread while PyArrow parses.
     with ThreadPoolExecutor(max_workers=1) as pool:
         digests: dict[str, Future[_Digest]] = {
             _rel(data_dir, p): pool.submit(_digest, p) for files in found.values() for p in files
         }
-        stages = [_read_table(data_dir, name, found.get(name, [])) for name in LOADED_TABLES]
+        try:
+            stages = [_read_table(data_dir, name, found.get(name, [])) for name in LOADED_TABLES]
+        except BaseException:
+            pool.shutdown(cancel_futures=True)
+            raise
         checksums = {name: f.result().sha256 for name, f in sorted(digests.items())}
         for st in stages:
             st.line_ok = [
                 ok and digests[file].result().lines == 1 + n
-                for file, ok, n in zip(st.files, st.line_ok, _records(st), strict=True)
+                for file, ok, n in zip(st.files, st.line_ok, st.records, strict=True)
             ]
 
     with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
@@ -731,23 +738,13 @@ def load_portfolio(
     )
 
 
-def _records(st: _Stage) -> list[int]:
-    """Records per file (parsed and unparsable)."""
-    per_file = np.bincount(
-        np.asarray(st.raw["_f"].to_numpy(), dtype=np.int64), minlength=len(st.files)
-    ).tolist() if st.raw.num_rows else [0] * len(st.files)  # fmt: skip
-    for f, *_ in st.bad_records:
-        per_file[f] += 1
-    return [int(n) for n in per_file]
-
-
-def _read_table(data_dir: Path, name: str, files: Sequence[Path]) -> _Stage:
+def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
     spec = table(name)
     parts = []
-    for p in files:
-        file = _rel(data_dir, p)
-        part = _read_csv(p, file, spec) if p.suffix == ".csv" else _read_parquet(p, file, spec)
-        parts.append(part)
+    for path in paths:
+        file = _rel(data_dir, path)
+        read = _read_csv if path.suffix == ".csv" else _read_parquet
+        parts.append(read(path, file, spec))
     combined = _combine(spec, parts)
     fidx = np.concatenate(
         [np.full(p.data.num_rows, k, dtype=np.int32) for k, p in enumerate(parts)]
@@ -761,27 +758,49 @@ def _read_table(data_dir: Path, name: str, files: Sequence[Path]) -> _Stage:
     raw = raw.append_column("_i", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
     bad = [(k, *b) for k, p in enumerate(parts) for b in p.bad_records]
     present = tuple(c for c in spec.column_names if any(c in p.data.column_names for p in parts))
-    return _Stage(name, spec, raw, present, [p.file for p in parts], [p.csv for p in parts], bad)
+    records = [p.data.num_rows + len(p.bad_records) for p in parts]
+    files = [p.file for p in parts]
+    return _Stage(name, spec, raw, present, files, records, [p.csv for p in parts], bad)
 
 
-def _parse_sql(st: _Stage, as_of: dt.date, extra: Iterable[tuple[str, str]] = ()) -> str:
-    """SELECT over ``in_<table>``: row ids, v:<col> values and e:<col> reasons."""
+def _v(name: str) -> str:
+    return _q("v:" + name)
+
+
+def _e(name: str) -> str:
+    return _q("e:" + name)
+
+
+def _checks(spec: Table) -> tuple[_Check, ...]:
+    """The reason columns of a table's checked rows, in the order reject lines are written."""
+    own = tuple(_Check("e:" + c.name, c.name) for c in spec.columns)
+    extra = {
+        "loans": (("x:rate", "rate"), ("d:id", "loan_id"), ("s:schedule", "installments")),
+        "installments": (("x:due_on", "due_on"), ("x:no", "no"), ("d:id", "no")),
+        "payments": (("d:id", "payment_id"), ("x:paid_on", "paid_on")),
+        "events": (("d:id", "event_id"), ("x:on", "on"), ("x:until", "until")),
+    }[spec.name]
+    return (*own, *(_Check(a, f) for a, f in extra), _Check("r:loan_id", "loan_id"))
+
+
+def _all_null(aliases: Iterable[str], prefix: str = "") -> str:
+    return " AND ".join(f"{prefix}{_q(a)} IS NULL" for a in aliases)
+
+
+def _parse_sql(st: _Stage, as_of: dt.date, source: str) -> str:
+    """SELECT over ``source`` (rows of the table as read): ids, ``v:`` values, ``e:`` reasons."""
     rules = _rules(as_of)
     inner: list[str] = []
     outer: list[str] = []
     for c in st.spec.columns:
         cls = _type_class(st.raw.schema.field(c.name).type)
-        sql = _column_sql(c, "str" if cls == "null" else cls, rules.get((st.name, c.name), _Rule()))
+        rule = rules.get((st.name, c.name), _Rule())
+        sql = _column_sql(c, "str" if cls == "null" else cls, rule)
         inner += [_q(c.name), *sql.inner]
-        outer += [
-            f"{sql.value} AS {_q('v:' + c.name)}",
-            f"CAST({sql.error} AS VARCHAR) AS {_q('e:' + c.name)}",
-        ]
-        st.checks.append(_Check("e:" + c.name, c.name))
-    outer += [f"{expr} AS {_q(alias)}" for alias, expr in extra]
+        outer += [f"{sql.value} AS {_v(c.name)}", f"CAST({sql.error} AS VARCHAR) AS {_e(c.name)}"]
     return (
         f"SELECT _i, _f, _row, {', '.join(outer)} "
-        f"FROM (SELECT _i, _f, _row, {', '.join(inner)} FROM {_q('in_' + st.name)})"
+        f"FROM (SELECT _i, _f, _row, {', '.join(inner)} FROM {source})"
     )
 
 
@@ -793,42 +812,208 @@ def _clean_text(s: str) -> str:
     )
 
 
-def _dups_sql(table_name: str, relation: str, keys: Sequence[str], label: str) -> str:
-    """Rows (``_i``, reason) repeating an earlier row's key; the first occurrence is kept.
+def _duplicates(
+    con: duckdb.DuckDBPyConnection, target: str, relation: str, keys: Sequence[str], label: str
+) -> None:
+    """Create ``target`` (``_i``, reason): rows repeating an earlier row's key.
 
-    Candidates are found by grouping on a 64-bit hash of the key (cheaper than grouping on
-    text), then compared exactly: a hash collision costs a few rows of work, never a reject.
+    The first occurrence (by file, then row) is kept. Candidates are repeated 64-bit hashes of
+    the key (found by sorting the hashes, which is cheaper than a hash aggregate over millions
+    of distinct keys); they are then compared exactly, so a collision costs a little work,
+    never a reject. Without candidates (the usual case) the exact pass is skipped.
     """
     cols = ", ".join(keys)
+    named = ", ".join(f"{k} AS k{n}" for n, k in enumerate(keys))
+    aliases = ", ".join(f"k{n}" for n in range(len(keys)))
     present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
-    return f"""
-        WITH cand AS (
-            SELECT hash({cols}) AS h FROM {relation} WHERE {present}
-            GROUP BY h HAVING count(*) > 1),
-        r AS (
+    _run(con, f"CREATE TEMP TABLE {target} (_i BIGINT, reason VARCHAR)")
+    hashes = con.sql(f"SELECT hash({cols}) AS h FROM {relation} WHERE {present}").to_arrow_table()[
+        "h"
+    ]
+    ordered = np.sort(np.asarray(hashes.to_numpy(), dtype=np.uint64))
+    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+    if repeated.size == 0:
+        return
+    con.register("dup_hashes", pa.table({"h": pa.array(repeated, pa.uint64())}))
+    table_name = relation.removeprefix("in_").removeprefix("p_")
+    _run(
+        con,
+        f"""INSERT INTO {target}
+        WITH r AS (
             SELECT _i, _f, _row,
-                row_number() OVER w AS n,
-                first_value(_f) OVER w AS f0,
+                row_number() OVER w AS n, first_value(_f) OVER w AS f0,
                 first_value(_row) OVER w AS r0
-            FROM {relation}
-            WHERE {present} AND hash({cols}) IN (SELECT h FROM cand)
-            WINDOW w AS (PARTITION BY {cols} ORDER BY _f, _row))
+            FROM (SELECT _i, _f, _row, {named} FROM {relation}
+                  WHERE {present} AND hash({cols}) IN (SELECT h FROM dup_hashes))
+            WINDOW w AS (PARTITION BY {aliases} ORDER BY _f, _row))
         SELECT r._i,
             'duplicate {label} (first at ' ||
             CASE WHEN r.f0 = r._f THEN '' ELSE fl.file || ' ' END || 'row ' || r.r0 || ')'
-            AS reason
         FROM r JOIN files fl ON fl.table_name = {_lit(table_name)} AND fl._f = r.f0
-        WHERE r.n > 1
-    """
+        WHERE r.n > 1""",
+    )
+    con.unregister("dup_hashes")
 
 
-def _first_problem(st: _Stage, alias: str = "p") -> str:
+def _first_problem(checks: Iterable[_Check], alias: str = "p") -> str:
     whens = " ".join(
         f"WHEN {alias}.{_q(ch.alias)} IS NOT NULL THEN {_lit(ch.field + ': ')} || "
         f"{alias}.{_q(ch.alias)}"
-        for ch in st.checks
+        for ch in checks
     )
     return f"CASE {whens} END"
+
+
+def _ref_reason(p: str, r: str) -> str:
+    """The reference check of a row that names a loan (``ref`` is the final loan status)."""
+    return (
+        f"CASE WHEN {p}.{_v('loan_id')} IS NULL THEN NULL "
+        f"WHEN {r}.loan_id IS NULL THEN 'unknown loan id' "
+        f"WHEN {r}.reason IS NOT NULL THEN 'loan rejected: ' || {r}.reason END"
+    )
+
+
+def _yuan(fen_sql: str) -> str:
+    return f"(({fen_sql}) // 100)::VARCHAR || '.' || lpad((({fen_sql}) % 100)::VARCHAR, 2, '0')"
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of: dt.date) -> None:
+    """Build the relations every table's checks refer to.
+
+    ``p_loans`` and ``p_installments`` (parsed), the duplicates ``d_<table>``, the schedule
+    problems ``sched``, and ``ref``: per loan id its first row, its reason for rejection (NULL
+    when accepted), its disbursement date and, for an accepted loan, its rank by loan_id.
+    """
+    loans, inst = stages["loans"], stages["installments"]
+    v = _v
+    annual = (
+        f"CASE WHEN {_e('rate')} IS NULL AND {_e('rate_unit')} IS NULL "
+        f"AND {_e('day_count')} IS NULL AND {v('rate')} IS NOT NULL "
+        f"AND CAST({v('rate')} AS DECIMAL(18, 6)) * CASE {v('rate_unit')} WHEN 'monthly' THEN 12"
+        f" WHEN 'daily' THEN CASE {v('day_count')} WHEN 'ACT/365' THEN 365 ELSE 360 END ELSE 1 END"
+        f" > {MAX_RATE} THEN 'annual rate above {MAX_RATE} ({MAX_RATE * 100} %)' END"
+    )
+    _run(
+        con,
+        f"CREATE TEMP TABLE p_loans AS SELECT *, {annual} AS {_q('x:rate')} "
+        f"FROM ({_parse_sql(loans, as_of, 'in_loans')})",
+    )
+    _duplicates(con, "d_loans", "in_loans", [_clean_text("loan_id")], "loan_id")
+    own = [ch for ch in _checks(loans.spec) if ch.alias.startswith(("e:", "x:"))]
+    _run(
+        con,
+        f"""CREATE TEMP TABLE ref0 AS
+        SELECT p.{v("loan_id")} AS loan_id, p._i, {_first_problem(own)} AS reason,
+            p.{v("disbursed_on")} AS disbursed_on, p.{v("term_months")} AS term_months,
+            p.{v("principal")} AS principal_fen
+        FROM p_loans p ANTI JOIN d_loans d ON d._i = p._i
+        WHERE p.{v("loan_id")} IS NOT NULL""",
+    )
+
+    # Installments against their loan (as far as the loan's own row goes), then each loan's
+    # schedule as a whole.
+    _run(
+        con,
+        f"""CREATE TEMP TABLE p_installments AS
+        SELECT p.*, r.loan_id IS NOT NULL AS found, r.reason AS reason0,
+            CASE WHEN r.reason IS NULL AND p.{v("due_on")} <= r.disbursed_on
+                 THEN 'not after disbursement (' || r.disbursed_on || ')'
+                 END AS {_q("x:due_on")},
+            CASE WHEN r.reason IS NULL AND p.{v("no")} > r.term_months
+                 THEN 'above the loan''s term_months (' || r.term_months || ')' END AS {_q("x:no")}
+        FROM ({_parse_sql(inst, as_of, "in_installments")}) p
+        LEFT JOIN ref0 r ON p.{v("loan_id")} = r.loan_id""",
+    )
+    _duplicates(con, "d_installments", "p_installments", [v("loan_id"), v("no")], "installment no")
+    inst_ok = _all_null(
+        [ch.alias for ch in _checks(inst.spec) if ch.alias.startswith(("e:", "x:"))], "p."
+    )
+    _run(
+        con,
+        f"""CREATE TEMP TABLE sched AS
+        WITH rows AS (
+            SELECT p.{v("loan_id")} AS loan_id, p.{v("no")} AS no, p.{v("due_on")} AS due_on,
+                p.{v("principal")} AS principal_fen, ({inst_ok} AND d._i IS NULL) AS ok
+            FROM p_installments p LEFT JOIN d_installments d ON d._i = p._i
+            WHERE p.found AND p.reason0 IS NULL),
+        good AS (
+            SELECT loan_id, due_on, principal_fen,
+                lag(due_on) OVER (PARTITION BY loan_id ORDER BY no) AS prev
+            FROM rows WHERE ok),
+        agg AS (
+            SELECT loan_id, count(*) AS n, sum(principal_fen) AS principal_fen,
+                bool_and(prev IS NULL OR due_on > prev) AS increasing
+            FROM good GROUP BY loan_id),
+        given AS (SELECT DISTINCT loan_id FROM rows)
+        SELECT * FROM (
+            SELECT l.loan_id, 'installments: ' || CASE
+                WHEN coalesce(a.n, 0) < r.term_months THEN
+                    'schedule incomplete: ' || coalesce(a.n, 0) || ' of ' || r.term_months ||
+                    ' installments accepted'
+                WHEN a.principal_fen <> r.principal_fen THEN
+                    'principal sums to ' || {_yuan("a.principal_fen")} || ', not the loan''s ' ||
+                    {_yuan("r.principal_fen")}
+                WHEN NOT a.increasing THEN 'due dates not increasing with no'
+                END AS reason
+            FROM given l JOIN ref0 r ON r.loan_id = l.loan_id
+            LEFT JOIN agg a ON a.loan_id = l.loan_id)
+        WHERE reason IS NOT NULL""",
+    )
+    _run(
+        con,
+        """CREATE TEMP TABLE ref AS
+        SELECT r.loan_id, r._i, coalesce(r.reason, s.reason) AS reason, r.disbursed_on,
+            CASE WHEN coalesce(r.reason, s.reason) IS NULL
+                 THEN row_number() OVER (PARTITION BY (coalesce(r.reason, s.reason) IS NULL)
+                                         ORDER BY r.loan_id) END AS ord
+        FROM ref0 r LEFT JOIN sched s ON s.loan_id = r.loan_id""",
+    )
+    _duplicates(con, "d_payments", "in_payments", [_clean_text("payment_id")], "payment_id")
+    _duplicates(con, "d_events", "in_events", [_clean_text("event_id")], "event_id")
+
+
+def _checked_sql(st: _Stage, as_of: dt.date, source: str) -> str:
+    """Every row of ``source`` with its values, its reason columns and its loan's rank."""
+    v = _v
+    if st.name == "loans":
+        return f"""SELECT p.*, d.reason AS {_q("d:id")}, s.reason AS {_q("s:schedule")}, r.ord,
+            CAST(NULL AS VARCHAR) AS {_q("r:loan_id")}
+        FROM {source} p LEFT JOIN d_loans d ON d._i = p._i
+        LEFT JOIN ref r ON r._i = p._i LEFT JOIN sched s ON s.loan_id = r.loan_id"""
+    if st.name == "installments":
+        return f"""SELECT p.*, d.reason AS {_q("d:id")}, r.ord,
+            {_ref_reason("p", "r")} AS {_q("r:loan_id")}
+        FROM {source} p LEFT JOIN d_installments d ON d._i = p._i
+        LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id"""
+    day = "paid_on" if st.name == "payments" else "on"
+    extra = ""
+    if st.name == "events":
+        kinds = ", ".join(_lit(k) for k in EVENT_KINDS_WITH_UNTIL)
+        extra = (
+            f", CASE WHEN p.{v('until')} IS NOT NULL AND p.{_e('kind')} IS NULL"
+            f" AND p.{v('kind')} NOT IN ({kinds})"
+            f" THEN 'only for {', '.join(EVENT_KINDS_WITH_UNTIL)}'"
+            f" WHEN p.{v('until')} < p.{v('on')} THEN 'before on' END AS {_q('x:until')}"
+        )
+    return f"""SELECT p.*, r.ord, d.reason AS {_q("d:id")},
+            {_ref_reason("p", "r")} AS {_q("r:loan_id")},
+            CASE WHEN r.reason IS NULL AND p.{v(day)} < r.disbursed_on
+                 THEN 'before disbursement (' || r.disbursed_on || ')' END AS {_q("x:" + day)}
+            {extra}
+        FROM ({_parse_sql(st, as_of, source)}) p
+        LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id
+        LEFT JOIN {_q("d_" + st.name)} d ON d._i = p._i"""
+
+
+# The order of the accepted rows, as one BIGINT and then a text tie-break: the loan's rank by
+# loan_id (``ord``), then the day (days since 2000-01-01, below 2**17 for any date the checks
+# accept) or the installment number. One integer key sorts much faster than three columns.
+_ORDER = {
+    "loans": ("ord", ""),
+    "payments": (f"ord * 131072 + ({_v('paid_on')} - DATE '{MIN_DATE}')", _v("payment_id")),
+    "installments": (f"ord * 1024 + {_v('no')}", ""),
+    "events": (f"ord * 131072 + ({_v('on')} - DATE '{MIN_DATE}')", _v("event_id")),
+}
 
 
 def _check_all(
@@ -848,187 +1033,34 @@ def _check_all(
     con.register("files", files)
     for st in stages.values():
         con.register("in_" + st.name, st.raw)
+    _prepare(con, stages, as_of)
 
-    def run(sql: str) -> None:
-        _run(con, sql)
-
-    def v(name: str) -> str:
-        return _q("v:" + name)
-
-    def e(name: str) -> str:
-        return _q("e:" + name)
-
-    # Loans: own checks, duplicates, and the annual-rate ceiling (needs unit and day count).
-    loans = stages["loans"]
-    annual = (
-        f"CASE WHEN {e('rate')} IS NULL AND {e('rate_unit')} IS NULL AND {e('day_count')} IS NULL"
-        f" AND CAST({v('rate')} AS DECIMAL(18, 6)) * CASE {v('rate_unit')} WHEN 'monthly' THEN 12"
-        f" WHEN 'daily' THEN CASE {v('day_count')} WHEN 'ACT/365' THEN 365 ELSE 360 END ELSE 1 END"
-        f" > {MAX_RATE} THEN 'annual rate above {MAX_RATE} ({MAX_RATE * 100} %)' END"
-    )
-    run(
-        f"CREATE TEMP TABLE p_loans AS SELECT *, {annual} AS {_q('x:rate')} FROM ({_parse_sql(loans, as_of)})"
-    )
-    loans.checks.append(_Check("x:rate", "rate"))
-    run(
-        "CREATE TEMP TABLE d_loans AS "
-        + _dups_sql("loans", "in_loans", [_clean_text("loan_id")], "loan_id")
-    )
-    own = _first_problem(loans)
-    run(
-        f"""CREATE TEMP TABLE ref0 AS
-        SELECT p.{v("loan_id")} AS loan_id, p._i, {own} AS reason,
-            p.{v("disbursed_on")} AS disbursed_on, p.{v("term_months")} AS term_months,
-            p.{v("principal")} AS principal_fen
-        FROM p_loans p ANTI JOIN d_loans d ON d._i = p._i
-        WHERE p.{v("loan_id")} IS NOT NULL"""
-    )
-
-    # Installments: own checks, then against their loan, then each loan's schedule as a whole.
-    inst = stages["installments"]
-    inst_parse = _parse_sql(inst, as_of)
-    run(
-        f"""CREATE TEMP TABLE p_installments AS
-        SELECT p.*,
-            r.loan_id IS NOT NULL AS found, r.reason AS reason0,
-            CASE WHEN r.reason IS NULL AND p.{v("due_on")} <= r.disbursed_on
-                 THEN 'not after disbursement (' || r.disbursed_on || ')' END AS {_q("x:due_on")},
-            CASE WHEN r.reason IS NULL AND p.{v("no")} > r.term_months
-                 THEN 'above the loan''s term_months (' || r.term_months || ')' END AS {_q("x:no")}
-        FROM ({inst_parse}) p LEFT JOIN ref0 r ON p.{v("loan_id")} = r.loan_id"""
-    )
-    inst.checks += [_Check("x:due_on", "due_on"), _Check("x:no", "no")]
-    run(
-        "CREATE TEMP TABLE d_installments AS "
-        + _dups_sql("installments", "p_installments", [v("loan_id"), v("no")], "installment no")
-    )
-    inst_ok = " AND ".join(f"p.{_q(ch.alias)} IS NULL" for ch in inst.checks)
-    run(
-        f"""CREATE TEMP TABLE sched AS
-        WITH rows AS (
-            SELECT p.{v("loan_id")} AS loan_id, p.{v("no")} AS no, p.{v("due_on")} AS due_on,
-                p.{v("principal")} AS principal_fen,
-                ({inst_ok} AND d._i IS NULL) AS ok
-            FROM p_installments p LEFT JOIN d_installments d ON d._i = p._i
-            WHERE p.found AND p.reason0 IS NULL),
-        good AS (
-            SELECT loan_id, due_on, principal_fen,
-                lag(due_on) OVER (PARTITION BY loan_id ORDER BY no) AS prev
-            FROM rows WHERE ok),
-        agg AS (
-            SELECT loan_id, count(*) AS n, sum(principal_fen) AS principal_fen,
-                bool_and(prev IS NULL OR due_on > prev) AS increasing
-            FROM good GROUP BY loan_id),
-        given AS (SELECT DISTINCT loan_id FROM rows)
-        SELECT * FROM (SELECT l.loan_id, 'installments: ' || CASE
-            WHEN coalesce(a.n, 0) < r.term_months THEN
-                'schedule incomplete: ' || coalesce(a.n, 0) || ' of ' || r.term_months ||
-                ' installments accepted'
-            WHEN a.principal_fen <> r.principal_fen THEN
-                'principal sums to ' || {_yuan("a.principal_fen")} || ', not the loan''s ' ||
-                {_yuan("r.principal_fen")}
-            WHEN NOT a.increasing THEN 'due dates not increasing with no'
-            END AS reason
-        FROM given l JOIN ref0 r ON r.loan_id = l.loan_id LEFT JOIN agg a ON a.loan_id = l.loan_id)
-        WHERE reason IS NOT NULL"""
-    )
-    run(
-        """CREATE TEMP TABLE ref AS
-        SELECT r.loan_id, r._i, coalesce(r.reason, s.reason) AS reason, r.disbursed_on,
-            CASE WHEN coalesce(r.reason, s.reason) IS NULL
-                 THEN row_number() OVER (PARTITION BY (coalesce(r.reason, s.reason) IS NULL)
-                                         ORDER BY r.loan_id) END AS ord
-        FROM ref0 r LEFT JOIN sched s USING (loan_id)"""
-    )
-
-    # Payments and events: own checks, duplicates, and against their (final) loan.
-    pay = stages["payments"]
-    ev = stages["events"]
-    run(
-        "CREATE TEMP TABLE d_payments AS "
-        + _dups_sql("payments", "in_payments", [_clean_text("payment_id")], "payment_id")
-    )
-    run(
-        "CREATE TEMP TABLE d_events AS "
-        + _dups_sql("events", "in_events", [_clean_text("event_id")], "event_id")
-    )
-    until_kinds = ", ".join(_lit(k) for k in EVENT_KINDS_WITH_UNTIL)
-    for st, day in ((pay, "paid_on"), (ev, "on")):
-        extra = ""
-        if st is ev:
-            extra = (
-                f", CASE WHEN p.{v('until')} IS NOT NULL AND p.{e('kind')} IS NULL"
-                f" AND p.{v('kind')} NOT IN ({until_kinds})"
-                f" THEN 'only for {', '.join(EVENT_KINDS_WITH_UNTIL)}'"
-                f" WHEN p.{v('until')} < p.{v('on')} THEN 'before on' END AS {_q('x:until')}"
-            )
-        run(
-            f"""CREATE TEMP TABLE p_{st.name} AS
-            SELECT p.*, r.ord, d.reason AS {_q("d:id")},
-                {_ref_reason("p", "r")} AS {_q("r:loan_id")},
-                CASE WHEN r.reason IS NULL AND p.{v(day)} < r.disbursed_on
-                     THEN 'before disbursement (' || r.disbursed_on || ')' END AS {_q("x:" + day)}
-                {extra}
-            FROM ({_parse_sql(st, as_of)}) p
-            LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id
-            LEFT JOIN {_q("d_" + st.name)} d ON d._i = p._i"""
-        )
-        id_field = st.spec.columns[0].name
-        st.checks += [
-            _Check("d:id", id_field),
-            _Check("r:loan_id", "loan_id"),
-            _Check("x:" + day, day),
-        ]
-        if st is ev:
-            st.checks.append(_Check("x:until", "until"))
-
-    # Installments: duplicates and the final loan reference as checks.
-    run(
-        f"""CREATE TEMP TABLE q_installments AS
-        SELECT p.*, d.reason AS {_q("d:id")}, r.ord, {_ref_reason("p", "r")} AS {_q("r:loan_id")}
-        FROM p_installments p LEFT JOIN d_installments d ON d._i = p._i
-        LEFT JOIN ref r ON p.{v("loan_id")} = r.loan_id"""
-    )
-    inst.checks += [_Check("d:id", "no"), _Check("r:loan_id", "loan_id")]
-    run(
-        f"""CREATE TEMP TABLE q_loans AS
-        SELECT p.*, d.reason AS {_q("d:id")}, s.reason AS {_q("s:schedule")}, r.ord
-        FROM p_loans p LEFT JOIN d_loans d ON d._i = p._i
-        LEFT JOIN ref r ON r._i = p._i
-        LEFT JOIN sched s ON s.loan_id = r.loan_id"""
-    )
-    loans.checks += [_Check("d:id", "loan_id"), _Check("s:schedule", "installments")]
-
-    relations = {
-        "loans": "q_loans",
-        "payments": "p_payments",
-        "installments": "q_installments",
-        "events": "p_events",
-    }
-    order = {
-        "loans": "ord",
-        "payments": f"ord, {v('paid_on')}, {v('payment_id')}",
-        "installments": f"ord, {v('no')}",
-        "events": f"ord, {v('on')}, {v('event_id')}",
-    }
     tables: dict[str, pa.Table] = {}
     counts: dict[str, TableCounts] = {}
     rejects_dir.mkdir(parents=True, exist_ok=True)
     for name, st in stages.items():
-        rel = relations[name]
-        ok = " AND ".join(f"{_q(ch.alias)} IS NULL" for ch in st.checks)
+        checks = _checks(st.spec)
+        ok = _all_null(ch.alias for ch in checks)
+        base = "p_" + name if name in ("loans", "installments") else "in_" + name
         schema = NORMALIZED[name]
         cols = ", ".join(
             "_row AS source_row"
             if f.name == "source_row"
-            else f"{v(_source(name, f.name))} AS {_q(f.name)}"
+            else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
             for f in schema
         )
-        result = con.sql(f"SELECT {cols} FROM {rel} WHERE {ok} ORDER BY {order[name]}")
-        tables[name] = result.to_arrow_table().cast(schema)
-        rejected_rows = _write_rejects(con, st, rel, ok, rejects_dir)
-        read = st.raw.num_rows + len(st.bad_records)
-        counts[name] = TableCounts(read, tables[name].num_rows, rejected_rows)
+        key, tie = _ORDER[name]
+        # One pass: accepted rows first, in their order; rejected rows after them.
+        result = con.sql(
+            f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}) "
+            f"ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST{', ' + tie if tie else ''}, _i"
+        ).to_arrow_table()
+        accepted = int(pc.sum(result["_ok"]).as_py() or 0)
+        tables[name] = result.slice(0, accepted).select(schema.names).cast(schema)
+        rejected_ids = result["_i"].slice(accepted)
+        del result
+        rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
+        counts[name] = TableCounts(st.raw.num_rows + len(st.bad_records), accepted, rejected)
     return tables, counts
 
 
@@ -1037,62 +1069,68 @@ def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
     return con.execute(sql).fetchall()
 
 
-def _source(table_name: str, normalized: str) -> str:
-    """The input column a normalized column comes from (``principal_fen`` <- ``principal``)."""
-    return normalized.removesuffix("_fen")
-
-
-def _yuan(fen_sql: str) -> str:
-    return f"(({fen_sql}) // 100)::VARCHAR || '.' || lpad((({fen_sql}) % 100)::VARCHAR, 2, '0')"
-
-
-def _ref_reason(p: str, r: str) -> str:
-    v = _q("v:loan_id")
-    return (
-        f"CASE WHEN {p}.{v} IS NULL THEN NULL WHEN {r}.loan_id IS NULL THEN 'unknown loan id' "
-        f"WHEN {r}.reason IS NOT NULL THEN 'loan rejected: ' || {r}.reason END"
-    )
-
-
 def _write_rejects(
-    con: duckdb.DuckDBPyConnection, st: _Stage, rel: str, ok: str, rejects_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    st: _Stage,
+    as_of: dt.date,
+    base: str,
+    rejected_ids: pa.ChunkedArray,
+    rejects_dir: Path,
 ) -> int:
-    """Write ``<table>.csv`` (or remove a stale one); return the number of rejected rows."""
+    """Write ``<table>.csv`` (or remove a stale one); return the number of rejected rows.
+
+    The checks are evaluated again, on the rejected rows only, to list every problem.
+    """
     target = rejects_dir / f"{st.name}.csv"
-    checks = pa.table(
-        {
-            "alias": [ch.alias for ch in st.checks],
-            "field": [ch.field for ch in st.checks],
-            "k": pa.array(range(len(st.checks)), pa.int32()),
-        }
+    if len(rejected_ids) == 0 and not st.bad_records:
+        target.unlink(missing_ok=True)
+        return 0
+    checks = _checks(st.spec)
+    ids = pc.sort_indices(rejected_ids)
+    raw = st.raw.take(rejected_ids.take(ids))
+    con.register("rejected_raw", raw)
+    if base.startswith("in_"):
+        source = "rejected_raw"
+    else:
+        source = f"(SELECT * FROM {base} WHERE _i IN (SELECT _i FROM rejected_raw))"
+    con.register(
+        "checks",
+        pa.table(
+            {
+                "alias": [ch.alias for ch in checks],
+                "field": [ch.field for ch in checks],
+                "k": pa.array(range(len(checks)), pa.int32()),
+            }
+        ),
     )
-    con.register("checks", checks)
-    aliases = ", ".join(_q(ch.alias) for ch in st.checks)
+    con.register(
+        "bad_records",
+        pa.table(
+            {
+                "_f": pa.array([b[0] for b in st.bad_records], pa.int32()),
+                "_row": pa.array([b[1] for b in st.bad_records], pa.int64()),
+                "reason": [f"expected {b[3]} columns, found {b[4]}" for b in st.bad_records],
+                "raw": [json.dumps(b[2], ensure_ascii=False) for b in st.bad_records],
+            },
+            schema=pa.schema(
+                [("_f", pa.int32()), ("_row", pa.int64()), ("reason", pa.string()),
+                 ("raw", pa.string())]
+            ),
+        ),
+    )  # fmt: skip
+    aliases = ", ".join(_q(ch.alias) for ch in checks)
     _run(
         con,
         f"""CREATE OR REPLACE TEMP TABLE lines AS
         SELECT _i, _f, _row, alias, reason FROM (
-            UNPIVOT (SELECT _i, _f, _row, {aliases} FROM {rel} WHERE NOT ({ok}))
+            UNPIVOT (SELECT _i, _f, _row, {aliases} FROM ({_checked_sql(st, as_of, source)}))
             ON {aliases} INTO NAME alias VALUE reason)""",
     )
-    rejected = int(_run(con, "SELECT count(DISTINCT _i) FROM lines")[0][0])
-    rejected += len(st.bad_records)
-    if rejected == 0:
-        target.unlink(missing_ok=True)
-        con.unregister("checks")
-        return 0
-    ids = con.sql("SELECT DISTINCT _i FROM lines ORDER BY _i").to_arrow_table()["_i"]
-    raw = st.raw.take(ids)
-    con.register("raw_rejected", raw)
-    bad = pa.table(
-        {
-            "_f": pa.array([b[0] for b in st.bad_records], pa.int32()),
-            "_row": pa.array([b[1] for b in st.bad_records], pa.int64()),
-            "reason": [f"expected {b[3]} columns, found {b[4]}" for b in st.bad_records],
-            "raw": [json.dumps(b[2], ensure_ascii=False) for b in st.bad_records],
-        }
-    )
-    con.register("bad_records", bad)
+    with_lines = int(_run(con, "SELECT count(DISTINCT _i) FROM lines")[0][0])
+    if with_lines != len(rejected_ids):
+        raise AssertionError(
+            f"{st.name}: {len(rejected_ids)} rows rejected but {with_lines} have reject lines"
+        )
     names = st.present
     value = (
         "CASE c.field "
@@ -1108,16 +1146,17 @@ def _write_rejects(
             FROM (
                 SELECT l._f, l._row AS "row", c.k, c.field, l.reason,
                     {value} AS value, {raw_json} AS raw
-                FROM lines l JOIN checks c ON c.alias = l.alias JOIN raw_rejected w ON w._i = l._i
+                FROM lines l JOIN checks c ON c.alias = l.alias
+                JOIN rejected_raw w ON w._i = l._i
                 UNION ALL
                 SELECT _f, _row, -1, {_lit(_ROW_FIELD)}, reason, NULL, raw FROM bad_records
             ) x JOIN files fl ON fl.table_name = {_lit(st.name)} AND fl._f = x._f
             ORDER BY x._f, x."row", x.k
         ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",
     )
-    for name in ("checks", "raw_rejected", "bad_records"):
+    for name in ("checks", "rejected_raw", "bad_records"):
         con.unregister(name)
-    return rejected
+    return len(rejected_ids) + len(st.bad_records)
 
 
 def _write_summary(

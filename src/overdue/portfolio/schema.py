@@ -393,8 +393,9 @@ fails goes to the rejects, never silently away.
   row thus costs nothing, and a conflicting one is visible in the rejects.
 - **References.** A payment, installment or event whose loan_id is not in the loans table is
   rejected with `unknown loan id`; one whose loan is rejected, with `loan rejected: <field>:
-  <reason>` (the loan's first problem in column order). A payment, event or installment dated
-  before its loan's disbursement is rejected on its date field.
+  <reason>` (the loan's first problem in column order); a loan whose CSV record could not be
+  split into cells is unknown. A payment, event or installment dated before its loan's
+  disbursement is rejected on its date field.
 - **Every problem.** A row with several problems gives one reject line per problem, and counts
   once as rejected.
 
@@ -403,8 +404,9 @@ fails goes to the rejects, never silently away.
 The load writes into the rejects directory:
 
 - `<table>.csv` for each table with rejects: columns `file`, `row`, `line`, `field`, `reason`,
-  `value` (the cell as read), `raw` (the whole row as JSON text), ordered by file, row and
-  column; a stale `<table>.csv` from an earlier run is removed;
+  `value` (the cell as read), `raw` (the whole row as JSON text: the columns the file has),
+  ordered by file, row and the order of the checks (columns first, then duplicates and
+  references); a stale `<table>.csv` from an earlier run is removed;
 - `summary.json`: per table `files`, `read`, `accepted`, `rejected`, `reject_ratio`, and the
   same totals over all loaded tables, the threshold and whether the load passed.
 
