@@ -37,6 +37,7 @@ __all__ = [
     "MAX_RATE",
     "MIN_DATE",
     "NORMALIZED",
+    "NORMALIZED_ORDER",
     "TABLES",
     "Column",
     "Kind",
