@@ -478,12 +478,15 @@ def demo(
     out_dir: Annotated[Path, typer.Option("--out", help="Where to write the outputs.")] = Path(
         "out/demo"
     ),
-    as_of: Annotated[str, typer.Option(help="As-of date of the demo run.")] = "2026-11-20",
+    as_of: Annotated[str, typer.Option(help="As-of date of the latest run.")] = "2026-11-20",
+    loans: Annotated[int, typer.Option(help="Loans to synthesise.")] = 200_000,
 ) -> None:
-    """Run the ledger over the bundled sample portfolio and print each loan's state."""
+    """The main job on the embedded defaults: synthesise, run nightly (two dates), report."""
     from overdue.report import run_demo
 
-    run_demo(out, out_dir, _date(as_of, "--as-of"))
+    bar, update = _progress_bar()
+    with bar:
+        run_demo(out, out_dir, _date(as_of, "--as-of"), loans=loans, progress=update)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,27 +2,22 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
+import shutil
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from overdue.ledger.engine import LoanState, Replay, replay
-from overdue.ledger.loanfile import loan_from_dict
-from overdue.money import fmt, fmt_plain, total
-from overdue.serialize import state_json
+from overdue.ledger.engine import LoanState, Replay
+from overdue.money import fmt
 
-__all__ = ["STATE_COLUMNS", "print_state", "run_demo", "sample_loans"]
+__all__ = ["print_state", "run_demo", "sample_loans"]
 
-STATE_COLUMNS = (
-    "loan_id", "dpd", "bucket", "outstanding_principal", "overdue_principal", "overdue_interest",
-    "penalty_interest", "compound_interest", "fees", "total_due", "claimable_total",
-    "limitation_expires_on", "next_due_date", "next_due_amount",
-)  # fmt: skip
+Progress = Callable[[str, int, int], None]
 
 _LABELS = {
     "late_fee": "违约金",
@@ -130,35 +125,61 @@ def sample_loans() -> list[dict[str, object]]:
     return loans
 
 
-def run_demo(console: Console, out_dir: Path, as_of: dt.date) -> None:
-    """Replay every sample loan as of ``as_of``, print a table, write JSON and CSV outputs."""
-    states = [replay(loan_from_dict(doc), as_of).state for doc in sample_loans()]
-    table = Table(title=f"样例贷款组合 · 截至 {as_of}（参考账本逐笔重算）")
-    for col in ("贷款", "dpd", "账龄", "剩余本金", "逾期本金", "逾期利息", "罚息", "费用", "合计应还",
-                "年化成本", "可主张", "时效届满"):  # fmt: skip
-        table.add_column(col, justify="right")
-    for s in states:
-        table.add_row(
-            s.loan_id, str(s.dpd), s.bucket, fmt(s.outstanding_principal), fmt(s.overdue_principal),
-            fmt(s.overdue_interest), fmt(s.penalty_interest + s.compound_interest), fmt(s.fees),
-            fmt(s.total_due), f"{s.cap.annual_rate * 100:.1f}%", fmt(s.claimable_total),
-            s.limitation.expires_on.isoformat(),
-        )  # fmt: skip
-    console.print(table)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    json_path = out_dir / "loan_state.json"
-    csv_path = out_dir / "loan_state.csv"
-    docs = [state_json(s) for s in states]
-    json_path.write_text(json.dumps(docs, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    with csv_path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(STATE_COLUMNS)
-        for d in docs:
-            writer.writerow([d[c] for c in STATE_COLUMNS])
-    total_due = total(s.total_due for s in states)
-    console.print(f"{len(states)} loans · total due {fmt_plain(total_due)} yuan")
-    console.print(f"outputs: {json_path.resolve()}")
-    console.print(f"         {csv_path.resolve()}")
+def run_demo(
+    console: Console,
+    out_dir: Path,
+    as_of: dt.date,
+    *,
+    loans: int = 200_000,
+    progress: Progress | None = None,
+) -> None:
+    """The main job on the embedded defaults: synthesise a portfolio, run the nightly batch for
+    the previous month end and for ``as_of``, write the report, print where everything is."""
+    from overdue.portfolio.reports import build_report
+    from overdue.portfolio.run import run_nightly
+    from overdue.portfolio.snapshot import snapshot
+    from overdue.portfolio.synth import synthesize
+
+    data = out_dir / "portfolio"
+    month_end = as_of.replace(day=1) - dt.timedelta(days=1)
+    if data.exists():
+        shutil.rmtree(data)
+    synth = synthesize(loans, data, seed=2026, as_of=as_of, progress=progress)
     console.print(
-        "one loan, explained: .venv/bin/overdue loan state examples/loan.json --as-of 2025-06-30 --explain"
+        f"synthetic portfolio: {synth.loans:,} loans, {synth.payments:,} payments, "
+        f"{synth.events:,} events, {synth.borrowers:,} borrowers → {data}"
+    )
+    earlier = out_dir / "snapshots" / month_end.isoformat()
+    snapshot(data, earlier, month_end)
+    runs_dir = out_dir / "runs"
+    runs = []
+    for source, day in ((earlier, month_end), (data, as_of)):
+        summary = run_nightly(source, runs_dir / day.isoformat(), day, progress=progress)
+        runs.append(summary)
+    latest = runs[-1]
+    counts = Table(title=f"输入行数核对 · 截至 {as_of}（读取 = 接受 + 拒绝）")
+    for col in ("表", "读取", "接受", "拒绝"):
+        counts.add_column(col, justify="right")
+    for name, c in latest.counts.items():
+        counts.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
+    console.print(counts)
+    buckets = Table(title=f"账龄分布 · 截至 {as_of}")
+    for col in ("账龄", "户数", "剩余本金", "逾期应还", "可依法主张"):
+        buckets.add_column(col, justify="right")
+    for b in latest.buckets:
+        buckets.add_row(
+            b["bucket"], f"{b['accounts']:,}", fmt(b["outstanding_principal"]), fmt(b["total_due"]),
+            fmt(b["claimable_total"]),
+        )  # fmt: skip
+    console.print(buckets)
+    report = build_report([r.out_dir for r in runs], out_dir / "report")
+    console.print(f"report (opens offline): {report.html.absolute()}")
+    console.print(f"report tables:          {report.out_dir.absolute()}")
+    console.print(f"loan states:            {(latest.out_dir / 'loan_state.parquet').absolute()}")
+    console.print(f"rejects:                {(latest.out_dir / 'rejects').absolute()}")
+    console.print(
+        f"runs:                   {runs_dir.absolute()} ({', '.join(r.as_of.isoformat() for r in runs)})"
+    )
+    console.print(
+        "one loan, explained:    .venv/bin/overdue loan state examples/loan.json --as-of 2025-06-30 --explain"
     )

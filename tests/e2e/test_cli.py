@@ -194,12 +194,60 @@ def test_bad_loan_file_names_the_file_and_field(tmp_path: Path) -> None:
     assert "payments[0].amount" in done.stderr
 
 
-def test_demo_prints_the_table_and_writes_its_outputs(tmp_path: Path) -> None:
-    done = run("demo", "--out", str(tmp_path / "demo"))
+def test_demo_synthesises_runs_twice_and_writes_the_report(tmp_path: Path) -> None:
+    done = run("demo", "--out", str(tmp_path / "demo"), "--loans", "3000")
     assert done.returncode == 0, done.stderr
-    assert "DEMO-0001" in done.stdout
-    states = json.loads((tmp_path / "demo" / "loan_state.json").read_text(encoding="utf-8"))
-    assert len(states) == 10
-    assert str(tmp_path / "demo" / "loan_state.json") in done.stdout
-    csv_lines = (tmp_path / "demo" / "loan_state.csv").read_text(encoding="utf-8").splitlines()
-    assert len(csv_lines) == 11
+    assert "账龄分布" in done.stdout
+    assert "M6+" in done.stdout
+    html = tmp_path / "demo" / "report" / "report.html"
+    assert str(html) in done.stdout
+    assert html.read_text(encoding="utf-8").count("<svg") >= 2
+    assert str(tmp_path / "demo" / "runs" / "2026-11-20" / "rejects") in done.stdout
+    for day in ("2026-10-31", "2026-11-20"):
+        manifest = json.loads(
+            (tmp_path / "demo" / "runs" / day / "manifest.json").read_text(encoding="utf-8")
+        )
+        assert manifest["as_of"] == day
+        assert manifest["counts"]["loans"]["rejected"] == 0
+
+
+def test_portfolio_schema_prints_every_table() -> None:
+    done = run("portfolio", "schema")
+    assert done.returncode == 0, done.stderr
+    for table in ("loans", "payments", "installments", "events", "borrowers"):
+        assert table in done.stdout
+
+
+def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> None:
+    data = tmp_path / "p"
+    data.mkdir()
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n"
+        "A2,B2,abc,2025-01-15,12,equal-installment,0.18\n",
+        encoding="utf-8",
+    )
+    (data / "payments.csv").write_text(
+        "payment_id,loan_id,paid_on,amount\nP1,A1,2025-02-15,922.00\nP2,ZZ,2025-02-15,10.00\n",
+        encoding="utf-8",
+    )
+    done = run(
+        "run",
+        "--data",
+        str(data),
+        "--as-of",
+        "2025-06-30",
+        "--out",
+        str(tmp_path / "r"),
+        "--max-reject-ratio",
+        "0.9",
+    )
+    assert done.returncode == 0, done.stderr
+    rejects = (tmp_path / "r" / "rejects" / "loans.csv").read_text(encoding="utf-8")
+    assert "loans.csv" in rejects
+    assert "principal" in rejects
+    pays = (tmp_path / "r" / "rejects" / "payments.csv").read_text(encoding="utf-8")
+    assert "unknown loan id" in pays
+    failed = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(tmp_path / "r2"))
+    assert failed.returncode == 2
+    assert "reject" in failed.stderr

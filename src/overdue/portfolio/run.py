@@ -266,11 +266,13 @@ def run_nightly(
         final = staging.with_name(staging.name.removesuffix(".partial"))
         staging.rename(final)
         publish(final, out_dir)
-    except RejectThresholdExceeded:
-        # Keep the rejects of a failed run where the operator can read them.
+    except RejectThresholdExceeded as exc:
+        # Keep the rejects of a failed run where the operator can read them, and say where.
         failed = staging.with_name(staging.name.removesuffix(".partial") + ".failed")
         staging.rename(failed)
-        raise
+        raise RejectThresholdExceeded(
+            exc.counts, exc.max_reject_ratio, exc.over, failed / "rejects"
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
