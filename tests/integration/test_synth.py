@@ -38,6 +38,7 @@ from overdue.ledger.contract import (
 from overdue.ledger.engine import bucket_of, loan_state
 from overdue.ledger.schedule import build_schedule
 from overdue.money import to_fen
+from overdue.portfolio.load import load_portfolio
 from overdue.portfolio.synth import synthesize
 from overdue.rules.courts import CourtLevel, court_for_adcode, division_name
 
@@ -229,6 +230,14 @@ def test_payments_events_and_borrowers_follow_the_column_rules_of_the_schema(
         assert b["gender"] in {"male", "female"}
         assert len(b["phone"]) == 11
         assert b["phone"][:2] in {"13", "15", "16", "17", "18", "19"}
+
+
+def test_the_portfolio_loader_accepts_every_row(small: Path, tmp_path: Path) -> None:
+    loaded = load_portfolio(small, as_of=AS_OF, rejects_dir=tmp_path / "rejects")
+    assert loaded.counts["loans"].accepted == 5_000
+    assert loaded.counts["payments"].accepted > 0
+    assert loaded.counts["events"].accepted > 0
+    assert all(c.rejected == 0 for c in loaded.counts.values()), loaded.counts
 
 
 def test_no_payment_or_event_is_before_disbursement_or_after_the_as_of_date(

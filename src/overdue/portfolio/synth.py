@@ -1,34 +1,45 @@
 """A synthetic consumer-loan portfolio: ``overdue synth --loans N --out DIR --seed S``.
 
-Deterministic: the same number of loans, seed and as-of date give byte-identical Parquet files,
-whatever the number of worker processes. The loans are cut into chunks of a fixed size; chunk
-``c`` draws everything from its own generator ``PCG64(SeedSequence([seed, c]))``, so a chunk's
-files depend only on the seed, the chunk's position and the shared pools (names, streets,
-counties), which the parent builds once from the seed.
+Deterministic: the same number of loans, seed and as-of date give byte-identical Parquet files
+(with the pinned numpy, pyarrow, Faker and division data), whatever the number of worker
+processes. The loans are cut into chunks of :data:`CHUNK_LOANS`; chunk ``c`` draws everything
+from its own generator ``PCG64(SeedSequence([seed, c]))`` and writes its own part files, and
+every process builds the shared tables (products, schedules, counties, Faker streets) from the
+seed alone.
 
 What is generated (the figures are stated in the README section "Synthetic portfolio"):
 
 * **Products** (:data:`PRODUCTS`): 17 products of 3 to 36 months, all four repayment methods,
   rates from 7.2 % to 36 % a year in annual, monthly and daily units (some above the 24 % line
   and above four times the LPR, as in real disputes), upfront and service fees, 90 % licensed
-  and 10 % private lenders (by share of loans).
-* **Behaviour**: a monthly Markov chain over arrears buckets. The bucket of a loan at the day
-  before each monthly anniversary of its disbursement is the number of anniversaries from the
-  due date of its oldest installment not fully paid through that day (M0 when nothing is
-  overdue); payments are applied to the scheduled amounts in order. The chain's probabilities
-  are :data:`MISS_RATE` (per product, times a borrower risk factor), :data:`DELINQUENT_MOVES`,
-  :data:`EARLY_SETTLEMENT` and :data:`LATE_IN_MONTH`. Late payers pay what they owe with an
-  estimate of the late fee and penalty interest on top (so that the ledger, which allocates
-  fees first under 民法典 Art. 561, sees the installment paid); that estimate never pays a
-  later installment in full, so the bucket the chain chose is the bucket the payments show.
+  and 10 % private lenders (by share of loans). Principals are whole hundreds of yuan on a
+  grid (hundreds to 10,000, 500s to 50,000, thousands to 200,000), so that (principal, rate,
+  term, method) takes a few thousand distinct values.
 * **Scheduled amounts** are those of :func:`overdue.ledger.schedule.build_schedule`, in integer
   fen: interest = remaining principal x annual rate / 12, half-up to the fen; the annuity is
   computed exactly with integers per (product, principal); the last installment absorbs the
   remainder.
-* **Borrowers**: Faker ``zh_CN`` names (a pool built once from the seed), ID numbers with the
-  GB 11643-1999 check digit whose first six digits are a county-level division that
-  :func:`overdue.rules.courts.court_for_adcode` maps to a basic court, mobile numbers, and an
-  address made of that county's province, city and county names and a Faker street.
+* **Behaviour**: a monthly Markov chain over arrears buckets. A loan's bucket on the day before
+  each monthly anniversary of its disbursement is the number of monthly due dates from the
+  due date of its oldest installment not fully paid through that day (M0 when nothing is
+  overdue); payments count against the scheduled amounts in order. Current borrowers miss an
+  installment with their product's ``miss_rate`` times a borrower risk factor, pay late within
+  the month (:data:`LATE_IN_MONTH`) or settle early (:data:`EARLY_SETTLEMENT`); delinquent
+  ones cure, improve, stay or roll (:data:`DELINQUENT_MOVES`), some with part payments.
+* **Fees on top.** The ledger takes late fees and penalty interest before the installments
+  (民法典 Art. 561), so a late payer adds an upper estimate of what has accrued; the excess is
+  a credit the ledger applies to later installments. A payment never completes the installment
+  after the one the chain aimed for, so the files show the chain's buckets exactly; only when
+  the accrued fees exceed a whole installment (long arrears at high rates) does the ledger see
+  the loan a bucket worse than the chain.
+* **Borrowers**: names from Faker ``zh_CN``'s surnames (by its frequencies) and given names
+  (by gender), ID numbers with the GB 11643-1999 check digit whose first six digits are a
+  county-level division that :func:`overdue.rules.courts.court_for_adcode` maps to a basic
+  court, mobile numbers, and an address made of that county's province, city and county names
+  and a Faker street.
+* **Events**: a demand every month a loan is in arrears; now and then an acknowledgement,
+  promise, plan, pause and resume, dispute and its resolution; a suit for some loans 180 days
+  or more in arrears.
 
 Nothing here is real data: names and streets come from Faker, ID and phone numbers are random
 (they may coincide with real numbers, as any random valid number may).
@@ -82,7 +93,6 @@ __all__ = [
 ]
 
 I64 = npt.NDArray[np.int64]
-I32 = npt.NDArray[np.int32]
 F64 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
 U8 = npt.NDArray[np.uint8]
@@ -161,23 +171,23 @@ _COMP, _INST = AllocationBy.COMPONENT, AllocationBy.INSTALLMENT
 # fmt: off
 PRODUCTS: tuple[Product, ...] = (
     #        id     name                 term meth rate      unit dc    upfront service  markup late  min  comp   lender alloc  pmin    pmax    pmed  w‰   miss
-    Product("P01", "3期消费分期",           3, _EI, "0.015",  _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 10_000, 3_000, 190, "0.0240"),
-    Product("P02", "6期消费分期",           6, _EI, "0.02",   _M, _360, "0",    "0.003", "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 20_000, 5_000, 170, "0.0240"),
-    Product("P03", "12期信用贷",           12, _EI, "0.18",   _A, _365, "0",    "0",     "0.5", "0",    0, False, _LIC, _COMP, 3_000, 50_000, 10_000, 110, "0.0200"),
-    Product("P04", "12期日息万五",          12, _EI, "0.0005", _D, _360, "0.02", "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 2_000, 30_000, 6_000,  70, "0.0240"),
-    Product("P05", "银行消费贷24期",        24, _EI, "0.072",  _A, _360, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 20_000, 200_000, 50_000,  30, "0.0096"),
-    Product("P06", "银行消费贷36期",        36, _EI, "0.098",  _A, _365, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 30_000, 200_000, 80_000,  20, "0.0096"),
-    Product("P07", "12期等额本金",          12, _EP, "0.12",   _A, _360, "0",    "0",     "0.5", "0",    0, False, _LIC, _COMP, 5_000, 100_000, 20_000,  40, "0.0144"),
-    Product("P08", "24期等额本金",          24, _EP, "0.01",   _M, _360, "0",    "0",     "0.5", "0.03", 0, False, _LIC, _COMP, 10_000, 150_000, 30_000,  20, "0.0144"),
-    Product("P09", "民间借贷6期先息后本",    6, _IO, "0.154",  _A, _365, "0",    "0",     "0.5", "0",    0, False, _PRI, _COMP, 10_000, 100_000, 30_000,  30, "0.0240"),
-    Product("P10", "民间借贷12期先息后本",  12, _IO, "0.02",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 10_000, 100_000, 20_000,  20, "0.0280"),
-    Product("P11", "3个月到期还本付息",      3, _BU, "0.36",   _A, _360, "0.03", "0",     "0.5", "0.05", 30, False, _LIC, _COMP, 1_000, 5_000, 2_000,  90, "0.0400"),
-    Product("P12", "民间借贷6个月到期还本",  6, _BU, "0.03",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 1_000, 20_000, 5_000,  30, "0.0360"),
-    Product("P13", "18期日息万八",          18, _EI, "0.0008", _D, _365, "0.03", "0.002", "0.5", "0.05", 20, True, _LIC, _COMP, 2_000, 50_000, 8_000,  50, "0.0360"),
-    Product("P14", "9期分期",               9, _EI, "0.0199", _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 30_000, 5_000,  70, "0.0240"),
-    Product("P15", "36期等额本金",          36, _EP, "0.086",  _A, _360, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 30_000, 200_000, 60_000,  15, "0.0096"),
-    Product("P16", "12期年化24%加服务费",   12, _EI, "0.24",   _A, _360, "0",    "0.005", "0.5", "0.05", 30, False, _LIC, _INST, 2_000, 50_000, 8_000,  25, "0.0320"),
-    Product("P17", "民间借贷12期",          12, _EI, "0.14",   _A, _365, "0",    "0",     "0.5", "0",    0, False, _PRI, _COMP, 5_000, 100_000, 20_000,  20, "0.0240"),
+    Product("P01", "3期消费分期",           3, _EI, "0.015",  _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 10_000, 3_000, 190, "0.031"),
+    Product("P02", "6期消费分期",           6, _EI, "0.02",   _M, _360, "0",    "0.003", "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 20_000, 5_000, 170, "0.031"),
+    Product("P03", "12期信用贷",           12, _EI, "0.18",   _A, _365, "0",    "0",     "0.5", "0",    0, False, _LIC, _COMP, 3_000, 50_000, 10_000, 110, "0.026"),
+    Product("P04", "12期日息万五",          12, _EI, "0.0005", _D, _360, "0.02", "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 2_000, 30_000, 6_000,  70, "0.031"),
+    Product("P05", "银行消费贷24期",        24, _EI, "0.072",  _A, _360, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 20_000, 200_000, 50_000,  30, "0.013"),
+    Product("P06", "银行消费贷36期",        36, _EI, "0.098",  _A, _365, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 30_000, 200_000, 80_000,  20, "0.013"),
+    Product("P07", "12期等额本金",          12, _EP, "0.12",   _A, _360, "0",    "0",     "0.5", "0",    0, False, _LIC, _COMP, 5_000, 100_000, 20_000,  40, "0.019"),
+    Product("P08", "24期等额本金",          24, _EP, "0.01",   _M, _360, "0",    "0",     "0.5", "0.03", 0, False, _LIC, _COMP, 10_000, 150_000, 30_000,  20, "0.019"),
+    Product("P09", "民间借贷6期先息后本",    6, _IO, "0.154",  _A, _365, "0",    "0",     "0.5", "0",    0, False, _PRI, _COMP, 10_000, 100_000, 30_000,  30, "0.031"),
+    Product("P10", "民间借贷12期先息后本",  12, _IO, "0.02",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 10_000, 100_000, 20_000,  20, "0.036"),
+    Product("P11", "3个月到期还本付息",      3, _BU, "0.36",   _A, _360, "0.03", "0",     "0.5", "0.05", 30, False, _LIC, _COMP, 1_000, 5_000, 2_000,  90, "0.052"),
+    Product("P12", "民间借贷6个月到期还本",  6, _BU, "0.03",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 1_000, 20_000, 5_000,  30, "0.047"),
+    Product("P13", "18期日息万八",          18, _EI, "0.0008", _D, _365, "0.03", "0.002", "0.5", "0.05", 20, True, _LIC, _COMP, 2_000, 50_000, 8_000,  50, "0.047"),
+    Product("P14", "9期分期",               9, _EI, "0.0199", _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 30_000, 5_000,  70, "0.031"),
+    Product("P15", "36期等额本金",          36, _EP, "0.086",  _A, _360, "0",    "0",     "0.3", "0",    0, False, _LIC, _COMP, 30_000, 200_000, 60_000,  15, "0.013"),
+    Product("P16", "12期年化24%加服务费",   12, _EI, "0.24",   _A, _360, "0",    "0.005", "0.5", "0.05", 30, False, _LIC, _INST, 2_000, 50_000, 8_000,  25, "0.042"),
+    Product("P17", "民间借贷12期",          12, _EI, "0.14",   _A, _365, "0",    "0",     "0.5", "0",    0, False, _PRI, _COMP, 5_000, 100_000, 20_000,  20, "0.031"),
 )
 # fmt: on
 
@@ -199,7 +209,7 @@ LATE_IN_MONTH = 0.04  # current borrowers who pay 1-15 days late but before the 
 EARLY_SETTLEMENT = 0.012  # current borrowers who repay everything early, per month
 RISK_SHAPE = 2.0  # borrower risk factor ~ Gamma(2, 1/2): mean 1, the riskiest 5 % above 2.4
 
-_PENALTY_ROUNDING_FEN = 1  # the fee estimate is rounded up to the fen
+_FEE_MARGIN_FEN = 1  # added to the fee estimate against the ledger's per-span rounding
 
 # --- events -------------------------------------------------------------------------------------
 
@@ -753,7 +763,7 @@ def _fee_estimate(
     penalty = np.where(overdue, amount * days, 0).sum(axis=1) * rate
     late = np.maximum(ctx.late_min_fen[prod, None], np.ceil(amount * ctx.late_rate[prod, None]))
     fees = np.where(overdue & (due >= last_paid[:, None]), late, 0).sum(axis=1)
-    estimate: I64 = np.ceil(penalty + fees).astype(np.int64) + 1
+    estimate: I64 = np.ceil(penalty + fees).astype(np.int64) + _FEE_MARGIN_FEN
     return estimate
 
 
@@ -1273,7 +1283,9 @@ def synthesize(
         raise ValueError(f"n_loans must be an integer from 1 to {MAX_LOANS:,}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise ValueError("seed must be a non-negative integer")
-    if not isinstance(as_of, dt.date) or as_of < dt.date(2003, 1, 1):
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise ValueError("as_of must be a date")
+    if as_of < dt.date(2003, 1, 1):
         raise ValueError(
             "as_of must be a date from 2003-01-01 (disbursements start 3 years earlier)"
         )
