@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 
 from rich.console import Console
@@ -15,7 +13,7 @@ from rich.table import Table
 from overdue.ledger.engine import LoanState, Replay
 from overdue.money import fmt
 
-__all__ = ["print_state", "run_demo", "sample_loans"]
+__all__ = ["print_state", "run_demo"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -114,15 +112,6 @@ def _limitation_text(s: LoanState) -> str:
     if not lim.calendar_covered:
         text += "（节假日历未覆盖该年，届满日如遇休息日将顺延）"
     return text
-
-
-def sample_loans() -> list[dict[str, object]]:
-    """The bundled sample portfolio: LOAN.json documents of synthetic loans."""
-    text = (
-        resources.files("overdue").joinpath("data", "sample_loans.json").read_text(encoding="utf-8")
-    )
-    loans: list[dict[str, object]] = json.loads(text)
-    return loans
 
 
 def run_demo(
