@@ -1128,7 +1128,7 @@ def _borrowers(
 
     # Sequence numbers (顺序码): odd for men, even for women. The pair index q is shared out
     # among chunks (q - 1 = c mod chunks), so ID numbers never repeat across chunks; within a
-    # chunk a repeated (county, birth date, q) is drawn again.
+    # chunk a repeated (county, birth date, q) draws its county and q again.
     m = ctx.n_chunks
     per_chunk = (498 - chunk) // m + 1
     q = rng.integers(0, per_chunk, n)
@@ -1139,7 +1139,10 @@ def _borrowers(
             break
         repeated = np.ones(n, dtype=bool)
         repeated[first] = False
-        q = np.where(repeated, rng.integers(0, per_chunk, n), q)
+        redraw = np.flatnonzero(repeated)
+        q[redraw] = rng.integers(0, per_chunk, len(redraw))
+        again = np.searchsorted(ctx.county_cdf, rng.random(len(redraw)), side="right")
+        county[redraw] = np.minimum(again, len(ctx.county_codes) - 1)
     q = q * m + chunk + 1
     seq = np.where(male, 2 * q - 1, 2 * q)
 
@@ -1274,7 +1277,7 @@ def synthesize(
     ``docs/portfolio-schema.md``; stale part files in those directories are removed first.
     Disbursements fall in the 36 months up to ``as_of``; no payment or event is after it.
 
-    ``progress(stage, done, total)`` is called as ``("loans", loans_written, n_loans)`` at the
+    ``progress(stage, done, total)`` is called as ``("synth", loans_written, n_loans)`` at the
     start and after each chunk. ``workers`` (default: the number of CPUs, at most one per chunk)
     does not change the output; ``chunk_loans`` does, and is there for tests.
     """
@@ -1310,10 +1313,10 @@ def synthesize(
             totals[name] += rows
         done += size
         if progress is not None:
-            progress("loans", done, n_loans)
+            progress("synth", done, n_loans)
 
     if progress is not None:
-        progress("loans", 0, n_loans)
+        progress("synth", 0, n_loans)
     if n_workers == 1:
         ctx = _build_context(n_loans, seed, as_of, chunk_loans)
         for chunk, start, size, b_start in jobs:
