@@ -1,0 +1,144 @@
+"""The Spark engine gives the DuckDB engine's loan_state table, value for value and in schema.
+
+One local Spark session (``local[*]``) for the whole module: start-up costs ~5 s and ~1 GB.
+Timings are printed (``pytest -s``) and recorded as test properties (``--junitxml``).
+
+Under ``pytest -n 2`` the tests of this module should share one worker (and one JVM): they are
+marked ``xdist_group("spark")``, which takes effect with ``--dist loadgroup``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from tests.strategies import random_messy_loan
+
+from overdue.portfolio.frames import tables_from_loans
+from overdue.portfolio.load import LoadedPortfolio, load_portfolio
+from overdue.portfolio.run import compute_loaded, run_nightly
+from overdue.portfolio.spark import Transfer, compute_spark, spark_session
+from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
+from overdue.portfolio.synth import synthesize
+from overdue.rules.caps import CapProfile
+
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.xdist_group("spark"),
+    pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning"),
+]
+
+AS_OF = dt.date(2026, 11, 20)
+BIG = 200_000
+
+Record = Callable[[str, object], None]
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[object]:
+    started = time.perf_counter()
+    session = spark_session("local[*]")
+    print(f"\nSpark session started in {time.perf_counter() - started:.1f} s")
+    yield session
+    session.stop()
+
+
+def _timed(label: str, record: Record, fn: Callable[[], pa.Table]) -> pa.Table:
+    started = time.perf_counter()
+    result = fn()
+    seconds = round(time.perf_counter() - started, 2)
+    record(label, seconds)
+    print(f"{label}: {seconds} s")
+    return result
+
+
+def test_on_200000_synthetic_loans_spark_gives_the_duckdb_table_value_for_value_and_in_schema(
+    spark: object, tmp_path: Path, record_property: Record
+) -> None:
+    data = tmp_path / "portfolio"
+    synthesize(BIG, data, seed=2026, as_of=AS_OF)
+    loaded = load_portfolio(data, as_of=AS_OF, rejects_dir=tmp_path / "rejects")
+    assert loaded.loans.num_rows == BIG
+
+    expected = _timed("duckdb_seconds", record_property, lambda: compute_loaded(loaded, AS_OF))
+    first = _timed("spark_first_seconds", record_property, lambda: compute_spark(loaded, AS_OF))
+    again = _timed("spark_warm_seconds", record_property, lambda: compute_spark(loaded, AS_OF))
+    driver = _timed(
+        "spark_warm_through_driver_seconds",
+        record_property,
+        lambda: compute_spark(loaded, AS_OF, transfer="driver"),
+    )
+
+    assert first.schema.equals(LOAN_STATE_SCHEMA, check_metadata=True)
+    assert first.schema.equals(expected.schema, check_metadata=True)
+    assert first["loan_id"].equals(expected["loan_id"])  # same order: that of the loans table
+    assert first.equals(expected)
+    assert again.equals(expected)
+    assert driver.equals(expected)
+
+
+def test_the_nightly_run_with_the_spark_engine_publishes_the_same_loan_state_bytes(
+    spark: object, tmp_path: Path
+) -> None:
+    data = tmp_path / "portfolio"
+    synthesize(2000, data, seed=5, as_of=AS_OF)
+    duck = run_nightly(data, tmp_path / "duckdb", AS_OF, engine="duckdb")
+    spk = run_nightly(data, tmp_path / "spark", AS_OF, engine="spark", spark_master="local[*]")
+
+    assert spk.engine == "spark"
+    assert spk.counts == duck.counts
+    assert spk.buckets == duck.buckets
+    for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv"):
+        assert (tmp_path / "spark" / name).read_bytes() == (tmp_path / "duckdb" / name).read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("cap", "transfer", "shared"),
+    [
+        (None, "files", True),
+        (CapProfile.NONE, "driver", False),
+        (CapProfile.PRIVATE_4LPR, "auto", False),
+    ],
+    ids=["by-lender-type-staging-dir", "no-cap-through-driver", "private-4lpr-temporary-files"],
+)
+def test_messy_loans_with_given_schedules_agree_whichever_way_the_data_travel(
+    spark: object, tmp_path: Path, cap: CapProfile | None, transfer: Transfer, shared: bool
+) -> None:
+    rng = random.Random(20261120)
+    loans = [random_messy_loan(rng, f"M{k:05d}", AS_OF) for k in range(1500)]
+    assert any(loan.installments for loan in loans)
+    t = tables_from_loans(loans)
+    loaded = LoadedPortfolio(
+        as_of=AS_OF,
+        loans=t.loans,
+        payments=t.payments,
+        installments=t.installments,
+        events=t.events,
+        counts={},
+        checksums={},
+        rejects_dir=tmp_path,
+    )
+    staging = tmp_path / "staging"
+    staging.mkdir()
+    expected = compute_loaded(loaded, AS_OF, cap=cap)
+    actual = compute_spark(
+        loaded, AS_OF, cap=cap, transfer=transfer, staging=str(staging) if shared else None
+    )
+
+    assert actual.equals(expected)
+    assert list(staging.iterdir()) == []  # a run's staging files are removed
+
+
+def test_an_empty_portfolio_gives_an_empty_table_without_starting_spark(tmp_path: Path) -> None:
+    empty = tables_from_loans([])
+    loaded = LoadedPortfolio(
+        AS_OF, empty.loans, empty.payments, empty.installments, empty.events, {}, {}, tmp_path
+    )
+    result = compute_spark(loaded, AS_OF, master="spark://nowhere:7077")
+    assert result.num_rows == 0
+    assert result.schema.equals(LOAN_STATE_SCHEMA, check_metadata=True)
