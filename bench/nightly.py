@@ -128,7 +128,7 @@ def bench(loans: int, ledger_sample: int, work: Path) -> dict[str, float]:
     }
     if ledger_sample:
         _, _, led = _child(LEDGER, str(data), str(min(ledger_sample, loans)), AS_OF)
-        n, _wall, cpu = led.split()
+        n, _wall, cpu = led.strip().splitlines()[-1].split()
         per_loan_ledger = float(cpu) / int(n)
         result["ledger_us_per_loan"] = per_loan_ledger * 1e6
         result["run_us_per_loan"] = run_s / loans * 1e6

@@ -122,3 +122,16 @@ def test_a_run_killed_half_way_leaves_the_previous_outputs_intact(
     # The next run cleans up what the killed one left.
     run_nightly(portfolio, out, AS_OF)
     assert not list(versions.glob("*.partial"))
+
+
+def test_an_empty_portfolio_gives_an_empty_state_table(tmp_path: Path) -> None:
+    data = tmp_path / "empty"
+    data.mkdir()
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n", encoding="utf-8"
+    )
+    (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    s = run_nightly(data, tmp_path / "run", AS_OF)
+    assert s.counts["total"] == {"read": 0, "accepted": 0, "rejected": 0}
+    assert pq.read_table(tmp_path / "run" / "loan_state.parquet").num_rows == 0
+    assert [b["accounts"] for b in s.buckets] == [0] * 7

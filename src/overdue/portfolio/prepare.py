@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Callable, Hashable, Sequence
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any, TypeVar
 
 import chinese_calendar
@@ -118,6 +119,7 @@ def _order(text: str | None) -> tuple[int, ...]:
     return tuple(names.index(Component(x.strip()).value) for x in text.split(","))
 
 
+@cache
 def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
     first, last = calendar_range()
     n = (last - first).days + 1
@@ -193,7 +195,7 @@ def kernel_inputs(
     lf_num = np.array([f.numerator for f in lf], np.int64)[lf_idx]
     lf_den = np.array([f.denominator for f in lf], np.int64)[lf_idx]
     orders, order_idx = _per_distinct([loans["allocation_order"]], _order)
-    order = np.array(orders, np.int64)[order_idx]
+    order = np.array(orders, np.int64).reshape(-1, 6)[order_idx]
     by_inst = np.asarray(
         pc.equal(
             loans["allocation_by"].fill_null("component"), AllocationBy.INSTALLMENT.value
