@@ -32,6 +32,7 @@ from overdue.ledger.contract import (
     RepaymentMethod,
 )
 from overdue.money import from_fen, parse_rate, to_fen
+from overdue.portfolio.schema import NORMALIZED
 
 __all__ = [
     "EVENTS_SCHEMA",
@@ -42,38 +43,11 @@ __all__ = [
     "write_portfolio",
 ]
 
-LOANS_SCHEMA = pa.schema(
-    [
-        ("loan_id", pa.string()), ("borrower_id", pa.string()), ("product_id", pa.string()),
-        ("principal_fen", pa.int64()), ("disbursed_on", pa.date32()), ("term_months", pa.int32()),
-        ("method", pa.string()), ("rate", pa.string()), ("rate_unit", pa.string()),
-        ("day_count", pa.string()), ("penalty_markup", pa.string()), ("penalty_rate", pa.string()),
-        ("compound", pa.bool_()), ("upfront_fee_fen", pa.int64()), ("service_fee_fen", pa.int64()),
-        ("late_fee_rate", pa.string()), ("late_fee_min_fen", pa.int64()),
-        ("allocation_order", pa.string()), ("allocation_by", pa.string()),
-        ("lender_type", pa.string()), ("signed_on", pa.date32()),
-    ]
-)  # fmt: skip
-PAYMENTS_SCHEMA = pa.schema(
-    [
-        ("payment_id", pa.string()),
-        ("loan_id", pa.string()),
-        ("paid_on", pa.date32()),
-        ("amount_fen", pa.int64()),
-    ]
-)
-INSTALLMENTS_SCHEMA = pa.schema(
-    [
-        ("loan_id", pa.string()), ("no", pa.int32()), ("due_on", pa.date32()),
-        ("principal_fen", pa.int64()), ("interest_fen", pa.int64()), ("service_fee_fen", pa.int64()),
-    ]
-)  # fmt: skip
-EVENTS_SCHEMA = pa.schema(
-    [
-        ("event_id", pa.string()), ("loan_id", pa.string()), ("on", pa.date32()),
-        ("kind", pa.string()), ("until", pa.date32()), ("note", pa.string()),
-    ]
-)  # fmt: skip
+# The normalized tables the loader accepts: one definition, in the schema module.
+LOANS_SCHEMA = NORMALIZED["loans"]
+PAYMENTS_SCHEMA = NORMALIZED["payments"]
+INSTALLMENTS_SCHEMA = NORMALIZED["installments"]
+EVENTS_SCHEMA = NORMALIZED["events"]
 
 
 class Tables(NamedTuple):
@@ -86,7 +60,7 @@ class Tables(NamedTuple):
 def tables_from_loans(loans: Sequence[Loan]) -> Tables:
     """Normalized tables; loans sorted by id, payments by loan, day and id."""
     ordered = sorted(loans, key=lambda x: x.loan_id)
-    rows = []
+    rows: list[dict[str, object]] = []
     for loan in ordered:
         c = loan.contract
         rows.append(
@@ -103,6 +77,7 @@ def tables_from_loans(loans: Sequence[Loan]) -> Tables:
                 "allocation_order": ",".join(x.value for x in c.allocation.order),
                 "allocation_by": c.allocation.by.value, "lender_type": c.lender_type.value,
                 "signed_on": c.signed_on,
+                "source_row": len(rows) + 1,
             }
         )  # fmt: skip
     payments = sorted(

@@ -332,22 +332,24 @@ def kernel_inputs(
     }
 
 
-def _money(fen: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
-    """int64 fen -> decimal128(18, 2) exactly: the fen are the decimal's unscaled value."""
-    fen = np.ascontiguousarray(fen, np.int64)
-    words = np.empty((fen.shape[0], 2), np.int64)
-    words[:, 0] = fen
-    words[:, 1] = fen >> 63  # sign extension to 128 bits
+def _decimal(
+    unscaled: npt.NDArray[np.int64], type_: pa.DataType, valid: npt.NDArray[np.bool_] | None = None
+) -> pa.Array:
+    """int64 unscaled values (fen for money) -> decimal128 exactly, by building its 128-bit words."""
+    unscaled = np.ascontiguousarray(unscaled, np.int64)
+    words = np.empty((unscaled.shape[0], 2), np.int64)
+    words[:, 0] = unscaled
+    words[:, 1] = unscaled >> 63  # sign extension to 128 bits
     mask = None if valid is None else pa.array(valid).buffers()[1]
-    return pa.Array.from_buffers(MONEY, fen.shape[0], [mask, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(type_, unscaled.shape[0], [mask, pa.py_buffer(words.tobytes())])
+
+
+def _money(fen: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
+    return _decimal(fen, MONEY, valid)
 
 
 def _rate(scaled: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
-    words = np.empty((scaled.shape[0], 2), np.int64)
-    words[:, 0] = scaled
-    words[:, 1] = scaled >> 63
-    mask = None if valid is None else pa.array(valid).buffers()[1]
-    return pa.Array.from_buffers(RATE, scaled.shape[0], [mask, pa.py_buffer(words.tobytes())])
+    return _decimal(scaled, RATE, valid)
 
 
 def _dates(days: npt.NDArray[np.int64]) -> pa.Array:
