@@ -60,11 +60,16 @@ OUT_DATE_FIELDS = (
 )
 
 _B = 8192  # digit base of the long multiplication in muldiv
+_FAST = 2**62  # products below this are computed directly
 
 
 @njit(cache=True, inline="always")
 def muldiv_qr(a: int, b: int, c: int) -> tuple[int, int]:
     """floor(a x b / c) and the remainder, exactly, for 0 <= a, b and 0 < c < 2^49."""
+    if b == 0 or a <= _FAST // b:  # the product fits in 63 bits: divide it directly
+        ab = a * b
+        q = ab // c
+        return q, ab - q * c
     q0 = a // c
     r0 = a - q0 * c
     # r0 x b / c by Horner over the base-_B digits of b, most significant first.
@@ -215,9 +220,8 @@ def _loan(
     out_dates: npt.NDArray[np.int64],
     out_int: npt.NDArray[np.int64],
     ws: npt.NDArray[np.int64],
-    cand: npt.NDArray[np.int64],
 ) -> None:
-    """One loan. ``ws`` (maxn x 16) and ``cand`` are scratch space reused across loans."""
+    """One loan. ``ws`` ((maxn + 1) x 18) is scratch space reused across loans."""
     p = principal[i]
     d0 = disb[i]
     # ---- schedule (overdue.ledger.schedule.build_schedule) ----
@@ -230,8 +234,6 @@ def _loan(
     sp = ws[:n, 1]
     si = ws[:n, 2]
     sf = ws[:n, 3]
-    late_done = ws[:n, 4]
-    pend_days = ws[:n, 5]
     charged = ws[:n, 6:12]
     paid = ws[:n, 12:18]
     sf[:] = service[i]
@@ -275,94 +277,102 @@ def _loan(
             sp[0] = p
             si[0] = muldiv(p * term[i], rn, rd12)
 
-    # ---- timeline: every day on which something happens ----
+    # ---- the replay: every day on which something happens, in order ----
+    # The days are the disbursement, the as-of date, each due date and the day after it, each
+    # payment day and the day before a cap change: three sorted sequences and three single days,
+    # merged on the fly.
     pa, pb = pay_off[i], pay_off[i + 1]
     npay = 0
     for j in range(pa, pb):
         if pay_day[j] <= as_of:
             npay += 1
+    pe = pa + npay
     nseg = cap_nseg[i]
-    c = 0
-    cand[c] = d0
-    c += 1
-    cand[c] = as_of
-    c += 1
-    for k in range(n):
-        cand[c] = due[k]
-        cand[c + 1] = due[k] + 1
-        c += 2
-    for j in range(pa, pa + npay):
-        cand[c] = pay_day[j]
-        c += 1
-    if nseg == 2:
-        cand[c] = cap_boundary[i] - 1
-        c += 1
-    timeline = np.sort(cand[:c])
-
+    boundary_eve = cap_boundary[i] - 1 if nseg == 2 else -(2**62)
     seg0 = 0
     seg1 = 0
     pnum, pden_b = pen_num[i], pen_den[i] * basis[i]
     ordr = order[i]
     by_inst = by_installment[i]
+    has_late_fee = lf_num[i] > 0 or lf_min[i] > 0
     credit = 0
     repaid = 0
     prev = d0
-    jp = pa
-    for t in range(c):
-        day = timeline[t]
-        if day < d0 or day > as_of or (t > 0 and day == timeline[t - 1]):
-            continue
+    flushed = d0  # accruals are crystallised up to and including this day
+    kd = 0  # next installment to fall due
+    kl = 0  # next installment whose first overdue day is to come
+    jp = pa  # next payment
+    ndue = 0
+    day = d0
+    while True:
         days = day - prev
-        # 1. accrue: pending days on each installment overdue throughout (due before prev+1)
-        for k in range(n):
-            if due[k] <= prev:
-                pend_days[k] += days
         outstanding = p - repaid
         if outstanding > 0 and days > 0 and nseg > 0:
             if nseg == 2 and day >= cap_boundary[i]:
                 seg1 += outstanding * days
             else:
                 seg0 += outstanding * days
-        is_pay_day = jp < pa + npay and pay_day[jp] == day
+        is_pay_day = jp < pe and pay_day[jp] == day
+        # 1. accrue: an installment overdue since due+1 accrues on an unchanged base until the
+        #    borrower pays; the span since the last crystallisation is charged in one rounding.
         if is_pay_day or day == as_of:
-            for k in range(n):
-                if pend_days[k] > 0:
+            for k in range(ndue):
+                start = due[k] if due[k] > flushed else flushed
+                span = day - start
+                if span > 0:
                     base = charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
                     if base > 0:
-                        charged[k, PENALTY] += muldiv(base * pend_days[k], pnum, pden_b)
+                        charged[k, PENALTY] += muldiv(base * span, pnum, pden_b)
                     if compound[i]:
                         base = charged[k, INTEREST] - paid[k, INTEREST]
                         if base > 0:
-                            charged[k, COMPOUND] += muldiv(base * pend_days[k], pnum, pden_b)
-                    pend_days[k] = 0
+                            charged[k, COMPOUND] += muldiv(base * span, pnum, pden_b)
+            flushed = day
         # 2. late fee, the day after the due date
-        if lf_num[i] > 0 or lf_min[i] > 0:
-            for k in range(n):
-                if due[k] == day - 1 and late_done[k] == 0:
-                    unpaid = _unpaid_scheduled(k, charged, paid)
-                    if unpaid > 0:
-                        fee = muldiv(unpaid, lf_num[i], lf_den[i])
-                        charged[k, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
-                        late_done[k] = 1
+        while kl < n and due[kl] < day - 1:
+            kl += 1
+        while kl < n and due[kl] == day - 1:
+            if has_late_fee:
+                unpaid = _unpaid_scheduled(kl, charged, paid)
+                if unpaid > 0:
+                    fee = muldiv(unpaid, lf_num[i], lf_den[i])
+                    charged[kl, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
+            kl += 1
         # 3. installments falling due today; a credit pays them at once
-        ndue = 0
-        for k in range(n):
-            if due[k] == day:
-                charged[k, PRINCIPAL] = sp[k]
-                charged[k, INTEREST] = si[k]
-                charged[k, SERVICE_FEE] = sf[k]
-            if due[k] <= day:
-                ndue = k + 1
+        while kd < n and due[kd] <= day:
+            if due[kd] == day:
+                charged[kd, PRINCIPAL] = sp[kd]
+                charged[kd, INTEREST] = si[kd]
+                charged[kd, SERVICE_FEE] = sf[kd]
+            kd += 1
+        ndue = kd
+        allocated = False
         if credit > 0:
             credit = _allocate(credit, ndue, ordr, by_inst, charged, paid)
+            allocated = True
         # 4. payments made today
-        while jp < pa + npay and pay_day[jp] == day:
+        while jp < pe and pay_day[jp] == day:
             credit += _allocate(pay_amount[jp], ndue, ordr, by_inst, charged, paid)
             jp += 1
-        repaid = 0
-        for k in range(n):
-            repaid += paid[k, PRINCIPAL]
+            allocated = True
+        if allocated:
+            repaid = 0
+            for k in range(ndue):
+                repaid += paid[k, PRINCIPAL]
         prev = day
+        if day >= as_of:
+            break
+        # the next day of interest
+        nxt = as_of
+        if kd < n and due[kd] < nxt:
+            nxt = due[kd]
+        if kl < n and due[kl] + 1 < nxt:
+            nxt = due[kl] + 1
+        if jp < pe and pay_day[jp] < nxt:
+            nxt = pay_day[jp]
+        if day < boundary_eve < nxt:
+            nxt = boundary_eve
+        day = nxt
 
     # ---- the state as of the end of as_of (engine._state) ----
     owed = ws[n, :6]  # the workspace has one spare row
@@ -507,24 +517,20 @@ def _run(  # type: ignore[no-untyped-def]
 ):  # fmt: skip
     n = principal.shape[0]
     maxn = 1
-    maxpay = 0
     for i in range(n):
         k = max(term[i], sched_off[i + 1] - sched_off[i])
         if k > maxn:
             maxn = k
-        if pay_off[i + 1] - pay_off[i] > maxpay:
-            maxpay = pay_off[i + 1] - pay_off[i]
     chunks = 64 if n >= 64 else max(n, 1)
     for c in prange(chunks):
         ws = np.empty((maxn + 1, 18), np.int64)
-        cand = np.empty(2 * maxn + maxpay + 4, np.int64)
         for i in range(c * n // chunks, (c + 1) * n // chunks):
             _loan(
                 i, as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis,
                 compound, upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity,
                 sched_off, sched_due, sched_principal, sched_interest, sched_service, pay_off, pay_day,
                 pay_amount, ev_off, ev_day, ev_cause, cap_nseg, cap_boundary, cap_num, cap_den,
-                cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int, ws, cand,
+                cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int, ws,
             )  # fmt: skip
 
 
