@@ -662,12 +662,22 @@ class _Stage:
 
     name: str
     spec: Table
-    raw: pa.Table  # every schema column (null where no file has it), then _f, _row, _i
+    raw: pa.Table | None  # every schema column (null where no file has it), then _f, _row, _i
     present: tuple[str, ...]  # the columns some file of the table has
     files: list[str]
     records: list[int]  # per file: records read, parsed or not
     line_ok: list[bool]  # per file: CSV whose every record is one line (then line = row + 1)
     bad_records: list[tuple[int, int, str, int, int]]  # (_f, row, text, expected, actual)
+    # The typed-Parquet fast path: ``raw`` is None and DuckDB reads the files itself through
+    # ``view`` (the same columns as ``raw`` would have, with the same types).
+    view: str | None = None
+    types: pa.Schema | None = None  # the column types of raw (or of view)
+    rows: int = 0  # rows of raw (or of view)
+
+    def __post_init__(self) -> None:
+        if self.raw is not None:
+            self.types = self.raw.schema
+            self.rows = self.raw.num_rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -740,6 +750,9 @@ def load_portfolio(
 
 def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
     spec = table(name)
+    fast = _typed_parquet(data_dir, spec, paths)
+    if fast is not None:
+        return fast
     parts = []
     for path in paths:
         file = _rel(data_dir, path)
@@ -761,6 +774,83 @@ def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
     records = [p.data.num_rows + len(p.bad_records) for p in parts]
     files = [p.file for p in parts]
     return _Stage(name, spec, raw, present, files, records, [p.csv for p in parts], bad)
+
+
+# Parquet column types DuckDB reads exactly as the Arrow path would leave them (per class).
+def _fast_type(t: pa.DataType) -> bool:
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_date32(t):
+        return True
+    if pa.types.is_boolean(t) or pa.types.is_null(t):
+        return True
+    if pa.types.is_decimal128(t):
+        return bool(t.precision <= 38)
+    return pa.types.is_signed_integer(t) or t in (pa.uint8(), pa.uint16(), pa.uint32())
+
+
+def _typed_parquet(data_dir: Path, spec: Table, paths: Sequence[Path]) -> _Stage | None:
+    """The stage of a table given as Parquet files of one schema, read by DuckDB itself.
+
+    The files' schemas are checked as :func:`_read_parquet` does (same errors, same order);
+    the rows are not read here. None when the table does not qualify (CSV, files whose
+    schemas differ, or a column type the Arrow path converts): then it is read with PyArrow.
+    """
+    if not paths or any(p.suffix != ".parquet" for p in paths):
+        return None
+    schemas: list[pa.Schema] = []
+    offsets = [0]
+    for path in paths:
+        file = _rel(data_dir, path)
+        try:
+            meta = pq.read_metadata(path)
+            schema = meta.schema.to_arrow_schema()
+        except (pa.ArrowInvalid, OSError):
+            return None  # the Arrow path raises the error
+        _check_header(schema.names, spec, file)
+        for f in schema:
+            kind = spec.column(f.name).kind
+            cls = _type_class(f.type)
+            if not (cls == "null" or cls in _ACCEPTED_TYPES[kind]):
+                return None  # the Arrow path raises the error
+        schemas.append(pa.schema([(f.name, f.type) for f in schema]))
+        offsets.append(offsets[-1] + meta.num_rows)
+    first = schemas[0]
+    if any(not s.equals(first) for s in schemas) or not all(_fast_type(f.type) for f in first):
+        return None
+    cols: list[str] = []
+    types: list[pa.Field] = []
+    for c in spec.columns:
+        if c.name not in first.names:
+            cols.append(f"CAST(NULL AS VARCHAR) AS {_q(c.name)}")
+            types.append(pa.field(c.name, pa.string()))
+            continue
+        t = first.field(c.name).type
+        cls = _type_class(t)
+        if cls == "null" or (cls == "int" and c.kind is Kind.TEXT):
+            cols.append(f"CAST({_q(c.name)} AS VARCHAR) AS {_q(c.name)}")
+            t = pa.string()
+        elif cls == "int":
+            cols.append(f"CAST({_q(c.name)} AS BIGINT) AS {_q(c.name)}")
+            t = pa.int64()
+        else:
+            cols.append(_q(c.name))
+            t = pa.string() if cls == "str" else t
+        types.append(pa.field(c.name, t))
+    files = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
+    starts = "[" + ", ".join(str(o) for o in offsets[:-1]) + "]"
+    view = (
+        f"SELECT {', '.join(cols)}, CAST(file_index AS INTEGER) AS _f, "
+        f"CAST(file_row_number AS BIGINT) + 1 AS _row, "
+        f"CAST({starts} AS BIGINT[])[CAST(file_index AS BIGINT) + 1]"
+        " + CAST(file_row_number AS BIGINT) AS _i "
+        f"FROM read_parquet({files}, file_row_number = true)"
+    )
+    types += [pa.field("_f", pa.int32()), pa.field("_row", pa.int64()), pa.field("_i", pa.int64())]
+    present = tuple(c for c in spec.column_names if c in first.names)
+    return _Stage(
+        spec.name, spec, None, present, [_rel(data_dir, p) for p in paths],
+        [int(o) for o in np.diff(offsets)], [False] * len(paths), [],
+        view=view, types=pa.schema(types), rows=offsets[-1],
+    )  # fmt: skip
 
 
 def _v(name: str) -> str:
@@ -793,7 +883,8 @@ def _parse_sql(st: _Stage, as_of: dt.date, source: str) -> str:
     inner: list[str] = []
     outer: list[str] = []
     for c in st.spec.columns:
-        cls = _type_class(st.raw.schema.field(c.name).type)
+        assert st.types is not None
+        cls = _type_class(st.types.field(c.name).type)
         rule = rules.get((st.name, c.name), _Rule())
         sql = _column_sql(c, "str" if cls == "null" else cls, rule)
         inner += [_q(c.name), *sql.inner]
@@ -1032,7 +1123,10 @@ def _check_all(
     )
     con.register("files", files)
     for st in stages.values():
-        con.register("in_" + st.name, st.raw)
+        if st.raw is not None:
+            con.register("in_" + st.name, st.raw)
+        else:
+            _run(con, f"CREATE TEMP VIEW {_q('in_' + st.name)} AS {st.view}")
     _prepare(con, stages, as_of)
 
     tables: dict[str, pa.Table] = {}
@@ -1060,7 +1154,7 @@ def _check_all(
         rejected_ids = result["_i"].slice(accepted)
         del result
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
-        counts[name] = TableCounts(st.raw.num_rows + len(st.bad_records), accepted, rejected)
+        counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
     return tables, counts
 
 
@@ -1086,9 +1180,17 @@ def _write_rejects(
         target.unlink(missing_ok=True)
         return 0
     checks = _checks(st.spec)
-    ids = pc.sort_indices(rejected_ids)
-    raw = st.raw.take(rejected_ids.take(ids))
-    con.register("rejected_raw", raw)
+    ids = rejected_ids.take(pc.sort_indices(rejected_ids))
+    if st.raw is not None:
+        con.register("rejected_raw", st.raw.take(ids))
+    else:  # only the rejected rows are read again, from the files
+        con.register("rejected_ids", pa.table({"_i": ids}))
+        _run(
+            con,
+            f"CREATE OR REPLACE TEMP TABLE rejected_raw AS SELECT * FROM {_q('in_' + st.name)} "
+            "WHERE _i IN (SELECT _i FROM rejected_ids) ORDER BY _i",
+        )
+        con.unregister("rejected_ids")
     if base.startswith("in_"):
         source = "rejected_raw"
     else:
@@ -1155,7 +1257,10 @@ def _write_rejects(
         ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",
     )
     for name in ("checks", "rejected_raw", "bad_records"):
-        con.unregister(name)
+        if name == "rejected_raw" and st.raw is None:
+            _run(con, "DROP TABLE rejected_raw")
+        else:
+            con.unregister(name)
     return len(rejected_ids) + len(st.bad_records)
 
 
