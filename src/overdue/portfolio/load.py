@@ -909,8 +909,8 @@ def _duplicates(
     """Create ``target`` (``_i``, reason): rows repeating an earlier row's key.
 
     The first occurrence (by file, then row) is kept. Candidates are repeated 64-bit hashes of
-    the key (found by sorting the hashes, which is cheaper than a hash aggregate over millions
-    of distinct keys); they are then compared exactly, so a collision costs a little work,
+    the key (found by sorting the hashes in DuckDB, which is cheaper than a hash aggregate over
+    millions of distinct keys); they are then compared exactly, so a collision costs a little work,
     never a reject. Without candidates (the usual case) the exact pass is skipped.
     """
     cols = ", ".join(keys)
@@ -918,14 +918,16 @@ def _duplicates(
     aliases = ", ".join(f"k{n}" for n in range(len(keys)))
     present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
     _run(con, f"CREATE TEMP TABLE {target} (_i BIGINT, reason VARCHAR)")
-    hashes = con.sql(f"SELECT hash({cols}) AS h FROM {relation} WHERE {present}").to_arrow_table()[
-        "h"
-    ]
-    ordered = np.sort(np.asarray(hashes.to_numpy(), dtype=np.uint64))
-    repeated = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
-    if repeated.size == 0:
+    # DuckDB's parallel sort (a window over the sorted hashes) rather than one NumPy thread.
+    repeated = con.sql(
+        f"""SELECT DISTINCT h FROM (
+            SELECT h, lag(h) OVER (ORDER BY h) AS prev
+            FROM (SELECT hash({cols}) AS h FROM {relation} WHERE {present}))
+        WHERE h = prev"""
+    ).to_arrow_table()
+    if repeated.num_rows == 0:
         return
-    con.register("dup_hashes", pa.table({"h": pa.array(repeated, pa.uint64())}))
+    con.register("dup_hashes", repeated)
     table_name = relation.removeprefix("in_").removeprefix("p_")
     _run(
         con,
