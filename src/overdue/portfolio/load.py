@@ -75,6 +75,12 @@ __all__ = [
 DEFAULT_MAX_REJECT_RATIO = Decimal("0.05")
 _FORMATS = ("csv", "parquet")
 _ROW_FIELD = "(row)"  # the field of a reject that concerns a whole CSV record
+# Every query whose order matters says ORDER BY, so DuckDB need not keep insertion order
+# (it may then stream and spill more freely); a memory limit makes it spill rather than grow.
+_DUCKDB_CONFIG: dict[str, str] = {
+    "preserve_insertion_order": "false",
+    "memory_limit": "4GB",
+}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -724,7 +730,7 @@ def load_portfolio(
             ]
 
     with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
-        con = duckdb.connect(config={"temp_directory": tmp})
+        con = duckdb.connect(config={"temp_directory": tmp, **_DUCKDB_CONFIG})
         try:
             tables, counts = _check_all(con, {s.name: s for s in stages}, as_of, rejects_dir)
         finally:
