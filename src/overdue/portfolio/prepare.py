@@ -415,6 +415,26 @@ def states_table(
     return pa.table([columns[f.name] for f in LOAN_STATE_SCHEMA], schema=LOAN_STATE_SCHEMA)
 
 
+CHUNK = 500_000  # loans per kernel call: bounds the kernel's output memory, drives progress
+
+_PER_LOAN = (
+    "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num", "pen_den", "basis",
+    "compound", "upfront", "service", "lf_num", "lf_den", "lf_min", "order", "by_installment",
+    "annuity", "cap_nseg", "cap_boundary", "cap_num", "cap_den",
+)  # fmt: skip
+_OFFSETS = ("sched_off", "pay_off", "ev_off")
+
+
+def _slice(inputs: dict[str, Any], a: int, b: int) -> dict[str, Any]:
+    """Loans a..b-1: per-loan arrays sliced; offsets sliced (they index the whole child arrays)."""
+    part = dict(inputs)
+    for k in _PER_LOAN:
+        part[k] = inputs[k][a:b]
+    for k in _OFFSETS:
+        part[k] = inputs[k][a : b + 1]
+    return part
+
+
 def compute_states(
     loans: pa.Table,
     payments: pa.Table | None,
@@ -423,7 +443,17 @@ def compute_states(
     as_of: dt.date,
     *,
     cap: CapProfile | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> pa.Table:
-    """Every loan's state as of ``as_of``: prepare, run the kernel, build the table."""
+    """Every loan's state as of ``as_of``: prepare, run the kernel chunk by chunk, build the table."""
     inputs = kernel_inputs(loans, payments, events, installments, as_of, cap=cap)
-    return states_table(loans, inputs, run_kernel(inputs), as_of)
+    n = loans.num_rows
+    parts = []
+    for a in range(0, max(n, 1), chunk):
+        b = min(n, a + chunk)
+        parts.append(run_kernel(_slice(inputs, a, b)))
+        if progress:
+            progress("kernel", b, n)
+    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    return states_table(loans, inputs, merged, as_of)

@@ -31,26 +31,23 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 import overdue
-from overdue.portfolio.kernel import run_kernel
 from overdue.portfolio.load import (
     DEFAULT_MAX_REJECT_RATIO,
     LoadedPortfolio,
     RejectThresholdExceeded,
     load_portfolio,
 )
-from overdue.portfolio.prepare import kernel_inputs, states_table
+from overdue.portfolio.prepare import compute_states
 from overdue.rules._data import data_version
 from overdue.rules.caps import CapProfile
 
 __all__ = ["RULE_FILES", "Engine", "RunSummary", "publish", "run_nightly", "write_parquet"]
 
 RULE_FILES = ("cap_profiles.csv", "lpr.csv", "periods.csv", "court_fees.csv")
-CHUNK = 500_000  # loans per kernel call: bounds memory and drives the progress bar
 KEEP_VERSIONS = 2
 
 Engine = str  # "duckdb" | "spark"
@@ -81,29 +78,6 @@ def write_parquet(table: pa.Table, path: Path) -> None:
     )
 
 
-def _chunks(n: int, size: int) -> Iterator[tuple[int, int]]:
-    for a in range(0, n, size):
-        yield a, min(n, a + size)
-
-
-_PER_LOAN = (
-    "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num", "pen_den", "basis",
-    "compound", "upfront", "service", "lf_num", "lf_den", "lf_min", "order", "by_installment",
-    "annuity", "cap_nseg", "cap_boundary", "cap_num", "cap_den",
-)  # fmt: skip
-_OFFSETS = ("sched_off", "pay_off", "ev_off")
-
-
-def _slice(inputs: dict[str, Any], a: int, b: int) -> dict[str, Any]:
-    """Loans a..b-1: per-loan arrays sliced; offsets sliced (they index the whole child arrays)."""
-    part = dict(inputs)
-    for k in _PER_LOAN:
-        part[k] = inputs[k][a:b]
-    for k in _OFFSETS:
-        part[k] = inputs[k][a : b + 1]
-    return part
-
-
 def compute_loaded(
     loaded: LoadedPortfolio,
     as_of: dt.date,
@@ -112,24 +86,10 @@ def compute_loaded(
     progress: Progress | None = None,
 ) -> pa.Table:
     """Every accepted loan's state as of ``as_of`` (DuckDB engine: one process, both cores)."""
-    inputs = kernel_inputs(
-        loaded.loans, loaded.payments, loaded.events, loaded.installments, as_of, cap=cap
-    )
-    n = loaded.loans.num_rows
-    outs: dict[str, list[np.ndarray[Any, Any]]] = {"money": [], "dates": [], "ints": []}
-    done = 0
-    for a, b in _chunks(n, CHUNK):
-        out = run_kernel(_slice(inputs, a, b))
-        for k, v in out.items():
-            outs[k].append(v)
-        done = b
-        if progress:
-            progress("kernel", done, n)
-    if n == 0:
-        out = run_kernel(_slice(inputs, 0, 0))
-        outs = {k: [v] for k, v in out.items()}
-    merged = {k: np.concatenate(v) for k, v in outs.items()}
-    return states_table(loaded.loans, inputs, merged, as_of)
+    return compute_states(
+        loaded.loans, loaded.payments, loaded.events, loaded.installments, as_of,
+        cap=cap, progress=progress,
+    )  # fmt: skip
 
 
 def bucket_summary(con: duckdb.DuckDBPyConnection, states: pa.Table) -> pa.Table:
