@@ -409,32 +409,12 @@ def run_command(
             )
         )
         return
-    _print_counts(summary.counts)
-    _print_buckets(summary.buckets, f"账龄分布 · 截至 {day}")
+    from overdue.report import run_tables
+
+    out.print(run_tables(summary))
     out.print(f"loan_state: {(out_dir / 'loan_state.parquet').absolute()}")
     out.print(f"rejects:    {(out_dir / 'rejects').absolute()}")
     out.print(f"manifest:   {(out_dir / 'manifest.json').absolute()}")
-
-
-def _print_counts(counts: dict[str, dict[str, int]]) -> None:
-    table = Table(title="输入行数核对（读取 = 接受 + 拒绝）")
-    for col in ("表", "读取", "接受", "拒绝"):
-        table.add_column(col, justify="right")
-    for name, c in counts.items():
-        table.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
-    out.print(table)
-
-
-def _print_buckets(buckets: list[dict[str, Any]], title: str) -> None:
-    table = Table(title=title)
-    for col in ("账龄", "户数", "剩余本金", "逾期应还", "可主张"):
-        table.add_column(col, justify="right")
-    for b in buckets:
-        table.add_row(
-            b["bucket"], f"{b['accounts']:,}", fmt(b["outstanding_principal"]), fmt(b["total_due"]),
-            fmt(b["claimable_total"]),
-        )  # fmt: skip
-    out.print(table)
 
 
 @app.command()

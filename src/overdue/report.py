@@ -6,14 +6,18 @@ import datetime as dt
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 
 from overdue.ledger.engine import LoanState, Replay
 from overdue.money import fmt
 
-__all__ = ["print_state", "run_demo"]
+if TYPE_CHECKING:
+    from overdue.portfolio.run import RunSummary
+
+__all__ = ["print_state", "run_demo", "run_tables"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -114,6 +118,24 @@ def _limitation_text(s: LoanState) -> str:
     return text
 
 
+def run_tables(summary: RunSummary) -> Group:
+    """The input counts (read = accepted + rejected) and the bucket table of a nightly run."""
+    counts = Table(title=f"输入行数核对 · 截至 {summary.as_of}（读取 = 接受 + 拒绝）")
+    for col in ("表", "读取", "接受", "拒绝"):
+        counts.add_column(col, justify="right")
+    for name, c in summary.counts.items():
+        counts.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
+    buckets = Table(title=f"账龄分布 · 截至 {summary.as_of}")
+    for col in ("账龄", "户数", "剩余本金", "逾期应还", "可依法主张"):
+        buckets.add_column(col, justify="right")
+    for b in summary.buckets:
+        buckets.add_row(
+            b["bucket"], f"{b['accounts']:,}", fmt(b["outstanding_principal"]), fmt(b["total_due"]),
+            fmt(b["claimable_total"]),
+        )  # fmt: skip
+    return Group(counts, buckets)
+
+
 def run_demo(
     console: Console,
     out_dir: Path,
@@ -146,21 +168,7 @@ def run_demo(
         summary = run_nightly(source, runs_dir / day.isoformat(), day, progress=progress)
         runs.append(summary)
     latest = runs[-1]
-    counts = Table(title=f"输入行数核对 · 截至 {as_of}（读取 = 接受 + 拒绝）")
-    for col in ("表", "读取", "接受", "拒绝"):
-        counts.add_column(col, justify="right")
-    for name, c in latest.counts.items():
-        counts.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
-    console.print(counts)
-    buckets = Table(title=f"账龄分布 · 截至 {as_of}")
-    for col in ("账龄", "户数", "剩余本金", "逾期应还", "可依法主张"):
-        buckets.add_column(col, justify="right")
-    for b in latest.buckets:
-        buckets.add_row(
-            b["bucket"], f"{b['accounts']:,}", fmt(b["outstanding_principal"]), fmt(b["total_due"]),
-            fmt(b["claimable_total"]),
-        )  # fmt: skip
-    console.print(buckets)
+    console.print(run_tables(latest))
     report = build_report([r.out_dir for r in runs], out_dir / "report")
     console.print(f"report (opens offline): {report.html.absolute()}")
     console.print(f"report tables:          {report.out_dir.absolute()}")
