@@ -1,12 +1,10 @@
-"""Error values shared across the domain.
+"""Errors shared across the domain.
 
-Exceptions are for bad input at the edge and for bugs; batch code returns errors as values
-(see :class:`Problem`) so that one bad loan does not stop a run of millions.
+Exceptions are for bad input at the edge and for bugs; batch code reports bad rows as values
+(the portfolio loader's rejects) so that one bad loan does not stop a run of millions.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 
 class OverdueError(Exception):
@@ -35,11 +33,3 @@ class CalendarCoverageError(OverdueError, LookupError):
 
 class RuleLookupError(OverdueError, LookupError):
     """No rule in force for the requested date or key."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A finding about one record, as a value: which field, what is wrong."""
-
-    field: str
-    message: str

@@ -73,6 +73,7 @@ from overdue.ledger.contract import (
     RateUnit,
     RepaymentMethod,
 )
+from overdue.portfolio.schema import EVENT_KINDS
 from overdue.rules.courts import CourtLevel, court_for_adcode, courts, division_name
 
 __all__ = [
@@ -213,28 +214,14 @@ _FEE_MARGIN_FEN = 1  # added to the fee estimate against the ledger's per-span r
 
 # --- events -------------------------------------------------------------------------------------
 
-_KINDS = (
-    "demand",
-    "acknowledgement",
-    "suit",
-    "dispute",
-    "dispute_resolved",
-    "promise",
-    "plan",
-    "pause",
-    "resume",
-)
-(
-    _DEMAND,
-    _ACK,
-    _SUIT,
-    _DISPUTE,
-    _RESOLVED,
-    _PROMISE,
-    _PLAN,
-    _PAUSE,
-    _RESUME,
-) = range(len(_KINDS))
+_KINDS = EVENT_KINDS  # the schema's event kinds; codes below are positions in it
+_DEMAND, _ACK, _SUIT, _DISPUTE, _RESOLVED, _PROMISE, _PLAN, _PAUSE, _RESUME = (
+    _KINDS.index(k)
+    for k in (
+        "demand", "acknowledgement", "suit", "dispute", "dispute_resolved", "promise", "plan",
+        "pause", "resume",
+    )
+)  # fmt: skip
 _NOTES = (
     "短信提醒",  # 0 demand M1
     "电话催收",  # 1 demand M1-M3
