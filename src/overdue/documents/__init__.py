@@ -1,0 +1,1 @@
+"""Documents: one template source per document type, rendered to DOCX and PDF, then checked."""
