@@ -70,6 +70,7 @@ __all__ = [
     "RejectThresholdExceeded",
     "TableCounts",
     "load_portfolio",
+    "table_files",
 ]
 
 DEFAULT_MAX_REJECT_RATIO = Decimal("0.05")
@@ -195,6 +196,11 @@ def _digest(path: Path) -> _Digest:
 
 def _visible(path: Path) -> bool:
     return not path.name.startswith((".", "_"))
+
+
+def table_files(data_dir: Path) -> dict[str, list[Path]]:
+    """The files of each table present in ``data_dir`` (checked as the load checks them)."""
+    return _discover(Path(data_dir))
 
 
 def _discover(data_dir: Path) -> dict[str, list[Path]]:

@@ -1,0 +1,1 @@
+"""Batch litigation: select accounts, compute lawful claims, assemble filing packages per court."""

@@ -1,0 +1,157 @@
+"""Claims within the law: one account's itemised property claims from the reference ledger.
+
+Up to the cut-off date (included) the ledger gives what is owed per component and, after the cap
+of the lender's profile, what may be claimed (``LoanState.claimable``); the difference is the
+amount given up, stated per component. Principal not yet due is claimed when the policy
+accelerates (the contract's acceleration clause); its contractual interest for the months not
+yet due is not claimed. After the cut-off, interest continues on the principal at the contract's
+penalty rate, never above the cap in force: worded as courts write it. The court fee is computed
+on the sum of the property claims (民诉解释 Art. 201) under the chosen procedure.
+
+Every figure here is a figure of :func:`overdue.ledger.engine.replay` (its state or its charge
+lines), so the claim computation sheet traces each amount back to base x rate x days / basis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
+from overdue.ledger.contract import Component, Loan
+from overdue.ledger.engine import Replay, replay
+from overdue.money import ZERO, total
+
+__all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
+
+COMPONENT_LABELS: Mapping[str, str] = {
+    "principal": "借款本金",
+    "interest": "利息",
+    "penalty": "罚息",
+    "compound": "复利",
+    "service_fee": "服务费",
+    "late_fee": "逾期违约金",
+    "upfront_fee": "前期费用",
+}
+
+# Claim order in the complaint: principal first, then interest, penalty, compound, fees.
+CLAIM_ORDER: tuple[Component, ...] = (
+    Component.PRINCIPAL,
+    Component.INTEREST,
+    Component.PENALTY,
+    Component.COMPOUND,
+    Component.SERVICE_FEE,
+    Component.LATE_FEE,
+)
+
+LEGAL_BASIS = (
+    "《中华人民共和国民法典》第五百七十七条、第六百六十七条、第六百七十四条、第六百七十五条、"
+    "第六百七十六条"
+)
+
+_BASIS: Mapping[Component, str] = {
+    Component.PRINCIPAL: "借款合同约定；民法典第六百七十五条",
+    Component.INTEREST: "借款合同约定的借款利率；民法典第六百七十四条",
+    Component.PENALTY: "借款合同约定的逾期罚息利率；民法典第六百七十六条",
+    Component.COMPOUND: "借款合同约定的复利条款；民法典第六百七十六条",
+    Component.SERVICE_FEE: "借款合同约定的服务费",
+    Component.LATE_FEE: "借款合同约定的逾期违约金；民法典第五百八十五条",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ComputedClaims:
+    claims: Claims
+    replay: Replay
+    owed: Mapping[str, Decimal]  # per component, before the cap
+    claimed: Mapping[str, Decimal]  # per component, in the complaint
+    accelerated_principal: Decimal
+    default_since: dt.date | None
+    penalty_rate: Decimal  # the contract's annual penalty rate
+    continuing_rate: Decimal  # the rate claimed after the cut-off
+
+
+def _cn(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> ComputedClaims:
+    """The claims of ``loan`` up to and including ``cut_off``."""
+    r = replay(loan, cut_off)
+    s = r.state
+    contract = loan.contract
+    overdue = [i for i in s.installments if i.due_on < cut_off]
+    owed = {c.value: total(i.unpaid.get(c.value, ZERO) for i in overdue) for c in Component}
+    claimed = dict(s.claimable)
+    accelerated = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
+    claimed["principal"] = claimed["principal"] + accelerated
+    late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
+    default_since = late.due_on if late else None
+    first_charge = {
+        c: min(
+            (ln.start for ln in r.explanation.charges if ln.component == c and ln.start),
+            default=None,
+        )
+        for c in ("penalty", "compound")
+    }
+
+    items: list[ClaimItem] = []
+    for c in CLAIM_ORDER:
+        amount = claimed[c.value]
+        if amount <= 0:
+            continue
+        if c is Component.PRINCIPAL:
+            period = ""
+            basis = _BASIS[c] + ("；合同约定的提前到期条款" if accelerated > 0 else "")
+        elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
+            period = f"自{_cn(first_charge[c.value])}起至{_cn(cut_off)}止"  # type: ignore[arg-type]
+            basis = _BASIS[c]
+        else:
+            period = f"截至{_cn(cut_off)}"
+            basis = _BASIS[c]
+        items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis))
+
+    waivers = tuple(
+        Waiver(
+            COMPONENT_LABELS[c.value],
+            owed[c.value],
+            s.claimable[c.value],
+            owed[c.value] - s.claimable[c.value],
+            "；".join(s.cap.rules),
+        )
+        for c in CLAIM_ORDER
+        if owed[c.value] > s.claimable[c.value]
+    )
+
+    penalty_rate = contract.annual_penalty_rate
+    cap_rate = s.cap.cap_rate
+    continuing_rate = penalty_rate if cap_rate is None else min(penalty_rate, cap_rate)
+    continuing: tuple[ContinuingInterest, ...] = ()
+    if claimed["principal"] > 0 and continuing_rate > 0:
+        why = f"借款合同约定逾期罚息年利率{_pct(penalty_rate)}"
+        if continuing_rate < penalty_rate:
+            why += f"，原告自愿按不超过年利率{_pct(continuing_rate)}主张（{s.cap.rules[-1]}）"
+        continuing = (
+            ContinuingInterest(
+                claimed["principal"], continuing_rate, cut_off + dt.timedelta(days=1), "罚息", why
+            ),
+        )
+    claims = Claims(
+        items=tuple(items),
+        total=total(i.amount for i in items),
+        cut_off=cut_off,
+        continuing=continuing,
+        waivers=waivers,
+        costs_text="本案诉讼费用由被告承担",
+        legal_basis=LEGAL_BASIS,
+    )
+    return ComputedClaims(
+        claims, r, owed, claimed, accelerated, default_since, penalty_rate, continuing_rate
+    )
+
+
+def _pct(rate: Decimal) -> str:
+    text = f"{(rate * 100).normalize():f}"
+    return f"{text}%"

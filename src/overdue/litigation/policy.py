@@ -1,0 +1,180 @@
+"""The selection policy (POLICY.yaml) and the plaintiff's particulars (PLAINTIFF.yaml).
+
+Both are data an operator edits; ``examples/POLICY.yaml`` and ``examples/PLAINTIFF.yaml`` show
+every field with a comment. The defaults here are what a careful legal team would start from;
+those resting on practice rather than a rule (recovery rates, costs) are policy, and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from overdue.ledger.engine import BUCKETS
+from overdue.litigation.config import load_yaml_model
+
+__all__ = [
+    "Agent",
+    "BatchSmall",
+    "Plaintiff",
+    "Policy",
+    "Priority",
+    "Product",
+    "Recovery",
+    "load_plaintiff",
+    "load_policy",
+]
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
+Share = Annotated[Decimal, Field(ge=0, le=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Priority(StrEnum):
+    EXPECTED_RECOVERY = "expected_recovery"
+    CLAIM_TOTAL = "claim_total"
+    DPD = "dpd"
+
+
+class AboveSmallClaims(StrEnum):
+    SIMPLIFIED = "simplified"
+    ORDINARY = "ordinary"
+
+
+class Recovery(_Model):
+    """Expected recovery = claim total x rate of the account's bucket - court fee - costs.
+
+    The rates are the lender's own experience (a policy default, not a rule of law)."""
+
+    rate_by_bucket: dict[str, Share] = Field(
+        default_factory=lambda: {
+            "M1": Decimal("0.45"),
+            "M2": Decimal("0.40"),
+            "M3": Decimal("0.35"),
+            "M4": Decimal("0.30"),
+            "M5": Decimal("0.25"),
+            "M6+": Decimal("0.20"),
+        }
+    )
+    cost_per_case: Money = Decimal("300")  # service, filing desk, lawyer's per-case fee
+    fee_counts: bool = True  # the acceptance fee is advanced by the plaintiff
+
+    @field_validator("rate_by_bucket")
+    @classmethod
+    def _buckets(cls, v: dict[str, Decimal]) -> dict[str, Decimal]:
+        unknown = sorted(set(v) - set(BUCKETS[1:]))
+        if unknown:
+            raise ValueError(f"unknown bucket {unknown[0]!r}; buckets are {', '.join(BUCKETS[1:])}")
+        missing = sorted(set(BUCKETS[1:]) - set(v))
+        if missing:
+            raise ValueError(f"no rate for bucket {missing[0]!r}")
+        return v
+
+
+class BatchSmall(_Model):
+    """Smaller accounts join a court's batch once that batch is big enough to carry them."""
+
+    min_claim: Money = Decimal("1000")
+    court_batch_at_least: int = Field(20, ge=1)
+
+
+class Policy(_Model):
+    """Which delinquent accounts are sued. Every rule is evaluated for every account."""
+
+    min_dpd: int = Field(90, ge=1)
+    min_claim: Money = Decimal("3000")
+    limitation_margin_days: int = Field(90, ge=0)
+    exclude_open_dispute: bool = True
+    exclude_active_promise: bool = True
+    exclude_active_plan: bool = True
+    exclude_paused: bool = True
+    exclude_already_sued: bool = True
+    require_name: bool = True
+    require_id_number: bool = True
+    require_address: bool = True
+    recovery: Recovery = Field(default_factory=Recovery)
+    accelerate: bool = True  # claim principal not yet due (宣布提前到期, per the contract)
+    small_claims: bool = True  # small-claims procedure when the claim is under the threshold
+    small_claims_thresholds: dict[str, Money] = Field(default_factory=dict)  # 浙: 54323
+    above_small_claims: AboveSmallClaims = AboveSmallClaims.SIMPLIFIED
+    priority: Priority = Priority.EXPECTED_RECOVERY
+    max_accounts: int | None = Field(None, ge=1)
+    max_per_court: int | None = Field(None, ge=1)
+    batch_small: BatchSmall | None = None
+
+    @classmethod
+    def default(cls) -> Policy:
+        return cls()
+
+
+class Product(_Model):
+    """What the standard-form contract of one product says (the same for all its loans)."""
+
+    contract_name: str = "《个人消费贷款合同》"
+    contract_no_prefix: str = "HT"
+    agreed_court: str | None = None  # court code, e.g. 浙0192; None: no jurisdiction clause
+    agreed_court_clause: str = ""  # the clause as written, quoted in the complaint
+    signed_online: bool = True  # signed and performed on the internet (法释〔2018〕16号 Art. 2)
+    acceleration_clause: str = "借款人任何一期逾期还款的，贷款人有权宣布贷款全部提前到期"
+    penalty_clause: str = "逾期后按借款利率上浮50%计收罚息"
+    fees_clause: str = ""
+
+
+class Party(_Model):
+    name: str = Field(min_length=2)
+    uscc: str = Field(pattern=r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+    address: str = Field(min_length=4)
+    county_code: str = Field(pattern=r"^\d{6}$")  # the plaintiff's domicile, for 合同履行地
+    legal_rep: str = Field(min_length=2)
+    legal_rep_title: str = "董事长"
+    phone: str = Field(min_length=5)
+    service_address: str = ""
+    email: str = ""
+
+
+class Agent(_Model):
+    name: str = Field(min_length=2)
+    firm: str = Field(min_length=4)
+    license_no: str = Field(min_length=5)
+    phone: str = Field(min_length=5)
+    address: str = Field(min_length=4)
+    authority_items: tuple[str, ...] = (
+        "代为起诉",
+        "代为承认、放弃、变更诉讼请求",
+        "代为进行和解、调解",
+        "代为签收法律文书",
+        "代为申请财产保全及强制执行",
+    )
+
+
+class Plaintiff(_Model):
+    """The lender that sues and the law firm that files (PLAINTIFF.yaml)."""
+
+    plaintiff: Party
+    agent: Agent
+    products: dict[str, Product] = Field(default_factory=dict)
+    default_product: Product = Field(default_factory=Product)
+    filing_date: dt.date | None = None  # 具状日期; None: the selection's as-of date
+    preservation_requested: bool = False
+    mediation_willing: bool = True
+    econtract_dir: Path | None = None  # {loan_id}.pdf stored e-contracts, referenced by SHA-256
+
+    def product(self, product_id: str | None) -> Product:
+        return self.products.get(product_id or "", self.default_product)
+
+
+def load_policy(path: Path | None) -> Policy:
+    """POLICY.yaml, or the default policy when ``path`` is None."""
+    return Policy.default() if path is None else load_yaml_model(Policy, path)
+
+
+def load_plaintiff(path: Path) -> Plaintiff:
+    return load_yaml_model(Plaintiff, path)
