@@ -469,6 +469,20 @@ def demo(
         run_demo(out, out_dir, _date(as_of, "--as-of"), loans=loans, progress=update)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+) -> None:
+    """The web service: the borrower's pages and the JSON API (/api/..., /openapi.json)."""
+    import uvicorn
+
+    from overdue.web.app import create_app
+
+    # No access log: the service keeps no record of who asked what (issue 5).
+    uvicorn.run(create_app(), host=host, port=port, access_log=False, server_header=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit status 2."""
     command = typer.main.get_command(app)

@@ -1,0 +1,338 @@
+"""The borrower's pages: plain HTML forms that work without JavaScript, answers in Chinese.
+
+Each section is a GET (the empty form) and a POST (the answer above the filled-in form, so a
+borrower on a phone sees the verdict first and can correct and resubmit). A form is turned
+into the same request model the JSON API validates (:mod:`overdue.web.borrower_models`), so
+both faces accept and refuse the same input with the same messages. Input is kept only for
+the time of the request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from overdue.borrower.apr import AprCheck
+from overdue.borrower.caseno import CaseExplanation
+from overdue.borrower.claim import ClaimCheck
+from overdue.borrower.deadlines import DeadlineAnswer, DocumentKind
+from overdue.borrower.messages import MessageVerdict, Verdict
+from overdue.borrower.plan import PlanProposal
+from overdue.errors import InputError, OverdueError
+from overdue.web.borrower_api import letter_response
+from overdue.web.borrower_models import (
+    CLAIM_ITEM_LABELS,
+    AprQuestion,
+    CaseNumberQuestion,
+    ClaimQuestion,
+    DeadlineQuestion,
+    LetterQuestion,
+    MessageQuestion,
+    PlanQuestion,
+    today,
+)
+from overdue.web.fields import FieldProblem, input_problem, validation_problems
+from overdue.web.letters import LetterUnavailable
+from overdue.web.templating import render
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+Q = TypeVar("Q", bound=BaseModel)
+R = TypeVar("R")
+
+_LINE_SPLIT = re.compile(r"[\s,，、;；]+")
+_MAX_LINES = 600
+
+DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
+    (DocumentKind.COMPLAINT.value, "起诉状副本（被起诉了）"),
+    (DocumentKind.JUDGMENT.value, "判决书"),
+    (DocumentKind.RULING.value, "裁定书"),
+    (DocumentKind.PAYMENT_ORDER.value, "支付令"),
+)
+
+
+@dataclass(slots=True)
+class Answer:
+    """What a page shows: the verdict first, then why, then what to do."""
+
+    tone: str  # good | warn | bad | info: the colour of the verdict box
+    verdict: str
+    why: list[str] = field(default_factory=list)
+    todo: list[str] = field(default_factory=list)
+    result: Any = None
+
+
+@dataclass(slots=True)
+class Outcome:
+    """One submitted form: the raw values to refill it, and an answer or the problems."""
+
+    form: dict[str, str]
+    answer: Answer | None = None
+    problems: list[FieldProblem] = field(default_factory=list)
+
+    @property
+    def status(self) -> int:
+        return 422 if self.problems else 200
+
+    def errors_for(self, name: str) -> list[str]:
+        prefix = name + "."
+        return [p.message for p in self.problems if p.field == name or p.field.startswith(prefix)]
+
+
+def _empty() -> Outcome:
+    return Outcome(form={})
+
+
+async def _raw_form(request: Request) -> dict[str, str]:
+    form = await request.form(max_files=0, max_fields=200)
+    raw: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if isinstance(value, str):
+            raw[key] = value
+    return raw
+
+
+def _nest(raw: Mapping[str, str], skip: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Form fields to model data: empty boxes dropped, ``a.b`` names nested as ``{a: {b}}``."""
+    data: dict[str, Any] = {}
+    for key, value in raw.items():
+        text = value.strip()
+        if key in skip or not text:
+            continue
+        target = data
+        *parents, last = key.split(".")
+        for part in parents:
+            child = target.setdefault(part, {})
+            if not isinstance(child, dict):
+                child = target[part] = {}
+            target = child
+        target[last] = text
+    return data
+
+
+def _payment_lines(text: str, field_name: str) -> tuple[list[dict[str, str]], list[FieldProblem]]:
+    """``2025-02-15 1000`` per line -> ``[{"on", "amount"}]``; a bad line is named by number."""
+    rows: list[dict[str, str]] = []
+    problems: list[FieldProblem] = []
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) > _MAX_LINES:
+        problems.append(FieldProblem(field_name, "还款记录", f"最多 {_MAX_LINES} 行"))
+        return rows, problems
+    for number, line in enumerate(lines, start=1):
+        parts = [p for p in _LINE_SPLIT.split(line.strip()) if p]
+        if len(parts) != 2:
+            problems.append(
+                FieldProblem(
+                    f"{field_name}.{number - 1}",
+                    f"还款记录第{number}行",
+                    f"应写成“日期 金额”，例如 2025-02-15 1000；实际为“{line.strip()[:40]}”",
+                )
+            )
+            continue
+        rows.append({"on": parts[0], "amount": parts[1]})
+    return rows, problems
+
+
+def _ask(
+    model: type[Q],
+    data: Mapping[str, Any],
+    answer: Callable[[Q], R],
+    problems: list[FieldProblem] | None = None,
+) -> tuple[Q | None, R | None, list[FieldProblem]]:
+    """Validate, then answer; every failure becomes problems naming the field."""
+    found = list(problems or [])
+    try:
+        question = model.model_validate(dict(data))
+    except ValidationError as exc:
+        return None, None, found + validation_problems(exc.errors(include_url=False), model)
+    if found:
+        return question, None, found
+    try:
+        return question, answer(question), []
+    except InputError as exc:
+        return question, None, [input_problem(exc, model)]
+    except OverdueError as exc:
+        return question, None, [FieldProblem("", "", f"无法计算：{exc}")]
+
+
+# -- presenting results: the verdict's colour and the why / what-to-do lists ----------------
+
+
+def _present_case(result: CaseExplanation) -> Answer:
+    tone = (
+        "good"
+        if result.valid and result.check is not None and result.check.court_known
+        else ("warn" if result.valid else "bad")
+    )
+    return Answer(tone, result.summary, list(result.lines), list(result.verify), result)
+
+
+def _present_message(result: MessageVerdict) -> Answer:
+    tone = {Verdict.LAWFUL: "good", Verdict.ABUSIVE: "bad", Verdict.FRAUD: "bad"}[result.verdict]
+    why = [
+        f"{flag.text}（依据：{flag.basis}）" if flag.basis else flag.text for flag in result.flags
+    ]
+    return Answer(tone, result.summary, why or list(result.lines), list(result.advice), result)
+
+
+def _present_deadline(result: DeadlineAnswer) -> Answer:
+    if result.days_left is None:
+        tone = "info"
+    elif result.days_left < 0:
+        tone = "bad"
+    elif result.days_left <= 5:
+        tone = "warn"
+    else:
+        tone = "info"
+    return Answer(tone, result.summary, list(result.lines), [], result)
+
+
+def _present_apr(result: AprCheck) -> Answer:
+    return Answer(
+        "bad" if result.above_cap else "good", result.summary, list(result.lines), [], result
+    )
+
+
+def _present_claim(result: ClaimCheck) -> Answer:
+    tone = "bad" if result.difference > Decimal(0) else "good"
+    return Answer(tone, result.summary, list(result.lines), [], result)
+
+
+def _present_plan(result: PlanProposal) -> Answer:
+    tone = "info" if result.recommended is not None else "warn"
+    return Answer(tone, result.summary, list(result.lines), [], result)
+
+
+def _today_iso() -> str:
+    return today().isoformat()
+
+
+def _page(request: Request, name: str, status: int = 200, **context: Any) -> Response:
+    return render(request, name, {"today": _today_iso(), **context}, status)
+
+
+# -- routes ---------------------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request) -> Response:
+    return _page(request, "home.html")
+
+
+@router.get("/caseno")
+def caseno_form(request: Request) -> Response:
+    return _page(request, "caseno.html", outcome=_empty())
+
+
+@router.post("/caseno")
+async def caseno_answer(request: Request) -> Response:
+    raw = await _raw_form(request)
+    _, result, problems = _ask(CaseNumberQuestion, _nest(raw), CaseNumberQuestion.answer)
+    outcome = Outcome(raw, _present_case(result) if result else None, problems)
+    return _page(request, "caseno.html", outcome.status, outcome=outcome)
+
+
+@router.get("/message")
+def message_form(request: Request) -> Response:
+    return _page(request, "message.html", outcome=_empty())
+
+
+@router.post("/message")
+async def message_answer(request: Request) -> Response:
+    raw = await _raw_form(request)
+    _, result, problems = _ask(MessageQuestion, _nest(raw), MessageQuestion.answer)
+    outcome = Outcome(raw, _present_message(result) if result else None, problems)
+    return _page(request, "message.html", outcome.status, outcome=outcome)
+
+
+@router.get("/deadline")
+def deadline_form(request: Request) -> Response:
+    return _page(request, "deadline.html", outcome=_empty(), kinds=DOCUMENT_KINDS)
+
+
+@router.post("/deadline")
+async def deadline_answer(request: Request) -> Response:
+    raw = await _raw_form(request)
+    _, result, problems = _ask(DeadlineQuestion, _nest(raw), DeadlineQuestion.answer)
+    outcome = Outcome(raw, _present_deadline(result) if result else None, problems)
+    return _page(request, "deadline.html", outcome.status, outcome=outcome, kinds=DOCUMENT_KINDS)
+
+
+@router.get("/owe")
+def owe_form(request: Request) -> Response:
+    return _page(request, "owe.html", apr=_empty(), claim=_empty(), items=CLAIM_ITEM_LABELS)
+
+
+@router.post("/owe/apr")
+async def owe_apr(request: Request) -> Response:
+    raw = await _raw_form(request)
+    mode = raw.get("mode", "schedule")
+    data = _nest(raw, frozenset({"mode", "payments_text"}))
+    problems: list[FieldProblem] = []
+    if mode == "payments":
+        data.pop("schedule", None)
+        data["payments"], problems = _payment_lines(raw.get("payments_text", ""), "payments")
+    _, result, problems = _ask(AprQuestion, data, AprQuestion.answer, problems)
+    apr = Outcome(raw, _present_apr(result) if result else None, problems)
+    return _page(request, "owe.html", apr.status, apr=apr, claim=_empty(), items=CLAIM_ITEM_LABELS)
+
+
+@router.post("/owe/claim")
+async def owe_claim(request: Request) -> Response:
+    raw = await _raw_form(request)
+    data = _nest(raw, frozenset({"payments_text"}))
+    data["payments"], problems = _payment_lines(raw.get("payments_text", ""), "payments")
+    _, result, problems = _ask(ClaimQuestion, data, ClaimQuestion.answer, problems)
+    claim = Outcome(raw, _present_claim(result) if result else None, problems)
+    return _page(
+        request, "owe.html", claim.status, apr=_empty(), claim=claim, items=CLAIM_ITEM_LABELS
+    )
+
+
+@router.get("/plan")
+def plan_form(request: Request) -> Response:
+    return _page(request, "plan.html", outcome=_empty(), letter=_empty())
+
+
+@router.post("/plan")
+async def plan_answer(request: Request) -> Response:
+    raw = await _raw_form(request)
+    _, result, problems = _ask(PlanQuestion, _nest(raw), PlanQuestion.answer)
+    outcome = Outcome(raw, _present_plan(result) if result else None, problems)
+    return _page(request, "plan.html", outcome.status, outcome=outcome, letter=Outcome(raw))
+
+
+@router.post("/plan/letter")
+async def plan_letter(request: Request) -> Response:
+    raw = await _raw_form(request)
+    data = _nest(raw, frozenset({"requests_text"}))
+    requests = [line.strip() for line in raw.get("requests_text", "").splitlines() if line.strip()]
+    if requests:
+        data["requests"] = requests
+    question, _, problems = _ask(LetterQuestion, data, lambda q: q)
+    if question is not None and not problems:
+        try:
+            return letter_response(question)
+        except InputError as exc:
+            problems = [input_problem(exc, LetterQuestion)]
+        except LetterUnavailable as exc:
+            problems = [FieldProblem("format", "文件格式", str(exc))]
+    # Show the plan again with the letter form and what is wrong with it.
+    _, result, _ = _ask(PlanQuestion, _plan_part(data), PlanQuestion.answer)
+    outcome = Outcome(raw, _present_plan(result) if result else None)
+    letter = Outcome(raw, None, problems)
+    return _page(request, "plan.html", 422, outcome=outcome, letter=letter)
+
+
+def _plan_part(data: Mapping[str, Any]) -> dict[str, Any]:
+    keys = PlanQuestion.model_fields.keys()
+    return {k: v for k, v in data.items() if k in keys}
