@@ -483,6 +483,12 @@ def serve(
     uvicorn.run(create_app(), host=host, port=port, access_log=False, server_header=False)
 
 
+# Command groups defined in their own modules (they import the helpers above).
+from overdue.cli_litigate import litigate_app  # noqa: E402
+
+app.add_typer(litigate_app, name="litigate")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors become one line on stderr and exit status 2."""
     command = typer.main.get_command(app)

@@ -15,6 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from overdue.ledger.contract import LenderType
 from overdue.ledger.engine import BUCKETS
 from overdue.litigation.config import load_yaml_model
 
@@ -91,6 +92,7 @@ class Policy(_Model):
 
     min_dpd: int = Field(90, ge=1)
     min_claim: Money = Decimal("3000")
+    lender_types: tuple[LenderType, ...] = (LenderType.LICENSED, LenderType.PRIVATE)
     limitation_margin_days: int = Field(90, ge=0)
     exclude_open_dispute: bool = True
     exclude_active_promise: bool = True

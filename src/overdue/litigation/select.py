@@ -29,7 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from overdue.errors import InputError
-from overdue.litigation.jurisdiction import choose_procedure, venue
+from overdue.litigation.jurisdiction import PROCEDURE_NAMES, choose_procedure, venue
 from overdue.litigation.parties import id_problem
 from overdue.litigation.policy import Plaintiff, Policy, Priority
 from overdue.money import ZERO, round_fen
@@ -46,6 +46,7 @@ __all__ = [
 
 # Rule id -> what it checks, in the order that decides which rule "excluded" an account.
 RULES: Mapping[str, str] = {
+    "lender_type": "贷款类型属于本批次",
     "min_dpd": "逾期天数达到起诉标准",
     "already_sued": "尚未起诉",
     "limitation": "诉讼时效届满前留有足够余量",
@@ -82,8 +83,11 @@ class SelectionResult:
 def _read_state(state_dir: Path, as_of: dt.date) -> pa.Table:
     path = state_dir / "loan_state.parquet"
     if not path.is_file():
-        raise InputError("--state", "no loan_state.parquet (give a run's output directory)",
-                         source=str(state_dir))  # fmt: skip
+        raise InputError(
+            "--state",
+            "no loan_state.parquet (give a run's output directory)",
+            source=str(state_dir),
+        )
     state = pq.read_table(path)
     dates = state.column("as_of").unique().to_pylist()
     if dates and dates != [as_of]:
@@ -248,6 +252,8 @@ def _decide(
 ) -> dict[str, Any]:
     failed: list[str] = []
     d = dict(r)
+    if r["lender_type"] not in policy.lender_types:
+        failed.append("lender_type")
     if r["dpd"] < policy.min_dpd:
         failed.append("min_dpd")
     if policy.exclude_already_sued and r["sued_on"] is not None:
@@ -305,22 +311,38 @@ def _decide(
     d["claim_estimate"] = claim
     if v is None:
         failed.append("court")
-        d.update(court_code=None, court_name=None, venue_basis=None, internet_court=None,
-                 internet_reason=None, procedure=None, procedure_reason=None, fee=ZERO,
-                 fee_full=ZERO)  # fmt: skip
+        d.update(
+            court_code=None,
+            court_name=None,
+            venue_basis=None,
+            internet_court=None,
+            internet_reason=None,
+            procedure=None,
+            procedure_reason=None,
+            fee=ZERO,
+            fee_full=ZERO,
+        )
     else:
         proc = choose_procedure(
-            claim, v.court, as_of, small_claims=policy.small_claims,
+            claim,
+            v.court,
+            as_of,
+            small_claims=policy.small_claims,
             above=Procedure(policy.above_small_claims.value),
             overrides=policy.small_claims_thresholds,
-        )  # fmt: skip
+        )
         fee, fee_full = _fee(claim, proc.procedure, as_of)
         d.update(
-            court_code=v.court.code, court_name=v.court.name, venue_basis=v.basis,
+            court_code=v.court.code,
+            court_name=v.court.name,
+            venue_basis=v.basis,
             internet_court=v.internet_court.name if v.internet_court else None,
-            internet_reason=v.internet_reason, procedure=proc.procedure.value,
-            procedure_reason=proc.reason, fee=fee, fee_full=fee_full,
-        )  # fmt: skip
+            internet_reason=v.internet_reason,
+            procedure=proc.procedure.value,
+            procedure_reason=proc.reason,
+            fee=fee,
+            fee_full=fee_full,
+        )
     small = policy.batch_small
     d["small_batch_candidate"] = False
     if claim < policy.min_claim:
@@ -382,6 +404,7 @@ _COLUMNS: Sequence[tuple[str, pa.DataType]] = (
     ("excluded_by", pa.string()),
     ("failed_rules", pa.list_(pa.string())),
     ("priority_rank", pa.int64()),
+    ("lender_type", pa.string()),
     ("bucket", pa.string()),
     ("dpd", pa.int32()),
     ("principal", _MONEY),
@@ -453,9 +476,15 @@ def _write_subset(loaded: Any, selected: list[dict[str, Any]], out: Path, data_d
 def read_decisions(selection_dir: Path) -> pa.Table:
     path = Path(selection_dir) / DECISIONS_FILE
     if not path.is_file():
-        raise InputError("--selection", "no decisions.parquet (run overdue litigate select first)",
-                         source=str(selection_dir))  # fmt: skip
+        raise InputError(
+            "--selection",
+            "no decisions.parquet (run overdue litigate select first)",
+            source=str(selection_dir),
+        )
     return pq.read_table(path)
+
+
+_LENDER_NAMES = {"licensed": "持牌金融机构贷款", "private": "民间借贷"}
 
 
 def decision_lines(
@@ -470,7 +499,10 @@ def decision_lines(
     def day(d: dt.date | None) -> str:
         return "—" if d is None else d.isoformat()
 
+    types = "、".join(_LENDER_NAMES[t] for t in policy.lender_types)
+    procedure = PROCEDURE_NAMES[Procedure(row["procedure"])] if row["procedure"] else "—"
     out = [
+        line("lender_type", f"{_LENDER_NAMES[row['lender_type']]}；本批次起诉：{types}"),
         line(
             "min_dpd", f"逾期 {row['dpd']} 天（{row['bucket']}），政策要求至少 {policy.min_dpd} 天"
         ),
@@ -526,7 +558,7 @@ def decision_lines(
         line(
             "recovery",
             f"{row['claim_estimate']} × 回收率 {row['recovery_rate']} − 诉讼费 {row['fee']} 元"
-            f"（{row['procedure'] or '—'}）− 成本 {policy.recovery.cost_per_case} 元"
+            f"（{procedure}）− 成本 {policy.recovery.cost_per_case} 元"
             f" = {row['expected_recovery']} 元",
         ),
         line(

@@ -2,7 +2,8 @@
 
 :func:`tables_from_loans` writes :class:`~overdue.ledger.contract.Loan` values as the tables the
 portfolio loader accepts (``docs/portfolio-schema.md``, normalized: fen, date32, rate strings);
-:func:`loan_from_tables` reads one loan back for the reference ledger. The differential test
+:func:`loan_from_tables` reads one loan back for the reference ledger (:func:`loans_from_tables`
+all of them in one pass). The differential test
 and ``overdue loan state --data`` use them.
 """
 
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -39,6 +40,7 @@ __all__ = [
     "LOANS_SCHEMA",
     "PAYMENTS_SCHEMA",
     "loan_from_tables",
+    "loans_from_tables",
     "tables_from_loans",
     "write_portfolio",
 ]
@@ -124,7 +126,42 @@ def loan_from_tables(
     found = loans.filter(pc.equal(loans["loan_id"], loan_id)).to_pylist()
     if not found:
         raise KeyError(loan_id)
-    r = found[0]
+
+    def rows(t: pa.Table | None) -> list[dict[str, Any]]:
+        return [] if t is None else t.filter(pc.equal(t["loan_id"], loan_id)).to_pylist()
+
+    return _loan(found[0], rows(payments), rows(events), rows(installments))
+
+
+def loans_from_tables(
+    loans: pa.Table,
+    payments: pa.Table,
+    events: pa.Table | None = None,
+    installments: pa.Table | None = None,
+) -> dict[str, Loan]:
+    """Every loan of normalized tables, by loan id (one pass over each table)."""
+
+    def grouped(t: pa.Table | None) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for r in [] if t is None else t.to_pylist():
+            out.setdefault(r["loan_id"], []).append(r)
+        return out
+
+    pays, evs, given = grouped(payments), grouped(events), grouped(installments)
+    return {
+        r["loan_id"]: _loan(
+            r, pays.get(r["loan_id"], []), evs.get(r["loan_id"], []), given.get(r["loan_id"], [])
+        )
+        for r in loans.to_pylist()
+    }
+
+
+def _loan(
+    r: dict[str, Any],
+    pays: list[dict[str, Any]],
+    evs: list[dict[str, Any]],
+    given: list[dict[str, Any]],
+) -> Loan:
     order = r.get("allocation_order") or ",".join(c.value for c in Allocation().order)
     contract = Contract(
         principal=from_fen(r["principal_fen"]),
@@ -148,16 +185,9 @@ def loan_from_tables(
         lender_type=LenderType(r.get("lender_type") or "licensed"),
         signed_on=r.get("signed_on"),
     )
-    pays = payments.filter(pc.equal(payments["loan_id"], loan_id)).to_pylist()
-    evs = [] if events is None else events.filter(pc.equal(events["loan_id"], loan_id)).to_pylist()
-    given = (
-        []
-        if installments is None
-        else installments.filter(pc.equal(installments["loan_id"], loan_id)).to_pylist()
-    )
     restart = {k.value for k in EventKind}
     return Loan(
-        loan_id,
+        r["loan_id"],
         contract,
         tuple(Payment(p["paid_on"], from_fen(p["amount_fen"]), p["payment_id"]) for p in pays),
         tuple(

@@ -1,0 +1,530 @@
+"""The batch: from a selection to one filing package per court.
+
+``build_batch`` reads a selection folder (``overdue litigate select``) and the plaintiff's
+particulars and writes::
+
+    OUT/
+      batch.json                      counts, totals by court, ZIP hashes, rule versions
+      <court code>-<court name>/
+        立案清单.xlsx                  the filing list (masked ID numbers and phones)
+        <loan id>-<defendant>/
+          01-民事起诉状.docx / .pdf      02-证据目录  03-授权委托书  04-送达地址确认书
+          evidence/01-借款合同.pdf …     the evidence items (PDF)
+          manifest.json               every file of the account with its SHA-256
+      <court code>-<court name>.zip   the court's folder, for the batch-filing desk
+
+Accounts are computed and rendered by worker processes (one document renderer each). Every
+complaint is checked after rendering: its PDF's extracted text must name the court and both
+parties and state the claims total, and every amount written in capitals must equal its figure.
+A failed check stops the batch (a wrong document is never filed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+
+from overdue.errors import InputError, OverdueError
+from overdue.litigation.case import Case, build_case, with_evidence_hashes
+from overdue.litigation.parties import mask_phone
+from overdue.litigation.policy import Plaintiff, Policy
+from overdue.litigation.select import DECISIONS_FILE, SELECTION_FILE, SUBSET_DIR
+from overdue.money import ZERO, fmt, total
+from overdue.portfolio.frames import loans_from_tables
+from overdue.rules._data import data_version
+
+__all__ = ["DOCUMENTS", "BatchResult", "CourtTotals", "DocumentCheckError", "build_batch"]
+
+# The four documents of every account, in filing order: (kind, file stem).
+DOCUMENTS: tuple[tuple[str, str], ...] = (
+    ("complaint", "01-民事起诉状"),
+    ("evidence_list", "02-证据目录"),
+    ("power_of_attorney", "03-授权委托书"),
+    ("service_address", "04-送达地址确认书"),
+)
+BATCH_FILE = "batch.json"
+FILING_LIST = "立案清单.xlsx"
+RULE_FILES = (
+    "cap_profiles.csv",
+    "court_fees.csv",
+    "lpr.csv",
+    "periods.csv",
+    "small_claims.csv",
+    "case_types.csv",
+    "courts_fixed.csv",
+)
+
+
+class DocumentCheckError(OverdueError):
+    """A rendered document failed its check (wrong party, amount or capitals)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    loan: Any  # overdue.ledger.contract.Loan
+    borrower: dict[str, Any]
+    decision: dict[str, Any]
+    product_id: str
+    demands: tuple[tuple[dt.date, str], ...]
+    econtract_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class AccountResult:
+    loan_id: str
+    court_code: str
+    court_name: str
+    folder: str  # relative to the batch folder
+    defendant: str
+    masked_id: str
+    masked_phone: str
+    contract_no: str
+    claims: tuple[tuple[str, str], ...]  # (label, amount) as in the complaint
+    claim_total: Decimal
+    fee: Decimal
+    procedure: str
+    internet_court: str
+    files: tuple[tuple[str, str, int], ...]  # (relative path, sha256, bytes)
+    complaint_sha256: str
+    rendered: Mapping[str, int]  # kind -> documents rendered (docx and pdf counted apart)
+
+
+@dataclass(frozen=True, slots=True)
+class CourtTotals:
+    code: str
+    name: str
+    accounts: int
+    claim_total: Decimal
+    fee_total: Decimal
+    folder: str
+    zip_file: str
+    zip_sha256: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    out_dir: Path
+    accounts: int
+    courts: tuple[CourtTotals, ...]
+    claim_total: Decimal
+    fee_total: Decimal
+    documents: int
+    example_complaint_pdf: Path | None
+    rendered: Mapping[str, int] = field(default_factory=dict)
+
+
+# --- worker --------------------------------------------------------------------------------------
+
+_W: dict[str, Any] = {}
+
+
+def _init_worker(
+    plaintiff_json: str, out_dir: str, cut_off: str, dated: str, accelerate: bool
+) -> None:
+    from overdue.documents.render import Renderer
+
+    _W.update(
+        plaintiff=Plaintiff.model_validate_json(plaintiff_json),
+        out_dir=Path(out_dir),
+        cut_off=dt.date.fromisoformat(cut_off),
+        dated=dt.date.fromisoformat(dated),
+        accelerate=accelerate,
+        renderer=Renderer(),
+    )
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def court_folder(code: str, name: str) -> str:
+    return f"{code}-{name}"
+
+
+def _check_complaint(case: Case, pdf: bytes) -> None:
+    from overdue.documents.check import check_capitals, pdf_text
+
+    text = pdf_text(pdf)
+    flat = "".join(text.split())
+    c = case.complaint
+    wanted = [
+        c.court_name,
+        c.plaintiff.name,
+        c.defendant.name,
+        c.defendant.id_number,
+        fmt(c.claims.total),
+    ] + [fmt(i.amount) for i in c.claims.items]
+    missing = [w for w in wanted if "".join(w.split()) not in flat]
+    problems = [f"missing {w!r}" for w in missing] + list(check_capitals(text))
+    if problems:
+        raise DocumentCheckError(
+            f"{case.loan_id}: complaint PDF check failed: {'; '.join(problems)}"
+        )
+
+
+def _render_account(job: _Job) -> AccountResult:
+    plaintiff: Plaintiff = _W["plaintiff"]
+    renderer = _W["renderer"]
+    product = plaintiff.product(job.product_id)
+    case = build_case(
+        loan=job.loan,
+        borrower=job.borrower,
+        decision=job.decision,
+        plaintiff=plaintiff,
+        product=product,
+        cut_off=_W["cut_off"],
+        dated=_W["dated"],
+        accelerate=_W["accelerate"],
+        demands=job.demands,
+        econtract_sha256=job.econtract_sha256,
+    )
+    court = court_folder(job.decision["court_code"], job.decision["court_name"])
+    rel = Path(court) / case.folder
+    base = _W["out_dir"] / rel
+    (base / "evidence").mkdir(parents=True, exist_ok=True)
+    files: list[tuple[str, str, int]] = []
+    rendered: dict[str, int] = defaultdict(int)
+
+    def put(name: str, data: bytes) -> str:
+        (base / name).write_bytes(data)
+        digest = _sha(data)
+        files.append((name, digest, len(data)))
+        return digest
+
+    hashes: dict[str, str] = {}
+    for item, ectx in zip(case.complaint.evidence, case.evidence, strict=True):
+        hashes[item.file_name] = put(item.file_name, renderer.render_pdf("evidence", ectx))
+        rendered["evidence_pdf"] += 1
+    case = with_evidence_hashes(case, hashes)
+    complaint_sha = ""
+    for kind, stem in DOCUMENTS:
+        pdf = renderer.render_pdf(kind, case.complaint)
+        if kind == "complaint":
+            _check_complaint(case, pdf)
+            complaint_sha = put(f"{stem}.pdf", pdf)
+        else:
+            put(f"{stem}.pdf", pdf)
+        put(f"{stem}.docx", renderer.render_docx(kind, case.complaint))
+        rendered[f"{kind}_pdf"] += 1
+        rendered[f"{kind}_docx"] += 1
+    files.sort()
+    manifest = {
+        "loan_id": case.loan_id,
+        "court": job.decision["court_name"],
+        "claim_total": str(case.claims.claims.total),
+        "files": [{"file": f, "sha256": h, "bytes": n} for f, h, n in files],
+    }
+    (base / "manifest.json").write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    c = case.complaint
+    return AccountResult(
+        loan_id=case.loan_id,
+        court_code=job.decision["court_code"],
+        court_name=job.decision["court_name"],
+        folder=str(rel),
+        defendant=c.defendant.name,
+        masked_id=c.defendant.masked_id,
+        masked_phone=mask_phone(c.defendant.phone),
+        contract_no=c.loan.contract_no,
+        claims=tuple((i.label, str(i.amount)) for i in c.claims.items),
+        claim_total=c.claims.total,
+        fee=c.fee.amount,
+        procedure=c.procedure_name,
+        internet_court=str(job.decision.get("internet_court") or ""),
+        files=tuple(files),
+        complaint_sha256=complaint_sha,
+        rendered=dict(rendered),
+    )
+
+
+def _render_chunk(jobs: Sequence[_Job]) -> list[AccountResult]:
+    return [_render_account(j) for j in jobs]
+
+
+# --- main process --------------------------------------------------------------------------------
+
+
+def _read_selection(selection_dir: Path) -> tuple[dict[str, Any], list[dict[str, Any]], Policy]:
+    meta_path = selection_dir / SELECTION_FILE
+    if not meta_path.is_file():
+        raise InputError(
+            "--selection",
+            "no selection.json (run overdue litigate select first)",
+            source=str(selection_dir),
+        )
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    decisions = pq.read_table(selection_dir / DECISIONS_FILE).to_pylist()
+    policy = Policy.model_validate(meta["policy"])
+    return meta, [d for d in decisions if d["selected"]], policy
+
+
+def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaintiff) -> list[_Job]:
+    sub = selection_dir / SUBSET_DIR
+    tables = {
+        n: pq.read_table(sub / f"{n}.parquet")
+        for n in ("loans", "payments", "events", "installments")
+    }
+    loans = loans_from_tables(
+        tables["loans"], tables["payments"], tables["events"], tables["installments"]
+    )
+    borrowers = {b["borrower_id"]: b for b in pq.read_table(sub / "borrowers.parquet").to_pylist()}
+    demands: dict[str, list[tuple[dt.date, str]]] = defaultdict(list)
+    for e in tables["events"].to_pylist():
+        if e["kind"] == "demand":
+            demands[e["loan_id"]].append((e["on"], e.get("note") or "催收"))
+    jobs = []
+    for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
+        sha = ""
+        if plaintiff.econtract_dir is not None:
+            f = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
+            if f.is_file():
+                sha = _sha(f.read_bytes())
+        jobs.append(
+            _Job(
+                loans[d["loan_id"]],
+                borrowers[d["borrower_id"]],
+                d,
+                d["product_id"] or "",
+                tuple(sorted(demands[d["loan_id"]])),
+                sha,
+            )
+        )
+    return jobs
+
+
+def _chunks(jobs: Sequence[_Job], size: int) -> Iterable[Sequence[_Job]]:
+    for i in range(0, len(jobs), size):
+        yield jobs[i : i + size]
+
+
+def build_batch(
+    *,
+    selection_dir: Path,
+    plaintiff: Plaintiff,
+    out_dir: Path,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> BatchResult:
+    """Build the batch of ``selection_dir`` into ``out_dir`` (replaced if it exists)."""
+    selection_dir, out_dir = Path(selection_dir), Path(out_dir)
+    meta, selected, policy = _read_selection(selection_dir)
+    as_of = dt.date.fromisoformat(meta["as_of"])
+    dated = plaintiff.filing_date or as_of
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    jobs = _jobs(selection_dir, selected, plaintiff)
+    workers = workers or min(os.cpu_count() or 1, 8)
+    results: list[AccountResult] = []
+    init = (
+        plaintiff.model_dump_json(),
+        str(out_dir),
+        as_of.isoformat(),
+        dated.isoformat(),
+        policy.accelerate,
+    )
+    if progress:
+        progress(0, len(jobs))
+    if workers == 1 or len(jobs) < 8:
+        _init_worker(*init)
+        for j in jobs:
+            results.append(_render_account(j))
+            if progress:
+                progress(len(results), len(jobs))
+    else:
+        size = max(1, min(50, len(jobs) // (workers * 4) or 1))
+        with ProcessPoolExecutor(
+            workers, mp_context=get_context("spawn"), initializer=_init_worker, initargs=init
+        ) as pool:
+            for chunk in pool.map(_render_chunk, _chunks(jobs, size)):
+                results.extend(chunk)
+                if progress:
+                    progress(len(results), len(jobs))
+    by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
+    for r in results:
+        by_court[(r.court_code, r.court_name)].append(r)
+    courts = []
+    for (code, name), accounts in sorted(by_court.items()):
+        folder = court_folder(code, name)
+        _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
+        zip_name = f"{folder}.zip"
+        zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
+        courts.append(
+            CourtTotals(
+                code,
+                name,
+                len(accounts),
+                total(a.claim_total for a in accounts),
+                total(a.fee for a in accounts),
+                folder,
+                zip_name,
+                zip_sha,
+            )
+        )
+    rendered: dict[str, int] = defaultdict(int)
+    for r in results:
+        for k, n in r.rendered.items():
+            rendered[k] += n
+    result = BatchResult(
+        out_dir=out_dir,
+        accounts=len(results),
+        courts=tuple(courts),
+        claim_total=total(c.claim_total for c in courts),
+        fee_total=total(c.fee_total for c in courts),
+        documents=sum(rendered.values()),
+        example_complaint_pdf=(out_dir / results[0].folder / f"{DOCUMENTS[0][1]}.pdf")
+        if results
+        else None,
+        rendered=dict(rendered),
+    )
+    _write_batch_json(out_dir, result, meta, selection_dir, dated)
+    return result
+
+
+def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) -> None:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "立案清单"
+    labels = ["借款本金", "利息", "罚息", "复利", "服务费", "逾期违约金"]
+    header = [
+        "序号",
+        "被告",
+        "身份证号码（脱敏）",
+        "手机号码（脱敏）",
+        "贷款编号",
+        "合同编号",
+        *labels,
+        "标的总额",
+        "诉讼费",
+        "适用程序",
+        "可由互联网法院管辖",
+        "文书",
+        "起诉状SHA-256",
+    ]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for n, a in enumerate(accounts, start=1):
+        claims = dict(a.claims)
+        ws.append(
+            [
+                n,
+                a.defendant,
+                a.masked_id,
+                a.masked_phone,
+                a.loan_id,
+                a.contract_no,
+                *[Decimal(claims[k]) if k in claims else ZERO for k in labels],
+                a.claim_total,
+                a.fee,
+                a.procedure,
+                a.internet_court or "否",
+                "；".join(f for f, _, _ in a.files if f.endswith(".pdf") and "/" not in f),
+                a.complaint_sha256,
+            ]
+        )
+    money_cols = range(7, 7 + len(labels) + 2)
+    for row in ws.iter_rows(min_row=2):
+        for c in money_cols:
+            row[c - 1].number_format = "#,##0.00"
+    widths = [6, 10, 22, 15, 14, 16] + [12] * (len(labels) + 2) + [14, 18, 60, 66]
+    for i, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+    ws.freeze_panes = "B2"
+    last = len(accounts) + 2
+    ws.cell(last, 1, "合计")
+    ws.cell(
+        last, 7 + len(labels), total(a.claim_total for a in accounts)
+    ).number_format = "#,##0.00"
+    ws.cell(last, 8 + len(labels), total(a.fee for a in accounts)).number_format = "#,##0.00"
+    wb.properties.creator = "overdue"
+    created = dt.datetime.combine(dated, dt.time(0, 0))
+    wb.properties.created = created
+    wb.properties.modified = created
+    wb.save(path)
+
+
+def _zip_folder(folder: Path, target: Path, dated: dt.date) -> str:
+    """Zip ``folder`` (files in name order, fixed times) and return the ZIP's SHA-256."""
+    stamp = (max(dated.year, 1980), dated.month, dated.day, 0, 0, 0)
+    with zipfile.ZipFile(target, "w") as zf:
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            info = zipfile.ZipInfo(str(Path(folder.name) / path.relative_to(folder)), stamp)
+            stored = path.suffix in (".pdf", ".docx", ".xlsx")
+            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, path.read_bytes())
+    h = hashlib.sha256()
+    with target.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _templates_version() -> dict[str, str]:
+    from overdue.documents.render import TEMPLATES_DIR
+
+    return {p.name: _sha(p.read_bytes()) for p in sorted(TEMPLATES_DIR.iterdir()) if p.is_file()}
+
+
+def _write_batch_json(
+    out_dir: Path, r: BatchResult, meta: Mapping[str, Any], selection_dir: Path, dated: dt.date
+) -> None:
+    data = {
+        "as_of": meta["as_of"],
+        "filing_date": dated.isoformat(),
+        "selection": {
+            "dir": str(selection_dir.resolve()),
+            "selection_json_sha256": _sha((selection_dir / SELECTION_FILE).read_bytes()),
+            "decisions_sha256": _sha((selection_dir / DECISIONS_FILE).read_bytes()),
+            "selected": meta["counts"]["selected"],
+        },
+        "counts": {
+            "accounts": r.accounts,
+            "courts": len(r.courts),
+            "documents": r.documents,
+            "rendered": r.rendered,
+        },
+        "claim_total": str(r.claim_total),
+        "fee_total": str(r.fee_total),
+        "courts": [
+            {
+                "code": c.code,
+                "name": c.name,
+                "accounts": c.accounts,
+                "claim_total": str(c.claim_total),
+                "fee_total": str(c.fee_total),
+                "folder": c.folder,
+                "zip": c.zip_file,
+                "zip_sha256": c.zip_sha256,
+            }
+            for c in r.courts
+        ],
+        "rule_versions": data_version(RULE_FILES),
+        "template_versions": _templates_version(),
+        "policy": meta["policy"],
+    }
+    (out_dir / BATCH_FILE).write_text(
+        json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )

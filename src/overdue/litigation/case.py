@@ -1,0 +1,323 @@
+"""One account's case: the contexts its documents and evidence are rendered from.
+
+Everything is assembled from the loan (terms, payments, events), the borrower row, the selection
+decision (court, procedure), the plaintiff's particulars and the claims computed by the
+reference ledger (:mod:`overdue.litigation.claims`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from typing import Any
+
+from overdue.documents.context import (
+    Agent,
+    ComplaintContext,
+    CourtFee,
+    Entity,
+    EvidenceContext,
+    EvidenceItem,
+    LedgerRow,
+    LoanFacts,
+    Person,
+)
+from overdue.ledger.contract import Loan, RateUnit, RepaymentMethod
+from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
+from overdue.litigation.jurisdiction import PROCEDURE_NAMES
+from overdue.litigation.parties import id_birth_date, id_gender, mask_id
+from overdue.litigation.policy import Plaintiff, Product
+from overdue.money import ZERO, fmt
+from overdue.rules.fees import FeeKind, Procedure, court_fee
+
+__all__ = ["EVIDENCE", "Case", "EvidenceSpec", "build_case", "with_evidence_hashes"]
+
+METHOD_NAMES: Mapping[RepaymentMethod, str] = {
+    RepaymentMethod.EQUAL_INSTALLMENT: "等额本息",
+    RepaymentMethod.EQUAL_PRINCIPAL: "等额本金",
+    RepaymentMethod.INTEREST_ONLY: "先息后本",
+    RepaymentMethod.BULLET: "到期一次还本付息",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceSpec:
+    section: str  # the evidence template's section
+    file_stem: str
+    name: str
+    source: str
+    purpose: str
+
+
+EVIDENCE: tuple[EvidenceSpec, ...] = (
+    EvidenceSpec(
+        "loan_contract",
+        "01-借款合同",
+        "借款合同",
+        "原告提供",
+        "原、被告之间存在借款合同关系，合同约定了借款金额、期限、利率、还款方式、逾期罚息及提前到期条款",
+    ),
+    EvidenceSpec(
+        "disbursement",
+        "02-放款凭证",
+        "放款凭证",
+        "原告提供（放款记录）",
+        "原告已依约向被告发放借款，借款合同已生效并实际履行",
+    ),
+    EvidenceSpec(
+        "repayment_ledger",
+        "03-还款计划与还款记录",
+        "还款计划与还款记录",
+        "原告提供（贷款核算系统）",
+        "被告的还款情况、尚欠款项及自何时起逾期",
+    ),
+    EvidenceSpec(
+        "claim_sheet",
+        "04-债权计算表",
+        "债权计算表",
+        "原告制作",
+        "原告主张的本金、利息、罚息及费用的计算依据和过程，主张总额未超过法定上限",
+    ),
+    EvidenceSpec(
+        "collection_record",
+        "05-催收记录",
+        "催收记录",
+        "原告提供（催收系统）",
+        "原告曾向被告催收，被告经催告仍未还款；诉讼时效因催收而中断",
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    loan_id: str
+    folder: str  # the account's folder name within its court's folder
+    complaint: ComplaintContext
+    evidence: tuple[EvidenceContext, ...]  # one per evidence section, in EVIDENCE order
+    claims: ComputedClaims
+    procedure: Procedure
+
+
+def _pct(rate: Decimal) -> str:
+    return f"{(rate * 100).normalize():f}%"
+
+
+def _rate_text(loan: Loan) -> str:
+    c = loan.contract
+    unit = {RateUnit.ANNUAL: "年利率", RateUnit.MONTHLY: "月利率", RateUnit.DAILY: "日利率"}
+    return f"{unit[c.rate_unit]}{_pct(c.rate)}"
+
+
+def _penalty_text(loan: Loan) -> str:
+    c = loan.contract
+    if c.penalty_rate is not None:
+        text = f"逾期后按年利率{_pct(c.penalty_rate)}计收罚息"
+    else:
+        text = f"逾期后按借款利率上浮{_pct(c.penalty_markup)}计收罚息（年利率{_pct(c.annual_penalty_rate)}）"
+    if c.compound:
+        text += "，对逾期未付的利息按罚息利率计收复利"
+    return text
+
+
+def _fees_text(loan: Loan) -> str:
+    c = loan.contract
+    parts = []
+    if c.upfront_fee > 0:
+        parts.append(f"放款时收取一次性费用{fmt(c.upfront_fee)}元")
+    if c.service_fee > 0:
+        parts.append(f"每期收取服务费{fmt(c.service_fee)}元")
+    if c.late_fee_rate > 0 or c.late_fee_min > 0:
+        parts.append(
+            f"每期逾期收取逾期应还金额{_pct(c.late_fee_rate)}的违约金（最低{fmt(c.late_fee_min)}元）"
+        )
+    return "；".join(parts)
+
+
+def _cn(d: dt.date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def build_case(
+    *,
+    loan: Loan,
+    borrower: Mapping[str, Any],
+    decision: Mapping[str, Any],
+    plaintiff: Plaintiff,
+    product: Product,
+    cut_off: dt.date,
+    dated: dt.date,
+    accelerate: bool,
+    demands: Sequence[tuple[dt.date, str]],
+    econtract_sha256: str = "",
+) -> Case:
+    """The contexts of one account (evidence hashes empty until the evidence is rendered)."""
+    computed = compute_claims(loan, cut_off, accelerate=accelerate)
+    r, claims = computed.replay, computed.claims
+    s, contract = r.state, loan.contract
+    schedule = r.schedule.installments
+    procedure = Procedure(decision["procedure"])
+    fee = court_fee(claims.total, FeeKind.ACCEPTANCE, procedure, on=dated)
+
+    id_number = str(borrower["id_number"]).strip().upper()
+    defendant = Person(
+        name=str(borrower["name"]),
+        gender=str(borrower.get("gender") or id_gender(id_number)),
+        birth_date=id_birth_date(id_number),
+        ethnicity="",
+        id_number=id_number,
+        masked_id=mask_id(id_number),
+        address=str(borrower["address"]),
+        phone=str(borrower.get("phone") or ""),
+        service_address=str(borrower["address"]),
+    )
+    p, a = plaintiff.plaintiff, plaintiff.agent
+    entity = Entity(
+        p.name,
+        p.uscc,
+        p.address,
+        p.legal_rep,
+        p.legal_rep_title,
+        p.phone,
+        p.service_address or p.address,
+        p.email,
+    )
+    agent = Agent(
+        a.name,
+        a.firm,
+        a.license_no,
+        a.phone,
+        a.address,
+        "特别授权：" + "、".join(a.authority_items),
+        a.authority_items,
+    )
+    paid_installments = sum(
+        1 for i in s.installments if i.due_on < cut_off and i.unpaid_scheduled == 0
+    )
+    accelerated = computed.accelerated_principal
+    acceleration = ""
+    if accelerated > 0:
+        acceleration = (
+            f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
+            f"尚未到期的借款本金{fmt(accelerated)}元一并主张"
+        )
+    facts = LoanFacts(
+        contract_no=f"{product.contract_no_prefix}{loan.loan_id}",
+        contract_name=product.contract_name,
+        signed_on=contract.contract_on,
+        signed_online=product.signed_online,
+        econtract_sha256=econtract_sha256,
+        principal=contract.principal,
+        disbursed_on=contract.disbursed_on,
+        disbursed_to="被告名下银行账户",
+        term_months=contract.term_months,
+        first_due_on=schedule[0].due_on,
+        final_due_on=schedule[-1].due_on,
+        annual_rate=contract.annual_rate,
+        rate_text=_rate_text(loan),
+        method_name=METHOD_NAMES[contract.method],
+        penalty_text=_penalty_text(loan),
+        fees_text=_fees_text(loan),
+        installments_total=len(schedule),
+        installments_paid=paid_installments,
+        paid_total=s.paid_total,
+        last_payment_on=s.last_payment_on,
+        default_since=computed.default_since or cut_off,
+        dpd=s.dpd,
+        acceleration_text=acceleration,
+        demands=tuple(demands),
+        jurisdiction_text=str(decision["venue_basis"]),
+        guarantee_text="本笔借款无担保",
+    )
+    evidence = tuple(
+        EvidenceItem(
+            i,
+            e.name if e.section != "loan_contract" else product.contract_name,
+            e.source,
+            e.purpose,
+            f"evidence/{e.file_stem}.pdf",
+            "",
+        )
+        for i, e in enumerate(_evidence_specs(demands), start=1)
+    )
+    complaint = ComplaintContext(
+        court_name=str(decision["court_name"]),
+        case_cause="金融借款合同纠纷",
+        procedure_name=PROCEDURE_NAMES[procedure],
+        internet_court=bool(decision.get("court_code", "") in ("浙0192", "京0491", "粤0192")),
+        plaintiff=entity,
+        agent=agent,
+        defendant=defendant,
+        loan=facts,
+        claims=claims,
+        fee=CourtFee(fee.fee, fee.fee_full, PROCEDURE_NAMES[procedure], fee.rule),
+        evidence=evidence,
+        preservation_requested=plaintiff.preservation_requested,
+        mediation_willing=plaintiff.mediation_willing,
+        dated=dated,
+    )
+    schedule_rows = tuple(
+        LedgerRow(
+            i.due_on,
+            f"第{i.no}期",
+            i.payment,
+            f"本金 {fmt(i.principal)}，利息 {fmt(i.interest)}，服务费 {fmt(i.service_fee)}",
+        )
+        for i in schedule
+    )
+    by_payment: dict[tuple[dt.date, str], list[str]] = {}
+    for al in r.explanation.allocations:
+        where = "预存" if al.installment is None else f"第{al.installment}期"
+        label = COMPONENT_LABELS.get(al.component, "余额")
+        by_payment.setdefault((al.on, al.payment_id), []).append(f"{where}{label} {fmt(al.amount)}")
+    payment_rows = tuple(
+        LedgerRow(
+            pm.on,
+            f"还款 {pm.payment_id}".strip(),
+            pm.amount,
+            "；".join(by_payment.get((pm.on, pm.payment_id), [])),
+        )
+        for pm in sorted(loan.payments, key=lambda x: (x.on, x.payment_id))
+        if pm.on <= cut_off
+    )
+    computation = tuple(
+        LedgerRow(
+            ln.end or ln.start,
+            (f"第{ln.installment}期" if ln.installment else "")
+            + COMPONENT_LABELS.get(ln.component, ln.component),
+            ln.amount,
+            (
+                f"{fmt(ln.base)} × {_pct(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
+                f"（{_cn(ln.start)}至{_cn(ln.end)}）"  # type: ignore[arg-type]
+                if ln.days and ln.base is not None and ln.rate is not None and ln.basis
+                else ln.rule
+            ),
+        )
+        for ln in r.explanation.charges
+        if ln.amount != ZERO
+    )
+    evidence_ctx = tuple(
+        EvidenceContext(e.section, complaint, schedule_rows, payment_rows, computation, dated)
+        for e in _evidence_specs(demands)
+    )
+    folder = f"{loan.loan_id}-{defendant.name}"
+    return Case(loan.loan_id, folder, complaint, evidence_ctx, computed, procedure)
+
+
+def _evidence_specs(demands: Sequence[tuple[dt.date, str]]) -> tuple[EvidenceSpec, ...]:
+    """The collection record is evidence only when there was collection."""
+    return tuple(e for e in EVIDENCE if e.section != "collection_record" or demands)
+
+
+def with_evidence_hashes(case: Case, hashes: Mapping[str, str]) -> Case:
+    """The case with each evidence item's SHA-256 (by file name) filled in."""
+    items = tuple(
+        replace(i, sha256=hashes.get(i.file_name, i.sha256)) for i in case.complaint.evidence
+    )
+    complaint = replace(case.complaint, evidence=items)
+    return replace(
+        case,
+        complaint=complaint,
+        evidence=tuple(replace(e, complaint=complaint) for e in case.evidence),
+    )
