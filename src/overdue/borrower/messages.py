@@ -1,33 +1,64 @@
 """Is this collection message lawful? A catalogue of rules (data) and a matcher (code).
 
-Stub: the interface is fixed, the body lands next.
+The rules live in ``data/message_rules.yaml``: each has a code, patterns, the verdict it
+contributes (lawful note / abusive / fraud), plain-Chinese text and its legal basis with the
+verification status from reference/legal.md. :func:`lint` takes any catalogue and any text —
+nothing in it is borrower-specific — so the lender side can lint its own templates with the
+same catalogue. :func:`lint_message` adds the verdict and the borrower's advice.
+
+Matching runs on a normalised text so that the usual evasions read as plain words::
+
+    "立 案"  "立-案"  "立🔥案"  "lian"  -> 立案
+    "傳票"  "传漂"                   -> 传票
+    "珐院"  "fa yuan"  "發院"         -> 法院
+
+Worked example: "您已逾期10天，明天将正式被列入失信被执行人名单" (10:00) fires
+IMPOSSIBLE_TIMELINE twice over (明天 near 失信; 逾期10天 < 30 with 失信), so the verdict is
+abusive; the same text at 23:15 also fires QUIET_HOURS (22:00-08:00, a policy default).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from overdue.borrower._json import to_plain
+import yaml
+
+from overdue.errors import InputError
 
 __all__ = [
     "Catalogue",
     "Flag",
     "MessageVerdict",
+    "Rule",
     "Verdict",
     "lint",
     "lint_message",
     "load_catalogue",
+    "normalize",
+    "verdict_of",
 ]
+
+_SEVERITY_ORDER = ("info", "low", "medium", "high", "critical")
+_KEEP = frozenset("()【】")
 
 
 class Verdict(StrEnum):
     LAWFUL = "lawful"
     ABUSIVE = "abusive"
     FRAUD = "fraud"
+
+    @property
+    def zh(self) -> str:
+        return {"lawful": "未发现违法", "abusive": "违规催收", "fraud": "疑似诈骗"}[self.value]
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,14 +68,56 @@ class Flag:
     basis: str  # legal basis with its verification status
     verdict: Verdict  # what this flag alone makes of the message
     severity: str
-    matched: str  # the words that triggered it ("" for time-based rules)
+    matched: str  # the normalised words that triggered it ("" for time rules)
+
+
+@dataclass(frozen=True, slots=True)
+class _Near:
+    a: re.Pattern[str]
+    b: re.Pattern[str]
+    within: int
+
+
+@dataclass(frozen=True, slots=True)
+class _TimeWindow:
+    start: dt.time
+    end: dt.time
+    zone: ZoneInfo
+
+    def contains(self, at: dt.datetime) -> bool:
+        local = at.astimezone(self.zone).time() if at.tzinfo is not None else at.time()
+        if self.start <= self.end:
+            return self.start <= local < self.end
+        return local >= self.start or local < self.end  # wraps past midnight
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    any: re.Pattern[str] | None
+    near: _Near | None
+    number: tuple[re.Pattern[str], int] | None
+    time: _TimeWindow | None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    code: str
+    verdict: Verdict
+    severity: str
+    text: str
+    basis: str
+    status: str
+    when: tuple[_Clause, ...]
+    unless: tuple[re.Pattern[str], ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Catalogue:
     version: str
-    rules: tuple[Any, ...]
-    raw: dict[str, Any]
+    rules: tuple[Rule, ...]
+    chars: dict[str, str]
+    tokens: tuple[tuple[str, str], ...]  # longest first
+    advice: dict[Verdict, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,25 +131,220 @@ class MessageVerdict:
     as_of: dt.date
 
     def to_json(self) -> dict[str, Any]:
+        """``{"verdict", "flags": [{"code", "text", "basis"}], ...}`` — the first two keys fixed."""
         return {
             "verdict": self.verdict.value,
-            "flags": [{"code": f.code, "text": f.text, "basis": f.basis} for f in self.flags],
+            "flags": [
+                {"code": f.code, "text": f.text, "basis": f.basis, "severity": f.severity}
+                for f in self.flags
+            ],
             "advice": list(self.advice),
             "summary": self.summary,
             "lines": list(self.lines),
-            "received_at": to_plain(self.received_at),
+            "received_at": None if self.received_at is None else self.received_at.isoformat(),
             "as_of": self.as_of.isoformat(),
         }
 
 
+# ---------------------------------------------------------------- loading
+
+
+def _compile(pattern: Any, field: str) -> re.Pattern[str]:
+    if isinstance(pattern, list):
+        pattern = "|".join(f"(?:{p})" for p in pattern)
+    if not isinstance(pattern, str) or not pattern:
+        raise InputError(field, "expected a pattern or a list of patterns")
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise InputError(field, f"not a valid regular expression: {exc}") from exc
+
+
+def _clock(text: Any, field: str) -> dt.time:
+    try:
+        return dt.time.fromisoformat(str(text))
+    except ValueError as exc:
+        raise InputError(field, f"not a time HH:MM: {text!r}") from exc
+
+
+def _clause(raw: Any, field: str) -> _Clause:
+    if not isinstance(raw, dict) or not raw:
+        raise InputError(field, "expected a mapping with any/near/number_below/time_between")
+    unknown = set(raw) - {"any", "near", "number_below", "time_between"}
+    if unknown:
+        raise InputError(field, f"unknown keys {sorted(unknown)}")
+    near = None
+    if "near" in raw:
+        n = raw["near"]
+        near = _Near(_compile(n["a"], f"{field}.near.a"), _compile(n["b"], f"{field}.near.b"),
+                     int(n.get("within", 20)))  # fmt: skip
+    number = None
+    if "number_below" in raw:
+        nb = raw["number_below"]
+        number = (_compile(nb["pattern"], f"{field}.number_below.pattern"), int(nb["below"]))
+    window = None
+    if "time_between" in raw:
+        tb = raw["time_between"]
+        window = _TimeWindow(
+            _clock(tb["from"], f"{field}.time_between.from"),
+            _clock(tb["to"], f"{field}.time_between.to"),
+            ZoneInfo(str(tb.get("timezone", "Asia/Shanghai"))),
+        )
+    pattern = _compile(raw["any"], f"{field}.any") if "any" in raw else None
+    return _Clause(pattern, near, number, window)
+
+
+def _rule(raw: Any, i: int) -> Rule:
+    field = f"rules[{i}]"
+    if not isinstance(raw, dict):
+        raise InputError(field, "expected a mapping")
+    for key in ("code", "verdict", "severity", "text", "basis", "status", "when"):
+        if key not in raw:
+            raise InputError(f"{field}.{key}", "missing required field")
+    try:
+        verdict = Verdict(raw["verdict"])
+    except ValueError as exc:
+        raise InputError(
+            f"{field}.verdict", f"must be lawful, abusive or fraud: {raw['verdict']!r}"
+        ) from exc
+    if raw["severity"] not in _SEVERITY_ORDER:
+        raise InputError(f"{field}.severity", f"must be one of {', '.join(_SEVERITY_ORDER)}")
+    when = raw["when"]
+    if not isinstance(when, list) or not when:
+        raise InputError(f"{field}.when", "expected a non-empty list of clauses")
+    unless = raw.get("unless", [])
+    return Rule(
+        code=str(raw["code"]),
+        verdict=verdict,
+        severity=str(raw["severity"]),
+        text=str(raw["text"]).strip(),
+        basis=str(raw["basis"]).strip(),
+        status=str(raw["status"]),
+        when=tuple(_clause(c, f"{field}.when[{j}]") for j, c in enumerate(when)),
+        unless=tuple(_compile(p, f"{field}.unless[{j}]") for j, p in enumerate(unless)),
+    )
+
+
+def _parse_catalogue(data: Any) -> Catalogue:
+    if not isinstance(data, dict) or "rules" not in data:
+        raise InputError("rules", "the catalogue has no rules")
+    norm = data.get("normalize", {}) or {}
+    chars = {str(k): str(v) for k, v in (norm.get("chars", {}) or {}).items()}
+    tokens = sorted(
+        ((str(k).lower(), str(v)) for k, v in (norm.get("tokens", {}) or {}).items()),
+        key=lambda kv: -len(kv[0]),
+    )
+    rules = tuple(_rule(r, i) for i, r in enumerate(data["rules"]))
+    codes = [r.code for r in rules]
+    if len(set(codes)) != len(codes):
+        raise InputError("rules", "duplicate rule codes")
+    advice = {
+        Verdict(k): tuple(str(line) for line in v)
+        for k, v in (data.get("advice", {}) or {}).items()
+    }
+    return Catalogue(str(data.get("version", "")), rules, chars, tuple(tokens), advice)
+
+
+@cache
+def _default_catalogue() -> Catalogue:
+    text = (
+        resources.files("overdue.borrower").joinpath("data/message_rules.yaml").read_text("utf-8")
+    )
+    return _parse_catalogue(yaml.safe_load(text))
+
+
 def load_catalogue(path: Path | None = None) -> Catalogue:
-    raise NotImplementedError
+    """The packaged catalogue, or an operator's edited copy at ``path``."""
+    if path is None:
+        return _default_catalogue()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InputError("catalogue", f"{path}: cannot read ({exc.strerror})") from exc
+    except yaml.YAMLError as exc:
+        raise InputError("catalogue", f"{path}: not valid YAML ({exc})") from exc
+    return _parse_catalogue(data)
+
+
+# ---------------------------------------------------------------- matching
+
+
+def normalize(catalogue: Catalogue, text: str) -> str:
+    """The text the patterns see: NFKC, lower case, characters and tokens mapped, and every
+    space, punctuation mark and symbol removed (brackets kept for case numbers)."""
+    mapped = "".join(
+        catalogue.chars.get(ch, ch) for ch in unicodedata.normalize("NFKC", text).lower()
+    )
+    kept = "".join(ch for ch in mapped if ch in _KEEP or unicodedata.category(ch)[0] in ("L", "N"))
+    for token, replacement in catalogue.tokens:
+        kept = kept.replace(token, replacement)
+    return kept
+
+
+def _near(near: _Near, text: str) -> str | None:
+    for a in near.a.finditer(text):
+        for b in near.b.finditer(text):
+            gap = b.start() - a.end() if b.start() >= a.end() else a.start() - b.end()
+            if gap <= near.within:
+                start, end = min(a.start(), b.start()), max(a.end(), b.end())
+                return text[start:end]
+    return None
+
+
+def _clause_holds(clause: _Clause, text: str, received_at: dt.datetime | None) -> str | None:
+    """The matched words when every part of the clause holds, else None."""
+    matched: list[str] = []
+    if clause.time is not None and (received_at is None or not clause.time.contains(received_at)):
+        return None
+    if clause.any is not None:
+        found = clause.any.search(text)
+        if found is None:
+            return None
+        matched.append(found.group(0))
+    if clause.near is not None:
+        span = _near(clause.near, text)
+        if span is None:
+            return None
+        matched.append(span)
+    if clause.number is not None:
+        pattern, below = clause.number
+        found = pattern.search(text)
+        if found is None or int(found.group(1)) >= below:
+            return None
+        matched.append(found.group(0))
+    return "；".join(dict.fromkeys(matched))
 
 
 def lint(
     catalogue: Catalogue, text: str, received_at: dt.datetime | None = None
 ) -> tuple[Flag, ...]:
-    raise NotImplementedError
+    """Every rule of ``catalogue`` that ``text`` (received at ``received_at``) triggers."""
+    norm = normalize(catalogue, text)
+    flags = []
+    for rule in catalogue.rules:
+        if any(p.search(norm) for p in rule.unless):
+            continue
+        for clause in rule.when:
+            matched = _clause_holds(clause, norm, received_at)
+            if matched is not None:
+                flags.append(
+                    Flag(
+                        rule.code,
+                        rule.text,
+                        f"{rule.basis}（核实状态：{rule.status}）",
+                        rule.verdict,
+                        rule.severity,
+                        matched,
+                    )
+                )
+                break
+    return tuple(flags)
+
+
+def verdict_of(flags: tuple[Flag, ...]) -> Verdict:
+    """The most serious verdict among the flags: fraud > abusive > lawful."""
+    order = list(Verdict)
+    return max((f.verdict for f in flags), key=order.index, default=Verdict.LAWFUL)
 
 
 def lint_message(
@@ -85,4 +353,26 @@ def lint_message(
     as_of: dt.date,
     catalogue: Catalogue | None = None,
 ) -> MessageVerdict:
-    raise NotImplementedError
+    """Lint one received collection message and say what to do about it."""
+    if not isinstance(text, str) or not text.strip():
+        raise InputError("text", "消息内容为空")
+    if received_at is not None and received_at.date() > as_of + dt.timedelta(days=1):
+        raise InputError("received_at", f"收到时间 {received_at.isoformat()} 晚于查询日期 {as_of}")
+    cat = catalogue or load_catalogue()
+    flags = lint(cat, text, received_at)
+    verdict = verdict_of(flags)
+    serious = [f for f in flags if f.verdict is not Verdict.LAWFUL]
+    if verdict is Verdict.FRAUD:
+        summary = "结论：疑似诈骗。不要转账、不要提供验证码，请报警。"
+    elif verdict is Verdict.ABUSIVE:
+        summary = f"结论：违规催收（发现{len(serious)}处问题）。可以保留证据并投诉。"
+    else:
+        summary = "结论：这条消息本身未发现违法催收的迹象。"
+    lines = [summary]
+    for f in flags:
+        lines.append(f"【{f.code}】{f.text}")
+        lines.append(f"    依据：{f.basis}")
+    advice = cat.advice.get(verdict, ())
+    lines.append("建议：")
+    lines.extend(f"  · {a}" for a in advice)
+    return MessageVerdict(verdict, flags, advice, summary, tuple(lines), received_at, as_of)

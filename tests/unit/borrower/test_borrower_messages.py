@@ -1,0 +1,156 @@
+"""Collection messages: the catalogue's verdicts and flags, read as a careful human would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from bench.messages import evaluate, load_rows
+
+from overdue.borrower.messages import Verdict, lint, lint_message, load_catalogue, normalize
+from overdue.errors import InputError
+
+pytestmark = pytest.mark.unit
+
+AS_OF = dt.date(2026, 11, 20)
+CST = dt.timezone(dt.timedelta(hours=8))
+NOON = dt.datetime(2026, 11, 18, 12, 0, tzinfo=CST)
+
+
+def local(*parts: int) -> dt.datetime:
+    """A naive time, read as China local time."""
+    return dt.datetime(*parts, tzinfo=CST).replace(tzinfo=None)
+
+
+def codes(text: str, at: dt.datetime | None = NOON) -> set[str]:
+    return {f.code for f in lint_message(text, at, AS_OF).flags}
+
+
+def test_the_labelled_set_is_read_right_at_least_nine_times_in_ten() -> None:
+    rows = load_rows()
+    assert len(rows) >= 200
+    assert evaluate(rows)["accuracy"] >= 0.90
+
+
+def test_the_held_out_part_is_read_right_at_least_nine_times_in_ten() -> None:
+    held_out = [r for r in load_rows() if r["split"] == "holdout"]
+    assert len(held_out) >= 50
+    assert evaluate(held_out)["accuracy"] >= 0.90
+
+
+def test_a_plain_due_reminder_is_lawful_with_no_flags() -> None:
+    result = lint_message(
+        "【星河消费金融】您本期账单1,056.30元将于2026-11-20到期，请按时还款。", NOON, AS_OF
+    )
+    assert result.verdict is Verdict.LAWFUL
+    assert result.flags == ()
+
+
+def test_dishonest_list_tomorrow_without_a_judgment_is_an_impossible_timeline() -> None:
+    # Answer period alone is 15 days (民事诉讼法 Art. 128): a listing "tomorrow" after 10 days
+    # overdue cannot have a judgment behind it.
+    result = lint_message("您已逾期10天，明天将正式被列入失信被执行人名单。", NOON, AS_OF)
+    assert result.verdict is Verdict.ABUSIVE
+    assert "IMPOSSIBLE_TIMELINE" in {f.code for f in result.flags}
+
+
+def test_the_same_outcome_stated_conditionally_after_a_judgment_is_lawful() -> None:
+    text = "您的欠款若经法院判决后仍不履行，法院可依法将您纳入失信被执行人名单。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_filed_without_a_case_number_is_a_finding_and_with_one_it_is_not() -> None:
+    assert "FILED_WITHOUT_CASE_NUMBER" in codes("你的案件已立案，请立即联系处理。")
+    assert "FILED_WITHOUT_CASE_NUMBER" not in codes(
+        "【杭州互联网法院】（2026）浙0192民初21345号一案已立案，请登录人民法院在线服务查看。"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "立 案 通 知：你 的 欠 款 已 立 案",
+        "fa yuan 已经 li an 了",
+        "傳票已經發出，你的案子已經立案了",
+    ],
+)
+def test_spacing_pinyin_and_traditional_characters_do_not_hide_a_filing_claim(text: str) -> None:
+    assert "FILED_WITHOUT_CASE_NUMBER" in codes(text)
+
+
+def test_normalisation_removes_spaces_emoji_and_maps_variants() -> None:
+    cat = load_catalogue()
+    assert normalize(cat, "立🔥案 珐 院 （2024）") == "立案法院(2024)"
+
+
+def test_payment_to_a_personal_account_is_fraud() -> None:
+    result = lint_message("请转账至我司财务个人账户：6222 0212 3456 7890，户名张某。", NOON, AS_OF)
+    assert result.verdict is Verdict.FRAUD
+    assert [f.code for f in result.flags] == ["PERSONAL_ACCOUNT"]
+    assert any("110" in line for line in result.advice)
+
+
+def test_an_anti_fraud_notice_that_mentions_personal_accounts_is_lawful() -> None:
+    text = "反诈提醒：我司不会要求您向个人账户转账，也不会索要验证码。如遇冒充公检法请拨打110。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_a_collector_posing_as_a_court_is_flagged_as_impersonation() -> None:
+    text = "我是XX区人民法院执行局的工作人员，你的欠款案件已移交我局，请今天联系还款。"
+    assert {"IMPERSONATE_AUTHORITY", "FILED_WITHOUT_CASE_NUMBER"} <= codes(text)
+
+
+def test_threatening_the_contact_list_is_abusive() -> None:
+    text = "今天不还款，我们就给你通讯录里所有人打电话。"
+    result = lint_message(text, NOON, AS_OF)
+    assert result.verdict is Verdict.ABUSIVE
+    assert "THIRD_PARTY_CONTACT" in {f.code for f in result.flags}
+
+
+def test_a_polite_reminder_at_night_breaks_the_quiet_hours() -> None:
+    text = "您好，您的账单逾期了，方便的话明天回个电话。"
+    assert codes(text, local(2026, 11, 18, 14, 0)) == set()  # naive: China local time
+    # 15:30 UTC is 23:30 in Beijing.
+    assert codes(text, dt.datetime(2026, 11, 18, 15, 30, tzinfo=dt.UTC)) == {"QUIET_HOURS"}
+    assert codes(text, local(2026, 11, 18, 21, 59)) == set()
+    assert codes(text, local(2026, 11, 19, 7, 59)) == {"QUIET_HOURS"}
+    assert codes(text, None) == set()
+
+
+def test_every_flag_cites_a_basis_with_its_verification_status() -> None:
+    result = lint_message("你个老赖，再不还钱就坐牢，明天去你家。", NOON, AS_OF)
+    assert {f.code for f in result.flags} >= {"INSULT", "CRIMINAL_THREAT", "HOME_VISIT_THREAT"}
+    assert all("核实状态：" in f.basis for f in result.flags)
+
+
+def test_the_json_view_starts_with_verdict_and_flags() -> None:
+    data = lint_message("sb，赶紧还钱", NOON, AS_OF).to_json()
+    assert list(data)[:2] == ["verdict", "flags"]
+    assert data["verdict"] == "abusive"
+    assert set(data["flags"][0]) >= {"code", "text", "basis"}
+
+
+def test_a_lender_can_lint_its_own_template_with_its_own_catalogue(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "version: t\nrules:\n"
+        "  - {code: NO_CAPS, verdict: abusive, severity: low, text: 全大写, basis: 内部规范, "
+        "status: UNVERIFIED, when: [{any: '还款啦'}]}\n",
+        encoding="utf-8",
+    )
+    cat = load_catalogue(path)
+    assert [f.code for f in lint(cat, "快 还 款 啦")] == ["NO_CAPS"]
+    assert lint(cat, "请按时还款") == ()
+
+
+def test_a_broken_catalogue_names_the_field(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text("rules:\n  - {code: X, verdict: maybe}\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"rules\[0\]\.severity|rules\[0\]\.verdict"):
+        load_catalogue(path)
+
+
+def test_an_empty_message_is_refused() -> None:
+    with pytest.raises(InputError, match="text"):
+        lint_message("  ", None, AS_OF)
