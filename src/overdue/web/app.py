@@ -74,6 +74,9 @@ _STATUS_TEXT = {
 }
 
 
+_UNREADABLE = "无法读取：不是有效的 JSON（请用 UTF-8 编码的 JSON 对象）"
+
+
 def _wants_json(path: str) -> bool:
     return path.startswith(API_PREFIX) or path in ("/healthz", "/openapi.json")
 
@@ -211,7 +214,9 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = _STATUS_TEXT.get(exc.status_code, str(exc.detail))
-        response = error_response(request.url.path, exc.status_code, detail)
+        # 400 is FastAPI's answer to a body it cannot decode at all (not UTF-8 JSON).
+        problems = [FieldProblem("body", "请求内容", _UNREADABLE)] if exc.status_code == 400 else []
+        response = error_response(request.url.path, exc.status_code, detail, problems)
         if exc.headers:
             response.headers.update(exc.headers)
         return response

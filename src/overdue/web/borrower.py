@@ -119,27 +119,52 @@ def _nest(raw: Mapping[str, str], skip: frozenset[str] = frozenset()) -> dict[st
     return data
 
 
-def _payment_lines(text: str, field_name: str) -> tuple[list[dict[str, str]], list[FieldProblem]]:
-    """``2025-02-15 1000`` per line -> ``[{"on", "amount"}]``; a bad line is named by number."""
+def _payment_lines(
+    text: str, field_name: str
+) -> tuple[list[dict[str, str]], list[int], list[FieldProblem]]:
+    """``2025-02-15 1000`` per line -> ``[{"on", "amount"}]``, each row's line number, and a
+    problem for each line that is not a date and an amount."""
     rows: list[dict[str, str]] = []
+    numbers: list[int] = []
     problems: list[FieldProblem] = []
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), 1) if line.strip()]
     if len(lines) > _MAX_LINES:
         problems.append(FieldProblem(field_name, "还款记录", f"最多 {_MAX_LINES} 行"))
-        return rows, problems
-    for number, line in enumerate(lines, start=1):
-        parts = [p for p in _LINE_SPLIT.split(line.strip()) if p]
+        return rows, numbers, problems
+    for number, line in lines:
+        parts = [p for p in _LINE_SPLIT.split(line) if p]
         if len(parts) != 2:
             problems.append(
                 FieldProblem(
                     f"{field_name}.{number - 1}",
                     f"还款记录第{number}行",
-                    f"应写成“日期 金额”，例如 2025-02-15 1000；实际为“{line.strip()[:40]}”",
+                    f"应写成“日期 金额”，例如 2025-02-15 1000；实际为“{line[:40]}”",
                 )
             )
             continue
         rows.append({"on": parts[0], "amount": parts[1]})
-    return rows, problems
+        numbers.append(number)
+    return rows, numbers, problems
+
+
+_ROW_FIELD = re.compile(r"payments\.(\d+)\.(on|amount)")
+_ROW_PART = {"on": "日期", "amount": "金额"}
+
+
+def _by_line(problems: list[FieldProblem], numbers: list[int]) -> list[FieldProblem]:
+    """Problems in the n-th parsed payment renamed after the textarea line it came from."""
+    out = []
+    for problem in problems:
+        match = _ROW_FIELD.fullmatch(problem.field)
+        if match and int(match[1]) < len(numbers):
+            line = numbers[int(match[1])]
+            problem = FieldProblem(
+                f"payments.{line - 1}.{match[2]}",
+                f"还款记录第{line}行{_ROW_PART[match[2]]}",
+                problem.message,
+            )
+        out.append(problem)
+    return out
 
 
 def _ask(
@@ -278,10 +303,14 @@ async def owe_apr(request: Request) -> Response:
     mode = raw.get("mode", "schedule")
     data = _nest(raw, frozenset({"mode", "payments_text"}))
     problems: list[FieldProblem] = []
+    numbers: list[int] = []
     if mode == "payments":
         data.pop("schedule", None)
-        data["payments"], problems = _payment_lines(raw.get("payments_text", ""), "payments")
+        data["payments"], numbers, problems = _payment_lines(
+            raw.get("payments_text", ""), "payments"
+        )
     _, result, problems = _ask(AprQuestion, data, AprQuestion.answer, problems)
+    problems = _by_line(problems, numbers)
     apr = Outcome(raw, _present_apr(result) if result else None, problems)
     return _page(request, "owe.html", apr.status, apr=apr, claim=_empty(), items=CLAIM_ITEM_LABELS)
 
@@ -290,8 +319,9 @@ async def owe_apr(request: Request) -> Response:
 async def owe_claim(request: Request) -> Response:
     raw = await _raw_form(request)
     data = _nest(raw, frozenset({"payments_text"}))
-    data["payments"], problems = _payment_lines(raw.get("payments_text", ""), "payments")
+    data["payments"], numbers, problems = _payment_lines(raw.get("payments_text", ""), "payments")
     _, result, problems = _ask(ClaimQuestion, data, ClaimQuestion.answer, problems)
+    problems = _by_line(problems, numbers)
     claim = Outcome(raw, _present_claim(result) if result else None, problems)
     return _page(
         request, "owe.html", claim.status, apr=_empty(), claim=claim, items=CLAIM_ITEM_LABELS

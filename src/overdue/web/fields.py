@@ -220,7 +220,7 @@ def _is_chinese(text: str) -> bool:
 
 def _path(loc: Sequence[int | str]) -> tuple[int | str, ...]:
     # FastAPI prefixes body errors with "body"; a page validates its dict directly.
-    parts = tuple(loc)
+    parts = tuple(part for part in loc if part != "[key]")  # a bad dict key: name the key
     return parts[1:] if parts[:1] == ("body",) else parts
 
 
@@ -236,12 +236,13 @@ def field_label(model: type[BaseModel] | None, path: Sequence[int | str]) -> str
         if isinstance(current, type) and issubclass(current, BaseModel):
             info = current.model_fields.get(part)
         if info is None:
-            labels.append(part)
+            # A key the model does not define (a dict's key, an unknown field): quote it.
+            labels.append(f"“{part}”" if labels else part)
             current = None
             continue
         labels.append(info.title or part)
         current = _inner_model(info.annotation)
-    return "".join(labels) if all(_is_chinese(label) for label in labels) else ".".join(labels)
+    return "".join(labels) if labels and _is_chinese(labels[0]) else ".".join(labels)
 
 
 def _inner_model(annotation: Any) -> Any:

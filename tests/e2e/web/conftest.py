@@ -1,0 +1,119 @@
+"""A real server (``overdue serve`` in a subprocess) and a real Chromium on a phone-sized screen.
+
+Chromium is Debian's (/usr/bin/chromium, installed by scripts/system-deps.sh), driven by
+Playwright with ``executable_path``; Playwright's own browser downloads are not used. Every
+page records the requests it makes, and any request to another host than the server is
+aborted (and recorded), so a test can assert the page never reached out.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, sync_playwright
+from tests.e2e.web.web_harness import CHROMIUM, CHROMIUM_ARGS, EXE, PHONE, Traffic
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"overdue serve exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("overdue serve did not answer /healthz in time")
+
+
+@pytest.fixture(scope="session")
+def server() -> Iterator[str]:
+    """The base URL of ``overdue serve`` on a free loopback port."""
+    for _attempt in range(3):
+        port = _free_port()
+        url = f"http://127.0.0.1:{port}"
+        process = subprocess.Popen(
+            [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            _wait_until_up(url, process)
+        except RuntimeError:
+            process.kill()
+            process.wait(10)
+            continue  # the port was taken between probing and binding: try another
+        try:
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+        return
+    raise RuntimeError("could not start overdue serve")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (scripts/system-deps.sh installs it)")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def traffic() -> Traffic:
+    return Traffic()
+
+
+@pytest.fixture
+def page(browser: Browser, server: str, traffic: Traffic) -> Iterator[Page]:
+    """A fresh phone-sized page (no shared cookies or cache) on the server."""
+    own = urlsplit(server).netloc
+    context = browser.new_context(
+        viewport=PHONE,
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        accept_downloads=True,
+    )
+
+    def route(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about") or parts.netloc == own:
+            traffic.local.append(url)
+            route.continue_()
+        else:
+            traffic.foreign.append(url)
+            route.abort()
+
+    context.route("**/*", route)
+    new_page = context.new_page()
+    new_page.set_default_timeout(15_000)
+    yield new_page
+    context.close()

@@ -1,0 +1,139 @@
+"""The service around the answers: health, OpenAPI, no CDN, headers, no cookies, limits."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from starlette.testclient import TestClient
+
+pytestmark = pytest.mark.integration
+
+PAGES = ("/", "/owe", "/caseno", "/message", "/deadline", "/plan")
+ENDPOINTS = ("apr", "claim", "case-number", "message", "deadline", "plan", "letter")
+
+
+def test_healthz_answers_ok(client: TestClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_openapi_lists_every_borrower_endpoint_with_its_request_model(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for name in ENDPOINTS:
+        operation = spec["paths"][f"/api/borrower/{name}"]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert "$ref" in body
+        assert "422" in operation["responses"]
+    # Money is a decimal string in the contract, never a JSON number.
+    received = spec["components"]["schemas"]["AprQuestion"]["properties"]["received"]
+    assert received["type"] == "string"
+
+
+@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+def test_swagger_and_redoc_are_off_because_they_load_from_a_cdn(
+    client: TestClient, path: str
+) -> None:
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_are_chinese_mobile_ready_and_load_nothing_from_elsewhere(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    html = response.text
+    assert '<html lang="zh-CN">' in html
+    assert 'name="viewport" content="width=device-width, initial-scale=1"' in html
+    # Every src/href is a path on this server (or a fragment).
+    for url in re.findall(r'(?:src|href|action)="([^"]*)"', html):
+        assert url.startswith(("/", "#")), url
+        assert not url.startswith("//"), url
+    assert "<script" not in html  # forms work without JavaScript
+
+
+@pytest.mark.parametrize("path", [*PAGES, "/healthz", "/openapi.json", "/static/style.css"])
+def test_no_cookie_is_set_and_the_browser_may_fetch_only_from_here(
+    client: TestClient, path: str
+) -> None:
+    response = client.get(path)
+    assert "set-cookie" not in response.headers
+    csp = response.headers["content-security-policy"]
+    assert "default-src 'self'" in csp
+    assert "form-action 'self'" in csp
+    assert response.headers["cache-control"] == "no-store"
+    assert response.headers["referrer-policy"] == "no-referrer"
+
+
+def test_static_files_come_from_the_package(client: TestClient) -> None:
+    css = client.get("/static/style.css")
+    assert css.status_code == 200
+    assert css.headers["content-type"].startswith("text/css")
+    assert "@import" not in css.text
+    assert "url(http" not in css.text
+    assert client.get("/static/favicon.svg").status_code == 200
+
+
+def test_unknown_page_is_a_chinese_404(client: TestClient) -> None:
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "没有这个页面" in response.text
+    api = client.get("/api/borrower/no-such-thing")
+    assert api.status_code == 404
+    assert api.json()["detail"] == "没有这个页面。"
+
+
+def test_wrong_method_is_a_chinese_405(client: TestClient) -> None:
+    response = client.get("/api/borrower/apr")
+    assert response.status_code == 405
+    assert "不支持" in response.json()["detail"]
+
+
+LIMIT = 64 * 1024
+
+
+@pytest.mark.parametrize("path", [f"/api/borrower/{name}" for name in ENDPOINTS])
+def test_a_body_over_64_kb_is_refused_with_413_in_chinese(client: TestClient, path: str) -> None:
+    body = json.dumps({"text": "催" * LIMIT}).encode()
+    response = client.post(path, content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 413
+    data = response.json()
+    assert "64 KB" in data["detail"]
+    assert data["errors"][0]["field"] == "body"
+
+
+def test_a_chunked_body_without_length_is_limited_too(client: TestClient) -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"text": "'
+        for _ in range(20):
+            yield b"x" * 4096
+        yield b'"}'
+
+    response = client.post(
+        "/api/borrower/message", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+def test_a_body_just_under_the_limit_is_read(client: TestClient) -> None:
+    # 5,000 characters is the message's own limit: the body is parsed and the field named.
+    body = json.dumps({"text": "x" * 60_000}).encode()
+    assert len(body) < LIMIT
+    response = client.post(
+        "/api/borrower/message", content=body, headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "text"
+    assert "最多 5000 个字" in response.json()["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("path", ["/caseno", "/message", "/owe/apr", "/owe/claim", "/plan"])
+def test_an_oversized_form_gets_a_chinese_413_page(client: TestClient, path: str) -> None:
+    response = client.post(path, data={"text": "催" * LIMIT})
+    assert response.status_code == 413
+    assert response.headers["content-type"].startswith("text/html")
+    assert "提交的内容太大了" in response.text
