@@ -1,0 +1,129 @@
+"""Case numbers explained for a borrower, and the borrower's deadlines after a court document."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from overdue.borrower.caseno import explain_case_number
+from overdue.borrower.deadlines import DocumentKind, borrower_deadline
+from overdue.errors import InputError
+
+pytestmark = pytest.mark.unit
+
+DAY = dt.date(2026, 11, 23)
+
+
+def test_a_first_instance_number_names_the_internet_court_and_the_answer_period() -> None:
+    r = explain_case_number("(2024)浙0192民初1779号", DAY)
+    assert r.valid
+    assert r.is_filed_lawsuit
+    assert r.court == "杭州互联网法院"
+    assert r.stage == "一审"
+    assert any("15日内可以答辩" in f for f in r.findings)
+    assert any("中国裁判文书网" in v for v in r.verify)
+    assert any("12368" in v for v in r.verify)
+
+
+def test_a_number_inside_a_message_is_found() -> None:
+    r = explain_case_number("您好，（2024）沪0114执2986号案件已进入执行，请联系。", DAY)
+    assert r.case_number == "（2024）沪0114执2986号"
+    assert r.stage == "执行"
+    assert r.is_filed_lawsuit
+    assert any("强制执行" in f for f in r.findings)
+
+
+def test_pre_suit_mediation_is_not_a_filed_lawsuit() -> None:
+    r = explain_case_number("（2026）浙0106民诉前调1234号", DAY)
+    assert r.valid
+    assert not r.is_filed_lawsuit
+    assert any("还没有正式立案" in f for f in r.findings)
+
+
+def test_no_case_number_at_all_is_itself_a_finding() -> None:
+    for text in (None, "", "你的案件已立案，请速处理"):
+        r = explain_case_number(text, DAY)
+        assert r.case_number is None
+        assert not r.valid
+        assert not r.is_filed_lawsuit
+        assert "没有案号" in r.summary
+
+
+def test_a_number_from_the_future_is_invalid_and_not_explained_as_a_lawsuit() -> None:
+    r = explain_case_number("(2027)浙0192民初1779号", DAY)
+    assert not r.valid
+    assert not r.is_filed_lawsuit
+    assert any("2027" in f for f in r.findings)
+    assert not any("正式立案" in f for f in r.findings)
+
+
+def test_explanation_json_has_iso_dates() -> None:
+    data = explain_case_number("(2024)浙0192民初1779号", DAY).to_json()
+    assert data["as_of"] == "2026-11-23"
+    assert data["check"]["type_code"] == "民初"
+
+
+# -- deadlines (民事诉讼法 Arts. 85, 128, 171, 165) ---------------------------------
+
+
+def test_answer_period_counts_15_days_from_the_day_after_receipt() -> None:
+    # 2025-03-03 + 15 days = 2025-03-18, a Tuesday: no roll-over.
+    r = borrower_deadline("complaint", dt.date(2025, 3, 3), as_of=dt.date(2025, 3, 10))
+    assert r.last_day == dt.date(2025, 3, 18)
+    assert not r.rolled_over
+    assert r.days_left == 8
+    assert "答辩" in r.action
+
+
+def test_appeal_against_a_judgment_rolls_over_the_national_day_holiday() -> None:
+    # Day 15 is 2025-10-05 inside 10-01..10-08: the last day is 2025-10-09.
+    r = borrower_deadline(DocumentKind.JUDGMENT, dt.date(2025, 9, 20), as_of=dt.date(2025, 9, 20))
+    assert (r.nominal_last_day, r.last_day, r.rolled_over) == (
+        dt.date(2025, 10, 5),
+        dt.date(2025, 10, 9),
+        True,
+    )
+    assert "强制执行" in r.after
+
+
+def test_a_make_up_working_saturday_ends_the_period() -> None:
+    # 2025-09-26 + 15 = Saturday 2025-10-11, a make-up working day (调休).
+    r = borrower_deadline("judgment", dt.date(2025, 9, 26), as_of=dt.date(2025, 9, 26))
+    assert r.last_day == dt.date(2025, 10, 11)
+
+
+def test_appeal_against_a_ruling_is_ten_days() -> None:
+    # 2025-09-20 + 10 = 2025-09-30, a Tuesday.
+    r = borrower_deadline("ruling", dt.date(2025, 9, 20), as_of=dt.date(2025, 9, 22))
+    assert r.last_day == dt.date(2025, 9, 30)
+
+
+def test_payment_order_objection_is_15_days_and_marked_unverified_for_the_article() -> None:
+    r = borrower_deadline("payment-order", dt.date(2025, 9, 20), as_of=dt.date(2025, 9, 22))
+    assert r.last_day == dt.date(2025, 10, 9)
+    assert r.status == "UNVERIFIED"
+    assert "书面异议" in r.action
+
+
+def test_a_small_claims_judgment_is_final_on_service() -> None:
+    r = borrower_deadline(
+        "judgment", dt.date(2026, 11, 2), as_of=dt.date(2026, 11, 3), small_claims=True
+    )
+    assert r.final_on_service
+    assert r.last_day is None
+    assert "一审终审" in r.summary
+
+
+def test_a_passed_deadline_says_so() -> None:
+    r = borrower_deadline("complaint", dt.date(2025, 3, 3), as_of=dt.date(2025, 4, 1))
+    assert r.days_left is not None
+    assert r.days_left < 0
+    assert "已于2025-03-18届满" in r.summary
+
+
+def test_bad_input_names_the_field() -> None:
+    with pytest.raises(InputError, match="kind"):
+        borrower_deadline("letter", dt.date(2025, 3, 3), as_of=dt.date(2025, 3, 3))
+    with pytest.raises(InputError, match="received_on"):
+        borrower_deadline("complaint", dt.date(2025, 3, 4), as_of=dt.date(2025, 3, 3))
