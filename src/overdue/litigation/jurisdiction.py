@@ -52,13 +52,12 @@ def _internet_court(
 ) -> tuple[Court | None, str]:
     if not signed_online:
         return None, "合同非在互联网上签订和履行"
-    for code, prefix in INTERNET_COURT_AREAS.items():
-        court = lookup_court(code)
-        if court is None:
-            continue
-        if defendant_county and defendant_county.startswith(prefix):
+    courts = [(lookup_court(code), prefix) for code, prefix in INTERNET_COURT_AREAS.items()]
+    for court, prefix in courts:  # the defendant's domicile first, as for basic courts
+        if court is not None and defendant_county and defendant_county.startswith(prefix):
             return court, f"被告住所地在{court.name}管辖区域内，合同在互联网上签订和履行"
-        if plaintiff_county and plaintiff_county.startswith(prefix):
+    for court, prefix in courts:
+        if court is not None and plaintiff_county and plaintiff_county.startswith(prefix):
             return court, f"原告（接收货币一方）所在地即合同履行地在{court.name}管辖区域内"
     return None, "双方住所地均不在互联网法院管辖区域内"
 

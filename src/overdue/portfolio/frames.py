@@ -218,7 +218,7 @@ def write_portfolio(loans: Sequence[Loan], data_dir: Path) -> None:
         )
         return table.set_column(i, name, yuan)
 
-    raw_loans = t.loans
+    raw_loans = t.loans.drop_columns(["source_row"])  # the loader's own row number
     for fen_col, name in (
         ("principal_fen", "principal"), ("upfront_fee_fen", "upfront_fee"),
         ("service_fee_fen", "service_fee"), ("late_fee_min_fen", "late_fee_min"),

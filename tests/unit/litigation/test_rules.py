@@ -1,0 +1,237 @@
+"""Litigation rules: defendants, venue, procedure, the policy file and capped claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from overdue.errors import InputError
+from overdue.ledger.contract import Contract, LenderType, Loan, Payment, RepaymentMethod
+from overdue.litigation.claims import compute_claims
+from overdue.litigation.jurisdiction import choose_procedure, venue
+from overdue.litigation.parties import id_problem, mask_id, mask_phone
+from overdue.litigation.policy import Policy, load_plaintiff, load_policy
+from overdue.rules.courts import lookup_court
+from overdue.rules.fees import Procedure
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).parents[3]
+ON = dt.date(2026, 11, 20)
+
+
+# --- defendants ---------------------------------------------------------------------------------
+
+
+def test_identity_number_check_digit() -> None:
+    # GB 11643-1999's worked example: weights 7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2 over
+    # 11010519491231002 give 167; 167 mod 11 = 2, which maps to the check character X.
+    assert id_problem("11010519491231002X", ON) is None
+    assert id_problem("11010519491231002x", ON) is None  # lower-case x is the same
+    assert "校验位" in (id_problem("110105194912310021", ON) or "")
+    assert "18位" in (id_problem("1101051949123100", ON) or "")
+    assert id_problem("", ON) == "缺少身份证号码"
+    # Born 2027-01-01, after the as-of date, with a right check digit: the weighted sum of
+    # 11010520270101001 is 94; 94 mod 11 = 6, which maps to '6' (10X98765432).
+    assert "出生日期" in (id_problem("110105202701010016", ON) or "")
+
+
+def test_masking_keeps_county_and_last_four_only() -> None:
+    assert mask_id("11010519491231002X") == "110105********002X"
+    assert mask_phone("13812345678") == "138****5678"
+    assert mask_phone(None) == ""
+
+
+# --- venue and procedure ------------------------------------------------------------------------
+
+
+def test_agreed_court_comes_before_the_defendants_domicile() -> None:
+    v = venue(
+        defendant_county="110105",
+        plaintiff_county="330106",
+        agreed_court="浙0106",
+        agreed_clause="由贷款人住所地人民法院管辖",
+        signed_online=True,
+    )
+    assert v is not None
+    assert v.court.code == "浙0106"
+    assert "约定" in v.basis and "第三十五条" in v.rule
+    # Beijing defendant, online contract: the Beijing internet court could hear it.
+    assert v.internet_court is not None and v.internet_court.code == "京0491"
+
+
+def test_defendants_domicile_and_internet_court_flag() -> None:
+    v = venue(
+        defendant_county="330106",
+        plaintiff_county=None,
+        agreed_court=None,
+        agreed_clause="",
+        signed_online=True,
+    )
+    assert v is not None and v.court.code == "浙0106"
+    assert v.internet_court is not None and v.internet_court.name == "杭州互联网法院"
+    offline = venue(
+        defendant_county="330106",
+        plaintiff_county=None,
+        agreed_court=None,
+        agreed_clause="",
+        signed_online=False,
+    )
+    assert offline is not None and offline.internet_court is None
+    elsewhere = venue(
+        defendant_county="510104",
+        plaintiff_county="510104",
+        agreed_court=None,
+        agreed_clause="",
+        signed_online=True,
+    )
+    assert elsewhere is not None and elsewhere.internet_court is None
+    assert (
+        venue(
+            defendant_county="999999",
+            plaintiff_county=None,
+            agreed_court=None,
+            agreed_clause="",
+            signed_online=True,
+        )
+        is None
+    )
+
+
+def test_small_claims_up_to_the_provinces_threshold_inclusive() -> None:
+    court = lookup_court("浙0106")
+    assert court is not None
+    # Zhejiang: 54,323 yuan (legal.md §4, 浙江高院 2022 notice).
+    at = choose_procedure(
+        Decimal("54323.00"), court, ON, small_claims=True, above=Procedure.SIMPLIFIED
+    )
+    over = choose_procedure(
+        Decimal("54323.01"), court, ON, small_claims=True, above=Procedure.SIMPLIFIED
+    )
+    assert at.procedure is Procedure.SMALL_CLAIMS
+    assert over.procedure is Procedure.SIMPLIFIED and "超过" in over.reason
+    off = choose_procedure(Decimal("100"), court, ON, small_claims=False, above=Procedure.ORDINARY)
+    assert off.procedure is Procedure.ORDINARY
+    custom = choose_procedure(
+        Decimal("60000"),
+        court,
+        ON,
+        small_claims=True,
+        above=Procedure.SIMPLIFIED,
+        overrides={"浙": Decimal("65000")},
+    )
+    assert custom.procedure is Procedure.SMALL_CLAIMS and custom.threshold.threshold == 65000
+
+
+# --- policy files -------------------------------------------------------------------------------
+
+
+def test_example_files_load_and_numbers_stay_exact() -> None:
+    policy = load_policy(ROOT / "examples" / "POLICY.yaml")
+    assert policy.recovery.rate_by_bucket["M4"] == Decimal("0.30")
+    assert policy.small_claims_thresholds["浙"] == Decimal("54323")
+    assert policy.lender_types == (LenderType.LICENSED,)
+    plaintiff = load_plaintiff(ROOT / "examples" / "PLAINTIFF.yaml")
+    assert plaintiff.product("P01").agreed_court == "浙0106"
+    assert plaintiff.product("P99").agreed_court is None  # the default product
+    assert load_policy(None) == Policy()
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("min_dpd: 90\nmin_dpt: 30\n", "min_dpt"),
+        ("recovery:\n  rate_by_bucket: {M1: 0.4}\n", "recovery.rate_by_bucket"),
+        ("recovery:\n  cost_per_case: -5\n", "recovery.cost_per_case"),
+        ("min_claim: 1000.001\n", "min_claim"),
+        ("priority: biggest\n", "priority"),
+        ("min_dpd: [\n", "yaml"),
+    ],
+)
+def test_bad_policy_names_the_file_and_field(tmp_path: Path, text: str, field: str) -> None:
+    path = tmp_path / "POLICY.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_policy(path)
+    assert err.value.field == field
+    assert err.value.source == str(path)
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+
+def _bullet(payments: tuple[Payment, ...] = ()) -> Loan:
+    contract = Contract(
+        principal=Decimal("10000.00"),
+        disbursed_on=dt.date(2025, 1, 1),
+        term_months=3,
+        method=RepaymentMethod.BULLET,
+        rate=Decimal("0.36"),
+        penalty_markup=Decimal("0.5"),
+    )
+    return Loan("L1", contract, payments)
+
+
+def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
+    # Bullet loan of 10,000 at 36 % a year for 3 months, ACT/360: interest 10,000 x 3 % x 3 =
+    # 900.00 due 2025-04-01. Penalty at 54 % on the principal from 2025-04-02 to 2025-07-10,
+    # 100 days: 10,000 x 0.54 x 100 / 360 = 1,500.00. Charged 2,400.00.
+    # Cap (licensed, 24 %, day basis 365): 10,000 x 190 days (2025-01-02 .. 07-10) x 0.24 / 365
+    # = 1,249.315... -> 1,249.32 allowed; excess 1,150.68, given up from the penalty first.
+    c = compute_claims(_bullet(), dt.date(2025, 7, 10), accelerate=True)
+    items = {i.label: i.amount for i in c.claims.items}
+    assert items == {
+        "借款本金": Decimal("10000.00"),
+        "利息": Decimal("900.00"),
+        "罚息": Decimal("349.32"),
+    }
+    assert c.claims.total == Decimal("11249.32")
+    (w,) = c.claims.waivers
+    assert (w.label, w.charged, w.claimed, w.given_up) == (
+        "罚息",
+        Decimal("1500.00"),
+        Decimal("349.32"),
+        Decimal("1150.68"),
+    )
+    assert "24%" in w.rule
+    (cont,) = c.claims.continuing
+    # After the cut-off the penalty continues on the principal, at 24 % rather than 54 %.
+    assert (cont.base, cont.rate, cont.start) == (
+        Decimal("10000.00"),
+        Decimal("0.24"),
+        dt.date(2025, 7, 11),
+    )
+    assert "54%" in cont.basis and "24%" in cont.basis
+
+
+def test_acceleration_claims_principal_not_yet_due() -> None:
+    contract = Contract(
+        principal=Decimal("12000.00"),
+        disbursed_on=dt.date(2025, 1, 15),
+        term_months=12,
+        method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.12"),
+    )
+    # Paid the first two installments (1,000 principal + interest 120.00 and 110.00), then stopped.
+    loan = Loan(
+        "L2",
+        contract,
+        (
+            Payment(dt.date(2025, 2, 15), Decimal("1120.00"), "p1"),
+            Payment(dt.date(2025, 3, 15), Decimal("1110.00"), "p2"),
+        ),
+    )
+    cut = dt.date(2025, 6, 20)  # installments 3, 4, 5 (Apr 15, May 15, Jun 15) are overdue
+    on = compute_claims(loan, cut, accelerate=True)
+    off = compute_claims(loan, cut, accelerate=False)
+    principal_on = next(i.amount for i in on.claims.items if i.label == "借款本金")
+    principal_off = next(i.amount for i in off.claims.items if i.label == "借款本金")
+    assert principal_off == Decimal("3000.00")  # three overdue installments of 1,000
+    assert principal_on == Decimal("10000.00")  # everything not yet repaid
+    assert on.accelerated_principal == Decimal("7000.00")
+    assert on.claims.total - off.claims.total == Decimal("7000.00")
+    assert on.claims.continuing[0].base == Decimal("10000.00")
+    assert off.claims.continuing[0].base == Decimal("3000.00")
