@@ -12,19 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
-from overdue.borrower.apr import AprCheck
-from overdue.borrower.caseno import CaseExplanation
-from overdue.borrower.claim import ClaimCheck
-from overdue.borrower.deadlines import DeadlineAnswer, DocumentKind
-from overdue.borrower.messages import MessageVerdict, Verdict
-from overdue.borrower.plan import PlanProposal
+from overdue.borrower.deadlines import DocumentKind
 from overdue.errors import InputError, OverdueError
 from overdue.web.borrower_api import letter_response
 from overdue.web.borrower_models import (
@@ -40,6 +34,15 @@ from overdue.web.borrower_models import (
 )
 from overdue.web.fields import FieldProblem, input_problem, validation_problems
 from overdue.web.letters import LetterUnavailable
+from overdue.web.present import (
+    Answer,
+    present_apr,
+    present_case,
+    present_claim,
+    present_deadline,
+    present_message,
+    present_plan,
+)
 from overdue.web.templating import render
 
 __all__ = ["router"]
@@ -58,17 +61,6 @@ DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
     (DocumentKind.RULING.value, "裁定书"),
     (DocumentKind.PAYMENT_ORDER.value, "支付令"),
 )
-
-
-@dataclass(slots=True)
-class Answer:
-    """What a page shows: the verdict first, then why, then what to do."""
-
-    tone: str  # good | warn | bad | info: the colour of the verdict box
-    verdict: str
-    why: list[str] = field(default_factory=list)
-    todo: list[str] = field(default_factory=list)
-    result: Any = None
 
 
 @dataclass(slots=True)
@@ -189,54 +181,6 @@ def _ask(
         return question, None, [FieldProblem("", "", f"无法计算：{exc}")]
 
 
-# -- presenting results: the verdict's colour and the why / what-to-do lists ----------------
-
-
-def _present_case(result: CaseExplanation) -> Answer:
-    tone = (
-        "good"
-        if result.valid and result.check is not None and result.check.court_known
-        else ("warn" if result.valid else "bad")
-    )
-    return Answer(tone, result.summary, list(result.lines), list(result.verify), result)
-
-
-def _present_message(result: MessageVerdict) -> Answer:
-    tone = {Verdict.LAWFUL: "good", Verdict.ABUSIVE: "bad", Verdict.FRAUD: "bad"}[result.verdict]
-    why = [
-        f"{flag.text}（依据：{flag.basis}）" if flag.basis else flag.text for flag in result.flags
-    ]
-    return Answer(tone, result.summary, why or list(result.lines), list(result.advice), result)
-
-
-def _present_deadline(result: DeadlineAnswer) -> Answer:
-    if result.days_left is None:
-        tone = "info"
-    elif result.days_left < 0:
-        tone = "bad"
-    elif result.days_left <= 5:
-        tone = "warn"
-    else:
-        tone = "info"
-    return Answer(tone, result.summary, list(result.lines), [], result)
-
-
-def _present_apr(result: AprCheck) -> Answer:
-    return Answer(
-        "bad" if result.above_cap else "good", result.summary, list(result.lines), [], result
-    )
-
-
-def _present_claim(result: ClaimCheck) -> Answer:
-    tone = "bad" if result.difference > Decimal(0) else "good"
-    return Answer(tone, result.summary, list(result.lines), [], result)
-
-
-def _present_plan(result: PlanProposal) -> Answer:
-    tone = "info" if result.recommended is not None else "warn"
-    return Answer(tone, result.summary, list(result.lines), [], result)
-
-
 def _today_iso() -> str:
     return today().isoformat()
 
@@ -262,7 +206,7 @@ def caseno_form(request: Request) -> Response:
 async def caseno_answer(request: Request) -> Response:
     raw = await _raw_form(request)
     _, result, problems = _ask(CaseNumberQuestion, _nest(raw), CaseNumberQuestion.answer)
-    outcome = Outcome(raw, _present_case(result) if result else None, problems)
+    outcome = Outcome(raw, present_case(result) if result else None, problems)
     return _page(request, "caseno.html", outcome.status, outcome=outcome)
 
 
@@ -275,7 +219,7 @@ def message_form(request: Request) -> Response:
 async def message_answer(request: Request) -> Response:
     raw = await _raw_form(request)
     _, result, problems = _ask(MessageQuestion, _nest(raw), MessageQuestion.answer)
-    outcome = Outcome(raw, _present_message(result) if result else None, problems)
+    outcome = Outcome(raw, present_message(result) if result else None, problems)
     return _page(request, "message.html", outcome.status, outcome=outcome)
 
 
@@ -288,7 +232,7 @@ def deadline_form(request: Request) -> Response:
 async def deadline_answer(request: Request) -> Response:
     raw = await _raw_form(request)
     _, result, problems = _ask(DeadlineQuestion, _nest(raw), DeadlineQuestion.answer)
-    outcome = Outcome(raw, _present_deadline(result) if result else None, problems)
+    outcome = Outcome(raw, present_deadline(result) if result else None, problems)
     return _page(request, "deadline.html", outcome.status, outcome=outcome, kinds=DOCUMENT_KINDS)
 
 
@@ -311,7 +255,7 @@ async def owe_apr(request: Request) -> Response:
         )
     _, result, problems = _ask(AprQuestion, data, AprQuestion.answer, problems)
     problems = _by_line(problems, numbers)
-    apr = Outcome(raw, _present_apr(result) if result else None, problems)
+    apr = Outcome(raw, present_apr(result) if result else None, problems)
     return _page(request, "owe.html", apr.status, apr=apr, claim=_empty(), items=CLAIM_ITEM_LABELS)
 
 
@@ -322,7 +266,7 @@ async def owe_claim(request: Request) -> Response:
     data["payments"], numbers, problems = _payment_lines(raw.get("payments_text", ""), "payments")
     _, result, problems = _ask(ClaimQuestion, data, ClaimQuestion.answer, problems)
     problems = _by_line(problems, numbers)
-    claim = Outcome(raw, _present_claim(result) if result else None, problems)
+    claim = Outcome(raw, present_claim(result) if result else None, problems)
     return _page(
         request, "owe.html", claim.status, apr=_empty(), claim=claim, items=CLAIM_ITEM_LABELS
     )
@@ -337,7 +281,7 @@ def plan_form(request: Request) -> Response:
 async def plan_answer(request: Request) -> Response:
     raw = await _raw_form(request)
     _, result, problems = _ask(PlanQuestion, _nest(raw), PlanQuestion.answer)
-    outcome = Outcome(raw, _present_plan(result) if result else None, problems)
+    outcome = Outcome(raw, present_plan(result) if result else None, problems)
     return _page(request, "plan.html", outcome.status, outcome=outcome, letter=Outcome(raw))
 
 
@@ -358,7 +302,7 @@ async def plan_letter(request: Request) -> Response:
             problems = [FieldProblem("format", "文件格式", str(exc))]
     # Show the plan again with the letter form and what is wrong with it.
     _, result, _ = _ask(PlanQuestion, _plan_part(data), PlanQuestion.answer)
-    outcome = Outcome(raw, _present_plan(result) if result else None)
+    outcome = Outcome(raw, present_plan(result) if result else None)
     letter = Outcome(raw, None, problems)
     return _page(request, "plan.html", 422, outcome=outcome, letter=letter)
 
