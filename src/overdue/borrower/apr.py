@@ -1,21 +1,64 @@
-"""What do I really owe? The true annual cost of a loan from what the borrower knows. Stub."""
+"""What do I really owe? The true annual cost of a loan from what the borrower knows.
+
+The cost is the internal rate of return (IRR) of the borrower's cash flows: what was actually
+received (after any fee taken at the start) against every payment made or scheduled.
+
+* Payments exactly one, two, … months after the disbursement day: the monthly IRR ``r``
+  (``pyxirr.irr``); nominal annual rate ``12 r``; effective annual rate ``(1 + r)^12 - 1``.
+* Any other dates: the effective annual rate ``e`` from ``pyxirr.xirr`` (actual/365); the
+  monthly equivalent is ``(1 + e)^(1/12) - 1`` and the nominal rate 12 times that.
+
+Which one a court compares with the cap: the caps are written as a simple 年利率 — 24 % a year
+on the principal actually outstanding (法发〔2017〕22号 Art. 2) or 4 × the one-year LPR
+(法释〔2020〕17号 Arts. 25, 29) — so the comparable figure is the nominal rate: the monthly
+cost on the outstanding principal times 12, which for a level schedule is IRR × 12 (the
+reference ledger's cap check computes the same thing as cost / Σ principal × days / basis).
+The compounded effective rate is higher and is shown for information. legal.md does not state
+the courts' arithmetic, so this reading is marked UNVERIFIED in every result.
+
+Worked example: 10,000 received, 12 payments of 1,000 from one month later. The monthly IRR
+is 2.9229 %, so nominal 35.07 % and effective 41.30 % a year: above the licensed-lender line
+of 24 % although the "interest" looks like 2,000 on 10,000.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from overdue.borrower._json import to_plain
-from overdue.ledger.contract import Contract, LenderType
-from overdue.money import ZERO
+import pyxirr
 
-__all__ = ["AprCheck", "Frequency", "RegularSchedule", "check_apr", "check_contract_apr"]
+from overdue.borrower._json import to_plain
+from overdue.dates import add_months
+from overdue.errors import InputError
+from overdue.ledger.contract import Contract, LenderType
+from overdue.ledger.schedule import build_schedule
+from overdue.money import ZERO, exact, fmt, round_ratio, total, yuan
+from overdue.rules.caps import TRANSITION_DAY, CapProfile, cap_segments, lpr_1y
+
+__all__ = [
+    "COMPARED_RULE",
+    "AprCheck",
+    "Frequency",
+    "RegularSchedule",
+    "check_apr",
+    "check_contract_apr",
+    "solve_rate",
+]
 
 _RATES = frozenset({"periodic_rate", "nominal_annual", "effective_annual", "cap_rate", "lpr_1y"})
+
+COMPARED_RULE = (
+    "法院与上限比较的是“年利率”（单利）：按实际占用的本金计算的月成本×12，即名义年化利率（IRR×12）；"
+    "复利口径的实际年化利率（(1+月IRR)^12−1）更高，仅供参考。"
+    "上限条文写的是“年利率”（法发〔2017〕22号第二条；法释〔2020〕17号第二十五、二十九条），"
+    "法院具体如何折算未见于legal.md（UNVERIFIED）；本系统账本的封顶检查同样按实际占用本金单利计算。"
+)
 
 
 class Frequency(StrEnum):
@@ -31,6 +74,9 @@ class RegularSchedule:
     first_on: dt.date
     frequency: Frequency = Frequency.MONTHLY
 
+    def payments(self) -> tuple[tuple[dt.date, Decimal], ...]:
+        return tuple((add_months(self.first_on, k), self.amount) for k in range(self.count))
+
 
 @dataclass(frozen=True, slots=True)
 class AprCheck:
@@ -38,7 +84,7 @@ class AprCheck:
     paid_total: Decimal  # everything paid or scheduled
     cost_total: Decimal  # paid_total - received
     cashflows: tuple[tuple[dt.date, Decimal], ...]  # borrower's view: +received, -payments
-    periodic_rate: Decimal | None  # monthly IRR (regular monthly schedule) else None
+    periodic_rate: Decimal | None  # monthly IRR (payments on monthly anniversaries) else None
     nominal_annual: Decimal  # monthly IRR x 12: what courts compare (see compared_rule)
     effective_annual: Decimal  # (1 + monthly IRR)^12 - 1
     lender_type: LenderType
@@ -59,6 +105,47 @@ class AprCheck:
         return data
 
 
+def solve_rate(amounts: Sequence[Decimal], dates: Sequence[dt.date] | None = None) -> Decimal:
+    """The IRR of ``amounts``: per period when ``dates`` is None, else effective annual (XIRR).
+
+    This is the only place in the borrower package where binary floating point appears.
+    Solving for a rate is root-finding on a polynomial, which pyxirr does well in floating
+    point; writing our own Decimal solver would be more code to get wrong. The rate is a
+    measurement, not an amount of money: the floats go in here and the result comes straight
+    back as a Decimal (from its shortest repr), rounded to 10 places. No money is computed from
+    it except for display.
+    """
+    flows = [float(a) for a in amounts]  # the solver's input: floats by design (see above)
+    try:
+        rate = pyxirr.xirr(list(dates), flows) if dates is not None else pyxirr.irr(flows)
+    except (pyxirr.InvalidPaymentsError, ValueError) as exc:
+        raise InputError("payments", f"无法计算年化成本：{exc}") from exc
+    if rate is None or not math.isfinite(rate):
+        raise InputError("payments", "无法计算年化成本：现金流没有有意义的内部收益率")
+    return round_ratio(Decimal(repr(rate)), 10)
+
+
+def _cap(
+    lender_type: LenderType, contract_on: dt.date, as_of: dt.date
+) -> tuple[Decimal, str, Decimal | None]:
+    if lender_type is LenderType.LICENSED:
+        segment = cap_segments(CapProfile.LICENSED_24, contract_on, filed_on=as_of)[0]
+        return segment.annual_rate, segment.rule, None
+    segments = cap_segments(CapProfile.PRIVATE_4LPR, contract_on, filed_on=as_of)
+    segment = next((s for s in segments if s.covers(as_of)), segments[-1])
+    lpr = lpr_1y(contract_on).rate_1y if contract_on >= TRANSITION_DAY else None
+    return segment.annual_rate, segment.rule, lpr
+
+
+def _pct(rate: Decimal, places: int = 2) -> str:
+    with exact():
+        return f"{round_ratio(rate * 100, places)}%"
+
+
+def _monthly_anniversaries(start: dt.date, dates: Sequence[dt.date]) -> bool:
+    return list(dates) == [add_months(start, k) for k in range(1, len(dates) + 1)]
+
+
 def check_apr(
     *,
     received: Decimal,
@@ -70,8 +157,107 @@ def check_apr(
     contract_on: dt.date | None = None,
     as_of: dt.date,
 ) -> AprCheck:
-    raise NotImplementedError
+    """The true annual cost of receiving ``received`` (less ``upfront_fee``) on
+    ``disbursed_on`` and paying ``payments`` (or the regular ``schedule``)."""
+    received, upfront_fee = yuan(received), yuan(upfront_fee)
+    if received <= 0:
+        raise InputError("received", "到手金额必须大于0")
+    if upfront_fee < 0 or upfront_fee >= received:
+        raise InputError("upfront_fee", "前期费用不能为负数，也不能大于等于到手金额")
+    if (payments is None) == (schedule is None):
+        raise InputError(
+            "payments", "请给出还款记录（日期和金额）或固定还款计划（期数×金额），二选一"
+        )
+    if schedule is not None:
+        if not 1 <= schedule.count <= 600:
+            raise InputError("schedule.count", "期数应在1到600之间")
+        if yuan(schedule.amount) <= 0:
+            raise InputError("schedule.amount", "每期金额必须大于0")
+        flows_in = schedule.payments()
+    else:
+        assert payments is not None
+        flows_in = tuple((d, yuan(a)) for d, a in payments)
+        if not flows_in:
+            raise InputError("payments", "至少需要一笔还款")
+    for i, (day, amount) in enumerate(flows_in):
+        if amount <= 0:
+            raise InputError(f"payments[{i}].amount", "还款金额必须大于0")
+        if day <= disbursed_on:
+            raise InputError(f"payments[{i}].on", f"还款日期 {day} 不晚于放款日 {disbursed_on}")
+    flows_in = tuple(sorted(flows_in))
+    net = received - upfront_fee
+    paid = total(a for _, a in flows_in)
+    if paid <= net:
+        raise InputError(
+            "payments", f"还款合计 {fmt(paid)} 元不超过到手金额 {fmt(net)} 元：没有借款成本"
+        )
+    dates = [d for d, _ in flows_in]
+    cashflows = ((disbursed_on, net), *((d, -a) for d, a in flows_in))
+    amounts = [a for _, a in cashflows]
+    with exact():
+        if _monthly_anniversaries(disbursed_on, dates):
+            periodic: Decimal | None = solve_rate(amounts)
+            assert periodic is not None
+            effective = (1 + periodic) ** 12 - 1
+            monthly = periodic
+        else:
+            periodic = None
+            effective = solve_rate(amounts, [disbursed_on, *dates])
+            monthly = (1 + effective) ** (Decimal(1) / 12) - 1
+        nominal = round_ratio(monthly * 12)
+        effective = round_ratio(effective)
+    cap_rate, cap_rule, lpr = _cap(lender_type, contract_on or disbursed_on, as_of)
+    above = nominal > cap_rate
+    who = (
+        "持牌金融机构（银行、消费金融公司、小贷公司等）"
+        if lender_type is LenderType.LICENSED
+        else "民间借贷"
+    )
+    verdict = "超过" if above else "未超过"
+    summary = (
+        f"实际到手{fmt(net)}元，共还{fmt(paid)}元，借款成本{fmt(paid - net)}元；"
+        f"名义年化利率{_pct(nominal)}（实际年化{_pct(effective)}），{verdict}{who}的上限{_pct(cap_rate)}。"
+    )
+    lines = [
+        summary,
+        "计算方法：把到手金额和每一笔还款按日期排成现金流，求内部收益率（IRR）。"
+        + (
+            f"月利率{_pct(periodic, 4)}，×12得名义年化。"
+            if periodic is not None
+            else "还款日期不规则，按实际天数计算。"
+        ),
+        COMPARED_RULE,
+        f"上限依据：{cap_rule}",
+    ]
+    if upfront_fee > 0:
+        lines.append(
+            f"放款时另收或预先扣除的{fmt(upfront_fee)}元已从到手金额中减去：借款本金应按实际到手金额计算"
+            "（民法典第六百七十条：利息不得预先在本金中扣除；民间借贷另见法释〔2020〕17号第二十六条）。"
+        )
+    if above:
+        lines.append(
+            "超过上限的部分，法院通常不支持；可以要求出借方按上限重算，"
+            "或在被起诉时以此抗辩（利息、罚息、复利、违约金和各种费用合并计算）。"
+        )
+    return AprCheck(
+        received=net, paid_total=paid, cost_total=paid - net, cashflows=cashflows,
+        periodic_rate=periodic, nominal_annual=nominal, effective_annual=effective,
+        lender_type=lender_type, cap_rate=cap_rate, cap_rule=cap_rule, lpr_1y=lpr,
+        above_cap=above, compared_rule=COMPARED_RULE, summary=summary, lines=tuple(lines),
+        as_of=as_of,
+    )  # fmt: skip
 
 
 def check_contract_apr(contract: Contract, *, as_of: dt.date) -> AprCheck:
-    raise NotImplementedError
+    """The same check from a contract's stated terms: its schedule (rate, method and
+    per-installment service fee) against the principal less the upfront fee."""
+    schedule = build_schedule(contract)
+    return check_apr(
+        received=contract.principal,
+        disbursed_on=contract.disbursed_on,
+        payments=[(i.due_on, i.payment) for i in schedule.installments],
+        upfront_fee=contract.upfront_fee,
+        lender_type=contract.lender_type,
+        contract_on=contract.contract_on,
+        as_of=as_of,
+    )
