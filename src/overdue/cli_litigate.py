@@ -188,26 +188,11 @@ def build_command(
     print_batch(r)
 
 
-def print_batch(r: Any, limit: int = 20) -> None:
+def print_batch(r: Any) -> None:
     """The per-court table of a built batch and where to open one complaint."""
-    t = Table(title=f"起诉批次：{r.accounts:,} 户，{len(r.courts):,} 家法院")
-    t.add_column("法院")
-    t.add_column("账户", justify="right")
-    t.add_column("标的额合计（元）", justify="right")
-    t.add_column("诉讼费合计（元）", justify="right")
-    courts = sorted(r.courts, key=lambda c: (-c.accounts, c.code))
-    for c in courts[:limit]:
-        t.add_row(f"{c.name}（{c.code}）", f"{c.accounts:,}", fmt(c.claim_total), fmt(c.fee_total))
-    if len(courts) > limit:
-        rest = courts[limit:]
-        t.add_row(
-            f"其余 {len(rest):,} 家法院",
-            f"{sum(c.accounts for c in rest):,}",
-            fmt(sum((c.claim_total for c in rest), start=r.claim_total * 0)),
-            fmt(sum((c.fee_total for c in rest), start=r.fee_total * 0)),
-        )
-    t.add_row("合计", f"{r.accounts:,}", fmt(r.claim_total), fmt(r.fee_total), style="bold")
-    out.print(t)
+    from overdue.report import batch_table
+
+    out.print(batch_table(r))
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
     if r.example_complaint_pdf:
         out.print(f"complaint: {r.example_complaint_pdf.absolute()}")

@@ -12,12 +12,13 @@ from rich.console import Console, Group
 from rich.table import Table
 
 from overdue.ledger.engine import LoanState, Replay
-from overdue.money import fmt
+from overdue.money import fmt, total
 
 if TYPE_CHECKING:
+    from overdue.litigation.build import BatchResult
     from overdue.portfolio.run import RunSummary
 
-__all__ = ["print_state", "run_demo", "run_tables"]
+__all__ = ["batch_table", "print_state", "run_demo", "run_tables"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -180,3 +181,74 @@ def run_demo(
     console.print(
         "one loan, explained:    .venv/bin/overdue loan state examples/loan.json --as-of 2025-06-30 --explain"
     )
+    _demo_litigation(console, out_dir, as_of, data, latest.out_dir, progress)
+
+
+def _demo_litigation(
+    console: Console,
+    out_dir: Path,
+    as_of: dt.date,
+    data: Path,
+    run_dir: Path,
+    progress: Progress | None,
+) -> None:
+    """Select with the example policy and build the batch for the example plaintiff."""
+    from overdue.litigation.build import build_batch
+    from overdue.litigation.policy import example_file, load_plaintiff, load_policy
+    from overdue.litigation.select import select_accounts
+
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    selection_dir = out_dir / "litigation" / "selection"
+    sel = select_accounts(
+        data_dir=data,
+        state_dir=run_dir,
+        policy=load_policy(example_file("POLICY.yaml")),
+        as_of=as_of,
+        out_dir=selection_dir,
+        plaintiff=plaintiff,
+    )
+    console.print(
+        f"litigation selection:   {sel.selected:,} of {sel.delinquent:,} delinquent accounts "
+        f"selected (examples/POLICY.yaml) → {selection_dir.absolute()}"
+    )
+
+    def step(done: int, total: int) -> None:
+        if progress is not None:
+            progress("litigation", done, total)
+
+    batch = build_batch(
+        selection_dir=selection_dir,
+        plaintiff=plaintiff,
+        out_dir=out_dir / "litigation" / "batch",
+        progress=step,
+    )
+    console.print(batch_table(batch))
+    console.print(f"litigation batch:       {(batch.out_dir / 'batch.json').absolute()}")
+    if batch.example_complaint_pdf is not None:
+        console.print(f"open one complaint:     {batch.example_complaint_pdf.absolute()}")
+    console.print(
+        "why one account:        .venv/bin/overdue litigate explain "
+        f"--selection {selection_dir} --loan ID"
+    )
+
+
+def batch_table(r: BatchResult, limit: int = 15) -> Table:
+    """Per court: accounts, total claims and total court fees of a built batch."""
+    t = Table(title=f"起诉批次：{r.accounts:,} 户，{len(r.courts):,} 家法院")
+    t.add_column("法院")
+    t.add_column("账户", justify="right")
+    t.add_column("标的额合计（元）", justify="right")
+    t.add_column("诉讼费合计（元）", justify="right")
+    courts = sorted(r.courts, key=lambda c: (-c.accounts, c.code))
+    for c in courts[:limit]:
+        t.add_row(f"{c.name}（{c.code}）", f"{c.accounts:,}", fmt(c.claim_total), fmt(c.fee_total))
+    rest = courts[limit:]
+    if rest:
+        t.add_row(
+            f"其余 {len(rest):,} 家法院",
+            f"{sum(c.accounts for c in rest):,}",
+            fmt(total(c.claim_total for c in rest)),
+            fmt(total(c.fee_total for c in rest)),
+        )
+    t.add_row("合计", f"{r.accounts:,}", fmt(r.claim_total), fmt(r.fee_total), style="bold")
+    return t

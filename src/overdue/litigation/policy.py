@@ -180,3 +180,8 @@ def load_policy(path: Path | None) -> Policy:
 
 def load_plaintiff(path: Path) -> Plaintiff:
     return load_yaml_model(Plaintiff, path)
+
+
+def example_file(name: str) -> Path:
+    """The packaged example (``POLICY.yaml`` or ``PLAINTIFF.yaml``; also in ``examples/``)."""
+    return Path(__file__).parent / "examples" / name
