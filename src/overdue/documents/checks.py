@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-import pypdfium2 as pdfium
+import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; pyproject lists no override
 
 from overdue.money import capital
 
@@ -34,7 +34,7 @@ def pdf_text(pdf: bytes) -> str:
     """All text of a PDF, page after page (PDFium's extraction, as a viewer copies it)."""
     doc = pdfium.PdfDocument(pdf)
     try:
-        pages = []
+        pages: list[str] = []
         for page in doc:
             textpage = page.get_textpage()
             pages.append(textpage.get_text_bounded())
