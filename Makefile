@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test lint unit system-deps clean
+.PHONY: demo test lint unit system-deps clean stop
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -13,9 +13,15 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-## Install into .venv, run the main job on the embedded defaults, print where the outputs are.
+## Install into .venv, run the main job on the embedded defaults, print where the outputs are,
+## then start the web service in the background and print the URL of the borrower's page.
 demo: $(STAMP)
 	$(BIN)/overdue demo --out out/demo
+	bash scripts/serve-background.sh
+
+## Stop the web service that make demo started.
+stop:
+	-test -f out/serve.pid && kill $$(cat out/serve.pid) && rm -f out/serve.pid
 
 ## Install what the tests need (Python and Debian packages), then lint, type-check and run every test.
 test: $(STAMP) system-deps lint

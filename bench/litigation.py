@@ -1,0 +1,109 @@
+"""Benchmark of batch litigation: 10,000 accounts to filing packages, against the 3-minute target.
+
+    .venv/bin/python bench/litigation.py [--accounts 10000] [--loans 400000] [--workers 2]
+
+It synthesises a portfolio and runs the nightly batch (not timed), selects with a broad policy
+capped at ``--accounts`` accounts (timed apart), then times ``overdue litigate build`` as a user
+runs it: the claims of every account from the reference ledger, the four documents in DOCX and
+PDF, the evidence PDFs, the complaint checks, the filing lists, the ZIPs and ``batch.json``.
+
+In the same run it measures the baseline: the same build on a 200-account sample with one worker,
+so the two-core speed-up is visible. It prints wall time, accounts/s, documents/s per type, peak
+RSS (the main process and the largest worker), and compares with the target of the issue
+(10,000 accounts in at most 180 s on this 2-core machine). Figures go to ``bench/RESULTS.md`` by
+hand, with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2026, 11, 20)
+TARGET_SECONDS = 180.0
+
+
+def _rss_gb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024 / 1024
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--accounts", type=int, default=10_000)
+    ap.add_argument("--loans", type=int, default=400_000, help="portfolio size to select from")
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--sample", type=int, default=200, help="accounts of the 1-worker baseline")
+    ap.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
+    args = ap.parse_args()
+
+    from overdue.litigation.build import build_batch
+    from overdue.litigation.policy import Policy, example_file, load_plaintiff
+    from overdue.portfolio.run import run_nightly
+    from overdue.portfolio.synth import synthesize
+    from overdue.litigation.select import select_accounts
+
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="overdue-bench-lit-"))
+    data, run = tmp / "portfolio", tmp / "run"
+    if not (data / "loans").exists():
+        synthesize(args.loans, data, seed=7, as_of=AS_OF)
+    run_nightly(data, run, AS_OF)
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    broad = Policy(min_dpd=31, min_claim=1000, max_accounts=args.accounts)
+
+    t0 = time.perf_counter()
+    sel = select_accounts(
+        data_dir=data, state_dir=run, policy=broad, as_of=AS_OF, out_dir=tmp / "selection",
+        plaintiff=plaintiff,
+    )  # fmt: skip
+    t_select = time.perf_counter() - t0
+    if sel.selected < args.accounts:
+        print(f"only {sel.selected:,} accounts selected; raise --loans", file=sys.stderr)
+
+    sample = Policy(min_dpd=31, min_claim=1000, max_accounts=args.sample)
+    select_accounts(
+        data_dir=data, state_dir=run, policy=sample, as_of=AS_OF, out_dir=tmp / "sample",
+        plaintiff=plaintiff,
+    )  # fmt: skip
+    t0 = time.perf_counter()
+    base = build_batch(
+        selection_dir=tmp / "sample", plaintiff=plaintiff, out_dir=tmp / "batch-1", workers=1
+    )
+    t_base = time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    r = build_batch(
+        selection_dir=tmp / "selection", plaintiff=plaintiff, out_dir=tmp / "batch",
+        workers=args.workers,
+    )  # fmt: skip
+    t_build = time.perf_counter() - t0
+
+    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {dt.date.today().isoformat()}")  # fmt: skip
+    print(f"portfolio: {args.loans:,} loans; selection of {sel.selected:,} accounts in "
+          f"{t_select:.1f} s (not part of the target)")  # fmt: skip
+    print(f"baseline, 1 worker: {base.accounts} accounts in {t_base:.1f} s = "
+          f"{base.accounts / t_base:.1f} accounts/s, {base.documents / t_base:.0f} documents/s")  # fmt: skip
+    print(f"build, {args.workers} workers: {r.accounts:,} accounts, {len(r.courts):,} courts, "
+          f"{r.documents:,} documents in {t_build:.1f} s = {r.accounts / t_build:.1f} accounts/s, "
+          f"{r.documents / t_build:.0f} documents/s")  # fmt: skip
+    print(f"speed-up over 1 worker: {(r.accounts / t_build) / (base.accounts / t_base):.2f}x")
+    for kind, n in sorted(r.rendered.items()):
+        print(f"  {kind:28s} {n:7,d}  {n / t_build:7.1f}/s (whole build, all steps)")
+    print(f"peak RSS: main {_rss_gb(resource.RUSAGE_SELF):.2f} GB, largest worker "
+          f"{_rss_gb(resource.RUSAGE_CHILDREN):.2f} GB")  # fmt: skip
+    scaled = t_build * 10_000 / max(r.accounts, 1)
+    verdict = "MET" if scaled <= TARGET_SECONDS else "NOT MET"
+    print(f"target: 10,000 accounts in <= {TARGET_SECONDS:.0f} s -> {scaled:.1f} s ({verdict})")
+    print(f"outputs: {tmp}")
+
+
+if __name__ == "__main__":
+    main()
