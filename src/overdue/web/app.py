@@ -34,7 +34,7 @@ from starlette.staticfiles import StaticFiles
 
 from overdue.errors import InputError, OverdueError
 from overdue.web import borrower, borrower_api
-from overdue.web.fields import FieldProblem, input_problem, validation_problems
+from overdue.web.fields import FieldProblem, domain_message, input_problem, validation_problems
 from overdue.web.templating import render_string
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -209,7 +209,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def on_domain(request: Request, exc: Exception) -> Response:
         # A date outside the holiday calendar, a rule not in force yet: the input's fault.
-        return error_response(request.url.path, 422, f"无法计算：{exc}")
+        assert isinstance(exc, OverdueError)
+        return error_response(request.url.path, 422, domain_message(exc))
 
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)

@@ -32,7 +32,7 @@ from overdue.web.borrower_models import (
     PlanQuestion,
     today,
 )
-from overdue.web.fields import FieldProblem, input_problem, validation_problems
+from overdue.web.fields import FieldProblem, domain_message, input_problem, validation_problems
 from overdue.web.letters import LetterUnavailable
 from overdue.web.present import (
     Answer,
@@ -178,7 +178,7 @@ def _ask(
     except InputError as exc:
         return question, None, [input_problem(exc, model)]
     except OverdueError as exc:
-        return question, None, [FieldProblem("", "", f"无法计算：{exc}")]
+        return question, None, [FieldProblem("", "", domain_message(exc))]
 
 
 def _today_iso() -> str:

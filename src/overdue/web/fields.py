@@ -22,7 +22,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from overdue.errors import InputError
+from overdue.dates import calendar_range
+from overdue.errors import CalendarCoverageError, InputError, OverdueError
 
 __all__ = [
     "MAX_AMOUNT",
@@ -31,6 +32,7 @@ __all__ = [
     "Moment",
     "Money",
     "PositiveMoney",
+    "domain_message",
     "field_label",
     "input_problem",
     "validation_problems",
@@ -280,3 +282,15 @@ def input_problem(exc: InputError, model: type[BaseModel] | None = None) -> Fiel
     path = tuple(exc.field.split(".")) if exc.field else ()
     label = field_label(model, path) if path else ""
     return FieldProblem(exc.field or "body", label, exc.message)
+
+
+def domain_message(exc: OverdueError) -> str:
+    """A domain refusal other than bad input (a date beyond the holiday calendar, a rule not
+    yet in force) in Chinese for the borrower."""
+    if isinstance(exc, CalendarCoverageError):
+        first, last = calendar_range()
+        return (
+            f"无法计算：节假日日历只覆盖 {first.year}–{last.year} 年，这个日期超出范围，"
+            "我们不猜测节假日安排"
+        )
+    return f"无法计算：{exc}"

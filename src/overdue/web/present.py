@@ -56,15 +56,14 @@ class Answer:
 
 def tidy(lines: Iterable[str], summary: str = "") -> list[Point]:
     """Terminal lines as page points: the summary not repeated, bullets and indents dropped,
-    ``依据：…`` lines attached to the point above, ``…：`` lines kept as sub-headings."""
+    ``依据：…`` lines shown small, ``…：`` lines kept as sub-headings."""
     points: list[Point] = []
     for raw in lines:
         text = raw.strip().lstrip(_BULLETS).strip()
         if not text or text == summary.strip():
             continue
-        if text.startswith("依据：") and points and not points[-1].heading:
-            last = points.pop()
-            points.append(Point(last.text, text.removeprefix("依据：")))
+        if text.startswith("依据："):
+            points.append(Point("", text.removeprefix("依据：")))  # shown small
             continue
         points.append(Point(text, heading=text.endswith(("：", ":"))))
     while points and points[-1].heading:
@@ -86,7 +85,12 @@ def _points(texts: Iterable[str]) -> list[Point]:
 
 def present_case(result: CaseExplanation) -> Answer:
     known = result.check is not None and result.check.court_known
-    tone = "good" if result.valid and known else ("warn" if result.valid else "bad")
+    # A well-formed number is not proof that the case exists: blue, not green.
+    tone = (
+        "info"
+        if result.valid and known
+        else ("warn" if result.valid or not result.given else "bad")
+    )
     why = _points(result.findings) or tidy(result.lines, result.summary)
     return Answer(tone, result.summary, why, _points(result.verify), result)
 

@@ -52,3 +52,56 @@ def test_message_empty_box_is_not_submitted(page: Page, server: str) -> None:
     page.get_by_role("button", name="看看合不合法").click()
     assert page.url == server + "/message"
     expect(page.locator("#answer")).to_have_count(0)
+
+
+def test_case_number_pasted_from_a_message_is_checked(page: Page, server: str) -> None:
+    page.goto(server + "/caseno")
+    page.fill("#text", "【催收】您的案件(2024)浙0192民初1779号已立案，请速还款。")
+    page.get_by_text("按另一天计算").click()  # open the details
+    page.fill("#as_of", "2026-11-23")
+    page.get_by_role("button", name="查一查").click()
+    answer_in_view(page)
+    expect(page.locator("#answer .verdict")).to_contain_text("案号格式有效")
+    expect(page.locator("#answer .case-number")).to_have_text("（2024）浙0192民初1779号")
+    expect(page.locator("#answer")).to_contain_text("杭州互联网法院")
+    expect(page.locator("#answer ul.todo")).to_contain_text("12368")
+
+
+def test_case_number_with_a_future_year_is_invalid(page: Page, server: str) -> None:
+    page.goto(server + "/caseno")
+    page.fill("#text", "（2027）京0105民初99号")
+    page.get_by_text("按另一天计算").click()
+    page.fill("#as_of", "2026-11-23")
+    page.get_by_role("button", name="查一查").click()
+    answer_in_view(page)
+    expect(page.locator("#answer")).to_have_class("answer tone-bad")
+    expect(page.locator("#answer .verdict")).to_contain_text("案号无效")
+    expect(page.locator("#answer ul.why")).to_contain_text("2027")
+
+
+def test_deadline_after_a_judgment_shows_the_last_day_after_the_holiday(
+    page: Page, server: str
+) -> None:
+    # Served 2025-09-20; day 15 = 2025-10-05 (National Day holiday) -> 2025-10-09, 14 days
+    # after 2025-09-25 (worked by hand, 民事诉讼法 Arts. 85 and 171).
+    page.goto(server + "/deadline")
+    page.select_option("#kind", "judgment")
+    page.fill("#received_on", "2025-09-20")
+    page.get_by_text("按另一天计算").click()
+    page.fill("#as_of", "2025-09-25")
+    page.get_by_role("button", name="算一算").click()
+    answer_in_view(page)
+    expect(page.locator("#answer .last-day")).to_have_text("2025-10-09")
+    expect(page.locator("#answer")).to_contain_text("14 天")
+    expect(page.locator("#answer .verdict")).to_contain_text("上诉")
+
+
+def test_deadline_small_claims_judgment_cannot_be_appealed(page: Page, server: str) -> None:
+    page.goto(server + "/deadline")
+    page.select_option("#kind", "judgment")
+    page.fill("#received_on", "2025-09-20")
+    page.check("input[name=small_claims]")
+    page.get_by_role("button", name="算一算").click()
+    answer_in_view(page)
+    expect(page.locator("#answer .verdict")).to_contain_text("不能上诉")
+    expect(page.locator("#answer .last-day")).to_have_count(0)

@@ -83,3 +83,104 @@ def test_the_message_page_puts_the_verdict_first_then_why_then_what_to_do(
     assert 'class="answer tone-bad"' in html
     assert html.index('id="answer"') < html.index("<form")  # the answer above the form
     assert THREAT in html  # the text stays in the box to correct and resubmit
+
+
+# -- 案号真假 ----------------------------------------------------------------------------------
+
+
+def test_a_real_format_case_number_is_explained_with_its_court_and_how_to_verify(
+    client: TestClient,
+) -> None:
+    # (2024)浙0192民初1779号: 浙0192 is 杭州互联网法院, 民初 a first-instance civil case.
+    data = ask(client, "case-number", {"text": "(2024)浙0192民初1779号", "as_of": "2026-11-23"})
+    assert data["valid"] is True
+    assert data["case_number"] == "（2024）浙0192民初1779号"
+    assert data["court"] == "杭州互联网法院"
+    assert data["stage"] == "一审"
+    assert data["is_filed_lawsuit"] is True
+    assert any("12368" in line for line in data["verify"])
+
+
+def test_a_case_number_from_next_year_inside_a_message_is_invalid(client: TestClient) -> None:
+    text = "您的案件（2027）京0105民初99号已立案，速还款"
+    data = ask(client, "case-number", {"text": text, "as_of": "2026-11-23"})
+    assert data["valid"] is False
+    assert data["case_number"] == "（2027）京0105民初99号"
+    assert any("2027" in finding for finding in data["findings"])
+
+
+@pytest.mark.parametrize("body", [{}, {"text": ""}, {"text": "   "}, {"text": None}])
+def test_no_case_number_at_all_is_itself_a_finding(
+    client: TestClient, body: dict[str, Any]
+) -> None:
+    data = ask(client, "case-number", {**body, "as_of": "2026-11-23"})
+    assert data["valid"] is False
+    assert data["case_number"] is None
+    assert "没有案号" in data["summary"]
+
+
+def test_the_case_number_page_shows_court_and_verification_channels(client: TestClient) -> None:
+    page = client.post("/caseno", data={"text": "(2024)浙0192民初1779号", "as_of": "2026-11-23"})
+    assert page.status_code == 200
+    html = page.text
+    assert verdict_on_page(html).startswith("案号格式有效")
+    assert "杭州互联网法院" in html
+    assert html.index("我们看到的") < html.index("怎么核实")
+    assert "tone-info" in html  # a valid format is not proof the case exists: not green
+
+
+# -- 我的期限 ----------------------------------------------------------------------------------
+
+# Worked by hand (民事诉讼法 Art. 85, 171): served 2025-09-20, day 15 is 2025-10-05, inside the
+# National Day holiday (10-01..10-08), so the last day is Thursday 2025-10-09; from 2025-09-25
+# that is 14 days away.
+JUDGMENT = {"kind": "judgment", "received_on": "2025-09-20", "as_of": "2025-09-25"}
+
+
+def test_appeal_deadline_after_a_judgment_rolls_over_the_national_day_holiday(
+    client: TestClient,
+) -> None:
+    data = ask(client, "deadline", JUDGMENT)
+    assert data["last_day"] == "2025-10-09"
+    assert data["nominal_last_day"] == "2025-10-05"
+    assert data["rolled_over"] is True
+    assert data["days_left"] == 14
+    assert "上诉" in data["action"]
+
+
+def test_a_small_claims_judgment_has_no_appeal_period(client: TestClient) -> None:
+    data = ask(client, "deadline", {**JUDGMENT, "small_claims": True})
+    assert data["last_day"] is None
+    assert data["final_on_service"] is True
+    assert "不能上诉" in data["summary"]
+
+
+def test_the_answer_period_already_passed_is_said_plainly(client: TestClient) -> None:
+    # Complaint copy received 2025-03-03 (Mon): day 15 is Tuesday 2025-03-18; on 2025-09-25
+    # that is 191 days ago.
+    data = ask(
+        client,
+        "deadline",
+        {"kind": "complaint", "received_on": "2025-03-03", "as_of": "2025-09-25"},
+    )
+    assert data["last_day"] == "2025-03-18"
+    assert data["days_left"] == -191
+    page = client.post(
+        "/deadline", data={"kind": "complaint", "received_on": "2025-03-03", "as_of": "2025-09-25"}
+    )
+    assert "tone-bad" in page.text
+    assert "已过期 191 天" in page.text
+
+
+def test_a_date_beyond_the_holiday_calendar_is_refused_not_guessed(client: TestClient) -> None:
+    response = client.post(
+        API + "deadline",
+        json={"kind": "judgment", "received_on": "2099-12-20", "as_of": "2099-12-21"},
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("无法计算：节假日日历只覆盖")
+    page = client.post(
+        "/deadline", data={"kind": "judgment", "received_on": "2099-12-20", "as_of": "2099-12-21"}
+    )
+    assert page.status_code == 422
+    assert "节假日日历只覆盖" in page.text
