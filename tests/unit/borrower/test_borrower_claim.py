@@ -1,0 +1,79 @@
+"""A collector's claim set against the reference ledger's lawful amount, item by item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from overdue.borrower.claim import check_claim
+from overdue.errors import InputError
+
+pytestmark = pytest.mark.unit
+
+EXAMPLE = json.loads((Path(__file__).parents[3] / "examples" / "loan.json").read_text("utf-8"))
+AS_OF = dt.date(2025, 6, 30)
+
+
+def test_an_itemised_claim_is_cut_back_item_by_item_with_the_rule() -> None:
+    # examples/loan.json as of 2025-06-30 (README): due under the terms 18,346.37, cost charged
+    # 43.56 % a year; the 24 % line gives up 3,198.75 — first all 678.30 of late fees, then
+    # 3,198.75 - 678.30 = 2,520.45 of penalty (3,674.23 -> 1,153.78).
+    # The collector adds 1,653.63 of "collection fees": 20,000.00 in all.
+    r = check_claim(
+        EXAMPLE,
+        claimed_items={
+            "本金": Decimal("12362.53"),
+            "利息": Decimal("1631.31"),
+            "罚息": Decimal("3674.23"),
+            "违约金": Decimal("678.30"),
+            "催收费": Decimal("1653.63"),
+        },
+        as_of=AS_OF,
+    )
+    by = {line.item: line for line in r.lines_by_item}
+    assert r.claimed_total == Decimal("20000.00")
+    assert r.contract_total == Decimal("18346.37")
+    assert r.lawful_total == Decimal("15147.62")
+    assert r.difference == Decimal("4852.38")  # 20,000.00 - 15,147.62
+    assert by["penalty"].lawful == Decimal("1153.78")
+    assert by["penalty"].difference == Decimal("2520.45")
+    assert by["late_fee"].lawful == Decimal("0.00")
+    assert by["other"].difference == Decimal("1653.63")
+    assert by["principal"].difference == Decimal("0.00")
+    assert "24%" in by["penalty"].rule
+    assert "催收" in by["other"].rule
+    assert r.limitation_expires_on == dt.date(2028, 5, 20)
+
+
+def test_a_total_only_claim_is_compared_as_a_total() -> None:
+    r = check_claim(EXAMPLE, claimed_total=Decimal("15000"), as_of=AS_OF)
+    assert r.difference == Decimal("-147.62")
+    assert all(line.claimed is None for line in r.lines_by_item)
+    assert "不超过" in r.summary
+    data = r.to_json()
+    assert data["lawful_total"] == "15147.62"
+    assert data["cap_rate"] == "0.24"
+
+
+def test_items_that_do_not_add_up_to_the_total_are_refused() -> None:
+    with pytest.raises(InputError, match="claimed_items"):
+        check_claim(
+            EXAMPLE,
+            claimed_total=Decimal("100"),
+            claimed_items={"本金": Decimal("90")},
+            as_of=AS_OF,
+        )
+
+
+def test_an_unknown_item_names_itself() -> None:
+    with pytest.raises(InputError, match=r"claimed_items\.手续费X"):
+        check_claim(EXAMPLE, claimed_items={"手续费X": Decimal("1")}, as_of=AS_OF)
+
+
+def test_no_claim_at_all_is_refused() -> None:
+    with pytest.raises(InputError, match="claimed_total"):
+        check_claim(EXAMPLE, as_of=AS_OF)
