@@ -46,9 +46,9 @@ def main() -> None:
 
     from overdue.litigation.build import build_batch
     from overdue.litigation.policy import Policy, example_file, load_plaintiff
+    from overdue.litigation.select import select_accounts
     from overdue.portfolio.run import run_nightly
     from overdue.portfolio.synth import synthesize
-    from overdue.litigation.select import select_accounts
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="overdue-bench-lit-"))
     data, run = tmp / "portfolio", tmp / "run"
@@ -60,18 +60,26 @@ def main() -> None:
 
     t0 = time.perf_counter()
     sel = select_accounts(
-        data_dir=data, state_dir=run, policy=broad, as_of=AS_OF, out_dir=tmp / "selection",
+        data_dir=data,
+        state_dir=run,
+        policy=broad,
+        as_of=AS_OF,
+        out_dir=tmp / "selection",
         plaintiff=plaintiff,
-    )  # fmt: skip
+    )
     t_select = time.perf_counter() - t0
     if sel.selected < args.accounts:
         print(f"only {sel.selected:,} accounts selected; raise --loans", file=sys.stderr)
 
     sample = Policy(min_dpd=31, min_claim=1000, max_accounts=args.sample)
     select_accounts(
-        data_dir=data, state_dir=run, policy=sample, as_of=AS_OF, out_dir=tmp / "sample",
+        data_dir=data,
+        state_dir=run,
+        policy=sample,
+        as_of=AS_OF,
+        out_dir=tmp / "sample",
         plaintiff=plaintiff,
-    )  # fmt: skip
+    )
     t0 = time.perf_counter()
     base = build_batch(
         selection_dir=tmp / "sample", plaintiff=plaintiff, out_dir=tmp / "batch-1", workers=1
@@ -80,25 +88,37 @@ def main() -> None:
 
     t0 = time.perf_counter()
     r = build_batch(
-        selection_dir=tmp / "selection", plaintiff=plaintiff, out_dir=tmp / "batch",
+        selection_dir=tmp / "selection",
+        plaintiff=plaintiff,
+        out_dir=tmp / "batch",
         workers=args.workers,
-    )  # fmt: skip
+    )
     t_build = time.perf_counter() - t0
 
-    print(f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {dt.date.today().isoformat()}")  # fmt: skip
-    print(f"portfolio: {args.loans:,} loans; selection of {sel.selected:,} accounts in "
-          f"{t_select:.1f} s (not part of the target)")  # fmt: skip
-    print(f"baseline, 1 worker: {base.accounts} accounts in {t_base:.1f} s = "
-          f"{base.accounts / t_base:.1f} accounts/s, {base.documents / t_base:.0f} documents/s")  # fmt: skip
-    print(f"build, {args.workers} workers: {r.accounts:,} accounts, {len(r.courts):,} courts, "
-          f"{r.documents:,} documents in {t_build:.1f} s = {r.accounts / t_build:.1f} accounts/s, "
-          f"{r.documents / t_build:.0f} documents/s")  # fmt: skip
+    print(
+        f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {time.strftime('%Y-%m-%d')}"
+    )
+    print(
+        f"portfolio: {args.loans:,} loans; selection of {sel.selected:,} accounts in "
+        f"{t_select:.1f} s (not part of the target)"
+    )
+    print(
+        f"baseline, 1 worker: {base.accounts} accounts in {t_base:.1f} s = "
+        f"{base.accounts / t_base:.1f} accounts/s, {base.documents / t_base:.0f} documents/s"
+    )
+    print(
+        f"build, {args.workers} workers: {r.accounts:,} accounts, {len(r.courts):,} courts, "
+        f"{r.documents:,} documents in {t_build:.1f} s = {r.accounts / t_build:.1f} accounts/s, "
+        f"{r.documents / t_build:.0f} documents/s"
+    )
     print(f"speed-up over 1 worker: {(r.accounts / t_build) / (base.accounts / t_base):.2f}x")
     for kind, n in sorted(r.rendered.items()):
         print(f"  {kind:28s} {n:7,d}  {n / t_build:7.1f}/s (whole build, all steps)")
-    print(f"peak RSS: main {_rss_gb(resource.RUSAGE_SELF):.2f} GB, largest worker "
-          f"{_rss_gb(resource.RUSAGE_CHILDREN):.2f} GB")  # fmt: skip
+    print(
+        f"peak RSS: main {_rss_gb(resource.RUSAGE_SELF):.2f} GB, largest worker "
+        f"{_rss_gb(resource.RUSAGE_CHILDREN):.2f} GB"
+    )
     scaled = t_build * 10_000 / max(r.accounts, 1)
     verdict = "MET" if scaled <= TARGET_SECONDS else "NOT MET"
     print(f"target: 10,000 accounts in <= {TARGET_SECONDS:.0f} s -> {scaled:.1f} s ({verdict})")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -462,12 +463,34 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
     created = dt.datetime.combine(dated, dt.time(0, 0))
     wb.properties.created = created
     wb.properties.modified = created
-    wb.save(path)
+    # openpyxl's save stamps "now" on the workbook and its zip entries; writing through its
+    # ExcelWriter and re-stamping the entries keeps the same inputs giving the same bytes.
+    from openpyxl.writer.excel import ExcelWriter
+
+    buf = io.BytesIO()
+    ExcelWriter(wb, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED)).save()
+    path.write_bytes(_restamp(buf.getvalue(), dated))
+
+
+def _stamp(dated: dt.date) -> tuple[int, int, int, int, int, int]:
+    return (max(dated.year, 1980), dated.month, dated.day, 0, 0, 0)
+
+
+def _restamp(data: bytes, dated: dt.date) -> bytes:
+    """The same zip with every entry dated ``dated`` (in the original order)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, _stamp(dated))
+            entry.compress_type = info.compress_type
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info))
+    return out.getvalue()
 
 
 def _zip_folder(folder: Path, target: Path, dated: dt.date) -> str:
     """Zip ``folder`` (files in name order, fixed times) and return the ZIP's SHA-256."""
-    stamp = (max(dated.year, 1980), dated.month, dated.day, 0, 0, 0)
+    stamp = _stamp(dated)
     with zipfile.ZipFile(target, "w") as zf:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             info = zipfile.ZipInfo(str(Path(folder.name) / path.relative_to(folder)), stamp)

@@ -105,9 +105,15 @@ def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
             if loan.loan_id == "I-NOCOURT":
                 county = "990101"
             w.writerow(
-                [f"B-{loan.loan_id}", f"测试{n:02d}号", number, f"1380000{n:04d}",
-                 f"某省某市某区示例路{n}号", county]
-            )  # fmt: skip
+                [
+                    f"B-{loan.loan_id}",
+                    f"测试{n:02d}号",
+                    number,
+                    f"1380000{n:04d}",
+                    f"某省某市某区示例路{n}号",
+                    county,
+                ]
+            )
     run = root / "run"
     run_nightly(data, run, AS_OF)
     return data, run

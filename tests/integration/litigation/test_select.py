@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from tests.integration.litigation.conftest import AS_OF, PLANTED
 
 from overdue.litigation.claims import compute_claims
 from overdue.litigation.policy import LenderType, Policy
 from overdue.litigation.select import RULES, decision_lines, select_accounts
 from overdue.portfolio.frames import loans_from_tables
-from tests.integration.litigation.conftest import AS_OF, PLANTED
 
 pytestmark = pytest.mark.integration
 
@@ -66,7 +66,8 @@ def test_estimate_equals_the_ledgers_claim_and_fee_follows_it(selection: Path) -
     )
     # Small claims in Zhejiang up to 54,323; the fee on 23,997.81 is 50 + 13,997.81 x 2.5 % =
     # 399.94525, halved: 199.972625, rounded half up to the fen: 199.97.
-    assert a["court_code"] == "浙0106" and a["procedure"] == "small-claims"
+    assert a["court_code"] == "浙0106"
+    assert a["procedure"] == "small-claims"
     assert a["fee"] == Decimal("199.97")
 
 
@@ -76,8 +77,9 @@ def test_explain_gives_every_rule_with_figures(selection: Path) -> None:
     assert [r for r, _, _ in lines] == list(RULES)
     failed = {r: text for r, ok, text in lines if not ok}
     assert "limitation" in failed
-    assert "2026-12-21" in failed["limitation"] and "31 天" in failed["limitation"]
-    passed = dict((r, ok) for r, ok, _ in decision_lines(rows["A-OK"], POLICY, AS_OF))
+    assert "2026-12-21" in failed["limitation"]
+    assert "31 天" in failed["limitation"]
+    passed = {r: ok for r, ok, _ in decision_lines(rows["A-OK"], POLICY, AS_OF)}
     assert all(passed.values())
 
 
@@ -86,5 +88,10 @@ def test_as_of_must_match_the_run(planted: tuple[Path, Path], tmp_path: Path) ->
 
     data, run = planted
     with pytest.raises(InputError, match="--as-of"):
-        select_accounts(data_dir=data, state_dir=run, policy=POLICY,
-                        as_of=dt.date(2026, 11, 21), out_dir=tmp_path / "x")  # fmt: skip
+        select_accounts(
+            data_dir=data,
+            state_dir=run,
+            policy=POLICY,
+            as_of=dt.date(2026, 11, 21),
+            out_dir=tmp_path / "x",
+        )

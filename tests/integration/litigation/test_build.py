@@ -1,0 +1,184 @@
+"""The batch build over the planted portfolio: documents, evidence, hashes, filing list, ZIPs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import docx
+import openpyxl
+import pyarrow.parquet as pq
+import pytest
+from tests.integration.litigation.conftest import AS_OF
+
+from overdue.litigation.build import DOCUMENTS, build_batch
+from overdue.litigation.policy import LenderType, Policy, example_file, load_plaintiff
+from overdue.litigation.select import select_accounts
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def batch(planted: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data, run = planted
+    root = tmp_path_factory.mktemp("batch")
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    select_accounts(
+        data_dir=data,
+        state_dir=run,
+        policy=Policy(lender_types=(LenderType.LICENSED,)),
+        as_of=AS_OF,
+        out_dir=root / "selection",
+        plaintiff=plaintiff,
+    )
+    build_batch(
+        selection_dir=root / "selection", plaintiff=plaintiff, out_dir=root / "out", workers=1
+    )
+    return root
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _flat(text: str) -> str:
+    return "".join(text.split())
+
+
+def _ids(planted: tuple[Path, Path]) -> dict[str, str]:
+    import csv
+
+    with (planted[0] / "borrowers.csv").open(encoding="utf-8") as f:
+        return {r["borrower_id"]: r["id_number"] for r in csv.DictReader(f)}
+
+
+def test_every_account_has_its_documents_and_a_true_manifest(batch: Path) -> None:
+    meta = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
+    assert meta["counts"]["accounts"] == meta["selection"]["selected"] == 2
+    folders = [p.parent for p in (batch / "out").rglob("manifest.json")]
+    assert len(folders) == 2
+    for folder in folders:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        listed = {f["file"]: f["sha256"] for f in manifest["files"]}
+        on_disk = {
+            str(p.relative_to(folder)): _sha(p)
+            for p in folder.rglob("*")
+            if p.is_file() and p.name != "manifest.json"
+        }
+        assert listed == on_disk  # every file listed, every hash true, nothing unlisted
+        for _, stem in DOCUMENTS:
+            assert f"{stem}.pdf" in listed
+            assert f"{stem}.docx" in listed
+        evidence = sorted(f for f in listed if f.startswith("evidence/"))
+        assert evidence[:4] == [
+            "evidence/01-借款合同.pdf",
+            "evidence/02-放款凭证.pdf",
+            "evidence/03-还款计划与还款记录.pdf",
+            "evidence/04-债权计算表.pdf",
+        ]
+        # A-OK was dunned twice: it has a collection record; C-RESOLVED was not.
+        assert ("evidence/05-催收记录.pdf" in listed) == folder.name.startswith("A-OK")
+
+
+def test_complaint_names_the_parties_and_states_the_claims(
+    batch: Path, planted: tuple[Path, Path]
+) -> None:
+    (folder,) = (batch / "out").glob("*/A-OK-*")
+    # pdftotext (poppler) reads the PDF independently of the project's own text extraction.
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(folder / "01-民事起诉状.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    flat = _flat(text)
+    ids = _ids(planted)
+    assert (
+        "杭州市西湖区人民法院" in flat
+    )  # P-less loans use the default product: defendant domicile
+    assert "示例消费金融股份有限公司" in flat
+    assert ids["B-A-OK"] in flat  # the court needs the full ID number
+    # Claims worked out by hand in test_select: principal 20,000.00, interest 900.00, penalty
+    # 3,210.00 - 112.19 given up above the 24 % cap = 3,097.81; total 23,997.81.
+    for figure in ("20,000.00", "900.00", "3,097.81", "23,997.81", "112.19"):
+        assert figure in flat, figure
+    assert "贰万叁仟玖佰玖拾柒元捌角壹分" in flat  # 23,997.81 in capitals, written by hand
+    assert "以20,000.00元为基数，按年利率24%计算自2026年11月21日起至实际清偿之日止" in flat
+    assert "本案诉讼费用由被告承担" in flat
+
+
+def test_docx_opens_and_agrees_with_the_pdf(batch: Path) -> None:
+    (folder,) = (batch / "out").glob("*/A-OK-*")
+    d = docx.Document(str(folder / "01-民事起诉状.docx"))
+    text = _flat(
+        "\n".join(
+            [p.text for p in d.paragraphs]
+            + [c.text for t in d.tables for row in t.rows for c in row.cells]
+        )
+    )
+    for figure in (
+        "20,000.00",
+        "23,997.81",
+        "贰万叁仟玖佰玖拾柒元捌角壹分",
+        "杭州市西湖区人民法院",
+    ):
+        assert figure in text, figure
+
+
+def test_filing_list_and_batch_json_mask_id_numbers(
+    batch: Path, planted: tuple[Path, Path]
+) -> None:
+    ids = _ids(planted)
+    (court,) = {p.parent for p in (batch / "out").glob("*/立案清单.xlsx")}
+    wb = openpyxl.load_workbook(court / "立案清单.xlsx")
+    ws = wb.active
+    assert ws is not None
+    rows = list(ws.iter_rows(values_only=True))
+    header = rows[0]
+    by_loan = {r[header.index("贷款编号")]: r for r in rows[1:] if r[0] != "合计"}
+    assert set(by_loan) == {"A-OK", "C-RESOLVED"}
+    a = by_loan["A-OK"]
+    full = ids["B-A-OK"]
+    assert a[header.index("身份证号码（脱敏）")] == full[:6] + "********" + full[-4:]
+    assert Decimal(str(a[header.index("标的总额")])) == Decimal("23997.81")
+    everything = "".join(str(c) for r in rows for c in r if c is not None)
+    everything += (batch / "out" / "batch.json").read_text(encoding="utf-8")
+    assert not any(full_id in everything for full_id in ids.values())
+
+
+def test_zip_per_court_holds_the_folder_and_its_hash_is_recorded(batch: Path) -> None:
+    meta = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
+    decisions = pq.read_table(batch / "selection" / "decisions.parquet").to_pylist()
+    selected = [d for d in decisions if d["selected"]]
+    assert Decimal(meta["claim_total"]) == sum(d["claim_estimate"] for d in selected)
+    for court in meta["courts"]:
+        z = batch / "out" / court["zip"]
+        assert _sha(z) == court["zip_sha256"]
+        folder = batch / "out" / court["folder"]
+        with zipfile.ZipFile(z) as zf:
+            assert zf.testzip() is None
+            names = sorted(zf.namelist())
+            files = sorted(
+                str(p.relative_to(folder.parent)) for p in folder.rglob("*") if p.is_file()
+            )
+            assert names == files
+            for name in names:
+                assert zf.read(name) == (folder.parent / name).read_bytes()
+    assert set(meta["rule_versions"]) >= {"court_fees.csv", "cap_profiles.csv", "lpr.csv"}
+
+
+def test_the_same_selection_builds_byte_identical_packages(batch: Path, tmp_path: Path) -> None:
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    build_batch(
+        selection_dir=batch / "selection",
+        plaintiff=plaintiff,
+        out_dir=tmp_path / "again",
+        workers=1,
+    )
+    first = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
+    second = json.loads((tmp_path / "again" / "batch.json").read_text(encoding="utf-8"))
+    assert [c["zip_sha256"] for c in first["courts"]] == [c["zip_sha256"] for c in second["courts"]]
