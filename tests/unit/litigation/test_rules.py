@@ -58,9 +58,11 @@ def test_agreed_court_comes_before_the_defendants_domicile() -> None:
     )
     assert v is not None
     assert v.court.code == "浙0106"
-    assert "约定" in v.basis and "第三十五条" in v.rule
+    assert "约定" in v.basis
+    assert "第三十五条" in v.rule
     # Beijing defendant, online contract: the Beijing internet court could hear it.
-    assert v.internet_court is not None and v.internet_court.code == "京0491"
+    assert v.internet_court is not None
+    assert v.internet_court.code == "京0491"
 
 
 def test_defendants_domicile_and_internet_court_flag() -> None:
@@ -71,8 +73,10 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         agreed_clause="",
         signed_online=True,
     )
-    assert v is not None and v.court.code == "浙0106"
-    assert v.internet_court is not None and v.internet_court.name == "杭州互联网法院"
+    assert v is not None
+    assert v.court.code == "浙0106"
+    assert v.internet_court is not None
+    assert v.internet_court.name == "杭州互联网法院"
     offline = venue(
         defendant_county="330106",
         plaintiff_county=None,
@@ -80,7 +84,8 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         agreed_clause="",
         signed_online=False,
     )
-    assert offline is not None and offline.internet_court is None
+    assert offline is not None
+    assert offline.internet_court is None
     elsewhere = venue(
         defendant_county="510104",
         plaintiff_county="510104",
@@ -88,7 +93,8 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         agreed_clause="",
         signed_online=True,
     )
-    assert elsewhere is not None and elsewhere.internet_court is None
+    assert elsewhere is not None
+    assert elsewhere.internet_court is None
     assert (
         venue(
             defendant_county="999999",
@@ -112,7 +118,8 @@ def test_small_claims_up_to_the_provinces_threshold_inclusive() -> None:
         Decimal("54323.01"), court, ON, small_claims=True, above=Procedure.SIMPLIFIED
     )
     assert at.procedure is Procedure.SMALL_CLAIMS
-    assert over.procedure is Procedure.SIMPLIFIED and "超过" in over.reason
+    assert over.procedure is Procedure.SIMPLIFIED
+    assert "超过" in over.reason
     off = choose_procedure(Decimal("100"), court, ON, small_claims=False, above=Procedure.ORDINARY)
     assert off.procedure is Procedure.ORDINARY
     custom = choose_procedure(
@@ -123,7 +130,8 @@ def test_small_claims_up_to_the_provinces_threshold_inclusive() -> None:
         above=Procedure.SIMPLIFIED,
         overrides={"浙": Decimal("65000")},
     )
-    assert custom.procedure is Procedure.SMALL_CLAIMS and custom.threshold.threshold == 65000
+    assert custom.procedure is Procedure.SMALL_CLAIMS
+    assert custom.threshold.threshold == 65000
 
 
 # --- policy files -------------------------------------------------------------------------------
@@ -204,7 +212,8 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
         Decimal("0.24"),
         dt.date(2025, 7, 11),
     )
-    assert "54%" in cont.basis and "24%" in cont.basis
+    assert "54%" in cont.basis
+    assert "24%" in cont.basis
 
 
 def test_acceleration_claims_principal_not_yet_due() -> None:
