@@ -157,7 +157,7 @@ def court_folder(code: str, name: str) -> str:
 
 
 def _check_complaint(case: Case, pdf: bytes) -> None:
-    from overdue.documents.check import check_capitals, pdf_text
+    from overdue.documents.checks import check_capitals, pdf_text
 
     text = pdf_text(pdf)
     flat = "".join(text.split())
