@@ -1,0 +1,120 @@
+"""Installment plans a borrower can afford, and the negotiation letter's context."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from overdue.borrower.plan import letter_context, propose_plans
+from overdue.errors import InputError
+
+pytestmark = pytest.mark.unit
+
+AS_OF = dt.date(2026, 11, 20)
+
+
+def test_the_shortest_plan_within_the_budget_is_recommended() -> None:
+    # Budget 6,000 - 4,500 = 1,500. 12 months = 2,000 (too much); 18 months: 24,000 / 18 =
+    # 1,333.33 rounded down, last 24,000 - 17 x 1,333.33 = 1,333.39.
+    p = propose_plans(
+        debt=Decimal("24000"),
+        monthly_income=Decimal("6000"),
+        monthly_expenses=Decimal("4500"),
+        as_of=AS_OF,
+    )
+    assert p.budget == Decimal("1500")
+    assert p.recommended is not None
+    assert p.recommended.months == 18
+    assert (p.recommended.monthly, p.recommended.last_monthly) == (
+        Decimal("1333.33"),
+        Decimal("1333.39"),
+    )
+    assert p.recommended.first_due_on == dt.date(2026, 12, 20)
+    assert p.recommended.last_due_on == dt.date(2028, 5, 20)
+    assert max(o.months for o in p.options) == 60
+    assert all(o.fee_total == 0 for o in p.options)
+
+
+def test_a_monthly_fee_is_charged_on_the_original_debt_and_shown_as_an_annual_rate() -> None:
+    # 0.5 % x 24,000 = 120 a month; 18 months -> 2,160 of fees; 1,333.39 + 120 = 1,453.39 fits.
+    p = propose_plans(
+        debt=Decimal("24000"),
+        monthly_income=Decimal("6000"),
+        monthly_expenses=Decimal("4500"),
+        monthly_fee_rate=Decimal("0.005"),
+        as_of=AS_OF,
+    )
+    r = p.recommended
+    assert r is not None
+    assert r.months == 18
+    assert r.monthly_fee == Decimal("120.00")
+    assert r.fee_total == Decimal("2160.00")
+    assert r.total_with_fee == Decimal("26160.00")
+    assert r.monthly_with_fee == Decimal("1453.39")
+    # A flat 0.5 % a month on the original debt costs about twice that on the falling balance.
+    assert r.fee_nominal_annual is not None
+    assert Decimal("0.10") < r.fee_nominal_annual < Decimal("0.12")
+
+
+def test_when_nothing_fits_the_letter_proposes_the_longest_plan_and_asks_for_a_reduction() -> None:
+    p = propose_plans(
+        debt=Decimal("60000"),
+        monthly_income=Decimal("3000"),
+        monthly_expenses=Decimal("2500"),
+        as_of=AS_OF,
+    )
+    assert p.recommended is None  # 60 months = 1,000 > 500
+    assert "减免" in p.summary
+    ctx = letter_context(p, lender_name="星河消费金融有限公司", borrower_name="张三", dated=AS_OF)
+    assert ctx.proposed.months == 60
+    assert ctx.proposed.monthly == Decimal("1000.00")
+    assert ctx.alternatives == ()
+    assert any("减免" in r for r in ctx.requests)
+    assert ctx.debt_total == Decimal("60000")
+
+
+def test_the_letter_context_carries_the_recommended_plan_and_other_affordable_ones() -> None:
+    p = propose_plans(
+        debt=Decimal("24000"),
+        monthly_income=Decimal("6000"),
+        monthly_expenses=Decimal("4500"),
+        as_of=AS_OF,
+    )
+    ctx = letter_context(
+        p,
+        lender_name="星河消费金融有限公司",
+        borrower_name="张三",
+        borrower_id_masked="110105********4567",
+        hardship="失业三个月，刚找到新工作",
+        lawful_total=Decimal("21000.00"),
+        dated=AS_OF,
+    )
+    assert ctx.proposed.months == 18
+    assert [a.months for a in ctx.alternatives] == [24, 36, 48]
+    assert ctx.lawful_total == Decimal("21000.00")
+    assert ctx.monthly_income - ctx.monthly_expenses == Decimal("1500")
+
+
+def test_bad_input_names_the_field() -> None:
+    with pytest.raises(InputError, match="debt"):
+        propose_plans(
+            debt=Decimal("0"),
+            monthly_income=Decimal("1"),
+            monthly_expenses=Decimal("0"),
+            as_of=AS_OF,
+        )
+    with pytest.raises(InputError, match="terms"):
+        propose_plans(
+            debt=Decimal("100"),
+            monthly_income=Decimal("1"),
+            monthly_expenses=Decimal("0"),
+            as_of=AS_OF,
+            terms=(72,),
+        )
+    p = propose_plans(
+        debt=Decimal("100"), monthly_income=Decimal("1"), monthly_expenses=Decimal("0"), as_of=AS_OF
+    )
+    with pytest.raises(InputError, match="lender_name"):
+        letter_context(p, lender_name=" ", borrower_name="张三", dated=AS_OF)
