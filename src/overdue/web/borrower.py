@@ -70,6 +70,7 @@ class Outcome:
     form: dict[str, str]
     answer: Answer | None = None
     problems: list[FieldProblem] = field(default_factory=list)
+    prefix: str = ""  # of the inputs' ids, when a page has two forms with the same fields
 
     @property
     def status(self) -> int:
@@ -80,8 +81,8 @@ class Outcome:
         return [p.message for p in self.problems if p.field == name or p.field.startswith(prefix)]
 
 
-def _empty() -> Outcome:
-    return Outcome(form={})
+def _empty(prefix: str = "") -> Outcome:
+    return Outcome(form={}, prefix=prefix)
 
 
 async def _raw_form(request: Request) -> dict[str, str]:
@@ -238,7 +239,9 @@ async def deadline_answer(request: Request) -> Response:
 
 @router.get("/owe")
 def owe_form(request: Request) -> Response:
-    return _page(request, "owe.html", apr=_empty(), claim=_empty(), items=CLAIM_ITEM_LABELS)
+    return _page(
+        request, "owe.html", apr=_empty("apr-"), claim=_empty("claim-"), items=CLAIM_ITEM_LABELS
+    )
 
 
 @router.post("/owe/apr")
@@ -255,8 +258,10 @@ async def owe_apr(request: Request) -> Response:
         )
     _, result, problems = _ask(AprQuestion, data, AprQuestion.answer, problems)
     problems = _by_line(problems, numbers)
-    apr = Outcome(raw, present_apr(result) if result else None, problems)
-    return _page(request, "owe.html", apr.status, apr=apr, claim=_empty(), items=CLAIM_ITEM_LABELS)
+    apr = Outcome(raw, present_apr(result) if result else None, problems, "apr-")
+    return _page(
+        request, "owe.html", apr.status, apr=apr, claim=_empty("claim-"), items=CLAIM_ITEM_LABELS
+    )
 
 
 @router.post("/owe/claim")
@@ -266,9 +271,9 @@ async def owe_claim(request: Request) -> Response:
     data["payments"], numbers, problems = _payment_lines(raw.get("payments_text", ""), "payments")
     _, result, problems = _ask(ClaimQuestion, data, ClaimQuestion.answer, problems)
     problems = _by_line(problems, numbers)
-    claim = Outcome(raw, present_claim(result) if result else None, problems)
+    claim = Outcome(raw, present_claim(result) if result else None, problems, "claim-")
     return _page(
-        request, "owe.html", claim.status, apr=_empty(), claim=claim, items=CLAIM_ITEM_LABELS
+        request, "owe.html", claim.status, apr=_empty("apr-"), claim=claim, items=CLAIM_ITEM_LABELS
     )
 
 

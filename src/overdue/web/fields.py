@@ -43,6 +43,7 @@ MAX_AMOUNT = Decimal("100000000000")  # 一千亿元
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 _AMOUNT_DECORATION = str.maketrans("", "", ",，¥￥元 \u3000")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_INDEX = re.compile(r"\[(\d+)\]")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
 
 
@@ -279,9 +280,11 @@ def validation_problems(
 
 def input_problem(exc: InputError, model: type[BaseModel] | None = None) -> FieldProblem:
     """A domain :class:`InputError` as a field problem (the domain names the field)."""
-    path = tuple(exc.field.split(".")) if exc.field else ()
+    # The domain writes list items as ``payments[2].amount``; the API as ``payments.2.amount``.
+    parts = [p for p in _INDEX.sub(r".\1", exc.field).split(".") if p] if exc.field else []
+    path = tuple(int(p) if p.isdigit() else p for p in parts)
     label = field_label(model, path) if path else ""
-    return FieldProblem(exc.field or "body", label, exc.message)
+    return FieldProblem(".".join(parts) or "body", label, exc.message)
 
 
 def domain_message(exc: OverdueError) -> str:

@@ -105,3 +105,35 @@ def test_deadline_small_claims_judgment_cannot_be_appealed(page: Page, server: s
     answer_in_view(page)
     expect(page.locator("#answer .verdict")).to_contain_text("不能上诉")
     expect(page.locator("#answer .last-day")).to_have_count(0)
+
+
+def test_apr_of_a_regular_schedule_is_computed_and_compared_with_the_cap(
+    page: Page, server: str
+) -> None:
+    # 10,000 received, 12 x 1,000: monthly IRR 2.9229 %, x 12 = 35.07 % (the borrower module's
+    # worked example, checked independently in tests/integration/web/test_web_answers.py).
+    page.goto(server + "/owe")
+    page.fill("#apr-received", "10,000")
+    page.fill("#apr-disbursed_on", "2025-01-01")
+    page.fill("[id='apr-schedule.count']", "12")
+    page.fill("[id='apr-schedule.amount']", "1000")
+    page.fill("[id='apr-schedule.first_on']", "2025-02-01")
+    page.get_by_role("button", name="算真实年化利率").click()
+    answer_in_view(page)
+    expect(page.locator("#apr .rate")).to_have_text("35.07%")
+    expect(page.locator("#apr #answer")).to_have_class("answer tone-bad")
+    expect(page.locator("#apr #answer .verdict")).to_contain_text("超过")
+
+
+def test_apr_from_payment_lines_names_the_bad_line(page: Page, server: str) -> None:
+    page.goto(server + "/owe")
+    page.fill("#apr-received", "10000")
+    page.fill("#apr-disbursed_on", "2025-01-01")
+    page.check("input[name=mode][value=payments]")
+    page.fill("#apr-payments_text", "2025-02-01 5000\n2025-03-01 五千")
+    page.get_by_role("button", name="算真实年化利率").click()
+    alert = page.locator("#apr [role=alert]")
+    expect(alert).to_be_visible()
+    expect(alert).to_contain_text("还款记录第2行金额")
+    # What was typed is still there to correct.
+    expect(page.locator("#apr-payments_text")).to_have_value("2025-02-01 5000\n2025-03-01 五千")

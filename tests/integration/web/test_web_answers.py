@@ -7,6 +7,7 @@ computation (stated next to each), not by calling the code under test.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, localcontext
 from typing import Any
 
 import pytest
@@ -184,3 +185,120 @@ def test_a_date_beyond_the_holiday_calendar_is_refused_not_guessed(client: TestC
     )
     assert page.status_code == 422
     assert "节假日日历只覆盖" in page.text
+
+
+# -- 我到底欠多少 · 真实年化利率 -------------------------------------------------------------------
+
+
+def monthly_irr(received: Decimal, payments: list[Decimal]) -> Decimal:
+    """The monthly rate r with received = sum(p_k / (1 + r)^k), by bisection in Decimal."""
+    with localcontext() as ctx:
+        ctx.prec = 40
+        low, high = Decimal(0), Decimal(1)
+        for _ in range(150):
+            mid = (low + high) / 2
+            present = sum(p / (1 + mid) ** k for k, p in enumerate(payments, start=1))
+            low, high = (mid, high) if present > received else (low, mid)
+        return low
+
+
+def test_apr_of_ten_thousand_repaid_by_twelve_thousands_is_above_the_24_percent_cap(
+    client: TestClient,
+) -> None:
+    data = ask(
+        client,
+        "apr",
+        {
+            "received": "10000",
+            "disbursed_on": "2025-01-01",
+            "schedule": {"count": 12, "amount": "1000", "first_on": "2025-02-01"},
+            "as_of": "2025-06-01",
+        },
+    )
+    r = monthly_irr(Decimal(10000), [Decimal(1000)] * 12)
+    assert abs(Decimal(data["nominal_annual"]) - 12 * r) < Decimal("0.000001")
+    assert abs(Decimal(data["effective_annual"]) - ((1 + r) ** 12 - 1)) < Decimal("0.000001")
+    assert data["paid_total"] == "12000.00"
+    assert data["cost_total"] == "2000.00"
+    assert data["cap_rate"] == "0.24"
+    assert data["above_cap"] is True
+    assert len(data["cashflows"]) == 13
+
+
+def test_apr_with_a_fee_taken_at_disbursement_counts_only_what_was_left(
+    client: TestClient,
+) -> None:
+    # 10,000 credited, 500 taken back at once: the borrower had 9,500 and repaid 5,000 and
+    # 5,500 one and two months later. 9,500 = 5,000/(1+r) + 5,500/(1+r)^2.
+    data = ask(
+        client,
+        "apr",
+        {
+            "received": "10000",
+            "upfront_fee": "500",
+            "disbursed_on": "2025-01-01",
+            "payments": [
+                {"on": "2025-02-01", "amount": "5000"},
+                {"on": "2025-03-01", "amount": "5500"},
+            ],
+            "as_of": "2025-06-01",
+        },
+    )
+    r = monthly_irr(Decimal(9500), [Decimal(5000), Decimal(5500)])
+    assert data["received"] == "9500.00"
+    assert abs(Decimal(data["nominal_annual"]) - 12 * r) < Decimal("0.000001")
+
+
+def test_apr_below_the_cap_is_green_on_the_page(client: TestClient) -> None:
+    # 10,000 repaid by 12 x 900: r solves 10,000 = 900 x annuity(12, r); 12r is about 14.5 %.
+    form = {
+        "received": "10000",
+        "disbursed_on": "2025-01-01",
+        "mode": "schedule",
+        "schedule.count": "12",
+        "schedule.amount": "900",
+        "schedule.first_on": "2025-02-01",
+        "as_of": "2025-06-01",
+    }
+    page = client.post("/owe/apr", data=form)
+    assert page.status_code == 200, page.text[:3000]
+    r = monthly_irr(Decimal(10000), [Decimal(900)] * 12)
+    shown = re.search(r'<dd class="rate">([\d.]+)%</dd>', page.text)
+    assert shown
+    assert abs(Decimal(shown[1]) - 1200 * r) < Decimal("0.006")  # two decimals of a percent
+    assert "tone-good" in page.text
+    assert "未超过" in verdict_on_page(page.text)
+
+
+def test_apr_needs_payments_or_a_schedule_and_says_which_line_is_wrong(
+    client: TestClient,
+) -> None:
+    response = client.post(API + "apr", json={"received": "10000", "disbursed_on": "2025-01-01"})
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "payments"
+    response = client.post(
+        API + "apr",
+        json={
+            "received": "10000",
+            "disbursed_on": "2025-01-01",
+            "payments": [
+                {"on": "2025-02-01", "amount": "6000"},
+                {"on": "2024-12-01", "amount": "6000"},
+            ],
+        },
+    )
+    assert response.status_code == 422
+    error = response.json()["errors"][0]
+    assert error["field"] == "payments.1.on"
+    assert error["label"] == "还款记录第2项日期"
+    page = client.post(
+        "/owe/apr",
+        data={
+            "received": "10000",
+            "disbursed_on": "2025-01-01",
+            "mode": "payments",
+            "payments_text": "2025-02-01 6000\n\n2024-12-01 6000",
+        },
+    )
+    assert page.status_code == 422
+    assert "还款记录第3行日期：还款日期 2024-12-01 不晚于放款日 2025-01-01" in page.text
