@@ -484,9 +484,11 @@ def serve(
 
 
 # Command groups defined in their own modules (they import the helpers above).
+from overdue.cli_check import check_app  # noqa: E402
 from overdue.cli_litigate import litigate_app  # noqa: E402
 
 app.add_typer(litigate_app, name="litigate")
+app.add_typer(check_app, name="check")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -134,10 +134,7 @@ class MessageVerdict:
         """``{"verdict", "flags": [{"code", "text", "basis"}], ...}`` — the first two keys fixed."""
         return {
             "verdict": self.verdict.value,
-            "flags": [
-                {"code": f.code, "text": f.text, "basis": f.basis, "severity": f.severity}
-                for f in self.flags
-            ],
+            "flags": [{"code": f.code, "text": f.text, "basis": f.basis} for f in self.flags],
             "advice": list(self.advice),
             "summary": self.summary,
             "lines": list(self.lines),
