@@ -273,7 +273,7 @@ def _reference_md() -> object:
 
     return (
         MarkdownIt("zero")
-        .enable(["heading", "table", "hr", "emphasis", "escape"])
+        .enable(["heading", "table", "hr", "emphasis", "escape", "newline"])
         .use(attrs_block_plugin)
     )
 

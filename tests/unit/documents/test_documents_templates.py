@@ -1,0 +1,171 @@
+"""Templates: every kind renders from the samples, in the Markdown subset, with every claim.
+
+These tests stop at the blocks (no Typst, no fonts); the PDF and DOCX files are tested in
+tests/integration/documents.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from tests.documents_support import HOSTILE, amount_pairs, figure, read_capital, squeeze
+
+from overdue.documents import EVIDENCE_SECTIONS, KINDS, Renderer, sample_evidence, sample_letter
+from overdue.documents.blocks import Heading, Paragraph, Table, parse, parse_reference
+from overdue.documents.context import ComplaintContext, EvidenceContext
+from overdue.documents.render import Context, evidence_sections
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.fixture(scope="module")
+def renderer() -> Renderer:
+    return Renderer()
+
+
+def _contexts(seed: int) -> list[tuple[str, Context]]:
+    evidence = sample_evidence(seed)
+    out: list[tuple[str, Context]] = [
+        (kind, evidence.complaint)
+        for kind, spec in KINDS.items()
+        if spec.context is ComplaintContext
+    ]
+    out.append(("evidence", evidence))
+    out.extend(("evidence", dataclasses.replace(evidence, section=s)) for s in EVIDENCE_SECTIONS)
+    out.append(("negotiation_letter", sample_letter(seed)))
+    return out
+
+
+def _text(renderer: Renderer, kind: str, ctx: Context) -> str:
+    lines = []
+    for block in renderer.blocks(kind, ctx):
+        if isinstance(block, (Heading, Paragraph)):
+            lines.append("".join(r.text for r in block.runs))
+        elif isinstance(block, Table):
+            for row in (block.header, *block.rows):
+                lines.append("|".join("".join(r.text for r in cell) for cell in row))
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7])
+def test_every_template_output_is_in_the_subset(renderer: Renderer, seed: int) -> None:
+    for kind, ctx in _contexts(seed):
+        markdown = renderer.markdown(kind, ctx)
+        assert parse(markdown) == parse_reference(markdown), kind
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_every_amount_in_every_document_has_an_agreeing_capital(
+    renderer: Renderer, seed: int
+) -> None:
+    for kind, ctx in _contexts(seed):
+        for figures, capital in amount_pairs(_text(renderer, kind, ctx)):
+            assert figures == capital, kind
+
+
+def test_complaint_states_every_claim_with_its_capital(renderer: Renderer) -> None:
+    ctx = sample_evidence(0).complaint
+    text = squeeze(_text(renderer, "complaint", ctx))
+    pairs = dict(amount_pairs(text))
+    for item in ctx.claims.items:
+        assert f"{item.label}{figure(item.amount)}元（大写：" in text
+        assert pairs[item.amount] == item.amount
+    assert f"合计{figure(ctx.claims.total)}元（大写：" in text
+    assert sum(i.amount for i in ctx.claims.items) == ctx.claims.total
+    for c in ctx.claims.continuing:
+        rate = f"{(c.rate * 100).normalize():f}%"
+        start = f"{c.start.year}年{c.start.month}月{c.start.day}日"
+        assert f"以{figure(c.base)}元为基数，按年利率{rate}计算自{start}起至实际清偿之日止" in text
+    for w in ctx.claims.waivers:
+        assert f"{figure(w.given_up)}元（大写：" in text
+        assert w.charged - w.claimed == w.given_up
+    assert "本案诉讼费用由被告承担" in text
+    assert "证据清单见附件《证据目录》" in text
+    assert f"此致{ctx.court_name}" in text
+
+
+def test_complaint_names_both_parties_with_their_identifiers(renderer: Renderer) -> None:
+    ctx = sample_evidence(2).complaint
+    text = squeeze(_text(renderer, "complaint", ctx))
+    for value in (
+        ctx.plaintiff.name,
+        ctx.plaintiff.uscc,
+        ctx.plaintiff.service_address,
+        ctx.plaintiff.email,
+        ctx.defendant.name,
+        ctx.defendant.id_number,
+        ctx.defendant.address,
+        ctx.agent.name,
+    ):
+        assert squeeze(value) in text
+
+
+def test_evidence_list_has_one_row_per_item(renderer: Renderer) -> None:
+    ctx = sample_evidence(0).complaint
+    tables = [b for b in renderer.blocks("evidence_list", ctx) if isinstance(b, Table)]
+    header = ["".join(r.text for r in cell) for cell in tables[0].header]
+    assert header == ["序号", "证据名称", "证据来源", "证明目的", "页码/文件"]
+    names = ["".join(r.text for r in row[1]) for row in tables[0].rows]
+    assert names == [e.name for e in ctx.evidence]
+
+
+def test_all_evidence_sections_are_numbered_as_in_the_evidence_list() -> None:
+    ctx = sample_evidence(0)
+    numbered = dict(evidence_sections(ctx))
+    assert numbered == {
+        "loan_contract": "证据二",
+        "disbursement": "证据三",
+        "repayment_ledger": "证据四",
+        "claim_sheet": "证据五",
+        "collection_record": "证据六",
+    }
+
+
+def test_claim_sheet_lines_are_base_times_rate_times_days(renderer: Renderer) -> None:
+    ctx = sample_evidence(4, section="claim_sheet")
+    rows = [r for r in ctx.computation if "×" in r.detail]
+    assert rows
+    for row in rows:
+        base, rate, days, basis = (
+            row.detail.split("（")[0].replace(",", "").replace("%", "").split(" × ")[0],
+            row.detail.split(" × ")[1].removesuffix("%"),
+            row.detail.split(" × ")[2].split(" / ")[0],
+            row.detail.split(" / ")[1].split("（")[0],
+        )
+        exact = Decimal(base) * Decimal(rate) / 100 * int(days) / int(basis)
+        assert abs(exact - row.amount) <= Decimal("0.005")
+    text = _text(renderer, "evidence", ctx)
+    assert all(r.detail.split("（")[0] in text for r in rows)
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_names_come_out_literally(renderer: Renderer, name: str) -> None:
+    base = sample_evidence(0).complaint
+    ctx = dataclasses.replace(
+        base, defendant=dataclasses.replace(base.defendant, name=name, address=name)
+    )
+    for kind, times in (("complaint", 3), ("power_of_attorney", 1), ("evidence_list", 1)):
+        text = _text(renderer, kind, ctx)
+        assert text.count(name) >= times, kind
+
+
+def test_an_unfiltered_amount_is_a_template_error(tmp_path: object) -> None:
+    from overdue.documents.render import _finalize
+
+    with pytest.raises(TypeError):
+        _finalize(Decimal("1.00"))
+    with pytest.raises(TypeError):
+        _finalize(dt.date(2025, 1, 1))
+
+
+def test_a_context_of_the_wrong_type_is_refused(renderer: Renderer) -> None:
+    with pytest.raises(TypeError):
+        renderer.markdown("complaint", sample_letter(0))
+
+
+def test_evidence_context_type() -> None:
+    assert isinstance(sample_evidence(0), EvidenceContext)
+    assert read_capital("壹万零伍拾元整") == Decimal("10050")
