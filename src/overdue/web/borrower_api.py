@@ -10,6 +10,7 @@ in one sentence) and ``lines`` (plain Chinese). Bad input is 422 with ``errors``
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter
 from fastapi.responses import Response
@@ -180,9 +181,14 @@ def letter(question: LetterQuestion) -> Response:
 def letter_response(question: LetterQuestion) -> Response:
     """The letter as a download (the page's button posts to the same code)."""
     data = render_letter(question.letter(), question.format)
-    filename = f"negotiation-letter.{question.format}"
+    ascii_name = f"negotiation-letter.{question.format}"
+    chinese_name = quote(f"协商还款申请书.{question.format}")
     return Response(
         data,
         media_type=_LETTER_TYPES[question.format],
-        headers={"content-disposition": f'attachment; filename="{filename}"'},
+        headers={
+            "content-disposition": (
+                f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{chinese_name}"
+            )
+        },
     )

@@ -119,13 +119,27 @@ def present_apr(result: AprCheck) -> Answer:
     return Answer("bad" if result.above_cap else "good", result.summary, why, todo, result)
 
 
+def _without(points: list[Point], prefixes: Iterable[str]) -> list[Point]:
+    """Points not starting with any of ``prefixes`` (those the page shows as a table)."""
+    starts = tuple(prefixes)
+    return [p for p in points if not (starts and p.text.startswith(starts))]
+
+
 def present_claim(result: ClaimCheck) -> Answer:
-    why, todo = _split_advice(tidy(result.lines, result.summary))
+    # Item lines ("本金：…") are the table under the verdict.
+    points = _without(
+        tidy(result.lines, result.summary), (f"{line.label}：" for line in result.lines_by_item)
+    )
+    why, todo = _split_advice(points)
     tone = "bad" if result.difference > Decimal(0) else "good"
     return Answer(tone, result.summary, why, todo, result)
 
 
 def present_plan(result: PlanProposal) -> Answer:
-    why, todo = _split_advice(tidy(result.lines, result.summary))
+    # Option lines ("12期：…") are the table under the verdict.
+    points = _without(
+        tidy(result.lines, result.summary), (f"{o.months}期：" for o in result.options)
+    )
+    why, todo = _split_advice(points)
     tone = "info" if result.recommended is not None else "warn"
     return Answer(tone, result.summary, why, todo, result)

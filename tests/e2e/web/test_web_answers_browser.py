@@ -137,3 +137,49 @@ def test_apr_from_payment_lines_names_the_bad_line(page: Page, server: str) -> N
     expect(alert).to_contain_text("还款记录第2行金额")
     # What was typed is still there to correct.
     expect(page.locator("#apr-payments_text")).to_have_value("2025-02-01 5000\n2025-03-01 五千")
+
+
+def test_claim_of_a_bullet_loan_above_the_cap(page: Page, server: str) -> None:
+    # Worked by hand in tests/integration/web/test_web_answers.py: 10,000 at 36 % for a month,
+    # unpaid for 30 days; lawful 10,000 + 24 % x 61/365 of 10,000 = 10,401.10.
+    page.goto(server + "/owe#claim")
+    page.fill("#claim-principal", "10000")
+    page.fill("#claim-disbursed_on", "2025-01-01")
+    page.fill("#claim-term_months", "1")
+    page.select_option("#claim-method", "bullet")
+    page.fill("#claim-rate", "36%")
+    page.fill("#claim-claimed_total", "12000")
+    page.get_by_text("对方列了明细").click()
+    page.fill("#claim-as_of", "2025-03-03")
+    page.get_by_role("button", name="核对金额").click()
+    answer_in_view(page)
+    expect(page.locator("#claim .lawful-total")).to_have_text("10,401.10 元")
+    expect(page.locator("#claim .difference")).to_have_text("1,598.90 元")
+    expect(page.locator("#claim table")).to_contain_text("罚息")
+
+
+def test_plan_then_download_the_letter_as_docx_and_pdf(page: Page, server: str) -> None:
+    page.goto(server + "/plan")
+    page.fill("#debt", "12000")
+    page.fill("#monthly_income", "5000")
+    page.fill("#monthly_expenses", "4000")
+    page.get_by_role("button", name="算还款计划").click()
+    answer_in_view(page)
+    expect(page.locator("tr.recommended td").first).to_have_text("12 个月")
+    expect(page.locator(".budget")).to_have_text("1,000.00 元")
+
+    page.fill("#lender_name", "某某消费金融有限公司")
+    page.fill("#borrower_name", "张三")
+    page.fill("#hardship", "失业三个月，正在找工作。")
+    for button, suffix, magic in (
+        ("下载 Word（DOCX）", ".docx", b"PK"),
+        ("下载 PDF", ".pdf", b"%PDF"),
+    ):
+        with page.expect_download() as info:
+            page.get_by_role("button", name=button).click()
+        download = info.value
+        assert download.suggested_filename == "协商还款申请书" + suffix
+        path = download.path()
+        assert path.read_bytes().startswith(magic)
+    # Downloading leaves the page as it was: the plan is still shown.
+    expect(page.locator("tr.recommended")).to_have_count(1)

@@ -302,3 +302,168 @@ def test_apr_needs_payments_or_a_schedule_and_says_which_line_is_wrong(
     )
     assert page.status_code == 422
     assert "还款记录第3行日期：还款日期 2024-12-01 不晚于放款日 2025-01-01" in page.text
+
+
+# -- 我到底欠多少 · 催收金额 -------------------------------------------------------------------
+
+# A one-month bullet loan worked by hand: 10,000 lent on 2025-01-01, due 2025-02-01 with one
+# month's interest (rate / 12); unpaid, so from 2025-02-02 the overdue principal bears the
+# penalty rate = rate x 1.5 (the default markup) per day on ACT/360. On 2025-03-03 that is
+# 30 days of penalty; the cap is 24 % a year on the principal for the 61 days it was used,
+# on a 365-day year, and the excess is cut from the penalty first.
+BULLET = {
+    "principal": "10000",
+    "disbursed_on": "2025-01-01",
+    "term_months": 1,
+    "method": "bullet",
+    "as_of": "2025-03-03",
+}
+
+
+def test_claim_within_the_cap_is_the_contract_amount(client: TestClient) -> None:
+    data = ask(client, "claim", {**BULLET, "rate": "12%", "claimed_total": "12000"})
+    interest = Decimal(10000) * Decimal("0.12") / 12  # 100.00
+    penalty = Decimal(10000) * Decimal("0.18") * 30 / 360  # 150.00
+    lawful = Decimal(10000) + interest + penalty
+    assert Decimal(data["lawful_total"]) == lawful
+    assert Decimal(data["contract_total"]) == lawful
+    assert Decimal(data["difference"]) == Decimal(12000) - lawful
+    assert Decimal(data["claimed_total"]) == Decimal(12000)
+
+
+def test_claim_above_the_cap_is_cut_back_from_the_penalty(client: TestClient) -> None:
+    data = ask(client, "claim", {**BULLET, "rate": "36%", "claimed_total": "12000"})
+    cap = (Decimal(10000) * Decimal("0.24") * 61 / 365).quantize(Decimal("0.01"))  # 401.10
+    assert Decimal(data["contract_total"]) == Decimal(10000) + 300 + 450
+    assert Decimal(data["lawful_total"]) == Decimal(10000) + cap
+    items = {line["item"]: line for line in data["lines_by_item"]}
+    assert Decimal(items["interest"]["lawful"]) == Decimal(300)
+    assert Decimal(items["penalty"]["lawful"]) == cap - 300
+    assert Decimal(data["difference"]) == Decimal(12000) - Decimal(10000) - cap
+
+
+def test_claim_items_are_compared_one_by_one(client: TestClient) -> None:
+    data = ask(
+        client,
+        "claim",
+        {
+            **BULLET,
+            "rate": "12%",
+            "claimed_items": {"principal": "10000", "interest": "100", "penalty": "900"},
+        },
+    )
+    items = {line["item"]: line for line in data["lines_by_item"]}
+    assert Decimal(data["claimed_total"]) == Decimal(11000)
+    assert Decimal(items["penalty"]["claimed"]) == Decimal(900)
+    assert Decimal(items["penalty"]["difference"]) == Decimal(900) - Decimal(150)
+
+
+def test_claim_page_shows_the_items_table_and_the_excess(client: TestClient) -> None:
+    form = {
+        "principal": "10000",
+        "disbursed_on": "2025-01-01",
+        "term_months": "1",
+        "method": "bullet",
+        "rate": "36%",
+        "rate_unit": "annual",
+        "claimed_total": "12000",
+        "as_of": "2025-03-03",
+    }
+    page = client.post("/owe/claim", data=form)
+    assert page.status_code == 200, page.text[:3000]
+    html = page.text
+    assert '<dd class="lawful-total">10,401.10 元</dd>' in html
+    assert '<dd class="difference">1,598.90 元</dd>' in html
+    assert "<td>罚息</td>" in html
+    assert "tone-bad" in html
+    # The item lines are in the table, not repeated as text under "why".
+    assert html.count("依法可主张") == 0
+
+
+# -- 还款计划与协商信 ---------------------------------------------------------------------------
+
+PLAN = {
+    "debt": "12000",
+    "monthly_income": "5000",
+    "monthly_expenses": "4000",
+    "as_of": "2025-06-30",
+}
+
+
+def test_plan_recommends_the_shortest_term_within_the_budget(client: TestClient) -> None:
+    data = ask(client, "plan", PLAN)
+    assert data["budget"] == "1000.00"  # 5,000 income - 4,000 essentials
+    months = [option["months"] for option in data["options"]]
+    assert months == [3, 6, 12, 18, 24, 36, 48, 60]
+    assert data["recommended"]["months"] == 12  # 12,000 / 12 = 1,000 fits; 6 months does not
+    eighteen = next(o for o in data["options"] if o["months"] == 18)
+    # 12,000 / 18 = 666.66 (to the fen, down) x 17, the last one takes the rest: 666.78.
+    assert eighteen["monthly"] == "666.66"
+    assert eighteen["last_monthly"] == "666.78"
+    assert [o["affordable"] for o in data["options"]] == [False, False, *[True] * 6]
+
+
+def test_plan_page_marks_the_recommended_row_and_offers_the_letter(client: TestClient) -> None:
+    page = client.post("/plan", data=PLAN)
+    assert page.status_code == 200
+    html = page.text
+    assert re.search(r'<tr class="recommended">\s*<td>12 个月</td>', html)
+    assert 'action="/plan/letter"' in html
+    assert '<input type="hidden" name="debt" value="12000">' in html
+
+
+LETTER = {
+    **PLAN,
+    "lender_name": "某某消费金融有限公司",
+    "borrower_name": "张三",
+    "borrower_id_masked": "****1234",
+    "hardship": "失业三个月，正在找工作。",
+    "requests": ["停止计收罚息"],
+}
+
+
+def docx_text(data: bytes) -> str:
+    import io
+
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def pdf_text(data: bytes) -> str:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    finally:
+        pdf.close()
+
+
+def test_letter_downloads_as_docx_with_the_borrower_and_the_plan(client: TestClient) -> None:
+    response = client.post(API + "letter", json={**LETTER, "format": "docx"})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    )
+    assert "attachment" in response.headers["content-disposition"]
+    text = docx_text(response.content)
+    for words in ("协商还款申请书", "某某消费金融有限公司", "张三", "失业三个月", "停止计收罚息"):
+        assert words in text
+    assert "1,000.00" in text  # the recommended 12 x 1,000
+
+
+def test_letter_downloads_as_pdf_from_the_page_form(client: TestClient) -> None:
+    form = {k: v for k, v in LETTER.items() if k != "requests"}
+    response = client.post(
+        "/plan/letter",
+        data={**form, "requests_text": "停止计收罚息\n减免部分利息", "format": "pdf"},
+    )
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    text = pdf_text(response.content)
+    assert "张三" in text
+    assert "减免部分利息" in text
