@@ -35,6 +35,7 @@ from starlette.staticfiles import StaticFiles
 from overdue.errors import InputError, OverdueError
 from overdue.web import borrower, borrower_api
 from overdue.web.fields import FieldProblem, domain_message, input_problem, validation_problems
+from overdue.web.letters import LetterUnavailable
 from overdue.web.templating import render_string
 
 __all__ = ["MAX_BODY_BYTES", "create_app"]
@@ -101,7 +102,8 @@ def _error_page(status: int, detail: str, problems: list[FieldProblem]) -> str:
 
 
 class SecurityHeaders:
-    """Adds the CSP and no-store headers to every response."""
+    """Adds the CSP and no-store headers to every response, and turns a crash into a Chinese
+    500 without a traceback in the log (a traceback can quote what was submitted)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -110,16 +112,26 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 headers = list(message.get("headers", []))
                 names = {name.lower() for name, _ in headers}
                 headers.extend((k, v) for k, v in _HEADERS if k not in names)
                 message["headers"] = headers
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception as exc:  # the last line of defence: no input, no traceback in the log
+            path = str(scope.get("path", ""))
+            _log.error("internal error on %s: %s", path, type(exc).__name__)
+            if not started:
+                response = error_response(path, 500, _STATUS_TEXT[500])
+                await response(scope, receive, send_with_headers)
 
 
 class BodyLimit:
@@ -210,6 +222,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def on_domain(request: Request, exc: Exception) -> Response:
         # A date outside the holiday calendar, a rule not in force yet: the input's fault.
         assert isinstance(exc, OverdueError)
+        if isinstance(exc, LetterUnavailable):
+            return error_response(request.url.path, 503, str(exc))
         return error_response(request.url.path, 422, domain_message(exc))
 
     async def on_http(request: Request, exc: Exception) -> Response:
@@ -222,16 +236,10 @@ def _install_error_handlers(app: FastAPI) -> None:
             response.headers.update(exc.headers)
         return response
 
-    async def on_crash(request: Request, exc: Exception) -> Response:
-        # Log the kind of failure and where, never the submitted content.
-        _log.error("internal error on %s: %s", request.url.path, type(exc).__name__)
-        return error_response(request.url.path, 500, _STATUS_TEXT[500])
-
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(InputError, on_input)
     app.add_exception_handler(OverdueError, on_domain)
     app.add_exception_handler(StarletteHTTPException, on_http)
-    app.add_exception_handler(Exception, on_crash)
 
 
 def create_app(*, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:

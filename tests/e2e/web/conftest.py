@@ -9,44 +9,29 @@ aborted (and recorded), so a test can assert the page never reached out.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, sync_playwright
-from tests.e2e.web.web_harness import CHROMIUM, CHROMIUM_ARGS, EXE, PHONE, Traffic
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"overdue serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("overdue serve did not answer /healthz in time")
+from tests.e2e.web.web_harness import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    EXE,
+    PHONE,
+    Traffic,
+    free_port,
+    wait_until_up,
+)
 
 
 @pytest.fixture(scope="session")
 def server() -> Iterator[str]:
     """The base URL of ``overdue serve`` on a free loopback port."""
     for _attempt in range(3):
-        port = _free_port()
+        port = free_port()
         url = f"http://127.0.0.1:{port}"
         process = subprocess.Popen(
             [EXE, "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -55,7 +40,7 @@ def server() -> Iterator[str]:
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         try:
-            _wait_until_up(url, process)
+            wait_until_up(url, process)
         except RuntimeError:
             process.kill()
             process.wait(10)

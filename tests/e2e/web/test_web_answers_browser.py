@@ -20,6 +20,11 @@ def answer_in_view(page: Page) -> None:
     assert box is not None
     assert box["y"] < PHONE["height"]  # on the first screen, no scrolling needed
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Tables of figures fit the phone too (no sideways scrolling inside them either).
+    overflowing = page.evaluate(
+        "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth).length"
+    )
+    assert overflowing == 0
 
 
 def test_message_threat_at_night_is_called_abusive(

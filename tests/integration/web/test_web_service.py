@@ -137,3 +137,23 @@ def test_an_oversized_form_gets_a_chinese_413_page(client: TestClient, path: str
     assert response.status_code == 413
     assert response.headers["content-type"].startswith("text/html")
     assert "提交的内容太大了" in response.text
+
+
+def test_a_crash_is_a_chinese_500_and_the_log_never_quotes_the_input(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from overdue.web.app import create_app
+
+    app = create_app()
+
+    @app.post("/api/boom")
+    def boom(payload: dict[str, str]) -> None:
+        raise RuntimeError(f"cannot handle {payload['secret']}")
+
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        response = test_client.post("/api/boom", json={"secret": "借款人身份证110101199001011234"})
+    assert response.status_code == 500
+    assert response.json()["detail"] == "服务器出了问题，您的输入没有被保存。请稍后再试。"
+    assert response.headers["content-security-policy"].startswith("default-src 'self'")
+    assert "RuntimeError" in caplog.text
+    assert "110101199001011234" not in caplog.text
