@@ -13,7 +13,7 @@ import docx
 import openpyxl
 import pyarrow.parquet as pq
 import pytest
-from tests.integration.litigation.conftest import AS_OF
+from tests.planted import AS_OF
 
 from overdue.litigation.build import DOCUMENTS, build_batch
 from overdue.litigation.policy import LenderType, Policy, example_file, load_plaintiff

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tests.integration.litigation.conftest import AS_OF, PLANTED
+from tests.planted import AS_OF, PLANTED
 
 from overdue.litigation.claims import compute_claims
 from overdue.litigation.policy import LenderType, Policy

@@ -1,0 +1,114 @@
+"""``overdue litigate select | explain | build`` run as a user runs them (real subprocesses)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.planted import AS_OF, PLANTED, make_planted
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).parents[2]
+EXE = shutil.which("overdue", path=str(Path(sys.executable).parent)) or "overdue"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [EXE, "litigate", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_planted(tmp_path_factory.mktemp("planted-e2e"))
+
+
+def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> None:
+    data, state = planted
+    sel = tmp_path / "selection"
+    done = run(
+        "select",
+        "--data",
+        str(data),
+        "--state",
+        str(state),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--policy",
+        "examples/POLICY.yaml",
+        "--plaintiff",
+        "examples/PLAINTIFF.yaml",
+        "--out",
+        str(sel),
+        "--json",
+    )
+    assert done.returncode == 0, done.stderr
+    summary = json.loads(done.stdout)
+    assert summary["delinquent"] == len(PLANTED)
+    assert summary["selected"] + sum(summary["excluded_by"].values()) == len(PLANTED)
+
+    why = run("explain", "--selection", str(sel), "--loan", "B-DISPUTE", "--json")
+    assert why.returncode == 0, why.stderr
+    detail = json.loads(why.stdout)
+    assert detail["selected"] is False
+    assert detail["excluded_by"] == "open_dispute"
+    failed = [r for r in detail["rules"] if not r["passed"]]
+    assert [r["rule"] for r in failed] == ["open_dispute"]
+    assert "2026-09-01" in failed[0]["detail"]
+
+    table = run("explain", "--selection", str(sel), "--loan", "A-OK")
+    assert table.returncode == 0, table.stderr
+    assert "选中起诉" in table.stdout
+
+    built = run(
+        "build",
+        "--selection",
+        str(sel),
+        "--plaintiff",
+        "examples/PLAINTIFF.yaml",
+        "--out",
+        str(tmp_path / "batch"),
+        "--workers",
+        "2",
+    )
+    assert built.returncode == 0, built.stderr
+    assert "合计" in built.stdout
+    assert "01-民事起诉状.pdf" in built.stdout
+    batch = json.loads((tmp_path / "batch" / "batch.json").read_text(encoding="utf-8"))
+    assert batch["counts"]["accounts"] == summary["selected"]
+
+
+def test_bad_input_is_one_line_naming_the_field(planted: tuple[Path, Path], tmp_path: Path) -> None:
+    data, state = planted
+    policy = tmp_path / "POLICY.yaml"
+    policy.write_text("min_dpd: 90\nrecovery:\n  cost_per_cse: 300\n", encoding="utf-8")
+    done = run(
+        "select",
+        "--data",
+        str(data),
+        "--state",
+        str(state),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--policy",
+        str(policy),
+        "--out",
+        str(tmp_path / "sel"),
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert str(policy) in done.stderr
+    assert "recovery.cost_per_cse" in done.stderr
+    missing = run("explain", "--selection", str(tmp_path / "nowhere"), "--loan", "A-OK")
+    assert missing.returncode == 2
+    assert "--selection" in missing.stderr
