@@ -71,6 +71,10 @@ def _fmt_rate(rate: Decimal) -> str:
     return format(rate.scaleb(2).normalize(), "f") + "%"
 
 
+def _date(value: dt.date) -> str:
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
 def _fmt_amount(value: Decimal) -> str:
     return f"{value:,.2f}"
 
@@ -121,36 +125,37 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
     )
     paid_total = total(r.amount for r in payments)
     unpaid = due_rows[paid_count:]
+    default_since = unpaid[0][0]
+    # Accelerated 95 days after the first missed installment: what falls due later is due then.
+    accelerated_on = default_since + dt.timedelta(days=95)
+    matured = [row for row in unpaid if row[0] <= accelerated_on]
+    accelerated = [row for row in unpaid if row[0] > accelerated_on]
     overdue_principal = total(p for _, p, _ in unpaid)
-    overdue_interest = total(i for _, _, i in unpaid)
+    # Scheduled interest is owed for the installments that fell due before acceleration only.
+    overdue_interest = total(i for _, _, i in matured)
 
-    # 罚息 on each unpaid installment's principal from the day after it fell due to the cut-off
-    # (the whole balance falls due on acceleration, simplified here to the schedule).
+    # 罚息 on each matured installment's principal from the day after its due date, and on the
+    # accelerated principal from the day after acceleration, to the cut-off.
+    spans = [(due + dt.timedelta(days=1), part) for due, part, _ in matured]
+    if accelerated:
+        spans.append((accelerated_on + dt.timedelta(days=1), total(p for _, p, _ in accelerated)))
     computation: list[LedgerRow] = []
     penalty_charged = ZERO
-    for due, part, _ in unpaid:
-        start = due + dt.timedelta(days=1)
-        if start > cut_off:
-            continue
+    allowed = ZERO  # after a due date only penalty interest runs: the 24 % line applies to it
+    for start, base in spans:
         days = (cut_off - start).days + 1
-        amount = _accrual(part, penalty_rate, days)
+        amount = _accrual(base, penalty_rate, days)
         penalty_charged += amount
+        allowed += _accrual(base, _CAP_RATE, days)
         computation.append(
             LedgerRow(
                 start,
-                "罚息",
+                "罚息" if start <= accelerated_on else "罚息（提前到期本金）",
                 amount,
-                f"{_fmt_amount(part)} × {_fmt_rate(penalty_rate)} × {days} / {_BASIS}"
-                f"（{start.year}年{start.month}月{start.day}日至"
-                f"{cut_off.year}年{cut_off.month}月{cut_off.day}日）",
+                f"{_fmt_amount(base)} × {_fmt_rate(penalty_rate)} × {days} / {_BASIS}"
+                f"（{_date(start)}至{_date(cut_off)}）",
             )
         )
-    # After a due date only penalty interest runs, so the 24 % line applies to it alone.
-    allowed = ZERO
-    for due, part, _ in unpaid:
-        start = due + dt.timedelta(days=1)
-        if start <= cut_off:
-            allowed += _accrual(part, _CAP_RATE, (cut_off - start).days + 1)
     penalty_claimed = min(penalty_charged, allowed)
     given_up = penalty_charged - penalty_claimed
     computation.append(LedgerRow(None, "罚息合计（按合同约定）", penalty_charged, ""))
@@ -168,21 +173,17 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
     # Scheduled interest of the unpaid installments runs from the day after the last paid one.
     interest_from = due_rows[paid_count - 1][0] + dt.timedelta(days=1) if paid_count else signed
     items = (
-        ClaimItem("借款本金", overdue_principal, "", "《个人消费贷款合同》第三条、第五条"),
+        ClaimItem("借款本金", overdue_principal, "", "《个人消费贷款合同》第三条、第五条、第九条"),
         ClaimItem(
             "利息",
             overdue_interest,
-            f"自{interest_from.year}年{interest_from.month}月{interest_from.day}日"
-            f"起至{unpaid[-1][0].year}年{unpaid[-1][0].month}月{unpaid[-1][0].day}日止",
+            f"自{_date(interest_from)}起至{_date(matured[-1][0])}止",
             "《个人消费贷款合同》第四条",
         ),
         ClaimItem(
             "罚息",
             penalty_claimed,
-            f"自{computation[0].on.year if computation[0].on else ''}年"
-            f"{computation[0].on.month if computation[0].on else ''}月"
-            f"{computation[0].on.day if computation[0].on else ''}日"
-            f"起至{cut_off.year}年{cut_off.month}月{cut_off.day}日止",
+            f"自{_date(spans[0][0])}起至{_date(cut_off)}止",
             "《个人消费贷款合同》第八条",
         ),
     )
@@ -266,8 +267,6 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         ),
     )
     last_paid_on = payments[-1].on if payments else None
-    default_since = unpaid[0][0]
-    accelerated_on = default_since + dt.timedelta(days=95)
     loan = LoanFacts(
         contract_no=f"XF{signed:%Y%m%d}{seed:06d}",
         contract_name="《个人消费贷款合同》",
@@ -292,13 +291,20 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         default_since=default_since,
         dpd=(cut_off - default_since).days,
         acceleration_text=(
-            f"被告逾期还款已超过九十日，原告依合同第九条于{accelerated_on.year}年"
-            f"{accelerated_on.month}月{accelerated_on.day}日通知被告宣布全部借款提前到期"
+            f"被告逾期还款已超过九十日，原告依合同第九条于{_date(accelerated_on)}"
+            "通知被告宣布全部借款提前到期"
+            if accelerated
+            else ""
         ),
         demands=(
             (default_since + dt.timedelta(days=3), "短信提醒被告还款"),
             (default_since + dt.timedelta(days=30), "电话催收，被告表示暂无能力还款"),
-            (accelerated_on, "向被告送达《提前到期通知书》及《催收函》"),
+            (
+                accelerated_on,
+                "向被告送达《提前到期通知书》及《催收函》"
+                if accelerated
+                else "向被告送达《催收函》",
+            ),
         ),
         jurisdiction_text="《个人消费贷款合同》第十五条约定，因合同发生的争议由原告住所地人民法院管辖",
         guarantee_text="无担保",

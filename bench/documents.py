@@ -1,0 +1,118 @@
+"""Benchmark: litigation documents per second, per kind and for whole accounts.
+
+    .venv/bin/python bench/documents.py [--accounts N] [--processes P] [--per-kind N]
+
+Part 1 renders each kind alone in this process (docs/s, ms per document). Part 2 renders whole
+accounts — complaint, evidence list, power of attorney and service address as DOCX and PDF, and
+the evidence bundle as one PDF — in P worker processes, each with one Renderer, and projects the
+time for 10,000 accounts. Contexts are built before the clock starts (``samples.sample_evidence``
+with a different seed per account, so Typst cannot serve documents from its cache). Peak RSS is
+``ru_maxrss`` of each worker. No file is written: this measures rendering, not packaging.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import platform
+import resource
+import time
+from collections.abc import Callable, Sequence
+from multiprocessing import get_context
+
+from overdue.documents import EVIDENCE_SECTIONS, Renderer, sample_evidence
+from overdue.documents.context import EvidenceContext
+
+ACCOUNT_KINDS = ("complaint", "evidence_list", "power_of_attorney", "service_address")
+
+
+def _rate(
+    label: str, fn: Callable[[EvidenceContext], object], items: Sequence[EvidenceContext]
+) -> float:
+    fn(items[0])  # warm up: Typst loads fonts on first use
+    start = time.perf_counter()
+    for item in items:
+        fn(item)
+    seconds = time.perf_counter() - start
+    rate = len(items) / seconds
+    print(f"  {label:34s} {rate:8.1f} docs/s  {1000 / rate:7.2f} ms")
+    return rate
+
+
+def per_kind(count: int) -> None:
+    renderer = Renderer()
+    items = [sample_evidence(seed) for seed in range(count)]
+    print(f"Part 1: one process, {count} documents per kind")
+    for kind in ACCOUNT_KINDS:
+        _rate(f"{kind} DOCX", lambda e, k=kind: renderer.render_docx(k, e.complaint), items)
+        _rate(f"{kind} PDF", lambda e, k=kind: renderer.render_pdf(k, e.complaint), items)
+    _rate("evidence (all sections) PDF", lambda e: renderer.render_pdf("evidence", e), items)
+    for section in EVIDENCE_SECTIONS:
+        _rate(
+            f"evidence {section} PDF",
+            lambda e, s=section: renderer.render_pdf("evidence", dataclasses.replace(e, section=s)),
+            items,
+        )
+
+
+def render_account(renderer: Renderer, evidence: EvidenceContext) -> int:
+    """Every file of one account; returns the bytes produced."""
+    size = 0
+    for kind in ACCOUNT_KINDS:
+        files = renderer.render(kind, evidence.complaint)
+        size += len(files.docx) + len(files.pdf)
+    size += len(renderer.render_pdf("evidence", evidence))
+    return size
+
+
+def _worker(seeds: range) -> tuple[float, float, int, int]:
+    started = time.perf_counter()
+    renderer = Renderer()
+    items = [sample_evidence(seed) for seed in seeds]
+    render_account(renderer, items[0])  # warm-up, not counted
+    ready = time.perf_counter()
+    size = sum(render_account(renderer, item) for item in items)
+    done = time.perf_counter()
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return ready - started, done - ready, size, rss_kb
+
+
+def accounts(count: int, processes: int) -> None:
+    print(f"Part 2: {count} accounts, {processes} process(es), 8 DOCX/PDF + 1 evidence PDF each")
+    chunks = [range(i, count, processes) for i in range(processes)]
+    wall = time.perf_counter()
+    with get_context("spawn").Pool(processes) as pool:
+        results = pool.map(_worker, chunks)
+    wall = time.perf_counter() - wall
+    render = max(r[1] for r in results)
+    files = count * 9
+    print(f"  setup per worker (imports, Renderer, contexts): {max(r[0] for r in results):.1f} s")
+    print(
+        f"  rendering: {render:.1f} s  ->  {count / render:.1f} accounts/s, {files / render:.0f} files/s"
+    )
+    print(f"  total wall incl. start-up: {wall:.1f} s")
+    print(f"  output: {sum(r[2] for r in results) / count / 1024:.0f} KB per account")
+    print(f"  peak RSS per worker: {max(r[3] for r in results) / 1024:.0f} MB")
+    print(f"  projected for 10,000 accounts: {10_000 / (count / render):.0f} s of rendering")
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--accounts", type=int, default=400)
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--per-kind", type=int, default=100, help="documents per kind in part 1")
+    args = parser.parse_args(argv)
+    print(
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "
+        f"{os.cpu_count()} CPUs · Python {platform.python_version()} · load {os.getloadavg()[0]:.2f}"
+    )
+    if args.per_kind:
+        per_kind(args.per_kind)
+    for processes in sorted({1, args.processes}):
+        accounts(args.accounts if processes > 1 else max(1, args.accounts // 2), processes)
+
+
+if __name__ == "__main__":
+    main()
