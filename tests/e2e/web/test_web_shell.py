@@ -6,7 +6,7 @@ import json
 import urllib.request
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 from tests.e2e.web.web_harness import PHONE, Traffic
 
 pytestmark = pytest.mark.e2e
@@ -54,3 +54,20 @@ def test_pages_fit_a_phone_and_make_no_request_to_another_host(
     colour = page.evaluate("getComputedStyle(document.querySelector('header.top')).backgroundColor")
     assert colour == "rgb(29, 95, 168)"
     assert page.context.cookies() == []
+
+
+def test_every_form_works_with_javascript_off(browser: Browser, server: str) -> None:
+    context = browser.new_context(viewport=PHONE, is_mobile=True, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(server + "/caseno")
+        page.fill("#text", "(2024)浙0192民初1779号")
+        page.get_by_role("button", name="查一查").click()
+        expect(page.locator("#answer .verdict")).to_contain_text("案号格式有效")
+        page.goto(server + "/deadline")
+        page.select_option("#kind", "complaint")
+        page.fill("#received_on", "2025-03-03")
+        page.get_by_role("button", name="算一算").click()
+        expect(page.locator("#answer .last-day")).to_have_text("2025-03-18")
+    finally:
+        context.close()
