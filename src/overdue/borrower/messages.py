@@ -94,6 +94,7 @@ class _TimeWindow:
 @dataclass(frozen=True, slots=True)
 class _Clause:
     any: re.Pattern[str] | None
+    any_raw: re.Pattern[str] | None  # on the text before spaces and punctuation are removed
     near: _Near | None
     number: tuple[re.Pattern[str], int] | None
     time: _TimeWindow | None
@@ -166,8 +167,10 @@ def _clock(text: Any, field: str) -> dt.time:
 
 def _clause(raw: Any, field: str) -> _Clause:
     if not isinstance(raw, dict) or not raw:
-        raise InputError(field, "expected a mapping with any/near/number_below/time_between")
-    unknown = set(raw) - {"any", "near", "number_below", "time_between"}
+        raise InputError(
+            field, "expected a mapping with any/any_raw/near/number_below/time_between"
+        )
+    unknown = set(raw) - {"any", "any_raw", "near", "number_below", "time_between"}
     if unknown:
         raise InputError(field, f"unknown keys {sorted(unknown)}")
     near = None
@@ -188,7 +191,8 @@ def _clause(raw: Any, field: str) -> _Clause:
             ZoneInfo(str(tb.get("timezone", "Asia/Shanghai"))),
         )
     pattern = _compile(raw["any"], f"{field}.any") if "any" in raw else None
-    return _Clause(pattern, near, number, window)
+    raw_pattern = _compile(raw["any_raw"], f"{field}.any_raw") if "any_raw" in raw else None
+    return _Clause(pattern, raw_pattern, near, number, window)
 
 
 def _rule(raw: Any, i: int) -> Rule:
@@ -266,12 +270,17 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
 # ---------------------------------------------------------------- matching
 
 
+def _mapped(catalogue: Catalogue, text: str) -> str:
+    """NFKC, lower case, characters mapped: what ``any_raw`` patterns see."""
+    return "".join(
+        catalogue.chars.get(ch, ch) for ch in unicodedata.normalize("NFKC", text).lower()
+    )
+
+
 def normalize(catalogue: Catalogue, text: str) -> str:
     """The text the patterns see: NFKC, lower case, characters and tokens mapped, and every
     space, punctuation mark and symbol removed (brackets kept for case numbers)."""
-    mapped = "".join(
-        catalogue.chars.get(ch, ch) for ch in unicodedata.normalize("NFKC", text).lower()
-    )
+    mapped = _mapped(catalogue, text)
     kept = "".join(ch for ch in mapped if ch in _KEEP or unicodedata.category(ch)[0] in ("L", "N"))
     for token, replacement in catalogue.tokens:
         kept = kept.replace(token, replacement)
@@ -288,11 +297,18 @@ def _near(near: _Near, text: str) -> str | None:
     return None
 
 
-def _clause_holds(clause: _Clause, text: str, received_at: dt.datetime | None) -> str | None:
+def _clause_holds(
+    clause: _Clause, text: str, raw: str, received_at: dt.datetime | None
+) -> str | None:
     """The matched words when every part of the clause holds, else None."""
     matched: list[str] = []
     if clause.time is not None and (received_at is None or not clause.time.contains(received_at)):
         return None
+    if clause.any_raw is not None:
+        found = clause.any_raw.search(raw)
+        if found is None:
+            return None
+        matched.append(found.group(0))
     if clause.any is not None:
         found = clause.any.search(text)
         if found is None:
@@ -317,12 +333,13 @@ def lint(
 ) -> tuple[Flag, ...]:
     """Every rule of ``catalogue`` that ``text`` (received at ``received_at``) triggers."""
     norm = normalize(catalogue, text)
+    raw = _mapped(catalogue, text)
     flags = []
     for rule in catalogue.rules:
         if any(p.search(norm) for p in rule.unless):
             continue
         for clause in rule.when:
-            matched = _clause_holds(clause, norm, received_at)
+            matched = _clause_holds(clause, norm, raw, received_at)
             if matched is not None:
                 flags.append(
                     Flag(

@@ -154,3 +154,21 @@ def test_a_broken_catalogue_names_the_field(tmp_path: Path) -> None:
 def test_an_empty_message_is_refused() -> None:
     with pytest.raises(InputError, match="text"):
         lint_message("  ", None, AS_OF)
+
+
+def test_every_split_of_the_labelled_set_stays_at_or_above_ninety_percent() -> None:
+    rows = load_rows()
+    for split in ("tune", "holdout", "fresh", "fresh2"):
+        part = [r for r in rows if r["split"] == split]
+        assert part, split
+        assert evaluate(part)["accuracy"] >= 0.90, split
+
+
+def test_a_short_link_is_a_credential_request_but_an_official_court_site_is_not() -> None:
+    assert "CREDENTIAL_REQUEST" in codes("点击 t.cn/Rx8kQ 登录核对您的欠款")
+    assert codes("可登录 zxgk.court.gov.cn 查询执行信息，或拨打12368。") == set()
+
+
+def test_a_stranger_named_as_payee_is_fraud() -> None:
+    text = "还款账户变更通知：请转入张建国 工商银行 6212 2640 0000 1234 5678。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
