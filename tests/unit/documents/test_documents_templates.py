@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from tests.documents_support import HOSTILE, amount_pairs, figure, read_capital, squeeze
 
-from overdue.documents import EVIDENCE_SECTIONS, KINDS, Renderer, sample_evidence, sample_letter
-from overdue.documents.blocks import Heading, Paragraph, Table, parse, parse_reference
+from overdue.documents import (
+    EVIDENCE_SECTIONS,
+    KINDS,
+    TEMPLATES_DIR,
+    Renderer,
+    sample_evidence,
+    sample_letter,
+)
+from overdue.documents.blocks import Heading, Paragraph, Run, Table, parse, parse_reference
 from overdue.documents.context import ComplaintContext, EvidenceContext
 from overdue.documents.render import Context, evidence_sections
 
@@ -169,3 +178,22 @@ def test_a_context_of_the_wrong_type_is_refused(renderer: Renderer) -> None:
 def test_evidence_context_type() -> None:
     assert isinstance(sample_evidence(0), EvidenceContext)
     assert read_capital("壹万零伍拾元整") == Decimal("10050")
+
+
+def test_evidence_has_no_docx_form(renderer: Renderer) -> None:
+    from overdue.documents import UnknownKindError
+
+    with pytest.raises(UnknownKindError):
+        renderer.render_docx("evidence", sample_evidence(0))
+    with pytest.raises(UnknownKindError):
+        renderer.markdown("no_such_kind", sample_evidence(0).complaint)
+
+
+def test_an_operator_edits_wording_in_a_copy_of_the_templates(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATES_DIR, templates)
+    source = templates / "power_of_attorney.md.j2"
+    source.write_text(source.read_text().replace("# 授权委托书", "# 特别授权委托书"))
+    edited = Renderer(templates=templates)
+    blocks = edited.blocks("power_of_attorney", sample_evidence(0).complaint)
+    assert blocks[0] == Heading(1, (Run("特别授权委托书"),))
