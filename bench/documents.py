@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/documents.py [--accounts N] [--processes P] [--per-kind N]
 
-Part 1 renders each kind alone in this process (docs/s, ms per document). Part 2 renders whole
+Part 1 renders each kind alone, in one process and in P processes at once (docs/s summed over
+the processes, and ms per document in each). Part 2 renders whole
 accounts — complaint, evidence list, power of attorney and service address as DOCX and PDF, and
 the evidence bundle as one PDF — in P worker processes, each with one Renderer, and projects the
 time for 10,000 accounts. Contexts are built before the clock starts (``samples.sample_evidence``
@@ -28,33 +29,60 @@ from overdue.documents.context import EvidenceContext
 ACCOUNT_KINDS = ("complaint", "evidence_list", "power_of_attorney", "service_address")
 
 
-def _rate(
-    label: str, fn: Callable[[EvidenceContext], object], items: Sequence[EvidenceContext]
-) -> float:
-    fn(items[0])  # warm up: Typst loads fonts on first use
-    start = time.perf_counter()
-    for item in items:
-        fn(item)
-    seconds = time.perf_counter() - start
-    rate = len(items) / seconds
-    print(f"  {label:34s} {rate:8.1f} docs/s  {1000 / rate:7.2f} ms")
-    return rate
+Job = tuple[str, str, str | None]  # label, kind, evidence section (None: a ComplaintContext kind)
+
+JOBS: tuple[Job, ...] = (
+    *(
+        (f"{kind} {fmt}", f"{kind}:{fmt}", None)
+        for kind in ACCOUNT_KINDS
+        for fmt in ("DOCX", "PDF")
+    ),
+    ("evidence (all sections) PDF", "evidence:PDF", "all"),
+    *((f"evidence {s} PDF", "evidence:PDF", s) for s in EVIDENCE_SECTIONS),
+)
 
 
-def per_kind(count: int) -> None:
+def _job(renderer: Renderer, job: Job) -> Callable[[EvidenceContext], object]:
+    _, spec, section = job
+    kind, fmt = spec.split(":")
+    if section is not None:
+        return lambda e: renderer.render_pdf(kind, dataclasses.replace(e, section=section))
+    if fmt == "DOCX":
+        return lambda e: renderer.render_docx(kind, e.complaint)
+    return lambda e: renderer.render_pdf(kind, e.complaint)
+
+
+def _kind_worker(seeds: range) -> tuple[list[float], int]:
+    """Seconds per job for these seeds, and this worker's peak RSS in KB."""
     renderer = Renderer()
-    items = [sample_evidence(seed) for seed in range(count)]
-    print(f"Part 1: one process, {count} documents per kind")
-    for kind in ACCOUNT_KINDS:
-        _rate(f"{kind} DOCX", lambda e, k=kind: renderer.render_docx(k, e.complaint), items)
-        _rate(f"{kind} PDF", lambda e, k=kind: renderer.render_pdf(k, e.complaint), items)
-    _rate("evidence (all sections) PDF", lambda e: renderer.render_pdf("evidence", e), items)
-    for section in EVIDENCE_SECTIONS:
-        _rate(
-            f"evidence {section} PDF",
-            lambda e, s=section: renderer.render_pdf("evidence", dataclasses.replace(e, section=s)),
-            items,
-        )
+    items = [sample_evidence(seed) for seed in seeds]
+    seconds = []
+    for job in JOBS:
+        fn = _job(renderer, job)
+        fn(items[0])  # warm-up: Typst loads fonts on first use
+        start = time.perf_counter()
+        for item in items:
+            fn(item)
+        seconds.append(time.perf_counter() - start)
+    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+def per_kind(count: int, processes: int) -> None:
+    print(f"Part 1: {count} documents per kind and process (docs/s; ms per document)")
+    columns = []
+    for procs in sorted({1, processes}):
+        seeds = [range(i * count, (i + 1) * count) for i in range(procs)]
+        with get_context("spawn").Pool(procs) as pool:
+            results = pool.map(_kind_worker, seeds)
+        rates = [sum(count / r[0][j] for r in results) for j in range(len(JOBS))]
+        columns.append((procs, rates, max(r[1] for r in results)))
+    header = "".join(f"{f'{p} process' + ('es' if p > 1 else ''):>22s}" for p, _, _ in columns)
+    print(f"  {'':32s}{header}")
+    for j, (label, _, _) in enumerate(JOBS):
+        cells = "".join(f"{r[j]:10.1f}/s {1000 * p / r[j]:7.2f} ms" for p, r, _ in columns)
+        print(f"  {label:32s}{cells}")
+    for p, _, rss in columns:
+        print(f"  peak RSS per worker with {p} process(es): {rss / 1024:.0f} MB")
 
 
 def render_account(renderer: Renderer, evidence: EvidenceContext) -> int:
@@ -109,7 +137,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"{os.cpu_count()} CPUs · Python {platform.python_version()} · load {os.getloadavg()[0]:.2f}"
     )
     if args.per_kind:
-        per_kind(args.per_kind)
+        per_kind(args.per_kind, args.processes)
     for processes in sorted({1, args.processes}):
         accounts(args.accounts if processes > 1 else max(1, args.accounts // 2), processes)
 
