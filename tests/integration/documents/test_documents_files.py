@@ -251,3 +251,13 @@ def test_libreoffice_converts_every_docx_to_pdf(
 
 def check_capitals_ok(pdf: bytes) -> bool:
     return check_document(pdf, []) == []
+
+
+def test_preview_writes_every_kind_and_checks_it(tmp_path: Path) -> None:
+    from overdue.documents.__main__ import main
+
+    assert main([str(tmp_path), "--seed", "6"]) == 0
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 11
+    assert "evidence.pdf" in written
+    assert "evidence.docx" not in written
