@@ -19,7 +19,7 @@ import typer
 from overdue.cli import JsonFlag, _date, _emit_json, _fail, _today
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import InputError
-from overdue.ledger.contract import LenderType, Loan
+from overdue.ledger.contract import Contract, LenderType, Loan, RateUnit, RepaymentMethod
 from overdue.money import MoneyError, parse_rate, yuan
 
 check_app = typer.Typer(
@@ -77,6 +77,18 @@ def apr_command(
     loan: Annotated[
         Path | None, typer.Option(help="LOAN.json: use the contract's stated terms instead.")
     ] = None,
+    rate: Annotated[
+        str | None,
+        typer.Option(
+            help="Stated rate (instead of payments), e.g. 0.18 or 2%; --received is the principal."
+        ),
+    ] = None,
+    rate_unit: Annotated[RateUnit, typer.Option(help="Unit of --rate.")] = RateUnit.ANNUAL,
+    term: Annotated[int | None, typer.Option(help="Stated terms: number of months.")] = None,
+    method: Annotated[
+        RepaymentMethod, typer.Option(help="Stated terms: repayment method.")
+    ] = RepaymentMethod.EQUAL_INSTALLMENT,
+    service_fee: Annotated[str, typer.Option(help="Stated terms: fee per installment.")] = "0",
     as_of: AsOf = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -86,6 +98,27 @@ def apr_command(
     day = _as_of(as_of)
     if loan is not None:
         result = check_contract_apr(_read_loan(loan).contract, as_of=day)
+    elif rate is not None:
+        if received is None or disbursed_on is None or term is None:
+            _fail("--rate needs --received (the principal), --disbursed-on and --term")
+        try:
+            contract = Contract(
+                principal=_money(received, "--received"),
+                disbursed_on=_date(disbursed_on, "--disbursed-on"),
+                term_months=term,
+                method=method,
+                rate=parse_rate(rate),
+                rate_unit=rate_unit,
+                upfront_fee=_money(upfront_fee, "--upfront-fee"),
+                service_fee=_money(service_fee, "--service-fee"),
+                lender_type=lender_type,
+                signed_on=_date(contract_on, "--contract-on") if contract_on else None,
+            )
+        except MoneyError as exc:
+            _fail(f"--rate: {exc}")
+        except ValueError as exc:
+            _fail(f"--rate/--term: {exc}")
+        result = check_contract_apr(contract, as_of=day)
     else:
         if received is None or disbursed_on is None:
             _fail("--received and --disbursed-on are required (or give --loan LOAN.json)")

@@ -128,3 +128,16 @@ def test_bad_input_exits_2_with_one_line_naming_the_field(
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert field in lines[0]
+
+
+def test_apr_from_the_stated_rate_and_fees() -> None:
+    # 2 % a month, 12 months, 10,000: level payment 945.60 (annuity), + 50 fee = 995.60;
+    # 300 taken at the start -> 9,700 received.
+    data = run_json(
+        "apr", "--received", "10000", "--disbursed-on", "2025-01-15", "--rate", "2%",
+        "--rate-unit", "monthly", "--term", "12", "--upfront-fee", "300", "--service-fee", "50",
+        "--as-of", "2026-11-20",
+    )  # fmt: skip
+    assert data["received"] == "9700.00"
+    assert data["cashflows"][1] == {"on": "2025-02-15", "amount": "-995.60"}
+    assert data["above_cap"] is True

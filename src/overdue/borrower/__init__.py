@@ -16,21 +16,27 @@ Public interface (the web page and ``overdue check`` code against these names):
     ``(date, Decimal)``; ``schedule`` a :class:`RegularSchedule` (count, amount, first_on,
     frequency monthly). ``check_contract_apr(contract, *, as_of) -> AprCheck`` does the same
     from a contract's stated terms (rate, method, upfront and per-installment fees).
+    ``solve_rate(amounts, dates=None) -> Decimal`` is the one float boundary (pyxirr).
 ``overdue.borrower.claim``
     ``check_claim(loan, *, claimed_total=None, claimed_items=None, as_of, filed_on=None)
     -> ClaimCheck`` — a :class:`overdue.ledger.contract.Loan` or a LOAN.json-like ``dict``;
     ``claimed_items`` maps item names (``principal``/``本金``, ``interest``/``利息``,
     ``penalty``/``罚息``, ``compound``/``复利``, ``late_fee``/``违约金``, ``service_fee``/``服务费``,
-    ``other``/``其他费用``) to amounts. Recomputes the lawful amount with the reference ledger.
+    ``other``/``其他费用``/``催收费``; all in ``ITEM_ALIASES``) to amounts. Recomputes the lawful
+    amount with the reference ledger; ``ClaimCheck.lines_by_item`` has claimed / contract_due /
+    lawful / difference / rule per item.
 ``overdue.borrower.caseno``
     ``explain_case_number(text: str | None, as_of) -> CaseExplanation`` — ``text`` may be a bare
     case number or a whole message containing one; ``None``/no number is itself a finding.
+    ``find_case_number(text)`` and ``VERIFY_CHANNELS`` (official ways to check) are public too.
 ``overdue.borrower.messages``
     ``lint_message(text, received_at: datetime | None, as_of: date, catalogue=None)
     -> MessageVerdict`` (``verdict`` lawful/abusive/fraud, ``flags`` each with ``code``,
     ``text``, ``basis``, and ``advice`` lines); ``load_catalogue(path=None) -> Catalogue``;
     ``lint(catalogue, text, received_at=None) -> tuple[Flag, ...]`` is the catalogue-only
-    matcher the lender side can reuse on its own templates.
+    matcher the lender side can reuse on its own templates; ``normalize(catalogue, text)`` shows
+    what the patterns see; ``verdict_of(flags)``. Rules, quiet hours (a policy default) and
+    advice are data in ``data/message_rules.yaml``; ``load_catalogue(path)`` reads an edited copy.
 ``overdue.borrower.deadlines``
     ``borrower_deadline(kind: DocumentKind | str, received_on, *, as_of, small_claims=False)
     -> DeadlineAnswer`` — kinds ``complaint`` (答辩), ``judgment`` / ``ruling`` (上诉),

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from random import Random
 
 import pytest
 from bench.messages import evaluate, load_rows
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overdue.borrower.messages import Verdict, lint, lint_message, load_catalogue, normalize
 from overdue.errors import InputError
@@ -172,3 +175,26 @@ def test_a_short_link_is_a_credential_request_but_an_official_court_site_is_not(
 def test_a_stranger_named_as_payee_is_fraud() -> None:
     text = "还款账户变更通知：请转入张建国 工商银行 6212 2640 0000 1234 5678。"
     assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+_ROWS = [r for r in load_rows() if "CREDENTIAL_REQUEST" not in r["expected_flag_codes"]]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    row=st.sampled_from(_ROWS),
+    separators=st.lists(
+        st.sampled_from([" ", "  ", "·", "*", "-", "_", "🔥", "｜", "\u200b"]), min_size=1
+    ),
+    seed=st.randoms(use_true_random=False),
+)
+def test_separators_between_characters_do_not_change_the_reading(
+    row: dict[str, str], separators: list[str], seed: Random
+) -> None:
+    # Collectors write 立 案 / 法-院 / 传🔥票 to slip past filters; the reading must not change.
+    at = dt.datetime.fromisoformat(row["received_at"]) if row["received_at"] else None
+    text = row["text"]
+    spaced = "".join(ch + (seed.choice(separators) if seed.random() < 0.5 else "") for ch in text)
+    plain_flags = {f.code for f in lint_message(text, at, AS_OF).flags}
+    spaced_flags = {f.code for f in lint_message(spaced, at, AS_OF).flags}
+    assert spaced_flags == plain_flags
