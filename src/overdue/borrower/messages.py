@@ -98,6 +98,14 @@ class _Clause:
     near: _Near | None
     number: tuple[re.Pattern[str], int] | None
     time: _TimeWindow | None
+    invalid_case_number: bool = False  # a case number is present and fails validation
+
+
+@dataclass(frozen=True, slots=True)
+class _Texts:
+    original: str
+    raw: str  # NFKC, lower case, characters mapped
+    norm: str  # and squeezed: what ``any`` / ``near`` / ``number_below`` see
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +178,7 @@ def _clause(raw: Any, field: str) -> _Clause:
         raise InputError(
             field, "expected a mapping with any/any_raw/near/number_below/time_between"
         )
-    unknown = set(raw) - {"any", "any_raw", "near", "number_below", "time_between"}
+    unknown = set(raw) - {"any", "any_raw", "near", "number_below", "time_between", "case_number"}
     if unknown:
         raise InputError(field, f"unknown keys {sorted(unknown)}")
     near = None
@@ -192,7 +200,9 @@ def _clause(raw: Any, field: str) -> _Clause:
         )
     pattern = _compile(raw["any"], f"{field}.any") if "any" in raw else None
     raw_pattern = _compile(raw["any_raw"], f"{field}.any_raw") if "any_raw" in raw else None
-    return _Clause(pattern, raw_pattern, near, number, window)
+    if "case_number" in raw and raw["case_number"] != "invalid":
+        raise InputError(f"{field}.case_number", "the only check is 'invalid'")
+    return _Clause(pattern, raw_pattern, near, number, window, "case_number" in raw)
 
 
 def _rule(raw: Any, i: int) -> Rule:
@@ -297,15 +307,32 @@ def _near(near: _Near, text: str) -> str | None:
     return None
 
 
+def _invalid_case_number(text: str, as_of: dt.date | None) -> str | None:
+    """A case number in ``text`` that fails validation as of ``as_of``, else None."""
+    from overdue.borrower.caseno import find_case_number  # the shape; the rules are generic
+    from overdue.rules.caseno import check_case_number
+
+    number = find_case_number(text)
+    if number is None or as_of is None:
+        return None
+    return None if check_case_number(number, as_of).valid else number
+
+
 def _clause_holds(
-    clause: _Clause, text: str, raw: str, received_at: dt.datetime | None
+    clause: _Clause, texts: _Texts, received_at: dt.datetime | None, as_of: dt.date | None
 ) -> str | None:
     """The matched words when every part of the clause holds, else None."""
+    text = texts.norm
     matched: list[str] = []
     if clause.time is not None and (received_at is None or not clause.time.contains(received_at)):
         return None
+    if clause.invalid_case_number:
+        bad = _invalid_case_number(texts.original, as_of)
+        if bad is None:
+            return None
+        matched.append(bad)
     if clause.any_raw is not None:
-        found = clause.any_raw.search(raw)
+        found = clause.any_raw.search(texts.raw)
         if found is None:
             return None
         matched.append(found.group(0))
@@ -329,17 +356,25 @@ def _clause_holds(
 
 
 def lint(
-    catalogue: Catalogue, text: str, received_at: dt.datetime | None = None
+    catalogue: Catalogue,
+    text: str,
+    received_at: dt.datetime | None = None,
+    as_of: dt.date | None = None,
 ) -> tuple[Flag, ...]:
-    """Every rule of ``catalogue`` that ``text`` (received at ``received_at``) triggers."""
-    norm = normalize(catalogue, text)
-    raw = _mapped(catalogue, text)
+    """Every rule of ``catalogue`` that ``text`` (received at ``received_at``) triggers.
+
+    ``as_of`` dates the case-number check (a year after it is invalid); it defaults to the
+    day of ``received_at``; with neither, case numbers are not checked.
+    """
+    if as_of is None and received_at is not None:
+        as_of = received_at.date()
+    texts = _Texts(text, _mapped(catalogue, text), normalize(catalogue, text))
     flags = []
     for rule in catalogue.rules:
-        if any(p.search(norm) for p in rule.unless):
+        if any(p.search(texts.norm) for p in rule.unless):
             continue
         for clause in rule.when:
-            matched = _clause_holds(clause, norm, raw, received_at)
+            matched = _clause_holds(clause, texts, received_at, as_of)
             if matched is not None:
                 flags.append(
                     Flag(
@@ -373,7 +408,7 @@ def lint_message(
     if received_at is not None and received_at.date() > as_of + dt.timedelta(days=1):
         raise InputError("received_at", f"收到时间 {received_at.isoformat()} 晚于查询日期 {as_of}")
     cat = catalogue or load_catalogue()
-    flags = lint(cat, text, received_at)
+    flags = lint(cat, text, received_at, as_of)
     verdict = verdict_of(flags)
     serious = [f for f in flags if f.verdict is not Verdict.LAWFUL]
     if verdict is Verdict.FRAUD:
@@ -383,6 +418,10 @@ def lint_message(
     else:
         summary = "结论：这条消息本身未发现违法催收的迹象。"
     lines = [summary]
+    from overdue.borrower.caseno import explain_case_number, find_case_number
+
+    if find_case_number(text) is not None:
+        lines.append(f"消息中的案号：{explain_case_number(text, as_of).summary}")
     for f in flags:
         lines.append(f"【{f.code}】{f.text}")
         lines.append(f"    依据：{f.basis}")

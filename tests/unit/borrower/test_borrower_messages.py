@@ -198,3 +198,24 @@ def test_separators_between_characters_do_not_change_the_reading(
     plain_flags = {f.code for f in lint_message(text, at, AS_OF).flags}
     spaced_flags = {f.code for f in lint_message(spaced, at, AS_OF).flags}
     assert spaced_flags == plain_flags
+
+
+def test_a_case_number_from_the_future_in_a_message_is_flagged_as_invalid() -> None:
+    result = lint_message("你的案件（2027）浙0192民初1号已立案，速还款。", NOON, AS_OF)
+    assert {f.code for f in result.flags} == {"INVALID_CASE_NUMBER"}
+    assert any("案号无效" in line for line in result.lines)
+
+
+def test_a_well_formed_case_number_is_explained_but_not_flagged() -> None:
+    result = lint_message(
+        "您的（2024）浙0192民初1779号案件已立案，请登录人民法院在线服务查看。", NOON, AS_OF
+    )
+    assert result.flags == ()
+    assert any("杭州互联网法院" in line for line in result.lines)
+
+
+def test_the_matcher_checks_case_numbers_only_when_it_knows_the_date() -> None:
+    cat = load_catalogue()
+    text = "（2027）浙0192民初1号"
+    assert lint(cat, text) == ()
+    assert [f.code for f in lint(cat, text, as_of=AS_OF)] == ["INVALID_CASE_NUMBER"]
