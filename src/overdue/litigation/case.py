@@ -129,10 +129,17 @@ def _fees_text(loan: Loan) -> str:
     if c.service_fee > 0:
         parts.append(f"每期收取服务费{fmt(c.service_fee)}元")
     if c.late_fee_rate > 0 or c.late_fee_min > 0:
-        parts.append(
-            f"每期逾期收取逾期应还金额{_pct(c.late_fee_rate)}的违约金（最低{fmt(c.late_fee_min)}元）"
-        )
+        minimum = f"（最低{fmt(c.late_fee_min)}元）" if c.late_fee_min > 0 else ""
+        parts.append(f"每期逾期收取逾期应还金额{_pct(c.late_fee_rate)}的违约金{minimum}")
     return "；".join(parts)
+
+
+_GENDERS = {"male": "男", "m": "男", "男": "男", "female": "女", "f": "女", "女": "女"}
+
+
+def _gender(value: object, id_number: str) -> str:
+    """The gender as written in Chinese; from the identity number when not given."""
+    return _GENDERS.get(str(value or "").strip().lower(), "") or id_gender(id_number)
 
 
 def _cn(d: dt.date) -> str:
@@ -163,7 +170,7 @@ def build_case(
     id_number = str(borrower["id_number"]).strip().upper()
     defendant = Person(
         name=str(borrower["name"]),
-        gender=str(borrower.get("gender") or id_gender(id_number)),
+        gender=_gender(borrower.get("gender"), id_number),
         birth_date=id_birth_date(id_number),
         ethnicity="",
         id_number=id_number,

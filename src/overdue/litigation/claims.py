@@ -102,15 +102,14 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         amount = claimed[c.value]
         if amount <= 0:
             continue
+        basis = _BASIS[c]
         if c is Component.PRINCIPAL:
             period = ""
-            basis = _BASIS[c] + ("；合同约定的提前到期条款" if accelerated > 0 else "")
+            basis += "；合同约定的提前到期条款" if accelerated > 0 else ""
         elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
             period = f"自{_cn(first_charge[c.value])}起至{_cn(cut_off)}止"  # type: ignore[arg-type]
-            basis = _BASIS[c]
         else:
-            period = f"截至{_cn(cut_off)}"
-            basis = _BASIS[c]
+            period = _installments_period(r, c, cut_off, contract.disbursed_on)
         items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis))
 
     waivers = tuple(
@@ -150,6 +149,22 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, default_since, penalty_rate, continuing_rate
     )
+
+
+def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on: dt.date) -> str:
+    """Which installments an unpaid scheduled amount belongs to, with their interest period."""
+    due = [
+        i for i in r.state.installments if i.due_on < cut_off and i.unpaid.get(c.value, ZERO) > 0
+    ]
+    if not due:
+        return f"截至{_cn(cut_off)}"
+    first, last = due[0], due[-1]
+    nos = f"第{first.no}期" if first is last else f"第{first.no}期至第{last.no}期"
+    if c is not Component.INTEREST:
+        return f"{nos}已到期未付"
+    before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
+    start = before[0] if before else disbursed_on
+    return f"自{_cn(start)}起至{_cn(last.due_on)}止（{nos}）"
 
 
 def _pct(rate: Decimal) -> str:
