@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from overdue.borrower.plan import letter_context, propose_plans
 from overdue.errors import InputError
@@ -118,3 +120,25 @@ def test_bad_input_names_the_field() -> None:
     )
     with pytest.raises(InputError, match="lender_name"):
         letter_context(p, lender_name=" ", borrower_name="张三", dated=AS_OF)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    debt_fen=st.integers(min_value=100, max_value=100_000_000),
+    months=st.integers(min_value=1, max_value=60),
+)
+def test_installments_add_up_to_the_debt_and_the_last_is_never_smaller(
+    debt_fen: int, months: int
+) -> None:
+    debt = Decimal(debt_fen) / 100
+    p = propose_plans(
+        debt=debt,
+        monthly_income=Decimal("0"),
+        monthly_expenses=Decimal("0"),
+        as_of=AS_OF,
+        terms=(months,),
+    )
+    (line,) = p.options
+    assert line.monthly * (months - 1) + line.last_monthly == debt
+    assert line.last_monthly >= line.monthly
+    assert line.last_monthly - line.monthly < Decimal("0.01") * months
