@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from overdue.borrower.deadlines import DocumentKind
 from overdue.errors import InputError, OverdueError
@@ -166,7 +167,9 @@ def _ask(
     answer: Callable[[Q], R],
     problems: list[FieldProblem] | None = None,
 ) -> tuple[Q | None, R | None, list[FieldProblem]]:
-    """Validate, then answer; every failure becomes problems naming the field."""
+    """Validate, then answer; every failure becomes problems naming the field.
+
+    Called through the thread pool: the answers are plain (blocking) computations."""
     found = list(problems or [])
     try:
         question = model.model_validate(dict(data))
@@ -206,7 +209,9 @@ def caseno_form(request: Request) -> Response:
 @router.post("/caseno")
 async def caseno_answer(request: Request) -> Response:
     raw = await _raw_form(request)
-    _, result, problems = _ask(CaseNumberQuestion, _nest(raw), CaseNumberQuestion.answer)
+    _, result, problems = await run_in_threadpool(
+        _ask, CaseNumberQuestion, _nest(raw), CaseNumberQuestion.answer
+    )
     outcome = Outcome(raw, present_case(result) if result else None, problems)
     return _page(request, "caseno.html", outcome.status, outcome=outcome)
 
@@ -219,7 +224,9 @@ def message_form(request: Request) -> Response:
 @router.post("/message")
 async def message_answer(request: Request) -> Response:
     raw = await _raw_form(request)
-    _, result, problems = _ask(MessageQuestion, _nest(raw), MessageQuestion.answer)
+    _, result, problems = await run_in_threadpool(
+        _ask, MessageQuestion, _nest(raw), MessageQuestion.answer
+    )
     outcome = Outcome(raw, present_message(result) if result else None, problems)
     return _page(request, "message.html", outcome.status, outcome=outcome)
 
@@ -232,7 +239,9 @@ def deadline_form(request: Request) -> Response:
 @router.post("/deadline")
 async def deadline_answer(request: Request) -> Response:
     raw = await _raw_form(request)
-    _, result, problems = _ask(DeadlineQuestion, _nest(raw), DeadlineQuestion.answer)
+    _, result, problems = await run_in_threadpool(
+        _ask, DeadlineQuestion, _nest(raw), DeadlineQuestion.answer
+    )
     outcome = Outcome(raw, present_deadline(result) if result else None, problems)
     return _page(request, "deadline.html", outcome.status, outcome=outcome, kinds=DOCUMENT_KINDS)
 
@@ -256,7 +265,9 @@ async def owe_apr(request: Request) -> Response:
         data["payments"], numbers, problems = _payment_lines(
             raw.get("payments_text", ""), "payments"
         )
-    _, result, problems = _ask(AprQuestion, data, AprQuestion.answer, problems)
+    _, result, problems = await run_in_threadpool(
+        _ask, AprQuestion, data, AprQuestion.answer, problems
+    )
     problems = _by_line(problems, numbers)
     apr = Outcome(raw, present_apr(result) if result else None, problems, "apr-")
     return _page(
@@ -269,7 +280,9 @@ async def owe_claim(request: Request) -> Response:
     raw = await _raw_form(request)
     data = _nest(raw, frozenset({"payments_text"}))
     data["payments"], numbers, problems = _payment_lines(raw.get("payments_text", ""), "payments")
-    _, result, problems = _ask(ClaimQuestion, data, ClaimQuestion.answer, problems)
+    _, result, problems = await run_in_threadpool(
+        _ask, ClaimQuestion, data, ClaimQuestion.answer, problems
+    )
     problems = _by_line(problems, numbers)
     claim = Outcome(raw, present_claim(result) if result else None, problems, "claim-")
     return _page(
@@ -285,7 +298,9 @@ def plan_form(request: Request) -> Response:
 @router.post("/plan")
 async def plan_answer(request: Request) -> Response:
     raw = await _raw_form(request)
-    _, result, problems = _ask(PlanQuestion, _nest(raw), PlanQuestion.answer)
+    _, result, problems = await run_in_threadpool(
+        _ask, PlanQuestion, _nest(raw), PlanQuestion.answer
+    )
     outcome = Outcome(raw, present_plan(result) if result else None, problems)
     return _page(request, "plan.html", outcome.status, outcome=outcome, letter=Outcome(raw))
 
@@ -297,16 +312,18 @@ async def plan_letter(request: Request) -> Response:
     requests = [line.strip() for line in raw.get("requests_text", "").splitlines() if line.strip()]
     if requests:
         data["requests"] = requests
-    question, _, problems = _ask(LetterQuestion, data, lambda q: q)
+    question, _, problems = await run_in_threadpool(_ask, LetterQuestion, data, lambda q: q)
     if question is not None and not problems:
         try:
-            return letter_response(question)
+            return await run_in_threadpool(letter_response, question)
         except InputError as exc:
             problems = [input_problem(exc, LetterQuestion)]
         except LetterUnavailable as exc:
             problems = [FieldProblem("format", "文件格式", str(exc))]
     # Show the plan again with the letter form and what is wrong with it.
-    _, result, _ = _ask(PlanQuestion, _plan_part(data), PlanQuestion.answer)
+    _, result, _ = await run_in_threadpool(
+        _ask, PlanQuestion, _plan_part(data), PlanQuestion.answer
+    )
     outcome = Outcome(raw, present_plan(result) if result else None)
     letter = Outcome(raw, None, problems)
     return _page(request, "plan.html", 422, outcome=outcome, letter=letter)

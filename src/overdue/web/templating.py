@@ -1,4 +1,10 @@
-"""Jinja2 templates from the package (``overdue/web/templates``), autoescaped."""
+"""Jinja2 templates from the package (``overdue/web/templates``), autoescaped.
+
+``base.html`` is the one layout: a page of another audience (the lenders' workbench) extends
+it, passes its own ``nav`` (``(href, title)`` pairs) in the context and overrides the
+``brand`` and ``footer`` blocks. Templates stay flat in one folder (package data is
+``web/templates/*``).
+"""
 
 from __future__ import annotations
 
