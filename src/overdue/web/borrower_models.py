@@ -22,6 +22,7 @@ from overdue.borrower.deadlines import DeadlineAnswer, DocumentKind, borrower_de
 from overdue.borrower.messages import MessageVerdict, lint_message
 from overdue.borrower.plan import PlanProposal, letter_context, propose_plans
 from overdue.documents.context import NegotiationLetterContext
+from overdue.errors import InputError
 from overdue.ledger.contract import LenderType, RateUnit, RepaymentMethod
 from overdue.money import MoneyError, parse_rate
 from overdue.web.fields import Day, Moment, Money, PositiveMoney
@@ -180,6 +181,14 @@ class ClaimQuestion(_Question):
     upfront_fee: Money = Field(Decimal(0), title="放款时收的费用")
     service_fee: Money = Field(Decimal(0), title="每期服务费")
     lender_type: LenderType = Field(LenderType.LICENSED, title="出借人类型")
+    penalty_rate: Rate | None = Field(
+        None, title="罚息年利率", description="合同写明的罚息利率；不填按合同利率上浮50%"
+    )
+    compound: bool = Field(False, title="对逾期利息计收复利")
+    late_fee_rate: Rate | None = Field(
+        None, title="逾期违约金比例", description="按逾期那一期应还金额的比例，如 5%"
+    )
+    late_fee_min: Money | None = Field(None, title="每期违约金最低金额")
     payments: list[PaymentIn] = Field(
         default_factory=list, title="已还款记录", max_length=MAX_PAYMENTS
     )
@@ -204,6 +213,16 @@ class ClaimQuestion(_Question):
                 "upfront_fee": str(self.upfront_fee),
                 "service_fee": str(self.service_fee),
                 "lender_type": self.lender_type.value,
+                "compound": self.compound,
+                **{
+                    name: str(value)
+                    for name, value in (
+                        ("penalty_rate", self.penalty_rate),
+                        ("late_fee_rate", self.late_fee_rate),
+                        ("late_fee_min", self.late_fee_min),
+                    )
+                    if value is not None
+                },
             },
             "payments": [
                 {"on": p.on.isoformat(), "amount": str(p.amount), "id": f"P{n}"}
@@ -212,6 +231,15 @@ class ClaimQuestion(_Question):
         }
 
     def answer(self) -> ClaimCheck:
+        try:
+            return self._check()
+        except InputError as exc:
+            # The loan file names contract fields "contract.rate"; this model's are top-level.
+            if exc.field.startswith("contract."):
+                raise InputError(exc.field.removeprefix("contract."), exc.message) from exc
+            raise
+
+    def _check(self) -> ClaimCheck:
         return check_claim(
             self.loan_dict(),
             claimed_total=self.claimed_total,

@@ -97,7 +97,7 @@ def test_deadline_after_a_judgment_shows_the_last_day_after_the_holiday(
     page.get_by_role("button", name="算一算").click()
     answer_in_view(page)
     expect(page.locator("#answer .last-day")).to_have_text("2025-10-09")
-    expect(page.locator("#answer")).to_contain_text("14 天")
+    expect(page.locator("#answer .days-left")).to_have_text("14 天")
     expect(page.locator("#answer .verdict")).to_contain_text("上诉")
 
 

@@ -170,7 +170,7 @@ def test_the_answer_period_already_passed_is_said_plainly(client: TestClient) ->
         "/deadline", data={"kind": "complaint", "received_on": "2025-03-03", "as_of": "2025-09-25"}
     )
     assert "tone-bad" in page.text
-    assert "已过期 191 天" in page.text
+    assert '<dt>已经过了</dt><dd class="days-passed">191 天</dd>' in page.text
 
 
 def test_a_date_beyond_the_holiday_calendar_is_refused_not_guessed(client: TestClient) -> None:
@@ -467,3 +467,22 @@ def test_letter_downloads_as_pdf_from_the_page_form(client: TestClient) -> None:
     text = pdf_text(response.content)
     assert "张三" in text
     assert "减免部分利息" in text
+
+
+@pytest.mark.parametrize(
+    ("terms", "item", "expected"),
+    [
+        # 10,000 overdue 30 days at an explicit 24 % penalty rate, ACT/360: 200.00.
+        ({"penalty_rate": "24%"}, "penalty", Decimal(10000) * Decimal("0.24") * 30 / 360),
+        # 5 % of the overdue installment (10,000 + 100 interest), at least 30: 505.00.
+        ({"late_fee_rate": "5%", "late_fee_min": "30"}, "late_fee", Decimal("10100") * 5 / 100),
+        # Compound interest on the 100 overdue interest at the penalty rate 18 %: 1.50.
+        ({"compound": True}, "compound", Decimal(100) * Decimal("0.18") * 30 / 360),
+    ],
+)
+def test_claim_takes_the_contract_default_terms(
+    client: TestClient, terms: dict[str, Any], item: str, expected: Decimal
+) -> None:
+    data = ask(client, "claim", {**BULLET, "rate": "12%", **terms})
+    items = {line["item"]: line for line in data["lines_by_item"]}
+    assert Decimal(items[item]["contract_due"]) == expected
