@@ -483,6 +483,6 @@ def test_letter_downloads_as_pdf_from_the_page_form(client: TestClient) -> None:
 def test_claim_takes_the_contract_default_terms(
     client: TestClient, terms: dict[str, Any], item: str, expected: Decimal
 ) -> None:
-    data = ask(client, "claim", {**BULLET, "rate": "12%", **terms})
+    data = ask(client, "claim", {**BULLET, "rate": "12%", "claimed_total": "12000", **terms})
     items = {line["item"]: line for line in data["lines_by_item"]}
     assert Decimal(items[item]["contract_due"]) == expected
