@@ -33,6 +33,7 @@ __all__ = [
     "fmt_plain",
     "from_fen",
     "parse_rate",
+    "percent",
     "round_fen",
     "round_ratio",
     "round_yuan",
@@ -183,6 +184,16 @@ def fmt_plain(amount: Decimal) -> str:
 def fmt(amount: Decimal) -> str:
     """Document form with thousands separators: ``"1,234.56"``."""
     return f"{_unsigned_zero(round_fen(amount)):,.2f}"
+
+
+def percent(rate: Decimal) -> str:
+    """A rate (a fraction) as a percentage for text: ``0.24`` -> ``"24%"``, ``0.154`` -> ``"15.4%"``.
+
+    >>> percent(Decimal("0.0005"))
+    '0.05%'
+    """
+    with exact():
+        return f"{(rate * 100).normalize():f}%"
 
 
 def capital(amount: Decimal) -> str:

@@ -39,6 +39,19 @@ class RepaymentMethod(StrEnum):
     INTEREST_ONLY = "interest-only"  # 先息后本
     BULLET = "bullet"  # 到期一次还本付息
 
+    @property
+    def label(self) -> str:
+        """The method as contracts and courts name it."""
+        return _METHOD_LABELS[self]
+
+
+_METHOD_LABELS = {
+    RepaymentMethod.EQUAL_INSTALLMENT: "等额本息",
+    RepaymentMethod.EQUAL_PRINCIPAL: "等额本金",
+    RepaymentMethod.INTEREST_ONLY: "先息后本",
+    RepaymentMethod.BULLET: "到期一次还本付息",
+}
+
 
 class DayCount(StrEnum):
     """Days in the year for daily accruals (penalty and compound interest, daily rates)."""

@@ -49,7 +49,7 @@ from overdue.ledger.contract import (
     Payment,
 )
 from overdue.ledger.schedule import Installment, Schedule, loan_schedule
-from overdue.money import ZERO, Rounding, round_fen, round_ratio, total
+from overdue.money import ZERO, Rounding, percent, round_fen, round_ratio, total
 from overdue.rules.caps import CapProfile, CapSegment, CapSettings, cap_segments
 from overdue.rules.periods import period_rule
 
@@ -407,7 +407,8 @@ def replay(
                         ChargeLine(
                             o.inst.no, Component.LATE_FEE.value, day, None, None, unpaid,
                             contract.late_fee_rate, None, fee,
-                            f"违约金：逾期应还金额 × {contract.late_fee_rate}，最低 {contract.late_fee_min} 元",
+                            f"违约金：逾期应还金额 × {percent(contract.late_fee_rate)}"
+                            + (f"，最低 {contract.late_fee_min} 元" if contract.late_fee_min > 0 else ""),
                         )
                     )  # fmt: skip
 
@@ -469,12 +470,12 @@ def _scheduled_lines(contract: Contract, inst: Installment) -> Iterable[ChargeLi
             )  # fmt: skip
         return
     monthly = (Fraction(contract.annual_rate) / 12).limit_denominator(10**12)
-    rate_text = f"年利率 {contract.annual_rate} / 12"
+    rate_text = f"年利率 {percent(contract.annual_rate)} ÷ 12"
     months = f" × {inst.interest_months} 个月" if inst.interest_months > 1 else ""
     yield ChargeLine(
         inst.no, Component.INTEREST.value, inst.due_on, None, None, inst.interest_base,
         Decimal(monthly.numerator) / Decimal(monthly.denominator), None, inst.interest,
-        f"合同利息（{contract.method.value}）：期初本金 × 月利率（{rate_text}）{months}",
+        f"合同利息（{contract.method.label}）：期初本金 × 月利率（{rate_text}）{months}",
     )  # fmt: skip
     yield ChargeLine(
         inst.no, Component.PRINCIPAL.value, inst.due_on, None, None, None, None, None,

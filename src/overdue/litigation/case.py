@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 from overdue.documents.context import (
@@ -24,22 +23,16 @@ from overdue.documents.context import (
     LoanFacts,
     Person,
 )
-from overdue.ledger.contract import Loan, RateUnit, RepaymentMethod
+from overdue.ledger.contract import Loan, RateUnit
+from overdue.ledger.engine import CAP_REDUCTION_ORDER
 from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES
 from overdue.litigation.parties import id_birth_date, id_gender, mask_id
 from overdue.litigation.policy import Plaintiff, Product
-from overdue.money import ZERO, fmt
+from overdue.money import ZERO, fmt, percent
 from overdue.rules.fees import FeeKind, Procedure, court_fee
 
 __all__ = ["EVIDENCE", "Case", "EvidenceSpec", "build_case", "with_evidence_hashes"]
-
-METHOD_NAMES: Mapping[RepaymentMethod, str] = {
-    RepaymentMethod.EQUAL_INSTALLMENT: "等额本息",
-    RepaymentMethod.EQUAL_PRINCIPAL: "等额本金",
-    RepaymentMethod.INTEREST_ONLY: "先息后本",
-    RepaymentMethod.BULLET: "到期一次还本付息",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,22 +93,18 @@ class Case:
     procedure: Procedure
 
 
-def _pct(rate: Decimal) -> str:
-    return f"{(rate * 100).normalize():f}%"
-
-
 def _rate_text(loan: Loan) -> str:
     c = loan.contract
     unit = {RateUnit.ANNUAL: "年利率", RateUnit.MONTHLY: "月利率", RateUnit.DAILY: "日利率"}
-    return f"{unit[c.rate_unit]}{_pct(c.rate)}"
+    return f"{unit[c.rate_unit]}{percent(c.rate)}"
 
 
 def _penalty_text(loan: Loan) -> str:
     c = loan.contract
     if c.penalty_rate is not None:
-        text = f"逾期后按年利率{_pct(c.penalty_rate)}计收罚息"
+        text = f"逾期后按年利率{percent(c.penalty_rate)}计收罚息"
     else:
-        text = f"逾期后按借款利率上浮{_pct(c.penalty_markup)}计收罚息（年利率{_pct(c.annual_penalty_rate)}）"
+        text = f"逾期后按借款利率上浮{percent(c.penalty_markup)}计收罚息（年利率{percent(c.annual_penalty_rate)}）"
     if c.compound:
         text += "，对逾期未付的利息按罚息利率计收复利"
     return text
@@ -130,7 +119,7 @@ def _fees_text(loan: Loan) -> str:
         parts.append(f"每期收取服务费{fmt(c.service_fee)}元")
     if c.late_fee_rate > 0 or c.late_fee_min > 0:
         minimum = f"（最低{fmt(c.late_fee_min)}元）" if c.late_fee_min > 0 else ""
-        parts.append(f"每期逾期收取逾期应还金额{_pct(c.late_fee_rate)}的违约金{minimum}")
+        parts.append(f"每期逾期收取逾期应还金额{percent(c.late_fee_rate)}的违约金{minimum}")
     return "；".join(parts)
 
 
@@ -223,7 +212,7 @@ def build_case(
         final_due_on=schedule[-1].due_on,
         annual_rate=contract.annual_rate,
         rate_text=_rate_text(loan),
-        method_name=METHOD_NAMES[contract.method],
+        method_name=contract.method.label,
         penalty_text=_penalty_text(loan),
         fees_text=_fees_text(loan),
         installments_total=len(schedule),
@@ -295,7 +284,7 @@ def build_case(
             + COMPONENT_LABELS.get(ln.component, ln.component),
             ln.amount,
             (
-                f"{fmt(ln.base)} × {_pct(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
+                f"{fmt(ln.base)} × {percent(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
                 f"（{_cn(ln.start)}至{_cn(ln.end)}）"  # type: ignore[arg-type]
                 if ln.days and ln.base is not None and ln.rate is not None and ln.basis
                 else ln.rule
@@ -303,13 +292,46 @@ def build_case(
         )
         for ln in r.explanation.charges
         if ln.amount != ZERO
-    )
+    ) + _cap_rows(computed)
     evidence_ctx = tuple(
         EvidenceContext(e.section, complaint, schedule_rows, payment_rows, computation, dated)
         for e in _evidence_specs(demands)
     )
     folder = f"{loan.loan_id}-{defendant.name}"
     return Case(loan.loan_id, folder, complaint, evidence_ctx, computed, procedure)
+
+
+def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
+    """The cap check as rows of the computation sheet: each span's allowance, then the totals."""
+    cap = computed.replay.state.cap
+    if cap.allowed is None:
+        return ()
+    rows = [
+        LedgerRow(
+            sp.end,
+            "利息、罚息、复利及费用上限",
+            sp.allowance,
+            f"未还本金 {fmt(sp.principal)} × {percent(sp.rate)} × {sp.days} 天 ÷ {cap.basis}"
+            f"（{_cn(sp.start)}至{_cn(sp.end)}）；{sp.rule}",
+        )
+        for sp in cap.spans
+    ]
+    rows.append(
+        LedgerRow(None, "按合同计收的利息、罚息、复利及费用合计", cap.charged, "含已收取部分")
+    )
+    rows.append(LedgerRow(None, "法律保护的上限合计", cap.allowed, "上列各段之和"))
+    if cap.excess > 0:
+        rows.append(
+            LedgerRow(
+                None,
+                "超出上限部分（原告自愿放弃）",
+                cap.excess,
+                "依次从"
+                + "、".join(COMPONENT_LABELS[c.value] for c in CAP_REDUCTION_ORDER if c.is_cost)
+                + "中扣减",
+            )
+        )
+    return tuple(rows)
 
 
 def _evidence_specs(demands: Sequence[tuple[dt.date, str]]) -> tuple[EvidenceSpec, ...]:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.ledger.contract import Component, Loan
 from overdue.ledger.engine import Replay, replay
-from overdue.money import ZERO, total
+from overdue.money import ZERO, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
 
@@ -129,9 +129,9 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     continuing_rate = penalty_rate if cap_rate is None else min(penalty_rate, cap_rate)
     continuing: tuple[ContinuingInterest, ...] = ()
     if claimed["principal"] > 0 and continuing_rate > 0:
-        why = f"借款合同约定逾期罚息年利率{_pct(penalty_rate)}"
+        why = f"借款合同约定逾期罚息年利率{percent(penalty_rate)}"
         if continuing_rate < penalty_rate:
-            why += f"，原告自愿按不超过年利率{_pct(continuing_rate)}主张（{s.cap.rules[-1]}）"
+            why += f"，原告自愿按不超过年利率{percent(continuing_rate)}主张（{s.cap.rules[-1]}）"
         continuing = (
             ContinuingInterest(
                 claimed["principal"], continuing_rate, cut_off + dt.timedelta(days=1), "罚息", why
@@ -165,8 +165,3 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
     start = before[0] if before else disbursed_on
     return f"自{_cn(start)}起至{_cn(last.due_on)}止（{nos}）"
-
-
-def _pct(rate: Decimal) -> str:
-    text = f"{(rate * 100).normalize():f}"
-    return f"{text}%"

@@ -36,7 +36,7 @@ from enum import StrEnum
 from functools import cache
 
 from overdue.errors import RuleLookupError
-from overdue.money import exact, parse_rate
+from overdue.money import exact, parse_rate, percent
 from overdue.rules._data import Status, read_rows
 
 __all__ = [
@@ -184,7 +184,7 @@ def cap_segments(
                     None,
                     None,
                     s.lpr_multiple * lpr.rate_1y,
-                    f"法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR {_pct(lpr.rate_1y)}"
+                    f"法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR {percent(lpr.rate_1y)}"
                     f"（{lpr.effective_from.isoformat()}发布）的{s.lpr_multiple}倍"
                     + lpr_note(contract_on),
                 ),
@@ -211,13 +211,8 @@ def cap_segments(
                 TRANSITION_DAY,
                 None,
                 s.lpr_multiple * lpr.rate_1y,
-                f"法释〔2020〕17号第三十一条：自2020年8月20日起按起诉时一年期LPR {_pct(lpr.rate_1y)}"
+                f"法释〔2020〕17号第三十一条：自2020年8月20日起按起诉时一年期LPR {percent(lpr.rate_1y)}"
                 f"（{lpr.effective_from.isoformat()}发布）的{s.lpr_multiple}倍"
                 + lpr_note(filed_on),
             ),
         )
-
-
-def _pct(rate: Decimal) -> str:
-    with exact():
-        return f"{(rate * 100).normalize():f}%"
