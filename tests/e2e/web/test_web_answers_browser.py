@@ -154,7 +154,7 @@ def test_claim_of_a_bullet_loan_above_the_cap(page: Page, server: str) -> None:
     page.select_option("#claim-method", "bullet")
     page.fill("#claim-rate", "36%")
     page.fill("#claim-claimed_total", "12000")
-    page.get_by_text("对方列了明细").click()
+    page.locator("#claim").get_by_text("按另一天计算").click()
     page.fill("#claim-as_of", "2025-03-03")
     page.get_by_role("button", name="核对金额").click()
     answer_in_view(page)
