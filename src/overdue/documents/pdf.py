@@ -9,16 +9,25 @@ Typst's memoisation keep fonts and unchanged paragraphs (the fixed wording) acro
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs
 import typst
 
 from overdue.documents.blocks import Block, Heading, PageBreak, Paragraph, Run, Table
 
-__all__ = ["DEFAULT_FONT_PATHS", "FontsMissingError", "RenderError", "TypstPdf", "blocks_json"]
+__all__ = [
+    "DEFAULT_FONT_PATHS",
+    "FontsMissingError",
+    "RenderError",
+    "TypstPdf",
+    "blocks_json",
+    "split_pdf",
+]
 
 DEFAULT_FONT_PATHS: tuple[str, ...] = ("/usr/share/fonts/opentype/noto",)
 _FONT_FILE_GLOB = "NotoSerifCJK*"
@@ -57,13 +66,41 @@ def _block(block: Block) -> list[Any]:
     raise TypeError(block)
 
 
-def blocks_json(blocks: Iterable[Block], title: str) -> str:
-    """What the layout reads from ``sys.inputs.data``."""
+def blocks_json(documents: Sequence[Iterable[Block]], title: str, split: bool = False) -> str:
+    """What the layout reads from ``sys.inputs.data``: one or more documents' blocks."""
     return json.dumps(
-        {"title": title, "blocks": [_block(b) for b in blocks]},
+        {
+            "title": title,
+            "split": split,
+            "docs": [[_block(b) for b in blocks] for blocks in documents],
+        },
         ensure_ascii=False,
         separators=(",", ":"),
     )
+
+
+def split_pdf(pdf: bytes, count: int) -> list[bytes]:
+    """Cut a batch compiled with ``split: true`` into its documents, at the hidden bookmarks
+    the layout puts on each document's first page (PDFium copies pages and their fonts)."""
+    source = pdfium.PdfDocument(pdf)
+    try:
+        starts = [mark.get_dest().get_index() for mark in source.get_toc()]
+        if len(starts) != count or starts != sorted(starts):
+            raise RenderError(f"expected {count} document starts in the batch, found {starts}")
+        ends = [*starts[1:], len(source)]
+        out = []
+        for start, end in zip(starts, ends, strict=True):
+            target = pdfium.PdfDocument.new()
+            try:
+                target.import_pages(source, list(range(start, end)))
+                buffer = io.BytesIO()
+                target.save(buffer)
+                out.append(buffer.getvalue())
+            finally:
+                target.close()
+        return out
+    finally:
+        source.close()
 
 
 class TypstPdf:
@@ -81,17 +118,36 @@ class TypstPdf:
         )
         self._tagged = tagged
 
-    def write(self, blocks: Iterable[Block], title: str, created: dt.date) -> bytes:
-        """One PDF; the same blocks and date always give the same bytes."""
+    def _compile(self, data: str, created: dt.date) -> bytes:
         stamp = dt.datetime(created.year, created.month, created.day, tzinfo=dt.UTC)
         try:
             result = self._compiler.compile(
-                sys_inputs={"data": blocks_json(blocks, title)},
-                pdf_tags=self._tagged,
-                timestamp=stamp,
+                sys_inputs={"data": data}, pdf_tags=self._tagged, timestamp=stamp
             )
         except typst.TypstError as exc:
             raise RenderError(str(exc)) from exc
         if not isinstance(result, bytes):
             raise RenderError(f"typst returned {type(result).__name__}, expected bytes")
         return result
+
+    def write(self, blocks: Iterable[Block], title: str, created: dt.date) -> bytes:
+        """One PDF; the same blocks and date always give the same bytes."""
+        return self._compile(blocks_json([list(blocks)], title), created)
+
+    def write_many(
+        self, documents: Sequence[Iterable[Block]], title: str, created: dt.date
+    ) -> list[bytes]:
+        """Several documents in one compile, returned as one PDF each.
+
+        Documents of one kind share most of their wording, which Typst lays out once per
+        compile, and the compile's fixed cost is paid once: measured 3-4 times faster per
+        power of attorney, 2 times per complaint, than one compile each. The parts carry no
+        document title in their metadata (PDFium copies pages, not the document information).
+        """
+        if len(documents) == 1:
+            return [self.write(documents[0], title, created)]
+        if not documents:
+            return []
+        return split_pdf(
+            self._compile(blocks_json(documents, title, split=True), created), len(documents)
+        )

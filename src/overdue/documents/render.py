@@ -235,3 +235,33 @@ class Renderer:
         title = _title(blocks, spec.title)
         created = _created(ctx)
         return Rendered(write_docx(blocks, title, created), self._pdf.write(blocks, title, created))
+
+    def render_pdfs(self, kind: str, contexts: Sequence[Context]) -> list[bytes]:
+        """One PDF per context, compiled together (see :meth:`TypstPdf.write_many`): the way
+        to render a batch. Order is kept; the files are split at page boundaries, so a
+        document's text is the same as from :meth:`render_pdf`."""
+        spec = KINDS.get(kind)
+        if spec is None:
+            raise UnknownKindError(f"unknown document kind {kind!r}; known: {sorted(KINDS)}")
+        documents = [self.blocks(kind, ctx) for ctx in contexts]
+        if not documents:
+            return []
+        return self._pdf.write_many(documents, spec.title, max(_created(ctx) for ctx in contexts))
+
+    def render_many(self, kind: str, contexts: Sequence[Context]) -> list[Rendered]:
+        """DOCX and PDF for each context, the PDFs compiled together."""
+        spec = self._kind(kind, contexts[0]) if contexts else None
+        if spec is not None and not spec.docx:
+            raise UnknownKindError(f"{kind} is rendered as PDF only; use render_pdfs")
+        out = []
+        documents = []
+        for ctx in contexts:
+            blocks = self.blocks(kind, ctx)
+            documents.append(blocks)
+            out.append(write_docx(blocks, _title(blocks, KINDS[kind].title), _created(ctx)))
+        if not documents:
+            return []
+        pdfs = self._pdf.write_many(
+            documents, KINDS[kind].title, max(_created(ctx) for ctx in contexts)
+        )
+        return [Rendered(docx, pdf) for docx, pdf in zip(out, pdfs, strict=True)]

@@ -261,3 +261,34 @@ def test_preview_writes_every_kind_and_checks_it(tmp_path: Path) -> None:
     assert len(written) == 11
     assert "evidence.pdf" in written
     assert "evidence.docx" not in written
+
+
+@pytest.mark.parametrize("kind", ["complaint", "power_of_attorney", "evidence"])
+def test_a_batch_splits_into_the_same_documents_as_one_by_one(
+    renderer: Renderer, kind: str, tmp_path: Path
+) -> None:
+    evidence = [sample_evidence(seed) for seed in (11, 12, 13)]
+    contexts = evidence if kind == "evidence" else [e.complaint for e in evidence]
+    batch = renderer.render_pdfs(kind, contexts)
+    assert len(batch) == len(contexts)
+    for ctx, pdf in zip(contexts, batch, strict=True):
+        alone = renderer.render_pdf(kind, ctx)
+        assert pdf_text(pdf) == pdf_text(alone)  # same pages, same text, page numbers from 1
+        doc = pdfium.PdfDocument(pdf)
+        assert list(doc.get_toc()) == []  # the split marks do not travel with the pages
+        doc.close()
+        path = tmp_path / "part.pdf"
+        path.write_bytes(pdf)
+        fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+        rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+        assert rows
+        assert all(re.search(r"\byes\s+yes\s+yes\b", row) for row in rows)
+
+
+def test_render_many_gives_docx_and_pdf_per_context(renderer: Renderer) -> None:
+    contexts = [sample_evidence(seed).complaint for seed in (21, 22)]
+    files = renderer.render_many("evidence_list", contexts)
+    for ctx, rendered in zip(contexts, files, strict=True):
+        assert check_document(rendered.pdf, [ctx.defendant.name]) == []
+        assert check_document(rendered.docx, [ctx.defendant.name]) == []
+        assert rendered.docx == renderer.render_docx("evidence_list", ctx)
