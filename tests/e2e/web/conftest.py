@@ -75,7 +75,8 @@ def traffic() -> Traffic:
 
 @pytest.fixture
 def page(browser: Browser, server: str, traffic: Traffic) -> Iterator[Page]:
-    """A fresh phone-sized page (no shared cookies or cache) on the server."""
+    """A fresh phone-sized page (no shared cookies or cache) on the server; after the test,
+    no request may have gone to another host."""
     own = urlsplit(server).netloc
     context = browser.new_context(
         viewport=PHONE,
@@ -102,3 +103,5 @@ def page(browser: Browser, server: str, traffic: Traffic) -> Iterator[Page]:
     new_page.set_default_timeout(15_000)
     yield new_page
     context.close()
+    # Whatever the test did, the page never reached for another host.
+    assert traffic.foreign == [], traffic.foreign
