@@ -4,7 +4,9 @@ The rules live in ``data/message_rules.yaml``: each has a code, patterns, the ve
 contributes (lawful note / abusive / fraud), plain-Chinese text and its legal basis with the
 verification status from reference/legal.md. :func:`lint` takes any catalogue and any text —
 nothing in it is borrower-specific — so the lender side can lint its own templates with the
-same catalogue. :func:`lint_message` adds the verdict and the borrower's advice.
+same catalogue (a case number in the text is checked with the generic
+:func:`overdue.rules.caseno.check_case_number`). :func:`lint_message` adds the verdict, an
+explanation of any case number and the borrower's advice.
 
 Matching runs on a normalised text so that the usual evasions read as plain words::
 
@@ -13,8 +15,8 @@ Matching runs on a normalised text so that the usual evasions read as plain word
     "珐院"  "fa yuan"  "發院"         -> 法院
 
 Worked example: "您已逾期10天，明天将正式被列入失信被执行人名单" (10:00) fires
-IMPOSSIBLE_TIMELINE twice over (明天 near 失信; 逾期10天 < 30 with 失信), so the verdict is
-abusive; the same text at 23:15 also fires QUIET_HOURS (22:00-08:00, a policy default).
+IMPOSSIBLE_TIMELINE (明天 near 失信; 逾期10天 < 30 with 失信 would fire it too), so the verdict
+is abusive; the same text at 23:15 also fires QUIET_HOURS (22:00-08:00, a policy default).
 """
 
 from __future__ import annotations
@@ -32,7 +34,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from overdue.borrower.caseno import explain_case_number, find_case_number
 from overdue.errors import InputError
+from overdue.rules.caseno import check_case_number
 
 __all__ = [
     "Catalogue",
@@ -309,9 +313,6 @@ def _near(near: _Near, text: str) -> str | None:
 
 def _invalid_case_number(text: str, as_of: dt.date | None) -> str | None:
     """A case number in ``text`` that fails validation as of ``as_of``, else None."""
-    from overdue.borrower.caseno import find_case_number  # the shape; the rules are generic
-    from overdue.rules.caseno import check_case_number
-
     number = find_case_number(text)
     if number is None or as_of is None:
         return None
@@ -418,8 +419,6 @@ def lint_message(
     else:
         summary = "结论：这条消息本身未发现违法催收的迹象。"
     lines = [summary]
-    from overdue.borrower.caseno import explain_case_number, find_case_number
-
     if find_case_number(text) is not None:
         lines.append(f"消息中的案号：{explain_case_number(text, as_of).summary}")
     for f in flags:
