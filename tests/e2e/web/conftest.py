@@ -100,6 +100,15 @@ def page(browser: Browser, server: str, traffic: Traffic) -> Iterator[Page]:
 
     context.route("**/*", route)
     new_page = context.new_page()
+    # The CSP stops a load from another origin before any request is made; count those too.
+    new_page.on(
+        "console",
+        lambda message: (
+            traffic.foreign.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     new_page.set_default_timeout(15_000)
     yield new_page
     context.close()

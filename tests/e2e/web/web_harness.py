@@ -28,7 +28,8 @@ EXE = shutil.which("overdue", path=str(Path(sys.executable).parent)) or "overdue
 
 @dataclass
 class Traffic:
-    """Every URL the page asked for, and those refused for going to another host."""
+    """Every URL the page asked for; those refused for going to another host, and loads the
+    Content-Security-Policy blocked (its console messages)."""
 
     local: list[str] = field(default_factory=list)
     foreign: list[str] = field(default_factory=list)
