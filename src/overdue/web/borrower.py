@@ -257,6 +257,9 @@ def owe_form(request: Request) -> Response:
 async def owe_apr(request: Request) -> Response:
     raw = await _raw_form(request)
     mode = raw.get("mode", "schedule")
+    schedule_empty = not any(v.strip() for k, v in raw.items() if k.startswith("schedule."))
+    if schedule_empty and raw.get("payments_text", "").strip():
+        mode = "payments"  # lines typed but the radio left on "every month the same"
     data = _nest(raw, frozenset({"mode", "payments_text"}))
     problems: list[FieldProblem] = []
     numbers: list[int] = []

@@ -486,3 +486,20 @@ def test_claim_takes_the_contract_default_terms(
     data = ask(client, "claim", {**BULLET, "rate": "12%", "claimed_total": "12000", **terms})
     items = {line["item"]: line for line in data["lines_by_item"]}
     assert Decimal(items[item]["contract_due"]) == expected
+
+
+def test_apr_page_uses_the_payment_lines_when_only_they_are_filled(client: TestClient) -> None:
+    # The radio still says "every month the same", but only the lines were typed.
+    form = {
+        "received": "9500",
+        "disbursed_on": "2025-01-01",
+        "mode": "schedule",
+        "payments_text": "2025-02-01 5000\n2025-03-01 5500",
+        "as_of": "2025-06-01",
+    }
+    page = client.post("/owe/apr", data=form)
+    assert page.status_code == 200, page.text[:2000]
+    r = monthly_irr(Decimal(9500), [Decimal(5000), Decimal(5500)])
+    shown = re.search(r'<dd class="rate">([\d.]+)%</dd>', page.text)
+    assert shown
+    assert abs(Decimal(shown[1]) - 1200 * r) < Decimal("0.006")
