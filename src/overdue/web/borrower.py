@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
@@ -251,6 +251,19 @@ def owe_form(request: Request) -> Response:
     return _page(
         request, "owe.html", apr=_empty("apr-"), claim=_empty("claim-"), items=CLAIM_ITEM_LABELS
     )
+
+
+@router.get("/owe/apr")
+@router.get("/owe/claim")
+def owe_again(request: Request) -> Response:
+    """A result page opened again by address (a bookmark, a reload): back to the forms."""
+    section = request.url.path.rsplit("/", 1)[-1]
+    return RedirectResponse(f"/owe#{section}", status_code=303)
+
+
+@router.get("/plan/letter")
+def letter_again() -> Response:
+    return RedirectResponse("/plan", status_code=303)
 
 
 @router.post("/owe/apr")

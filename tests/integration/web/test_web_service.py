@@ -157,3 +157,15 @@ def test_a_crash_is_a_chinese_500_and_the_log_never_quotes_the_input(
     assert response.headers["content-security-policy"].startswith("default-src 'self'")
     assert "RuntimeError" in caplog.text
     assert "110101199001011234" not in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("path", "target"),
+    [("/owe/apr", "/owe#apr"), ("/owe/claim", "/owe#claim"), ("/plan/letter", "/plan")],
+)
+def test_a_result_address_opened_again_leads_back_to_its_form(
+    client: TestClient, path: str, target: str
+) -> None:
+    response = client.get(path, follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == target
