@@ -82,7 +82,7 @@ class MessageAnswer(_Answer):
     advice: list[str]
 
 
-class DeadlineAnswerOut(_Answer):
+class DeadlineAnswer(_Answer):
     kind: str
     received_on: str
     action: str
@@ -143,7 +143,7 @@ def message(question: MessageQuestion) -> dict[str, Any]:
     return question.answer().to_json()
 
 
-@router.post("/deadline", response_model=DeadlineAnswerOut, responses=_ERRORS, summary="我的期限")
+@router.post("/deadline", response_model=DeadlineAnswer, responses=_ERRORS, summary="我的期限")
 def deadline(question: DeadlineQuestion) -> dict[str, Any]:
     """我的期限：收到起诉状、判决书、裁定书或支付令后，最晚哪天答辩、上诉或提出异议。"""
     return question.answer().to_json()
