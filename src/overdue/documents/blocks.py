@@ -12,7 +12,8 @@ lines separated by a blank line:
 - ``**粗体**`` inside any text; ``\\X`` is a literal ``X`` for any ASCII punctuation;
 - a line ``{.right}`` directly above a block sets its classes and attributes (the syntax of
   mdit-py-plugins' ``attrs_block``): ``.center``, ``.right``, ``.left``, ``.noindent`` on
-  paragraphs and headings; ``.small`` and ``widths="1 4 2"`` (relative column widths) on tables.
+  paragraphs and headings; ``.small`` (a ledger: smaller type, ruled rows without vertical
+  lines) and ``widths="1 4 2"`` (relative column widths) on tables.
 
 Values inserted by templates are escaped with :func:`md_escape` (the Jinja environment does it
 for every ``{{ … }}``), so a name such as ``张*三 | #1`` is text, never markup.

@@ -83,6 +83,13 @@ _BORDERS = (
     + "".join(f"<w:{side} {_BORDER}/>" for side in ("top", "left", "bottom", "right"))
     + f"<w:insideH {_BORDER}/><w:insideV {_BORDER}/></w:tblBorders>"
 )
+# Ledgers (.small): ruled rows, no vertical lines, as in the PDF layout.
+_NONE = 'w:val="nil"'
+_RULED = (
+    f'<w:tblBorders><w:top w:val="single" w:sz="8" w:space="0" w:color="000000"/>'
+    f"<w:left {_NONE}/><w:bottom {_BORDER}/><w:right {_NONE}/>"
+    f"<w:insideH {_BORDER}/><w:insideV {_NONE}/></w:tblBorders>"
+)
 
 
 def _pstyle(
@@ -226,11 +233,13 @@ def _table(block: Table) -> str:
     total = sum(block.widths)
     widths = [TEXT_WIDTH_TWIPS * w // total for w in block.widths]
     widths[-1] += TEXT_WIDTH_TWIPS - sum(widths)
-    size = '<w:sz w:val="18"/><w:szCs w:val="18"/>' if "small" in block.classes else ""
+    small = "small" in block.classes
+    size = '<w:sz w:val="18"/><w:szCs w:val="18"/>' if small else ""
     head_rpr = "<w:b/><w:bCs/>" + size
     parts = [
         '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>{_BORDERS}'
+        f'<w:tblW w:w="{TEXT_WIDTH_TWIPS}" w:type="dxa"/><w:jc w:val="center"/>'
+        f"{_RULED if small else _BORDERS}"
         '<w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" '
         'w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
         "".join(f'<w:gridCol w:w="{w}"/>' for w in widths),
