@@ -169,3 +169,19 @@ def test_a_result_address_opened_again_leads_back_to_its_form(
     response = client.get(path, follow_redirects=False)
     assert response.status_code == 303
     assert response.headers["location"] == target
+
+
+def test_a_folded_box_opens_when_it_holds_a_value_or_an_error(client: TestClient) -> None:
+    folded = client.get("/caseno").text
+    assert '<details class="more">' in folded
+    answered = client.post(
+        "/caseno", data={"text": "（2024）浙0192民初1779号", "as_of": "2026-11-23"}
+    )
+    assert '<details class="more" open>' in answered.text
+    wrong = client.post(
+        "/owe/claim",
+        data={"principal": "1", "disbursed_on": "2025-01-01", "term_months": "1", "rate": "1%",
+              "claimed_items.interest": "x"},
+    )  # fmt: skip
+    assert wrong.status_code == 422
+    assert '<details class="more" open>' in wrong.text
