@@ -34,7 +34,13 @@ from starlette.staticfiles import StaticFiles
 
 from overdue.errors import InputError, OverdueError
 from overdue.web import borrower, borrower_api
-from overdue.web.fields import FieldProblem, domain_message, input_problem, validation_problems
+from overdue.web.fields import (
+    OUT_OF_RANGE,
+    FieldProblem,
+    domain_message,
+    input_problem,
+    validation_problems,
+)
 from overdue.web.letters import LetterUnavailable
 from overdue.web.templating import render_string
 
@@ -226,6 +232,13 @@ def _install_error_handlers(app: FastAPI) -> None:
             return error_response(request.url.path, 503, str(exc))
         return error_response(request.url.path, 422, domain_message(exc))
 
+    async def on_overflow(request: Request, exc: Exception) -> Response:
+        # Decimal overflow on absurd but well-formed input (0.01 received, 300 repaid a month
+        # later: a rate of 10^54 a year). The input's fault, not a server error; logged by
+        # kind (never the input) in case it is a bug after all.
+        _log.warning("arithmetic error on %s: %s", request.url.path, type(exc).__name__)
+        return error_response(request.url.path, 422, OUT_OF_RANGE)
+
     async def on_http(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         detail = _STATUS_TEXT.get(exc.status_code, str(exc.detail))
@@ -239,6 +252,7 @@ def _install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, on_validation)
     app.add_exception_handler(InputError, on_input)
     app.add_exception_handler(OverdueError, on_domain)
+    app.add_exception_handler(ArithmeticError, on_overflow)
     app.add_exception_handler(StarletteHTTPException, on_http)
 
 

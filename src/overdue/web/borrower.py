@@ -9,6 +9,7 @@ the time of the request.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,7 +34,13 @@ from overdue.web.borrower_models import (
     PlanQuestion,
     today,
 )
-from overdue.web.fields import FieldProblem, domain_message, input_problem, validation_problems
+from overdue.web.fields import (
+    OUT_OF_RANGE,
+    FieldProblem,
+    domain_message,
+    input_problem,
+    validation_problems,
+)
 from overdue.web.letters import LetterUnavailable
 from overdue.web.present import (
     Answer,
@@ -49,6 +56,7 @@ from overdue.web.templating import render
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+_log = logging.getLogger(__name__)
 
 Q = TypeVar("Q", bound=BaseModel)
 R = TypeVar("R")
@@ -183,6 +191,9 @@ def _ask(
         return question, None, [input_problem(exc, model)]
     except OverdueError as exc:
         return question, None, [FieldProblem("", "", domain_message(exc))]
+    except ArithmeticError as exc:  # absurd but well-formed figures (see app.on_overflow)
+        _log.warning("arithmetic error in %s: %s", model.__name__, type(exc).__name__)
+        return question, None, [FieldProblem("", "", OUT_OF_RANGE)]
 
 
 def _today_iso() -> str:

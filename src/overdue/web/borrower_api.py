@@ -20,6 +20,7 @@ from overdue.web.borrower_models import (
     AprQuestion,
     CaseNumberQuestion,
     ClaimQuestion,
+    ContractAprQuestion,
     DeadlineQuestion,
     LetterQuestion,
     MessageQuestion,
@@ -122,6 +123,14 @@ class PlanAnswer(_Answer):
 @router.post("/apr", response_model=AprAnswer, responses=_ERRORS, summary="真实年化成本")
 def apr(question: AprQuestion) -> dict[str, Any]:
     """我到底欠多少：按到手金额和还款计算真实年化利率（IRR），与法定上限比较。"""
+    return question.answer().to_json()
+
+
+@router.post(
+    "/apr-contract", response_model=AprAnswer, responses=_ERRORS, summary="合同条款的真实年化成本"
+)
+def apr_contract(question: ContractAprQuestion) -> dict[str, Any]:
+    """我到底欠多少：只知道合同写的利率、期数、还款方式和服务费时，按合同还款计划算真实年化利率。"""
     return question.answer().to_json()
 
 

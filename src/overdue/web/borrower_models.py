@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from overdue.borrower.apr import AprCheck, RegularSchedule, check_apr
+from overdue.borrower.apr import AprCheck, RegularSchedule, check_apr, check_contract_apr
 from overdue.borrower.caseno import CaseExplanation, explain_case_number
 from overdue.borrower.claim import ClaimCheck, check_claim
 from overdue.borrower.deadlines import DeadlineAnswer, DocumentKind, borrower_deadline
@@ -24,6 +24,7 @@ from overdue.borrower.plan import PlanProposal, letter_context, propose_plans
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import InputError
 from overdue.ledger.contract import LenderType, RateUnit, RepaymentMethod
+from overdue.ledger.loanfile import loan_from_dict
 from overdue.money import MoneyError, parse_rate
 from overdue.web.fields import Day, Moment, Money, PositiveMoney
 
@@ -31,6 +32,7 @@ __all__ = [
     "AprQuestion",
     "CaseNumberQuestion",
     "ClaimQuestion",
+    "ContractAprQuestion",
     "DeadlineQuestion",
     "LetterQuestion",
     "MessageQuestion",
@@ -162,8 +164,8 @@ CLAIM_ITEM_LABELS: dict[str, str] = {
 }
 
 
-class ClaimQuestion(_Question):
-    """Is the amount the collector asks for lawful? (我到底欠多少 · 催收金额)"""
+class _LoanTerms(_Question):
+    """A loan's stated terms, as the contract writes them."""
 
     principal: PositiveMoney = Field(title="借款本金", description="合同写的借款金额")
     disbursed_on: Day = Field(title="放款日期")
@@ -189,6 +191,53 @@ class ClaimQuestion(_Question):
         None, title="逾期违约金比例", description="按逾期那一期应还金额的比例，如 5%"
     )
     late_fee_min: Money | None = Field(None, title="每期违约金最低金额")
+
+    def contract_dict(self) -> dict[str, Any]:
+        """The contract as LOAN.json data (amounts as strings, :mod:`overdue.ledger.loanfile`)."""
+        return {
+            "principal": str(self.principal),
+            "disbursed_on": self.disbursed_on.isoformat(),
+            "term_months": self.term_months,
+            "method": self.method.value,
+            "rate": str(self.rate),
+            "rate_unit": self.rate_unit.value,
+            "upfront_fee": str(self.upfront_fee),
+            "service_fee": str(self.service_fee),
+            "lender_type": self.lender_type.value,
+            "compound": self.compound,
+            **{
+                name: str(value)
+                for name, value in (
+                    ("penalty_rate", self.penalty_rate),
+                    ("late_fee_rate", self.late_fee_rate),
+                    ("late_fee_min", self.late_fee_min),
+                )
+                if value is not None
+            },
+        }
+
+
+def _top_level(exc: InputError) -> InputError:
+    """The loan file names contract fields "contract.rate"; these models' are top-level."""
+    if exc.field.startswith("contract."):
+        return InputError(exc.field.removeprefix("contract."), exc.message)
+    return exc
+
+
+class ContractAprQuestion(_LoanTerms):
+    """The true annual cost from the contract's stated terms (利率、期数、服务费)."""
+
+    def answer(self) -> AprCheck:
+        try:
+            loan = loan_from_dict({"loan_id": "web", "contract": self.contract_dict()})
+        except InputError as exc:
+            raise _top_level(exc) from exc
+        return check_contract_apr(loan.contract, as_of=self.day())
+
+
+class ClaimQuestion(_LoanTerms):
+    """Is the amount the collector asks for lawful? (我到底欠多少 · 催收金额)"""
+
     payments: list[PaymentIn] = Field(
         default_factory=list, title="已还款记录", max_length=MAX_PAYMENTS
     )
@@ -200,30 +249,10 @@ class ClaimQuestion(_Question):
     )
 
     def loan_dict(self) -> dict[str, Any]:
-        """The loan as LOAN.json data (amounts as strings, see :mod:`overdue.ledger.loanfile`)."""
+        """The loan as LOAN.json data: the contract and the payments."""
         return {
             "loan_id": "web",
-            "contract": {
-                "principal": str(self.principal),
-                "disbursed_on": self.disbursed_on.isoformat(),
-                "term_months": self.term_months,
-                "method": self.method.value,
-                "rate": str(self.rate),
-                "rate_unit": self.rate_unit.value,
-                "upfront_fee": str(self.upfront_fee),
-                "service_fee": str(self.service_fee),
-                "lender_type": self.lender_type.value,
-                "compound": self.compound,
-                **{
-                    name: str(value)
-                    for name, value in (
-                        ("penalty_rate", self.penalty_rate),
-                        ("late_fee_rate", self.late_fee_rate),
-                        ("late_fee_min", self.late_fee_min),
-                    )
-                    if value is not None
-                },
-            },
+            "contract": self.contract_dict(),
             "payments": [
                 {"on": p.on.isoformat(), "amount": str(p.amount), "id": f"P{n}"}
                 for n, p in enumerate(self.payments, start=1)
@@ -234,10 +263,7 @@ class ClaimQuestion(_Question):
         try:
             return self._check()
         except InputError as exc:
-            # The loan file names contract fields "contract.rate"; this model's are top-level.
-            if exc.field.startswith("contract."):
-                raise InputError(exc.field.removeprefix("contract."), exc.message) from exc
-            raise
+            raise _top_level(exc) from exc
 
     def _check(self) -> ClaimCheck:
         return check_claim(

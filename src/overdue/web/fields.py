@@ -27,6 +27,7 @@ from overdue.errors import CalendarCoverageError, InputError, OverdueError
 
 __all__ = [
     "MAX_AMOUNT",
+    "OUT_OF_RANGE",
     "Day",
     "FieldProblem",
     "Moment",
@@ -285,6 +286,9 @@ def input_problem(exc: InputError, model: type[BaseModel] | None = None) -> Fiel
     path = tuple(int(p) if p.isdigit() else p for p in parts)
     label = field_label(model, path) if path else ""
     return FieldProblem(".".join(parts) or "body", label, exc.message)
+
+
+OUT_OF_RANGE = "无法计算：结果超出可计算的范围（金额或利率差得太远），请检查输入的金额、日期和利率"
 
 
 def domain_message(exc: OverdueError) -> str:

@@ -503,3 +503,20 @@ def test_apr_page_uses_the_payment_lines_when_only_they_are_filled(client: TestC
     shown = re.search(r'<dd class="rate">([\d.]+)%</dd>', page.text)
     assert shown
     assert abs(Decimal(shown[1]) - 1200 * r) < Decimal("0.006")
+
+
+def test_apr_from_contract_terms_counts_the_monthly_service_fee(client: TestClient) -> None:
+    # "0 % interest", 12,000 in 12 equal principal parts with a 100 service fee a month: the
+    # borrower pays 1,100 a month for 12,000 received.
+    data = ask(
+        client,
+        "apr-contract",
+        {
+            "principal": "12000", "disbursed_on": "2025-01-15", "term_months": 12,
+            "method": "equal-principal", "rate": "0", "service_fee": "100", "as_of": "2025-06-01",
+        },
+    )  # fmt: skip
+    r = monthly_irr(Decimal(12000), [Decimal(1100)] * 12)
+    assert data["paid_total"] == "13200.00"
+    assert abs(Decimal(data["nominal_annual"]) - 12 * r) < Decimal("0.000001")
+    assert data["above_cap"] is False  # about 17.97 %

@@ -72,6 +72,9 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("apr", {**APR, "bonus": 1}, "bonus", "不认识"),
     ("apr", {**APR, "as_of": "tomorrow"}, "as_of", "不是日期"),
     ("claim", {**CLAIM, "rate": "abc"}, "rate", "不是利率"),
+    ("apr-contract", {**CLAIM, "rate": "abc"}, "rate", "不是利率"),
+    ("apr-contract", {**CLAIM, "payments": []}, "payments", "不认识"),
+    ("apr-contract", {**CLAIM, "term_months": 361}, "term_months", "不能大于 360"),
     ("claim", {**CLAIM, "rate": "-1%"}, "rate", "负数"),
     ("claim", {**CLAIM, "rate": 0.24}, "rate", "字符串"),
     ("claim", {**CLAIM, "rate": "5000%0"}, "rate", "不是利率"),
@@ -115,7 +118,9 @@ def test_malformed_field_is_named_with_a_chinese_message(
     assert all(e["label"] and e["message"] for e in errors)
 
 
-@pytest.mark.parametrize("endpoint", ["apr", "claim", "case-number", "message", "deadline", "plan"])
+@pytest.mark.parametrize(
+    "endpoint", ["apr", "apr-contract", "claim", "case-number", "message", "deadline", "plan"]
+)
 @pytest.mark.parametrize(
     ("content", "words"),
     [
@@ -260,3 +265,28 @@ def test_random_forms_never_crash_the_page(
 ) -> None:
     response = client.post(path, data=form)
     assert response.status_code in (200, 422), response.text[:500]
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        # 0.01 received, 316.23 repaid a month later: an annual rate near 10^54 overflows.
+        ("apr", {"received": "0.01", "disbursed_on": "2000-01-01",
+                 "schedule": {"count": 1, "amount": "316.23", "first_on": "2000-02-01"}}),
+        ("apr-contract", {"principal": "0.01", "disbursed_on": "2000-01-01", "term_months": 1,
+                          "rate": "0", "service_fee": "316.22"}),
+    ],
+)  # fmt: skip
+def test_absurd_but_well_formed_figures_are_refused_not_a_500(
+    client: TestClient, path: str, body: dict[str, Any]
+) -> None:
+    response = client.post(API + path, json={**body, "as_of": "2000-06-01"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("无法计算：结果超出可计算的范围")
+    page = client.post(
+        "/owe/apr",
+        data={"received": "0.01", "disbursed_on": "2000-01-01", "schedule.count": "1",
+              "schedule.amount": "316.23", "schedule.first_on": "2000-02-01", "as_of": "2000-06-01"},
+    )  # fmt: skip
+    assert page.status_code == 422
+    assert "结果超出可计算的范围" in page.text

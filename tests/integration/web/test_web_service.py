@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 pytestmark = pytest.mark.integration
 
 PAGES = ("/", "/owe", "/caseno", "/message", "/deadline", "/plan")
-ENDPOINTS = ("apr", "claim", "case-number", "message", "deadline", "plan", "letter")
+ENDPOINTS = ("apr", "apr-contract", "claim", "case-number", "message", "deadline", "plan", "letter")
 
 
 def test_healthz_answers_ok(client: TestClient) -> None:

@@ -110,6 +110,10 @@ def test_claims(
     if items is not None:
         body["claimed_items"] = items
     check(client, "claim", body)
+    terms = {
+        k: v for k, v in body.items() if k not in ("payments", "claimed_total", "claimed_items")
+    }
+    check(client, "apr-contract", terms)
 
 
 @_FUZZ
