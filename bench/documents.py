@@ -155,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--accounts", type=int, default=400)
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--per-kind", type=int, default=100, help="documents per kind in part 1")
-    parser.add_argument("--batch", type=int, default=25, help="documents per Typst compile")
+    parser.add_argument("--batch", type=int, default=50, help="documents per Typst compile")
     args = parser.parse_args(argv)
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {platform.node()} · "

@@ -124,6 +124,10 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _SPACES = re.compile(r"\s*[\r\n\t]+\s*")
 
 
+# Anything md_escape or clean_text would change; most values (names, dates, amounts) have none.
+_ANY_WORK = re.compile(r"[\\`*_{}\[\]<>#+\-!|&~=^$@:\x00-\x1f\x7f\ufffe\uffff]")
+
+
 def clean_text(text: str) -> str:
     """User text as one line: control characters dropped, line breaks and tabs as one space."""
     return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
@@ -131,6 +135,8 @@ def clean_text(text: str) -> str:
 
 def md_escape(text: str) -> str:
     """Make user text literal in the subset: ``md_escape("张*三|#1")`` -> ``张\\*三\\|\\#1``."""
+    if _ANY_WORK.search(text) is None:
+        return text.strip()
     return _MD_SPECIAL.sub(r"\\\1", clean_text(text))
 
 
