@@ -7,8 +7,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from decimal import Decimal
+
+from overdue.documents import sample_evidence, sample_letter
+from overdue.documents.context import EvidenceContext, NegotiationLetterContext
 
 _DIGITS = {"零": 0, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6, "柒": 7, "捌": 8, "玖": 9}
 _UNITS = {"拾": 10, "佰": 100, "仟": 1000}
@@ -70,3 +74,31 @@ HOSTILE = (
     "{{ 7*7 }} {% if %} 李四 & Co. <![CDATA[x]]> \"quoted\" 'single'",
     "1. 列表？ --- *** ___ # 标题 > 引用",
 )
+
+
+def minimal_contexts(seed: int = 0) -> tuple[EvidenceContext, NegotiationLetterContext]:
+    """The samples with every optional part empty: no evidence, no waiver, no payments…"""
+    ev = sample_evidence(seed)
+    c = ev.complaint
+    complaint = dataclasses.replace(
+        c,
+        plaintiff=dataclasses.replace(c.plaintiff, email=""),
+        agent=dataclasses.replace(c.agent, authority="一般授权", authority_items=()),
+        defendant=dataclasses.replace(c.defendant, gender="", birth_date=None, ethnicity=""),
+        loan=dataclasses.replace(
+            c.loan,
+            demands=(),
+            acceleration_text="",
+            last_payment_on=None,
+            installments_paid=0,
+            paid_total=Decimal("0.00"),
+            fees_text="",
+        ),
+        claims=dataclasses.replace(c.claims, continuing=(), waivers=()),
+        evidence=(),
+    )
+    evidence = dataclasses.replace(ev, complaint=complaint, payments=(), computation=())
+    letter = dataclasses.replace(
+        sample_letter(seed), lawful_total=None, alternatives=(), requests=(), contract_no=""
+    )
+    return evidence, letter

@@ -19,7 +19,7 @@ from pathlib import Path
 import docx as python_docx
 import pypdfium2 as pdfium
 import pytest
-from tests.documents_support import HOSTILE, amount_pairs, figure, squeeze
+from tests.documents_support import HOSTILE, amount_pairs, figure, minimal_contexts, squeeze
 
 from overdue.documents import (
     EVIDENCE_SECTIONS,
@@ -284,3 +284,14 @@ def test_render_many_gives_docx_and_pdf_per_context(renderer: Renderer) -> None:
         assert check_document(rendered.pdf, [ctx.defendant.name]) == []
         assert check_document(rendered.docx, [ctx.defendant.name]) == []
         assert rendered.docx == renderer.render_docx("evidence_list", ctx)
+
+
+def test_every_kind_renders_to_files_with_every_optional_part_empty(renderer: Renderer) -> None:
+    evidence, letter = minimal_contexts(4)
+    for kind in (*COMPLAINT_KINDS, "negotiation_letter"):
+        ctx = letter if kind == "negotiation_letter" else evidence.complaint
+        files = renderer.render(kind, ctx)
+        python_docx.Document(io.BytesIO(files.docx))
+        assert check_document(files.pdf, []) == []
+        assert check_document(files.docx, []) == []
+    assert check_document(renderer.render_pdf("evidence", evidence), []) == []

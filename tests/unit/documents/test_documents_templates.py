@@ -13,7 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.documents_support import HOSTILE, amount_pairs, figure, read_capital, squeeze
+from tests.documents_support import (
+    HOSTILE,
+    amount_pairs,
+    figure,
+    minimal_contexts,
+    read_capital,
+    squeeze,
+)
 
 from overdue.documents import (
     EVIDENCE_SECTIONS,
@@ -24,7 +31,10 @@ from overdue.documents import (
     sample_letter,
 )
 from overdue.documents.blocks import Heading, Paragraph, Run, Table, parse, parse_reference
-from overdue.documents.context import ComplaintContext, EvidenceContext
+from overdue.documents.context import (
+    ComplaintContext,
+    EvidenceContext,
+)
 from overdue.documents.render import Context, evidence_sections
 
 pytestmark = pytest.mark.unit
@@ -197,3 +207,21 @@ def test_an_operator_edits_wording_in_a_copy_of_the_templates(tmp_path: Path) ->
     edited = Renderer(templates=templates)
     blocks = edited.blocks("power_of_attorney", sample_evidence(0).complaint)
     assert blocks[0] == Heading(1, (Run("特别授权委托书"),))
+
+
+def test_every_kind_renders_with_every_optional_part_empty(renderer: Renderer) -> None:
+    evidence, letter = minimal_contexts()
+    contexts: list[tuple[str, Context]] = [
+        (k, evidence.complaint) for k, s in KINDS.items() if s.context is ComplaintContext
+    ]
+    contexts += [("evidence", evidence), ("negotiation_letter", letter)]
+    for kind, ctx in contexts:
+        markdown = renderer.markdown(kind, ctx)
+        assert parse(markdown) == parse_reference(markdown), kind
+    complaint = squeeze(_text(renderer, "complaint", evidence.complaint))
+    assert "被告未偿还任何款项" in complaint
+    assert "原告未进行催收" in complaint
+    assert "性别：不详" in complaint
+    assert "是否接受电子送达：否" in complaint
+    letter_text = _text(renderer, "negotiation_letter", letter)
+    assert "三、还款方案" in letter_text
