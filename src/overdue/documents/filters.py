@@ -11,7 +11,7 @@ import datetime as dt
 from decimal import Decimal
 
 from overdue.money import capital as money_capital
-from overdue.money import fmt
+from overdue.money import fmt, percent
 
 __all__ = ["amount", "capital", "date_cn", "masked", "pct", "yuan"]
 
@@ -42,9 +42,7 @@ def pct(value: Decimal) -> str:
     """A rate as a percentage without trailing zeros and without floats:
     ``Decimal("0.24")`` -> ``24%``, ``Decimal("0.154")`` -> ``15.4%``,
     ``Decimal("0.000500")`` -> ``0.05%``."""
-    scaled = value.scaleb(2).normalize()
-    text = format(scaled, "f")
-    return f"{text}%"
+    return percent(value)
 
 
 def masked(value: str, head: int = 3, tail: int = 4) -> str:
