@@ -28,6 +28,7 @@ from overdue.web.borrower_models import (
     AprQuestion,
     CaseNumberQuestion,
     ClaimQuestion,
+    ContractAprQuestion,
     DeadlineQuestion,
     LetterQuestion,
     MessageQuestion,
@@ -257,14 +258,21 @@ async def deadline_answer(request: Request) -> Response:
     return _page(request, "deadline.html", outcome.status, outcome=outcome, kinds=DOCUMENT_KINDS)
 
 
+def _owe(request: Request, status: int = 200, **answered: Outcome) -> Response:
+    """The three forms of 我到底欠多少; the one just submitted carries its answer."""
+    forms = {
+        name: answered.get(name) or _empty(f"{name}-") for name in ("apr", "contract", "claim")
+    }
+    return _page(request, "owe.html", status, items=CLAIM_ITEM_LABELS, **forms)
+
+
 @router.get("/owe")
 def owe_form(request: Request) -> Response:
-    return _page(
-        request, "owe.html", apr=_empty("apr-"), claim=_empty("claim-"), items=CLAIM_ITEM_LABELS
-    )
+    return _owe(request)
 
 
 @router.get("/owe/apr")
+@router.get("/owe/contract")
 @router.get("/owe/claim")
 def owe_again(request: Request) -> Response:
     """A result page opened again by address (a bookmark, a reload): back to the forms."""
@@ -297,9 +305,17 @@ async def owe_apr(request: Request) -> Response:
     )
     problems = _by_line(problems, numbers)
     apr = Outcome(raw, present_apr(result) if result else None, problems, "apr-")
-    return _page(
-        request, "owe.html", apr.status, apr=apr, claim=_empty("claim-"), items=CLAIM_ITEM_LABELS
+    return _owe(request, apr.status, apr=apr)
+
+
+@router.post("/owe/contract")
+async def owe_contract(request: Request) -> Response:
+    raw = await _raw_form(request)
+    _, result, problems = await run_in_threadpool(
+        _ask, ContractAprQuestion, _nest(raw), ContractAprQuestion.answer
     )
+    contract = Outcome(raw, present_apr(result) if result else None, problems, "contract-")
+    return _owe(request, contract.status, contract=contract)
 
 
 @router.post("/owe/claim")
@@ -312,9 +328,7 @@ async def owe_claim(request: Request) -> Response:
     )
     problems = _by_line(problems, numbers)
     claim = Outcome(raw, present_claim(result) if result else None, problems, "claim-")
-    return _page(
-        request, "owe.html", claim.status, apr=_empty("apr-"), claim=claim, items=CLAIM_ITEM_LABELS
-    )
+    return _owe(request, claim.status, claim=claim)
 
 
 @router.get("/plan")

@@ -188,3 +188,19 @@ def test_plan_then_download_the_letter_as_docx_and_pdf(page: Page, server: str) 
         assert path.read_bytes().startswith(magic)
     # Downloading leaves the page as it was: the plan is still shown.
     expect(page.locator("tr.recommended")).to_have_count(1)
+
+
+def test_apr_from_the_contract_terms_counts_the_service_fee(page: Page, server: str) -> None:
+    # "0 % interest", 12,000 over 12 months (equal principal) and 100 service fee a month:
+    # 1,100 a month for 12,000, a nominal 17.97 % a year (independent IRR in the API tests).
+    page.goto(server + "/owe#contract")
+    page.fill("#contract-principal", "12000")
+    page.fill("#contract-disbursed_on", "2025-01-15")
+    page.fill("#contract-term_months", "12")
+    page.select_option("#contract-method", "equal-principal")
+    page.fill("#contract-rate", "0")
+    page.fill("#contract-service_fee", "100")
+    page.get_by_role("button", name="按合同算年化").click()
+    answer_in_view(page)
+    expect(page.locator("#contract .rate")).to_have_text("17.97%")
+    expect(page.locator("#contract #answer")).to_have_class("answer tone-good")

@@ -520,3 +520,19 @@ def test_apr_from_contract_terms_counts_the_monthly_service_fee(client: TestClie
     assert data["paid_total"] == "13200.00"
     assert abs(Decimal(data["nominal_annual"]) - 12 * r) < Decimal("0.000001")
     assert data["above_cap"] is False  # about 17.97 %
+
+
+def test_apr_from_contract_terms_on_the_page(client: TestClient) -> None:
+    form = {
+        "principal": "12000", "disbursed_on": "2025-01-15", "term_months": "12",
+        "method": "equal-principal", "rate": "0", "rate_unit": "monthly", "service_fee": "100",
+        "lender_type": "licensed", "as_of": "2025-06-01",
+    }  # fmt: skip
+    page = client.post("/owe/contract", data=form)
+    assert page.status_code == 200, page.text[:2000]
+    r = monthly_irr(Decimal(12000), [Decimal(1100)] * 12)
+    shown = re.search(r'<dd class="rate">([\d.]+)%</dd>', page.text)
+    assert shown
+    assert abs(Decimal(shown[1]) - 1200 * r) < Decimal("0.006")
+    assert 'id="contract-principal"' in page.text
+    assert 'value="12000"' in page.text

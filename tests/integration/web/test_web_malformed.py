@@ -220,6 +220,7 @@ FORM_CASES: list[tuple[str, dict[str, str], str]] = [
     ("/owe/apr", {"received": "1000", "disbursed_on": "2025-01-01", "schedule.count": "x"}, "每月固定还款期数：应为整数"),
     ("/owe/claim", {"principal": "1000", "disbursed_on": "2025-01-01", "term_months": "12", "rate": "百分之二十四"}, "合同利率："),
     ("/owe/claim", {"principal": "", "disbursed_on": "2025-01-01", "term_months": "12", "rate": "24%"}, "借款本金：必须填写"),
+    ("/owe/contract", {"principal": "1000", "disbursed_on": "2025-01-01", "term_months": "0", "rate": "1%"}, "期数（月）：不能小于 1"),
     ("/caseno", {"text": "号" * 5001}, "案号或短信原文：太长了"),
     ("/message", {"text": ""}, "短信原文：必须填写"),
     ("/message", {"text": "还钱", "received_at": "2025-01-15T25:61"}, "收到时间："),
@@ -249,7 +250,9 @@ def test_a_bad_form_comes_back_with_the_field_named_and_the_input_kept(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    st.sampled_from(["/owe/apr", "/owe/claim", "/caseno", "/message", "/deadline", "/plan"]),
+    st.sampled_from(
+        ["/owe/apr", "/owe/contract", "/owe/claim", "/caseno", "/message", "/deadline", "/plan"]
+    ),
     st.dictionaries(
         st.sampled_from(
             ["received", "disbursed_on", "mode", "payments_text", "schedule.count", "principal",

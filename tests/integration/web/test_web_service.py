@@ -131,7 +131,9 @@ def test_a_body_just_under_the_limit_is_read(client: TestClient) -> None:
     assert "最多 5000 个字" in response.json()["errors"][0]["message"]
 
 
-@pytest.mark.parametrize("path", ["/caseno", "/message", "/owe/apr", "/owe/claim", "/plan"])
+@pytest.mark.parametrize(
+    "path", ["/caseno", "/message", "/owe/apr", "/owe/contract", "/owe/claim", "/plan"]
+)
 def test_an_oversized_form_gets_a_chinese_413_page(client: TestClient, path: str) -> None:
     response = client.post(path, data={"text": "催" * LIMIT})
     assert response.status_code == 413
@@ -161,7 +163,12 @@ def test_a_crash_is_a_chinese_500_and_the_log_never_quotes_the_input(
 
 @pytest.mark.parametrize(
     ("path", "target"),
-    [("/owe/apr", "/owe#apr"), ("/owe/claim", "/owe#claim"), ("/plan/letter", "/plan")],
+    [
+        ("/owe/apr", "/owe#apr"),
+        ("/owe/contract", "/owe#contract"),
+        ("/owe/claim", "/owe#claim"),
+        ("/plan/letter", "/plan"),
+    ],
 )
 def test_a_result_address_opened_again_leads_back_to_its_form(
     client: TestClient, path: str, target: str
