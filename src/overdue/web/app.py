@@ -75,10 +75,14 @@ _STATUS_TEXT = {
     400: "请求格式不正确。",
     404: "没有这个页面。",
     405: "不支持这种请求方式。",
-    413: f"提交的内容太大了：最多 {MAX_BODY_BYTES // 1024} KB。请删去一些内容后再试。",
     415: "请求内容的类型不对：API 请用 JSON（Content-Type: application/json）。",
     500: "服务器出了问题，您的输入没有被保存。请稍后再试。",
 }
+
+
+def _too_large(limit: int) -> str:
+    size = f"{limit // 1024} KB" if limit >= 1024 else f"{limit} 字节"
+    return f"提交的内容太大了：最多 {size}。请删去一些内容后再试。"
 
 
 _UNREADABLE = "无法读取：不是有效的 JSON（请用 UTF-8 编码的 JSON 对象）"
@@ -193,8 +197,8 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, path: str, scope: Scope, receive: Receive, send: Send) -> None:
-        problem = FieldProblem("body", "请求内容", _STATUS_TEXT[413])
-        response = error_response(path, 413, _STATUS_TEXT[413], [problem])
+        text = _too_large(self.limit)
+        response = error_response(path, 413, text, [FieldProblem("body", "请求内容", text)])
         response.headers["connection"] = "close"
         await response(scope, receive, send)
 

@@ -192,3 +192,14 @@ def test_a_folded_box_opens_when_it_holds_a_value_or_an_error(client: TestClient
     )  # fmt: skip
     assert wrong.status_code == 422
     assert '<details class="more" open>' in wrong.text
+
+
+def test_the_body_limit_is_a_parameter_of_the_app_and_its_message_says_it() -> None:
+    from overdue.web.app import create_app
+
+    with TestClient(create_app(max_body_bytes=100)) as small:
+        ok = small.post("/api/borrower/case-number", json={"text": "（2024）浙0192民初1779号"})
+        assert ok.status_code == 200
+        refused = small.post("/api/borrower/case-number", json={"text": "x" * 200})
+    assert refused.status_code == 413
+    assert refused.json()["detail"] == "提交的内容太大了：最多 100 字节。请删去一些内容后再试。"
