@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
@@ -45,7 +46,8 @@ _AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 _AMOUNT_DECORATION = str.maketrans("", "", ",，¥￥元 \u3000")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _INDEX = re.compile(r"\[(\d+)\]")
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?")
+_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
+_BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def _amount(value: Any, *, positive: bool) -> Decimal:
@@ -127,9 +129,16 @@ Day = Annotated[
 """A calendar date written ``YYYY-MM-DD``."""
 
 
+def _beijing(moment: dt.datetime) -> dt.datetime:
+    """A time with an offset as Beijing wall-clock time (what quiet hours are about)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(_BEIJING).replace(tzinfo=None)
+
+
 def _moment(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
-        return value
+        return _beijing(value)
     if not isinstance(value, str):
         raise PydanticCustomError("moment_type", "应为时间，例如 2025-01-15T23:30")
     text = value.strip()
@@ -139,7 +148,7 @@ def _moment(value: Any) -> dt.datetime:
             {"text": value[:40]},
         )  # fmt: skip
     try:
-        return dt.datetime.fromisoformat(text.replace(" ", "T"))
+        return _beijing(dt.datetime.fromisoformat(text.replace(" ", "T")))
     except ValueError as exc:
         raise PydanticCustomError(
             "moment_invalid", "时间“{text}”不存在（请检查日期和钟点）", {"text": text}
@@ -151,7 +160,8 @@ Moment = Annotated[
     BeforeValidator(_moment),
     WithJsonSchema({"type": "string", "format": "date-time", "examples": ["2025-01-15T23:30"]}),
 ]
-"""A local (Beijing) time written ``YYYY-MM-DDTHH:MM``; no time zone."""
+"""A Beijing time written ``YYYY-MM-DDTHH:MM``; with an offset (``Z``, ``+08:00``) it is
+converted to Beijing time first."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -536,3 +536,20 @@ def test_apr_from_contract_terms_on_the_page(client: TestClient) -> None:
     assert abs(Decimal(shown[1]) - 1200 * r) < Decimal("0.006")
     assert 'id="contract-principal"' in page.text
     assert 'value="12000"' in page.text
+
+
+@pytest.mark.parametrize(
+    ("received_at", "beijing", "quiet"),
+    [
+        ("2025-01-15T23:30", "2025-01-15T23:30:00", True),
+        ("2025-01-15T15:30Z", "2025-01-15T23:30:00", True),  # UTC 15:30 is 23:30 in Beijing
+        ("2025-01-15T23:30+08:00", "2025-01-15T23:30:00", True),
+        ("2025-01-15T04:00Z", "2025-01-15T12:00:00", False),  # noon in Beijing
+    ],
+)
+def test_a_time_with_an_offset_is_read_as_beijing_time(
+    client: TestClient, received_at: str, beijing: str, quiet: bool
+) -> None:
+    data = ask(client, "message", {"text": THREAT, "received_at": received_at})
+    assert data["received_at"] == beijing
+    assert ("QUIET_HOURS" in {flag["code"] for flag in data["flags"]}) is quiet
