@@ -9,8 +9,10 @@ Typst's memoisation keep fonts and unchanged paragraphs (the fixed wording) acro
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -79,9 +81,32 @@ def blocks_json(documents: Sequence[Iterable[Block]], title: str, split: bool = 
     )
 
 
-def split_pdf(pdf: bytes, count: int) -> list[bytes]:
+_CREATION_DATE = re.compile(rb"/CreationDate\(D:\d{14}[+\-Z][^)]*\)")
+_FILE_ID = re.compile(rb"/ID\[<([0-9A-Fa-f]+)><([0-9A-Fa-f]+)>\]")
+
+
+def _pinned(pdf: bytes, created: dt.date) -> bytes:
+    """PDFium stamps the time of saving and an identifier drawn from it; put the document's
+    date and an identifier derived from the content instead (same lengths, so the cross-
+    reference offsets stay right), so that the same input gives the same bytes."""
+    stamp = f"/CreationDate(D:{created:%Y%m%d}000000+00'00')".encode()
+    found = _CREATION_DATE.search(pdf)
+    if found is not None and len(found.group(0)) == len(stamp):
+        pdf = pdf[: found.start()] + stamp + pdf[found.end() :]
+    ids = _FILE_ID.search(pdf)
+    if ids is not None:
+        width = len(ids.group(1))
+        masked = pdf[: ids.start()] + pdf[ids.end() :]
+        digest = hashlib.sha256(masked).hexdigest().upper()[:width].encode()
+        if len(digest) == width == len(ids.group(2)):
+            pdf = pdf[: ids.start()] + b"/ID[<" + digest + b"><" + digest + b">]" + pdf[ids.end() :]
+    return pdf
+
+
+def split_pdf(pdf: bytes, count: int, created: dt.date) -> list[bytes]:
     """Cut a batch compiled with ``split: true`` into its documents, at the hidden bookmarks
-    the layout puts on each document's first page (PDFium copies pages and their fonts)."""
+    the layout puts on each document's first page (PDFium copies pages and their fonts).
+    The parts are dated ``created`` and carry content-derived identifiers (reproducible)."""
     source = pdfium.PdfDocument(pdf)
     try:
         starts = [mark.get_dest().get_index() for mark in source.get_toc()]
@@ -95,7 +120,7 @@ def split_pdf(pdf: bytes, count: int) -> list[bytes]:
                 target.import_pages(source, list(range(start, end)))
                 buffer = io.BytesIO()
                 target.save(buffer)
-                out.append(buffer.getvalue())
+                out.append(_pinned(buffer.getvalue(), created))
             finally:
                 target.close()
         return out
@@ -149,5 +174,7 @@ class TypstPdf:
         if not documents:
             return []
         return split_pdf(
-            self._compile(blocks_json(documents, title, split=True), created), len(documents)
+            self._compile(blocks_json(documents, title, split=True), created),
+            len(documents),
+            created,
         )

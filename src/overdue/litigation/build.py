@@ -58,6 +58,9 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("service_address", "04-送达地址确认书"),
 )
 BATCH_FILE = "batch.json"
+# Accounts per worker task. Fixed (not derived from the number of workers) because the PDFs of
+# a chunk are compiled together: the same selection then gives the same bytes on any machine.
+CHUNK = 48
 FILING_LIST = "立案清单.xlsx"
 RULE_FILES = (
     "cap_profiles.csv",
@@ -177,67 +180,91 @@ def _check_complaint(case: Case, pdf: bytes) -> None:
         )
 
 
-def _render_account(job: _Job) -> AccountResult:
+@dataclass(slots=True)
+class _Account:
+    """One account being written by a worker."""
+
+    job: _Job
+    case: Case
+    rel: Path  # the account's folder, relative to the batch
+    base: Path
+    files: list[tuple[str, str, int]] = field(default_factory=list)
+    rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    complaint_sha: str = ""
+
+    def put(self, name: str, data: bytes, kind: str) -> str:
+        (self.base / name).write_bytes(data)
+        digest = _sha(data)
+        self.files.append((name, digest, len(data)))
+        self.rendered[kind] += 1
+        return digest
+
+
+def _start(job: _Job) -> _Account:
     plaintiff: Plaintiff = _W["plaintiff"]
-    renderer = _W["renderer"]
-    product = plaintiff.product(job.product_id)
     case = build_case(
         loan=job.loan,
         borrower=job.borrower,
         decision=job.decision,
         plaintiff=plaintiff,
-        product=product,
+        product=plaintiff.product(job.product_id),
         cut_off=_W["cut_off"],
         dated=_W["dated"],
         accelerate=_W["accelerate"],
         demands=job.demands,
         econtract_sha256=job.econtract_sha256,
     )
-    court = court_folder(job.decision["court_code"], job.decision["court_name"])
-    rel = Path(court) / case.folder
+    rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder
     base = _W["out_dir"] / rel
     (base / "evidence").mkdir(parents=True, exist_ok=True)
-    files: list[tuple[str, str, int]] = []
-    rendered: dict[str, int] = defaultdict(int)
+    return _Account(job, case, rel, base)
 
-    def put(name: str, data: bytes) -> str:
-        (base / name).write_bytes(data)
-        digest = _sha(data)
-        files.append((name, digest, len(data)))
-        return digest
 
-    hashes: dict[str, str] = {}
-    for item, ectx in zip(case.complaint.evidence, case.evidence, strict=True):
-        hashes[item.file_name] = put(item.file_name, renderer.render_pdf("evidence", ectx))
-        rendered["evidence_pdf"] += 1
-    case = with_evidence_hashes(case, hashes)
-    complaint_sha = ""
+def _render_chunk(jobs: Sequence[_Job]) -> list[AccountResult]:
+    """A chunk of accounts: each document kind of the whole chunk is compiled in one go
+    (:meth:`Renderer.render_pdfs`), which is what makes a batch fast."""
+    renderer = _W["renderer"]
+    accounts = [_start(job) for job in jobs]
+    sections: dict[str, list[tuple[_Account, str, Any]]] = defaultdict(list)
+    for a in accounts:
+        for item, ectx in zip(a.case.complaint.evidence, a.case.evidence, strict=True):
+            sections[ectx.section].append((a, item.file_name, ectx))
+    hashes: dict[int, dict[str, str]] = defaultdict(dict)
+    for entries in sections.values():
+        pdfs = renderer.render_pdfs("evidence", [ctx for _, _, ctx in entries])
+        for (a, name, _), pdf in zip(entries, pdfs, strict=True):
+            hashes[id(a)][name] = a.put(name, pdf, "evidence_pdf")
+    for a in accounts:
+        a.case = with_evidence_hashes(a.case, hashes[id(a)])
     for kind, stem in DOCUMENTS:
-        pdf = renderer.render_pdf(kind, case.complaint)
-        if kind == "complaint":
-            _check_complaint(case, pdf)
-            complaint_sha = put(f"{stem}.pdf", pdf)
-        else:
-            put(f"{stem}.pdf", pdf)
-        put(f"{stem}.docx", renderer.render_docx(kind, case.complaint))
-        rendered[f"{kind}_pdf"] += 1
-        rendered[f"{kind}_docx"] += 1
-    files.sort()
+        rendered = renderer.render_many(kind, [a.case.complaint for a in accounts])
+        for a, doc in zip(accounts, rendered, strict=True):
+            if kind == "complaint":
+                _check_complaint(a.case, doc.pdf)
+                a.complaint_sha = a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
+            else:
+                a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
+            a.put(f"{stem}.docx", doc.docx, f"{kind}_docx")
+    return [_finish(a) for a in accounts]
+
+
+def _finish(a: _Account) -> AccountResult:
+    a.files.sort()
+    c = a.case.complaint
     manifest = {
-        "loan_id": case.loan_id,
-        "court": job.decision["court_name"],
-        "claim_total": str(case.claims.claims.total),
-        "files": [{"file": f, "sha256": h, "bytes": n} for f, h, n in files],
+        "loan_id": a.case.loan_id,
+        "court": c.court_name,
+        "claim_total": str(c.claims.total),
+        "files": [{"file": f, "sha256": h, "bytes": n} for f, h, n in a.files],
     }
-    (base / "manifest.json").write_text(
+    (a.base / "manifest.json").write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
-    c = case.complaint
     return AccountResult(
-        loan_id=case.loan_id,
-        court_code=job.decision["court_code"],
-        court_name=job.decision["court_name"],
-        folder=str(rel),
+        loan_id=a.case.loan_id,
+        court_code=a.job.decision["court_code"],
+        court_name=a.job.decision["court_name"],
+        folder=str(a.rel),
         defendant=c.defendant.name,
         masked_id=c.defendant.masked_id,
         masked_phone=mask_phone(c.defendant.phone),
@@ -246,15 +273,11 @@ def _render_account(job: _Job) -> AccountResult:
         claim_total=c.claims.total,
         fee=c.fee.amount,
         procedure=c.procedure_name,
-        internet_court=str(job.decision.get("internet_court") or ""),
-        files=tuple(files),
-        complaint_sha256=complaint_sha,
-        rendered=dict(rendered),
+        internet_court=str(a.job.decision.get("internet_court") or ""),
+        files=tuple(a.files),
+        complaint_sha256=a.complaint_sha,
+        rendered=dict(a.rendered),
     )
-
-
-def _render_chunk(jobs: Sequence[_Job]) -> list[AccountResult]:
-    return [_render_account(j) for j in jobs]
 
 
 # --- main process --------------------------------------------------------------------------------
@@ -341,19 +364,19 @@ def build_batch(
     )
     if progress:
         progress(0, len(jobs))
-    if workers == 1 or len(jobs) < 8:
+    chunks = list(_chunks(jobs, CHUNK))
+    if workers == 1 or len(chunks) == 1:
         _init_worker(*init)
-        for j in jobs:
-            results.append(_render_account(j))
+        for chunk in chunks:
+            results.extend(_render_chunk(chunk))
             if progress:
                 progress(len(results), len(jobs))
     else:
-        size = max(1, min(50, len(jobs) // (workers * 4) or 1))
         with ProcessPoolExecutor(
             workers, mp_context=get_context("spawn"), initializer=_init_worker, initargs=init
         ) as pool:
-            for chunk in pool.map(_render_chunk, _chunks(jobs, size)):
-                results.extend(chunk)
+            for done in pool.map(_render_chunk, chunks):
+                results.extend(done)
                 if progress:
                     progress(len(results), len(jobs))
     by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
