@@ -10,8 +10,8 @@ database, and no log of what was submitted (forms and API calls are POSTs, so a 
 never carries input; ``overdue serve`` turns the access log off anyway). No external resource:
 every page, style sheet and the OpenAPI document are served from the package, and the
 Content-Security-Policy header forbids the browser to fetch anything from elsewhere. Swagger UI
-would load its scripts from a CDN, so ``/docs`` and ``/redoc`` are off; ``/openapi.json`` is
-served.
+and ReDoc would load their scripts from a CDN, so they are off: ``/docs`` is a server-rendered
+page made from the OpenAPI document (:mod:`overdue.web.docs`), ``/openapi.json`` the contract.
 
 Limits: a request body over :data:`MAX_BODY_BYTES` is refused with 413 and a Chinese message
 before any handler parses it; bad input is 422 naming each field; nothing a client sends
@@ -33,7 +33,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.staticfiles import StaticFiles
 
 from overdue.errors import InputError, OverdueError
-from overdue.web import borrower, borrower_api
+from overdue.web import borrower, borrower_api, docs
 from overdue.web.fields import (
     OUT_OF_RANGE,
     FieldProblem,
@@ -279,6 +279,7 @@ def create_app(*, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
 
     app.include_router(borrower.router)
     app.include_router(borrower_api.router)
+    app.include_router(docs.router)
     _install_error_handlers(app)
     app.add_middleware(BodyLimit, limit=max_body_bytes)
     app.add_middleware(SecurityHeaders)

@@ -183,14 +183,6 @@ class _LoanTerms(_Question):
     upfront_fee: Money = Field(Decimal(0), title="放款时收的费用")
     service_fee: Money = Field(Decimal(0), title="每期服务费")
     lender_type: LenderType = Field(LenderType.LICENSED, title="出借人类型")
-    penalty_rate: Rate | None = Field(
-        None, title="罚息年利率", description="合同写明的罚息利率；不填按合同利率上浮50%"
-    )
-    compound: bool = Field(False, title="对逾期利息计收复利")
-    late_fee_rate: Rate | None = Field(
-        None, title="逾期违约金比例", description="按逾期那一期应还金额的比例，如 5%"
-    )
-    late_fee_min: Money | None = Field(None, title="每期违约金最低金额")
 
     def contract_dict(self) -> dict[str, Any]:
         """The contract as LOAN.json data (amounts as strings, :mod:`overdue.ledger.loanfile`)."""
@@ -204,16 +196,6 @@ class _LoanTerms(_Question):
             "upfront_fee": str(self.upfront_fee),
             "service_fee": str(self.service_fee),
             "lender_type": self.lender_type.value,
-            "compound": self.compound,
-            **{
-                name: str(value)
-                for name, value in (
-                    ("penalty_rate", self.penalty_rate),
-                    ("late_fee_rate", self.late_fee_rate),
-                    ("late_fee_min", self.late_fee_min),
-                )
-                if value is not None
-            },
         }
 
 
@@ -237,6 +219,28 @@ class ContractAprQuestion(_LoanTerms):
 
 class ClaimQuestion(_LoanTerms):
     """Is the amount the collector asks for lawful? (我到底欠多少 · 催收金额)"""
+
+    penalty_rate: Rate | None = Field(
+        None, title="罚息年利率", description="合同写明的罚息利率；不填按合同利率上浮50%"
+    )
+    compound: bool = Field(False, title="对逾期利息计收复利")
+    late_fee_rate: Rate | None = Field(
+        None, title="逾期违约金比例", description="按逾期那一期应还金额的比例，如 5%"
+    )
+    late_fee_min: Money | None = Field(None, title="每期违约金最低金额")
+
+    def contract_dict(self) -> dict[str, Any]:
+        """The terms, with what the contract says about overdue charges."""
+        terms = super().contract_dict()
+        terms["compound"] = self.compound
+        for name, value in (
+            ("penalty_rate", self.penalty_rate),
+            ("late_fee_rate", self.late_fee_rate),
+            ("late_fee_min", self.late_fee_min),
+        ):
+            if value is not None:
+                terms[name] = str(value)
+        return terms
 
     payments: list[PaymentIn] = Field(
         default_factory=list, title="已还款记录", max_length=MAX_PAYMENTS

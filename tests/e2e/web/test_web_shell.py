@@ -39,7 +39,7 @@ def test_home_links_to_every_section_and_each_opens(page: Page, server: str) -> 
         expect(page.locator(f"nav a[href='{path}']")).to_have_attribute("aria-current", "page")
 
 
-@pytest.mark.parametrize("path", ["/", *SECTIONS])
+@pytest.mark.parametrize("path", ["/", *SECTIONS, "/docs"])
 def test_pages_fit_a_phone_and_make_no_request_to_another_host(
     page: Page, server: str, traffic: Traffic, path: str
 ) -> None:

@@ -33,11 +33,33 @@ def test_openapi_lists_every_borrower_endpoint_with_its_request_model(client: Te
     assert received["type"] == "string"
 
 
-@pytest.mark.parametrize("path", ["/docs", "/redoc", "/docs/oauth2-redirect"])
+@pytest.mark.parametrize("path", ["/redoc", "/docs/oauth2-redirect"])
 def test_swagger_and_redoc_are_off_because_they_load_from_a_cdn(
     client: TestClient, path: str
 ) -> None:
     assert client.get(path).status_code == 404
+
+
+def test_docs_is_a_local_page_listing_every_endpoint_and_request_field(
+    client: TestClient,
+) -> None:
+    response = client.get("/docs")
+    assert response.status_code == 200
+    html = response.text
+    assert "<script" not in html
+    assert "swagger" not in html.lower()
+    assert "cdn" not in html.lower()
+    for url in re.findall(r'(?:src|href)="([^"]*)"', html):
+        assert url.startswith(("/", "#")), url
+    spec = client.get("/openapi.json").json()
+    for path in spec["paths"]:
+        assert f"<code>{path}</code>" in html
+    # Nested models are described too, with their Chinese titles.
+    assert 'id="PaymentIn"' in html
+    assert "<td><code>first_on</code></td><td>第一期还款日" in html
+    # The claim's overdue terms are the claim's, not the contract-APR's.
+    contract = html[html.index('id="ContractAprQuestion"') : html.index('id="ClaimQuestion"')]
+    assert "penalty_rate" not in contract
 
 
 @pytest.mark.parametrize("path", PAGES)
