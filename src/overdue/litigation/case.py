@@ -224,7 +224,7 @@ def build_case(
         acceleration_text=acceleration,
         demands=tuple(demands),
         jurisdiction_text=str(decision["venue_basis"]),
-        guarantee_text="本笔借款无担保",
+        guarantee_text="无担保",
     )
     evidence = tuple(
         EvidenceItem(

@@ -108,8 +108,13 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             basis += "；合同约定的提前到期条款" if accelerated > 0 else ""
         elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
             period = f"自{_cn(first_charge[c.value])}起至{_cn(cut_off)}止"  # type: ignore[arg-type]
-        else:
+        elif c is Component.INTEREST:
             period = _installments_period(r, c, cut_off, contract.disbursed_on)
+        else:  # a fee of some installments: which ones, not a period
+            period = ""
+            basis = basis.replace(
+                "；", f"（{_installments_period(r, c, cut_off, contract.disbursed_on)}）；", 1
+            )
         items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis))
 
     waivers = tuple(
@@ -161,7 +166,7 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
     first, last = due[0], due[-1]
     nos = f"第{first.no}期" if first is last else f"第{first.no}期至第{last.no}期"
     if c is not Component.INTEREST:
-        return f"{nos}已到期未付"
+        return nos
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
     start = before[0] if before else disbursed_on
     return f"自{_cn(start)}起至{_cn(last.due_on)}止（{nos}）"
