@@ -14,6 +14,13 @@ Matching runs on a normalised text so that the usual evasions read as plain word
     "傳票"  "传漂"                   -> 传票
     "珐院"  "fa yuan"  "發院"         -> 法院
 
+Before matching, warning clauses are left out: a lender's anti-fraud notice quotes the scam
+words it warns against ("我司不会要求您转账至个人账户", "近期有不法分子冒充我司，以“征信修复”
+等名义实施诈骗"). The catalogue's ``warning_context`` says which clauses deny or advise against a
+conduct (``cues``), which sentences frame what they quote as a scam (``sentence_cues``), and which
+clauses are kept all the same because they give a payment directive (``unless``: "谨防诈骗，请转入
+以下账户" stays a directive). ``unless`` patterns of the rules still see the whole text.
+
 Worked example: "您已逾期10天，明天将正式被列入失信被执行人名单" (10:00) fires
 IMPOSSIBLE_TIMELINE (明天 near 失信; 逾期10天 < 30 with 失信 would fire it too), so the verdict
 is abusive; the same text at 23:15 also fires QUIET_HOURS (22:00-08:00, a policy default).
@@ -108,8 +115,9 @@ class _Clause:
 @dataclass(frozen=True, slots=True)
 class _Texts:
     original: str
-    raw: str  # NFKC, lower case, characters mapped
+    raw: str  # NFKC, lower case, characters mapped (warning clauses left out)
     norm: str  # and squeezed: what ``any`` / ``near`` / ``number_below`` see
+    full: str  # ``norm`` with the warning clauses kept: what ``unless`` sees
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +139,12 @@ class Catalogue:
     chars: dict[str, str]
     tokens: tuple[tuple[str, str], ...]  # longest first
     advice: dict[Verdict, tuple[str, ...]]
+    # a clause that warns against a conduct (不会要求, 请勿 …) is not read as that conduct, nor a
+    # sentence that frames what it quotes as a scam (不法分子冒充我司, 均为诈骗 …), except for
+    # any clause in it that gives a payment directive of its own
+    warning: re.Pattern[str] | None = None
+    warning_sentence: re.Pattern[str] | None = None
+    warning_unless: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,7 +271,26 @@ def _parse_catalogue(data: Any) -> Catalogue:
         Verdict(k): tuple(str(line) for line in v)
         for k, v in (data.get("advice", {}) or {}).items()
     }
-    return Catalogue(str(data.get("version", "")), rules, chars, tuple(tokens), advice)
+    warning = data.get("warning_context", {}) or {}
+    if not isinstance(warning, dict):
+        raise InputError("warning_context", "expected a mapping with cues/sentence_cues/unless")
+    unknown = set(warning) - {"cues", "sentence_cues", "unless"}
+    if unknown:
+        raise InputError("warning_context", f"unknown keys {sorted(unknown)}")
+    patterns = {
+        key: _compile(warning[key], f"warning_context.{key}") if key in warning else None
+        for key in ("cues", "sentence_cues", "unless")
+    }
+    return Catalogue(
+        str(data.get("version", "")),
+        rules,
+        chars,
+        tuple(tokens),
+        advice,
+        patterns["cues"],
+        patterns["sentence_cues"],
+        patterns["unless"],
+    )
 
 
 @cache
@@ -299,6 +332,32 @@ def normalize(catalogue: Catalogue, text: str) -> str:
     for token, replacement in catalogue.tokens:
         kept = kept.replace(token, replacement)
     return kept
+
+
+# Sentence ends and line breaks; clause ends add semicolons and commas (not in 3,000).
+_SENTENCE_END = re.compile(r"([。！？!?\n])")
+_CLAUSE_END = re.compile(r"([；;，]|,(?!\d{3}))")
+
+
+def _without_warnings(catalogue: Catalogue, text: str) -> str:
+    """``text`` without its warning clauses and sentences: "我司不会要求您转账至个人账户" and
+    "近期有不法分子冒充我司，以“征信修复”等名义实施诈骗" quote the conduct they warn against.
+    A clause that gives a payment directive ("请转入…") is always kept."""
+    if catalogue.warning is None and catalogue.warning_sentence is None:
+        return text
+
+    def found(pattern: re.Pattern[str] | None, norm: str) -> bool:
+        return pattern is not None and pattern.search(norm) is not None
+
+    kept = []
+    for sentence in _SENTENCE_END.split(text):
+        whole = found(catalogue.warning_sentence, normalize(catalogue, sentence))
+        for clause in _CLAUSE_END.split(sentence):
+            norm = normalize(catalogue, clause)
+            warns = whole or found(catalogue.warning, norm)
+            if not warns or found(catalogue.warning_unless, norm):
+                kept.append(clause)
+    return "".join(kept)
 
 
 def _near(near: _Near, text: str) -> str | None:
@@ -369,10 +428,16 @@ def lint(
     """
     if as_of is None and received_at is not None:
         as_of = received_at.date()
-    texts = _Texts(text, _mapped(catalogue, text), normalize(catalogue, text))
+    unwarned = _without_warnings(catalogue, text)
+    texts = _Texts(
+        text,
+        _mapped(catalogue, unwarned),
+        normalize(catalogue, unwarned),
+        normalize(catalogue, text),
+    )
     flags = []
     for rule in catalogue.rules:
-        if any(p.search(texts.norm) for p in rule.unless):
+        if any(p.search(texts.full) for p in rule.unless):
             continue
         for clause in rule.when:
             matched = _clause_holds(clause, texts, received_at, as_of)

@@ -36,6 +36,17 @@ def test_the_labelled_set_is_read_right_at_least_nine_times_in_ten() -> None:
     assert evaluate(rows)["accuracy"] >= 0.90
 
 
+DEV_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "collection_messages_independent.csv"
+
+
+def test_the_independent_development_set_is_read_right_at_least_nine_times_in_ten() -> None:
+    # Written by someone who never saw the rules (81.3 % at first), then used to develop them:
+    # a development figure, not an unbiased one (bench/MESSAGES_RESULTS.md).
+    rows = load_rows(DEV_CSV)
+    assert len(rows) == 150
+    assert evaluate(rows)["accuracy"] >= 0.90
+
+
 def test_the_held_out_part_is_read_right_at_least_nine_times_in_ten() -> None:
     held_out = [r for r in load_rows() if r["split"] == "holdout"]
     assert len(held_out) >= 50
@@ -219,3 +230,106 @@ def test_the_matcher_checks_case_numbers_only_when_it_knows_the_date() -> None:
     text = "（2027）浙0192民初1号"
     assert lint(cat, text) == ()
     assert [f.code for f in lint(cat, text, as_of=AS_OF)] == ["INVALID_CASE_NUMBER"]
+
+
+# ---------------------------------------------------------------- categories, not messages
+# Each case below is worded differently from the labelled sets: the rules must read the
+# category of conduct (and its warning or negation) rather than particular sentences.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【橙光分期】谨防冒充我司员工以“减免”为名要求转账至个人账户，本司只通过App收款。",
+        "提醒：凡是要求您先交保证金才能减免欠款的，均为诈骗。",
+        "【某资产】请通过委托方App还款，我们不会通过微信、支付宝或个人银行卡收取任何款项。",
+        "【青禾小贷】您已逾期3天，如需延期请在App申请，延期无需支付任何费用。",
+    ],
+)
+def test_a_warning_that_quotes_scam_words_is_lawful(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_a_warning_word_does_not_hide_a_payment_directive_beside_it() -> None:
+    text = "为保障资金安全，谨防诈骗，请将还款转入以下监管账户：6222 0000 1111 2222。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "请把还款转到我们合作商户的收款码上，扫码后截图给我。",
+        "平台对公账户正在维护，请把钱转到财务小李的支付宝 lixiaoli_88。",
+        "请将欠款转入：户名 某某商贸有限公司，账号 6222 1111 2222 3333 444。",
+        "这笔钱单独转给我就行，不用走公司。",
+    ],
+)
+def test_payment_anywhere_but_the_lenders_own_channel_is_fraud(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+def test_the_lenders_own_corporate_account_is_not_a_redirection() -> None:
+    text = (
+        "【某某消费金融】您可通过我司对公账户还款：户名：某某消费金融有限公司，"
+        "开户行：某某银行上海分行，账号：3100 1234 5678 9012。"
+    )
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "恭喜您符合国家网贷减免政策，本金可减免60%，需先支付10%的服务费。",
+        "您的网贷账户异常，需缴纳2000元保证金激活后方可还款。",
+        "我是某某金融后台的，可以帮你把逾期记录删掉，先交800元辛苦费。",
+    ],
+)
+def test_a_fee_for_relief_is_fraud(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+def test_a_fee_stated_in_the_terms_is_not_a_fee_for_relief() -> None:
+    text = "【星河贷】提前结清需一次性支付剩余本金及当期服务费，支付后即可结清。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("你老家的地址我们已经查到了，你爸妈住哪我们一清二楚。", "INTIMIDATION"),
+        ("你儿子在实验中学读初二吧？", "INTIMIDATION"),
+        ("已将你的手机号上报运营商，三天内停机。", "INVENTED_SANCTION"),
+        ("再不还钱就把你列入全国征信黑名单，以后坐不了火车。", "INVENTED_SANCTION"),
+        ("你个穷逼，借钱的时候挺能耐啊。", "INSULT"),
+        ("不还钱就在你公司群里发你的欠款截图。", "PUBLIC_SHAMING"),
+        ("你去别的平台借点还上，今天必须到账。", "BORROW_TO_REPAY"),
+    ],
+)
+def test_intimidation_insults_and_invented_sanctions_are_abusive(text: str, code: str) -> None:
+    result = lint_message(text, NOON, AS_OF)
+    assert result.verdict is Verdict.ABUSIVE
+    assert code in {f.code for f in result.flags}
+
+
+def test_an_announced_declinable_visit_is_lawful_and_a_threatened_one_is_not() -> None:
+    announced = "我司委托的外访人员将于下周二上午上门，如您不方便，可回复改约时间。"
+    threatened = "我们明天上午派人上门，你最好在家等着。"
+    assert lint_message(announced, NOON, AS_OF).verdict is Verdict.LAWFUL
+    assert lint_message(threatened, NOON, AS_OF).verdict is Verdict.ABUSIVE
+
+
+def test_reaching_a_contact_without_disclosing_the_debt_is_lawful() -> None:
+    text = "您好，我司已联系您的紧急联系人，仅请其转告您回电，未告知其任何借款信息。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_a_warning_context_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_text(
+        "version: t\nwarning_context: {cue: 谨防}\nrules:\n"
+        "  - {code: X, verdict: fraud, severity: high, text: t, basis: b, "
+        "status: UNVERIFIED, when: [{any: 个人账户}]}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="warning_context"):
+        load_catalogue(path)
