@@ -146,6 +146,10 @@ def _monthly_anniversaries(start: dt.date, dates: Sequence[dt.date]) -> bool:
     return list(dates) == [add_months(start, k) for k in range(1, len(dates) + 1)]
 
 
+# Above this monthly rate the answer is a typing mistake, not a loan (1000 % a month).
+MAX_MONTHLY_RATE = Decimal(10)
+
+
 def check_apr(
     *,
     received: Decimal,
@@ -204,6 +208,13 @@ def check_apr(
             periodic = None
             effective = solve_rate(amounts, [disbursed_on, *dates])
             monthly = (1 + effective) ** (Decimal(1) / 12) - 1
+        if monthly > MAX_MONTHLY_RATE:
+            # (1 + r) ** 12 would not even fit the working precision; no lender charges this.
+            raise InputError(
+                "payments",
+                f"借款成本高得不合常理（月利率超过{_pct(MAX_MONTHLY_RATE, 0)}），"
+                "请检查到手金额和还款金额是否填写正确",
+            )
         nominal = round_ratio(monthly * 12)
         effective = round_ratio(effective)
     cap_rate, cap_rule, lpr = _cap(lender_type, contract_on or disbursed_on, as_of)

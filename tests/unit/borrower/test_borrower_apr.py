@@ -133,3 +133,16 @@ def test_bad_input_names_the_field() -> None:
             payments=[(dt.date(2025, 2, 1), Decimal("90"))],
             as_of=AS_OF,
         )
+
+
+def test_an_absurd_cost_is_an_input_error_not_a_crash() -> None:
+    # 0.01 received, 316.23 repaid a month later: 3,162,200 % a month — a typing mistake.
+    # (1 + r) ** 12 would exceed the working precision; the answer names the field instead.
+    with pytest.raises(InputError) as err:
+        check_apr(
+            received=Decimal("0.01"),
+            disbursed_on=dt.date(2025, 1, 1),
+            payments=[(dt.date(2025, 2, 1), Decimal("316.23"))],
+            as_of=dt.date(2025, 3, 1),
+        )
+    assert err.value.field == "payments"
