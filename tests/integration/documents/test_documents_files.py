@@ -208,11 +208,12 @@ def test_same_context_gives_the_same_bytes(renderer: Renderer, ctx: ComplaintCon
     assert renderer.render("complaint", ctx) == renderer.render("complaint", ctx)
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_converts_every_docx_to_pdf(
     renderer: Renderer, ctx: ComplaintContext, tmp_path: Path
 ) -> None:
-    """Word-compatible means a real word processor opens it: LibreOffice converts each file."""
+    """Word-compatible means a real word processor opens it: LibreOffice converts each file.
+    (make test installs LibreOffice: scripts/debian-packages.txt; a missing one fails here.)"""
+    assert shutil.which("soffice"), "LibreOffice is not installed (make test installs it)"
     sources = []
     for kind in (*COMPLAINT_KINDS, "negotiation_letter"):
         path = tmp_path / f"{kind}.docx"
