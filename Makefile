@@ -25,7 +25,7 @@ stop:
 
 ## Install what the tests need (Python and Debian packages), then lint, type-check and run every test.
 test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest -n 2 tests
+	HYPOTHESIS_PROFILE=ci $(BIN)/python -m pytest -n 2 tests
 
 system-deps:
 	bash scripts/system-deps.sh
