@@ -23,7 +23,7 @@ from overdue.documents.context import (
     LoanFacts,
     Person,
 )
-from overdue.ledger.contract import Loan, RateUnit
+from overdue.ledger.contract import LenderType, Loan, RateUnit
 from overdue.ledger.engine import CAP_REDUCTION_ORDER
 from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES
@@ -239,7 +239,10 @@ def build_case(
     )
     complaint = ComplaintContext(
         court_name=str(decision["court_name"]),
-        case_cause="金融借款合同纠纷",
+        # 民事案件案由规定: loans by financial institutions vs. between others (民间借贷).
+        case_cause="金融借款合同纠纷"
+        if contract.lender_type is LenderType.LICENSED
+        else "民间借贷纠纷",
         procedure_name=PROCEDURE_NAMES[procedure],
         internet_court=bool(decision.get("court_code", "") in ("浙0192", "京0491", "粤0192")),
         plaintiff=entity,
