@@ -35,10 +35,19 @@ def _rss_gb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024 / 1024
 
 
+def _cpu() -> float:
+    """User + system CPU seconds of this process and its finished children (the workers)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--accounts", type=int, default=10_000)
-    ap.add_argument("--loans", type=int, default=400_000, help="portfolio size to select from")
+    ap.add_argument("--loans", type=int, default=450_000, help="portfolio size to select from")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--sample", type=int, default=200, help="accounts of the 1-worker baseline")
     ap.add_argument("--keep", type=Path, default=None, help="keep the outputs in this folder")
@@ -86,6 +95,7 @@ def main() -> None:
     )
     t_base = time.perf_counter() - t0
 
+    cpu0 = _cpu()
     t0 = time.perf_counter()
     r = build_batch(
         selection_dir=tmp / "selection",
@@ -94,6 +104,7 @@ def main() -> None:
         workers=args.workers,
     )
     t_build = time.perf_counter() - t0
+    cpu_build = _cpu() - cpu0
 
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -111,6 +122,11 @@ def main() -> None:
         f"build, {args.workers} workers: {r.accounts:,} accounts, {len(r.courts):,} courts, "
         f"{r.documents:,} documents in {t_build:.1f} s = {r.accounts / t_build:.1f} accounts/s, "
         f"{r.documents / t_build:.0f} documents/s"
+    )
+    print(
+        f"CPU: {cpu_build:.0f} s in all processes = {1000 * cpu_build / r.accounts:.1f} ms per "
+        f"account; on 2 otherwise idle cores: {cpu_build / 2 * 10_000 / r.accounts:.0f} s per "
+        "10,000 accounts (the wall time above is inflated when other work shares the cores)"
     )
     print(f"speed-up over 1 worker: {(r.accounts / t_build) / (base.accounts / t_base):.2f}x")
     for kind, n in sorted(r.rendered.items()):
