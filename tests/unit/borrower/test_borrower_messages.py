@@ -47,6 +47,17 @@ def test_the_independent_development_set_is_read_right_at_least_nine_times_in_te
     assert evaluate(rows)["accuracy"] >= 0.90
 
 
+DEV2_CSV = Path(__file__).resolve().parents[2] / "fixtures" / "collection_messages_test.csv"
+
+
+def test_the_second_development_set_is_read_right_at_least_nine_times_in_ten() -> None:
+    # Measured once unseen (87.3 %), then used to develop the catalogue in round 2: a
+    # development figure too. The unbiased figure is the final set's (never gated here).
+    rows = load_rows(DEV2_CSV)
+    assert len(rows) == 150
+    assert evaluate(rows)["accuracy"] >= 0.90
+
+
 def test_the_held_out_part_is_read_right_at_least_nine_times_in_ten() -> None:
     held_out = [r for r in load_rows() if r["split"] == "holdout"]
     assert len(held_out) >= 50
@@ -333,3 +344,113 @@ def test_a_warning_context_with_an_unknown_key_is_refused(tmp_path: Path) -> Non
     )
     with pytest.raises(InputError, match="warning_context"):
         load_catalogue(path)
+
+
+# ---------------------------------------------------------------- round 2: more categories
+# Worded by the catalogue's maintainer, not taken from the labelled sets.
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "喂，你是王某的领导吧？他在我们这欠了两万块钱一直不还，你们单位管不管？",
+        "王某的妈妈您好，您儿子欠我们平台8000块，您当妈的总得管管吧。",
+        "我们已经给你单位寄了催收函，收件人是你们人事。",
+        "你再不还，你全家都得替你还，你老婆的征信也会受影响。",
+    ],
+)
+def test_telling_a_third_party_about_the_debt_is_abusive(text: str) -> None:
+    result = lint_message(text, NOON, AS_OF)
+    assert result.verdict is Verdict.ABUSIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【某银行】尊敬的客户，您作为借款合同的共同借款人，该笔借款已逾期，请尽快安排还款。",
+        "您好，请问是张先生的家属吗？我们有重要事情找张先生，麻烦转告他回个电话，谢谢。",
+        "您好，已按您的要求更新联系方式，今后不再拨打您单位座机。请于月底前还款。",
+        "【某消金】温馨提示：如您的家人或朋友代为还款，请在APP中备注借款人姓名。",
+    ],
+)
+def test_a_guarantor_a_locating_call_and_a_promise_to_stop_are_lawful(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_a_promise_to_stop_does_not_hide_what_follows_it_in_the_same_clause() -> None:
+    text = "我们不再联系你的家人而是直接去你单位闹"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.ABUSIVE
+
+
+def test_the_credit_card_statute_as_a_condition_is_lawful_but_not_a_threat_beside_it() -> None:
+    statute = (
+        "依据《刑法》第一百九十六条，恶意透支经两次催收超过三个月仍不归还的，"
+        "可能构成信用卡诈骗罪。请您重视。"
+    )
+    assert lint_message(statute, NOON, AS_OF).verdict is Verdict.LAWFUL
+    threat = "你可能构成信用卡诈骗罪，警察明天来抓你"
+    assert lint_message(threat, NOON, AS_OF).verdict is Verdict.ABUSIVE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "谨防诈骗！本公司唯一还款账户为财务主管个人卡 6222 1234 5678 9012，户名刘洋，其他均为假冒。",
+        "不法分子冒充我司，请认准本人支付宝 13900001111 还款。",
+        "防范诈骗提醒：请勿相信其他渠道，还款直接转到我私人账户最安全。",
+    ],
+)
+def test_a_warning_frame_does_not_hide_a_payment_destination(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，您的欠款请通过购买苹果充值卡的方式支付，把卡背面的密码拍照发给我。",
+        "请扫描下面的收款码完成还款，收款方是我们的合作商户“鑫达百货”。",
+        "还款通道升级，请用支付宝扫码转账到指定商户。",
+        "【某法院】你被起诉了，缴纳2,000元诉讼费可以撤诉，请转至书记员账户。",
+        "您的征信有问题，需要转一笔钱到指定账户证明还款能力，验证后退还。",
+        "想上岸吗？我们有专业团队帮你跟平台谈判，停催停息，签约收费，一次性搞定。",
+        "如需撤销催收记录，请支付1,200元“档案清理费”。",
+    ],
+)
+def test_payment_by_card_codes_merchants_roles_flow_checks_and_paid_middlemen_is_fraud(
+    text: str,
+) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "出门记得看看身后，我们的人一直跟着你。",
+        "从现在开始每半小时给你打一次电话，直到你接为止。",
+        "你已经被纳入重点关注人员，出行会受到限制，请立即还款。",
+        "拿不出钱就去借，信用卡、花呗、借呗，哪个能用就用哪个。",
+        "你不还也行，我们把你的欠款合同复印一百份，在你们镇上发。",
+        "被告人王某，你因拖欠借款已被提起公诉，请按时到庭。",
+    ],
+)
+def test_stalking_call_floods_travel_bans_new_borrowing_leaflets_and_prosecution_are_abusive(
+    text: str,
+) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.ABUSIVE
+
+
+def test_a_traditional_script_credit_repair_advert_reads_as_one() -> None:
+    assert "CREDIT_REPAIR_SCAM" in codes("徵信修復，逾期消除，加V詳談")
+
+
+def test_a_lawyers_letter_reference_is_not_an_invalid_case_number() -> None:
+    text = (
+        "律师函（2025）京律函字第128号：受某某消费金融有限公司委托，请您于15日内与委托人协商还款。"
+    )
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
+
+
+def test_a_payment_receipt_at_night_is_not_a_quiet_hours_contact() -> None:
+    receipt = "【某消金】您于23:05通过APP还款500元，已到账。"
+    assert codes(receipt, local(2026, 11, 18, 23, 6)) == set()
+    assert codes("别睡了，赶紧把钱转了。", local(2026, 11, 18, 23, 6)) == {"QUIET_HOURS"}
