@@ -263,12 +263,18 @@ def check_contract_apr(contract: Contract, *, as_of: dt.date) -> AprCheck:
     """The same check from a contract's stated terms: its schedule (rate, method and
     per-installment service fee) against the principal less the upfront fee."""
     schedule = build_schedule(contract)
-    return check_apr(
-        received=contract.principal,
-        disbursed_on=contract.disbursed_on,
-        payments=[(i.due_on, i.payment) for i in schedule.installments],
-        upfront_fee=contract.upfront_fee,
-        lender_type=contract.lender_type,
-        contract_on=contract.contract_on,
-        as_of=as_of,
-    )
+    try:
+        return check_apr(
+            received=contract.principal,
+            disbursed_on=contract.disbursed_on,
+            payments=[(i.due_on, i.payment) for i in schedule.installments],
+            upfront_fee=contract.upfront_fee,
+            lender_type=contract.lender_type,
+            contract_on=contract.contract_on,
+            as_of=as_of,
+        )
+    except InputError as exc:
+        # The payments were derived from the terms: name the terms, not "payments".
+        if exc.field != "payments":
+            raise
+        raise InputError("rate", f"按合同条款（本金、利率、费用）计算：{exc.message}") from None

@@ -271,25 +271,29 @@ def test_random_forms_never_crash_the_page(
 
 
 @pytest.mark.parametrize(
-    ("path", "body"),
+    ("path", "body", "field"),
     [
-        # 0.01 received, 316.23 repaid a month later: an annual rate near 10^54 overflows.
+        # 0.01 received, 316.23 repaid a month later: 3,162,200 % a month, a typing mistake
+        # (an annual rate near 10^54 would overflow the arithmetic).
         ("apr", {"received": "0.01", "disbursed_on": "2000-01-01",
-                 "schedule": {"count": 1, "amount": "316.23", "first_on": "2000-02-01"}}),
+                 "schedule": {"count": 1, "amount": "316.23", "first_on": "2000-02-01"}},
+         "payments"),
         ("apr-contract", {"principal": "0.01", "disbursed_on": "2000-01-01", "term_months": 1,
-                          "rate": "0", "service_fee": "316.22"}),
+                          "rate": "0", "service_fee": "316.22"}, "rate"),
     ],
 )  # fmt: skip
 def test_absurd_but_well_formed_figures_are_refused_not_a_500(
-    client: TestClient, path: str, body: dict[str, Any]
+    client: TestClient, path: str, body: dict[str, Any], field: str
 ) -> None:
     response = client.post(API + path, json={**body, "as_of": "2000-06-01"})
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("无法计算：结果超出可计算的范围")
+    (error,) = response.json()["errors"]
+    assert error["field"] == field
+    assert "借款成本高得不合常理" in error["message"]
     page = client.post(
         "/owe/apr",
         data={"received": "0.01", "disbursed_on": "2000-01-01", "schedule.count": "1",
               "schedule.amount": "316.23", "schedule.first_on": "2000-02-01", "as_of": "2000-06-01"},
     )  # fmt: skip
     assert page.status_code == 422
-    assert "结果超出可计算的范围" in page.text
+    assert "借款成本高得不合常理" in page.text
