@@ -72,7 +72,7 @@ def select_command(
     t.add_column("账户", justify="right")
     t.add_row("选中", "全部规则通过", f"{r.selected:,}")
     for rule, n in r.excluded_by.items():
-        t.add_row("排除", f"{rule}：{RULES[rule]}", f"{n:,}")
+        t.add_row("排除", f"未通过「{RULES[rule]}」（{rule}）", f"{n:,}")
     out.print(t)
     out.print(
         f"选中 {r.selected:,} 户，{len(r.courts):,} 家法院；标的额合计 {fmt(r.claim_total)} 元，"
@@ -127,7 +127,7 @@ def explain_command(
     verdict = (
         "选中起诉"
         if row["selected"]
-        else f"不起诉（{row['excluded_by']}：{RULES[row['excluded_by']]}）"
+        else f"不起诉：未通过「{RULES[row['excluded_by']]}」（{row['excluded_by']}）"
     )
     t = Table(title=f"{loan}：{verdict}")
     t.add_column("规则")

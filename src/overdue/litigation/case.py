@@ -47,16 +47,16 @@ class EvidenceSpec:
 EVIDENCE: tuple[EvidenceSpec, ...] = (
     EvidenceSpec(
         "loan_contract",
-        "01-借款合同",
-        "借款合同",
-        "原告提供",
+        "01-借款合同要素表",
+        "借款合同要素表",
+        "原告根据借款合同制作（合同原件或电子合同另行提交）",
         "原、被告之间存在借款合同关系，合同约定了借款金额、期限、利率、还款方式、逾期罚息及提前到期条款",
     ),
     EvidenceSpec(
         "disbursement",
-        "02-放款凭证",
-        "放款凭证",
-        "原告提供（放款记录）",
+        "02-放款记录",
+        "放款记录",
+        "原告提供（放款系统记录；支付机构凭证另行提交）",
         "原告已依约向被告发放借款，借款合同已生效并实际履行",
     ),
     EvidenceSpec(
@@ -71,7 +71,7 @@ EVIDENCE: tuple[EvidenceSpec, ...] = (
         "04-债权计算表",
         "债权计算表",
         "原告制作",
-        "原告主张的本金、利息、罚息及费用的计算依据和过程，主张总额未超过法定上限",
+        "原告主张的本金、利息、罚息及费用的计算依据和过程，主张的利息、罚息及费用未超过司法保护的利率上限",
     ),
     EvidenceSpec(
         "collection_record",
@@ -196,7 +196,7 @@ def build_case(
     if accelerated > 0:
         acceleration = (
             f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
-            f"尚未到期的借款本金{fmt(accelerated)}元一并主张"
+            f"并以本起诉状副本作为提前到期通知，尚未到期的借款本金{fmt(accelerated)}元一并主张"
         )
     facts = LoanFacts(
         contract_no=f"{product.contract_no_prefix}{loan.loan_id}",
@@ -229,7 +229,7 @@ def build_case(
     evidence = tuple(
         EvidenceItem(
             i,
-            e.name if e.section != "loan_contract" else product.contract_name,
+            e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
             e.source,
             e.purpose,
             f"evidence/{e.file_stem}.pdf",
@@ -261,7 +261,8 @@ def build_case(
             i.due_on,
             f"第{i.no}期",
             i.payment,
-            f"本金 {fmt(i.principal)}，利息 {fmt(i.interest)}，服务费 {fmt(i.service_fee)}",
+            f"本金 {fmt(i.principal)}，利息 {fmt(i.interest)}"
+            + (f"，服务费 {fmt(i.service_fee)}" if i.service_fee > 0 else ""),
         )
         for i in schedule
     )
@@ -273,29 +274,34 @@ def build_case(
     payment_rows = tuple(
         LedgerRow(
             pm.on,
-            f"还款 {pm.payment_id}".strip(),
+            "还款",
             pm.amount,
             "；".join(by_payment.get((pm.on, pm.payment_id), [])),
         )
         for pm in sorted(loan.payments, key=lambda x: (x.on, x.payment_id))
         if pm.on <= cut_off
     )
-    computation = tuple(
-        LedgerRow(
-            ln.end or ln.start,
-            (f"第{ln.installment}期" if ln.installment else "")
-            + COMPONENT_LABELS.get(ln.component, ln.component),
-            ln.amount,
-            (
-                f"{fmt(ln.base)} × {percent(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
-                f"（{_cn(ln.start)}至{_cn(ln.end)}）"  # type: ignore[arg-type]
-                if ln.days and ln.base is not None and ln.rate is not None and ln.basis
-                else ln.rule
-            ),
+    due_on = {i.no: i.due_on for i in schedule}
+    computation = (
+        tuple(
+            LedgerRow(
+                ln.end or ln.start,
+                (f"第{ln.installment}期" if ln.installment else "")
+                + COMPONENT_LABELS.get(ln.component, ln.component),
+                ln.amount,
+                (
+                    f"{fmt(ln.base)} × {percent(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
+                    f"（{_cn(ln.start)}至{_cn(ln.end)}）"  # type: ignore[arg-type]
+                    if ln.days and ln.base is not None and ln.rate is not None and ln.basis
+                    else ln.rule
+                ),
+            )
+            for ln in r.explanation.charges
+            if ln.amount != ZERO and not _scheduled_after(ln, due_on, cut_off)
         )
-        for ln in r.explanation.charges
-        if ln.amount != ZERO
-    ) + _cap_rows(computed)
+        + _cap_rows(computed)
+        + _principal_rows(computed, cut_off)
+    )
     evidence_ctx = tuple(
         EvidenceContext(e.section, complaint, schedule_rows, payment_rows, computation, dated)
         for e in _evidence_specs(demands)
@@ -322,18 +328,47 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
     rows.append(
         LedgerRow(None, "按合同计收的利息、罚息、复利及费用合计", cap.charged, "含已收取部分")
     )
-    rows.append(LedgerRow(None, "法律保护的上限合计", cap.allowed, "上列各段之和"))
+    rows.append(
+        LedgerRow(None, "上限合计", cap.allowed, "上列各段未经四舍五入的精确值之和，四舍五入至分")
+    )
     if cap.excess > 0:
         rows.append(
             LedgerRow(
                 None,
-                "超出上限部分（原告自愿放弃）",
+                "超出上限部分",
                 cap.excess,
-                "依次从"
+                "依次从尚欠的"
                 + "、".join(COMPONENT_LABELS[c.value] for c in CAP_REDUCTION_ORDER if c.is_cost)
-                + "中扣减",
+                + "中扣减（原告自愿放弃）；仍有剩余的，为被告已多付的利息、费用，冲抵本金",
             )
         )
+    return tuple(rows)
+
+
+def _scheduled_after(ln: Any, due_on: Mapping[int, dt.date], cut_off: dt.date) -> bool:
+    """A scheduled amount (interest, principal, service fee) of an installment not yet overdue
+    on the cut-off: not part of the claim, so not on the sheet (its principal is in the
+    principal rows)."""
+    scheduled = ln.component in ("interest", "principal", "service_fee") and not ln.days
+    return bool(scheduled and ln.installment and due_on[ln.installment] >= cut_off)
+
+
+def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerRow, ...]:
+    """How the principal claimed is made up: overdue, offset, not yet overdue (accelerated)."""
+    s = computed.replay.state
+    claimed = computed.claimed["principal"]
+    rows = [LedgerRow(cut_off, "逾期未还本金", s.overdue_principal, "已到期未偿还的各期本金")]
+    offset = computed.owed["principal"] - s.claimable["principal"]
+    if offset > 0:
+        rows.append(LedgerRow(None, "减：以多付利息、费用冲抵", offset, "见上列“超出上限部分”"))
+    later = claimed - s.claimable["principal"]
+    if later > 0:
+        rows.append(
+            LedgerRow(
+                cut_off, "未到期本金（宣布提前到期）", later, "计算截止日当日及以后到期的各期本金"
+            )
+        )
+    rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)
 
 

@@ -22,7 +22,7 @@ from decimal import Decimal
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.ledger.contract import Component, Loan
 from overdue.ledger.engine import Replay, replay
-from overdue.money import ZERO, percent, total
+from overdue.money import ZERO, fmt, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
 
@@ -85,13 +85,29 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     overdue = [i for i in s.installments if i.due_on < cut_off]
     owed = {c.value: total(i.unpaid.get(c.value, ZERO) for i in overdue) for c in Component}
     claimed = dict(s.claimable)
-    accelerated = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
-    claimed["principal"] = claimed["principal"] + accelerated
+    # Principal not yet overdue on the cut-off: due that day, or later (then by acceleration).
+    not_overdue = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
+    claimed["principal"] = claimed["principal"] + not_overdue
+    accelerated = total(
+        inst.principal - st.paid.get("principal", ZERO)
+        for inst, st in zip(r.schedule.installments, s.installments, strict=True)
+        if inst.due_on > cut_off
+    )
+    accelerated = min(accelerated, not_overdue)
+    offset = owed["principal"] - s.claimable["principal"]  # paid costs above the cap
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
+    # The period of penalty (compound) interest claimed: from the first unpaid accrual.
+    unpaid_in = {
+        c: {i.no for i in overdue if i.unpaid.get(c, ZERO) > 0} for c in ("penalty", "compound")
+    }
     first_charge = {
         c: min(
-            (ln.start for ln in r.explanation.charges if ln.component == c and ln.start),
+            (
+                ln.start
+                for ln in r.explanation.charges
+                if ln.component == c and ln.start and ln.installment in unpaid_in[c]
+            ),
             default=None,
         )
         for c in ("penalty", "compound")
@@ -106,6 +122,11 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         if c is Component.PRINCIPAL:
             period = ""
             basis += "；合同约定的提前到期条款" if accelerated > 0 else ""
+            if offset > 0:
+                basis += (
+                    f"；被告已付利息、费用中超过{_cap_name(s.cap.cap_rate)}的"
+                    f"{fmt(offset)}元已冲抵本金"
+                )
         elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
             period = f"自{_cn(first_charge[c.value])}起至{_cn(cut_off)}止"  # type: ignore[arg-type]
         elif c is Component.INTEREST:
@@ -126,7 +147,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             "；".join(s.cap.rules),
         )
         for c in CLAIM_ORDER
-        if owed[c.value] > s.claimable[c.value]
+        if c.is_cost and owed[c.value] > s.claimable[c.value]
     )
 
     penalty_rate = contract.annual_penalty_rate
@@ -154,6 +175,10 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, default_since, penalty_rate, continuing_rate
     )
+
+
+def _cap_name(rate: Decimal | None) -> str:
+    return "利率上限" if rate is None else f"年利率{percent(rate)}上限"
 
 
 def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on: dt.date) -> str:

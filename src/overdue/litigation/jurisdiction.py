@@ -7,8 +7,9 @@ is a lawful alternative the operator may prefer; it is reported, not chosen.
 
 Internet courts (法释〔2018〕16号 Art. 2(三)): financial-loan and small-loan contracts signed and
 performed on the internet, where the case would otherwise go to a basic court of the internet
-court's city. An account is flagged when such a contract's defendant or plaintiff is domiciled in
-Hangzhou, Beijing or Guangzhou, or when the contract names the internet court.
+court's city, are heard by the internet court (concentrated jurisdiction): such accounts are
+routed to it. Where the plaintiff's domicile (the place of performance of a money claim) lies in
+an internet court's city but the chosen court does not, that court is reported, not chosen.
 
 Procedure: small claims when the claim does not exceed the province's threshold
 (:mod:`overdue.rules.smallclaims`); above it, the policy's choice of simplified or ordinary
@@ -62,6 +63,21 @@ def _internet_court(
     return None, "双方住所地均不在互联网法院管辖区域内"
 
 
+def _concentrated(court: Court, signed_online: bool) -> Court | None:
+    """The internet court that hears this basic court's online loan cases, if any: 法释〔2018〕
+    16号 Art. 2(三) gives the internet courts of Hangzhou, Beijing and Guangzhou concentrated
+    jurisdiction over financial and small-loan contracts signed and performed online that a
+    basic court of their city would otherwise hear."""
+    if not signed_online:
+        return None
+    if is_internet_court(court.code):
+        return court
+    for code, prefix in INTERNET_COURT_AREAS.items():
+        if court.adcode and court.adcode.startswith(prefix):
+            return lookup_court(code)
+    return None
+
+
 def venue(
     *,
     defendant_county: str | None,
@@ -71,32 +87,37 @@ def venue(
     signed_online: bool,
 ) -> Venue | None:
     """The court for an account, or None when neither an agreement nor the defendant's county
-    identifies a court (the account is then excluded, with that reason)."""
-    internet, reason = _internet_court(signed_online, defendant_county, plaintiff_county)
+    identifies a court (the account is then excluded, with that reason).
+
+    ``basis`` answers the complaint's question 有无仲裁、法院管辖约定 (有。… / 无。…)."""
+    court: Court | None = None
     if agreed_court:
         court = lookup_court(agreed_court)
         if court is not None:
-            clause = f"（{agreed_clause}）" if agreed_clause else ""
-            if is_internet_court(court.code):
-                internet, reason = court, "合同约定由互联网法院管辖"
-            return Venue(
-                court,
-                f"双方在借款合同中约定由{court.name}管辖{clause}",
-                "民事诉讼法第三十五条（协议管辖）",
-                internet,
-                reason,
-            )
-    if defendant_county:
+            clause = f"“{agreed_clause}”" if agreed_clause else f"由{court.name}管辖"
+            basis = f"有。借款合同约定{clause}，据此由{court.name}管辖"
+            rule = "民事诉讼法第三十五条（协议管辖）"
+    if court is None and defendant_county:
         court = court_for_adcode(defendant_county)
         if court is not None:
-            return Venue(
-                court,
-                f"被告住所地在{court.name}辖区",
-                "民事诉讼法第二十二条、第二十四条（被告住所地）",
-                internet,
-                reason,
-            )
-    return None
+            basis = f"无。被告住所地在{court.name}辖区，由该院管辖"
+            rule = "民事诉讼法第二十二条、第二十四条（被告住所地）"
+    if court is None:
+        return None
+    internet = _concentrated(court, signed_online)
+    if internet is not None and internet.code != court.code:
+        basis += (
+            f"；该院辖区内签订、履行行为均在互联网上完成的金融借款合同纠纷由{internet.name}"
+            "集中管辖（法释〔2018〕16号第二条第（三）项）"
+        )
+        rule += "；法释〔2018〕16号第二条（互联网法院集中管辖）"
+        return Venue(
+            internet, basis, rule, internet, "合同在互联网上签订和履行，属互联网法院集中管辖"
+        )
+    # Otherwise report an internet court the plaintiff's side could point to (place of
+    # performance of a money claim, 民诉解释 Art. 18), without choosing it.
+    other, reason = _internet_court(signed_online, None, plaintiff_county)
+    return Venue(court, basis, rule, other, reason)
 
 
 @dataclass(frozen=True, slots=True)

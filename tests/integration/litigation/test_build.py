@@ -75,8 +75,8 @@ def test_every_account_has_its_documents_and_a_true_manifest(batch: Path) -> Non
             assert f"{stem}.docx" in listed
         evidence = sorted(f for f in listed if f.startswith("evidence/"))
         assert evidence[:4] == [
-            "evidence/01-借款合同.pdf",
-            "evidence/02-放款凭证.pdf",
+            "evidence/01-借款合同要素表.pdf",
+            "evidence/02-放款记录.pdf",
             "evidence/03-还款计划与还款记录.pdf",
             "evidence/04-债权计算表.pdf",
         ]
@@ -97,9 +97,7 @@ def test_complaint_names_the_parties_and_states_the_claims(
     ).stdout
     flat = _flat(text)
     ids = _ids(planted)
-    assert (
-        "杭州市西湖区人民法院" in flat
-    )  # P-less loans use the default product: defendant domicile
+    assert "杭州互联网法院" in flat  # P-less loans use the default product: defendant domicile
     assert "示例消费金融股份有限公司" in flat
     assert ids["B-A-OK"] in flat  # the court needs the full ID number
     # Claims worked out by hand in test_select: principal 20,000.00, interest 900.00, penalty
@@ -124,7 +122,7 @@ def test_docx_opens_and_agrees_with_the_pdf(batch: Path) -> None:
         "20,000.00",
         "23,997.81",
         "贰万叁仟玖佰玖拾柒元捌角壹分",
-        "杭州市西湖区人民法院",
+        "杭州互联网法院",
     ):
         assert figure in text, figure
 

@@ -49,34 +49,47 @@ def test_masking_keeps_county_and_last_four_only() -> None:
 
 
 def test_agreed_court_comes_before_the_defendants_domicile() -> None:
-    v = venue(
+    offline = venue(
+        defendant_county="110105",
+        plaintiff_county="330106",
+        agreed_court="浙0106",
+        agreed_clause="由贷款人住所地人民法院管辖",
+        signed_online=False,
+    )
+    assert offline is not None
+    assert offline.court.code == "浙0106"
+    assert offline.basis.startswith("有。借款合同约定“由贷款人住所地人民法院管辖”")
+    assert "第三十五条" in offline.rule
+    assert offline.internet_court is None
+
+
+def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> None:
+    # 法释〔2018〕16号 Art. 2(三): concentrated jurisdiction over online financial loans that a
+    # basic court of Hangzhou (Beijing, Guangzhou) would otherwise hear.
+    agreed = venue(
         defendant_county="110105",
         plaintiff_county="330106",
         agreed_court="浙0106",
         agreed_clause="由贷款人住所地人民法院管辖",
         signed_online=True,
     )
-    assert v is not None
-    assert v.court.code == "浙0106"
-    assert "约定" in v.basis
-    assert "第三十五条" in v.rule
-    # Beijing defendant, online contract: the Beijing internet court could hear it.
-    assert v.internet_court is not None
-    assert v.internet_court.code == "京0491"
-
-
-def test_defendants_domicile_and_internet_court_flag() -> None:
-    v = venue(
-        defendant_county="330106",
+    assert agreed is not None
+    assert agreed.court.code == "浙0192"
+    assert "集中管辖" in agreed.basis
+    assert "法释〔2018〕16号第二条" in agreed.rule
+    domicile = venue(
+        defendant_county="110105",
         plaintiff_county=None,
         agreed_court=None,
         agreed_clause="",
         signed_online=True,
     )
-    assert v is not None
-    assert v.court.code == "浙0106"
-    assert v.internet_court is not None
-    assert v.internet_court.name == "杭州互联网法院"
+    assert domicile is not None
+    assert domicile.court.name == "北京互联网法院"
+    assert domicile.basis.startswith("无。被告住所地在北京市朝阳区人民法院辖区")
+
+
+def test_defendants_domicile_and_internet_court_flag() -> None:
     offline = venue(
         defendant_county="330106",
         plaintiff_county=None,
@@ -85,7 +98,21 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         signed_online=False,
     )
     assert offline is not None
+    assert offline.court.code == "浙0106"
     assert offline.internet_court is None
+    # A Chengdu defendant of a Hangzhou lender: the Chengdu court hears it; the Hangzhou
+    # internet court (place of performance of a money claim) is reported, not chosen.
+    flagged = venue(
+        defendant_county="510104",
+        plaintiff_county="330106",
+        agreed_court=None,
+        agreed_clause="",
+        signed_online=True,
+    )
+    assert flagged is not None
+    assert flagged.court.code.startswith("川")
+    assert flagged.internet_court is not None
+    assert flagged.internet_court.name == "杭州互联网法院"
     elsewhere = venue(
         defendant_county="510104",
         plaintiff_county="510104",
