@@ -125,10 +125,11 @@ def _read_borrowers(data_dir: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         )
     parts = []
     for f in files:
+        quoted = "'" + str(f).replace("'", "''") + "'"  # a SQL string literal
         src = (
-            f"read_parquet('{f}')"
+            f"read_parquet({quoted})"
             if f.suffix == ".parquet"
-            else f"read_csv('{f}', all_varchar=true, header=true)"
+            else f"read_csv({quoted}, all_varchar=true, header=true)"
         )
         names = {r[0] for r in con.sql(f"DESCRIBE SELECT * FROM {src}").fetchall()}
         exprs = [
