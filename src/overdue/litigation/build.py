@@ -29,8 +29,9 @@ import os
 import shutil
 import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from multiprocessing import get_context
@@ -365,41 +366,20 @@ def build_batch(
     if progress:
         progress(0, len(jobs))
     chunks = list(_chunks(jobs, CHUNK))
-    if workers == 1 or len(chunks) == 1:
-        _init_worker(*init)
-        for chunk in chunks:
-            results.extend(_render_chunk(chunk))
+    with _mapper(1 if len(chunks) <= 1 else workers, init) as run:
+        for done in run(_render_chunk, chunks):
+            results.extend(done)
             if progress:
                 progress(len(results), len(jobs))
-    else:
-        with ProcessPoolExecutor(
-            workers, mp_context=get_context("spawn"), initializer=_init_worker, initargs=init
-        ) as pool:
-            for done in pool.map(_render_chunk, chunks):
-                results.extend(done)
-                if progress:
-                    progress(len(results), len(jobs))
-    by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
-    for r in results:
-        by_court[(r.court_code, r.court_name)].append(r)
-    courts = []
-    for (code, name), accounts in sorted(by_court.items()):
-        folder = court_folder(code, name)
-        _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
-        zip_name = f"{folder}.zip"
-        zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
-        courts.append(
-            CourtTotals(
-                code,
-                name,
-                len(accounts),
-                total(a.claim_total for a in accounts),
-                total(a.fee for a in accounts),
-                folder,
-                zip_name,
-                zip_sha,
-            )
-        )
+        by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
+        for r in results:
+            by_court[(r.court_code, r.court_name)].append(r)
+        # Filing lists and ZIPs, a court at a time, on every core too.
+        packages = [
+            (out_dir, code, name, accounts, dated)
+            for (code, name), accounts in sorted(by_court.items())
+        ]
+        courts = list(run(_package_court, packages))
     rendered: dict[str, int] = defaultdict(int)
     for r in results:
         for k, n in r.rendered.items():
@@ -418,6 +398,40 @@ def build_batch(
     )
     _write_batch_json(out_dir, result, meta, selection_dir, dated)
     return result
+
+
+def _package_court(
+    args: tuple[Path, str, str, list[AccountResult], dt.date],
+) -> CourtTotals:
+    """One court's filing list and ZIP (run in a worker)."""
+    out_dir, code, name, accounts, dated = args
+    folder = court_folder(code, name)
+    _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
+    zip_name = f"{folder}.zip"
+    zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
+    return CourtTotals(
+        code,
+        name,
+        len(accounts),
+        total(a.claim_total for a in accounts),
+        total(a.fee for a in accounts),
+        folder,
+        zip_name,
+        zip_sha,
+    )
+
+
+@contextmanager
+def _mapper(workers: int, init: tuple[Any, ...]) -> Iterator[Callable[..., Iterator[Any]]]:
+    """``map`` over worker processes (each initialised once), or in this process for one."""
+    if workers <= 1:
+        _init_worker(*init)
+        yield map
+        return
+    with ProcessPoolExecutor(
+        workers, mp_context=get_context("spawn"), initializer=_init_worker, initargs=init
+    ) as pool:
+        yield pool.map
 
 
 def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) -> None:

@@ -180,3 +180,29 @@ def test_the_same_selection_builds_byte_identical_packages(batch: Path, tmp_path
     first = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
     second = json.loads((tmp_path / "again" / "batch.json").read_text(encoding="utf-8"))
     assert [c["zip_sha256"] for c in first["courts"]] == [c["zip_sha256"] for c in second["courts"]]
+
+
+def test_worker_processes_build_the_same_package(
+    batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two worker processes and one account per chunk (rendering and packaging in the pool)
+    give the same accounts, files, claims and totals as the single-process build."""
+    import overdue.litigation.build as build_module
+
+    monkeypatch.setattr(build_module, "CHUNK", 1)
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    build_batch(
+        selection_dir=batch / "selection", plaintiff=plaintiff, out_dir=tmp_path / "pool", workers=2
+    )
+    one = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
+    two = json.loads((tmp_path / "pool" / "batch.json").read_text(encoding="utf-8"))
+    for key in ("counts", "claim_total", "fee_total"):
+        assert one[key] == two[key]
+    assert [(c["code"], c["accounts"], c["claim_total"]) for c in one["courts"]] == [
+        (c["code"], c["accounts"], c["claim_total"]) for c in two["courts"]
+    ]
+
+    def listing(root: Path) -> list[str]:
+        return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
+
+    assert listing(batch / "out") == listing(tmp_path / "pool")
