@@ -16,11 +16,11 @@ from typing import Annotated
 
 import typer
 
-from overdue.cli import JsonFlag, _date, _emit_json, _fail, _today
+from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _today
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import InputError
 from overdue.ledger.contract import Contract, LenderType, Loan, RateUnit, RepaymentMethod
-from overdue.money import MoneyError, parse_rate, yuan
+from overdue.money import MoneyError, parse_rate
 
 check_app = typer.Typer(
     no_args_is_help=True,
@@ -35,13 +35,6 @@ def _as_of(value: str | None) -> dt.date:
     return _date(value, "--as-of") if value else _today()
 
 
-def _money(value: str, option: str) -> Decimal:
-    try:
-        return yuan(value)
-    except MoneyError as exc:
-        _fail(f"{option}: {exc}")
-
-
 def _print(lines: tuple[str, ...]) -> None:
     for line in lines:
         print(line)
@@ -51,7 +44,7 @@ def _dated_amount(text: str, option: str) -> tuple[dt.date, Decimal]:
     day, sep, amount = text.partition(":")
     if not sep:
         _fail(f"{option}: expected DATE:AMOUNT, e.g. 2025-02-15:1000; got {text!r}")
-    return _date(day, option), _money(amount, option)
+    return _date(day, option), _amount(amount, option)
 
 
 @check_app.command("apr")
@@ -103,14 +96,14 @@ def apr_command(
             _fail("--rate needs --received (the principal), --disbursed-on and --term")
         try:
             contract = Contract(
-                principal=_money(received, "--received"),
+                principal=_amount(received, "--received"),
                 disbursed_on=_date(disbursed_on, "--disbursed-on"),
                 term_months=term,
                 method=method,
                 rate=parse_rate(rate),
                 rate_unit=rate_unit,
-                upfront_fee=_money(upfront_fee, "--upfront-fee"),
-                service_fee=_money(service_fee, "--service-fee"),
+                upfront_fee=_amount(upfront_fee, "--upfront-fee"),
+                service_fee=_amount(service_fee, "--service-fee"),
                 lender_type=lender_type,
                 signed_on=_date(contract_on, "--contract-on") if contract_on else None,
             )
@@ -127,15 +120,15 @@ def apr_command(
             if count is None or amount is None or first_on is None:
                 _fail("--count, --amount and --first-on go together (a regular schedule)")
             schedule = RegularSchedule(
-                count, _money(amount, "--amount"), _date(first_on, "--first-on")
+                count, _amount(amount, "--amount"), _date(first_on, "--first-on")
             )
         payments = [_dated_amount(p, "--payment") for p in payment] if payment else None
         result = check_apr(
-            received=_money(received, "--received"),
+            received=_amount(received, "--received"),
             disbursed_on=_date(disbursed_on, "--disbursed-on"),
             payments=payments,
             schedule=schedule,
-            upfront_fee=_money(upfront_fee, "--upfront-fee"),
+            upfront_fee=_amount(upfront_fee, "--upfront-fee"),
             lender_type=lender_type,
             contract_on=_date(contract_on, "--contract-on") if contract_on else None,
             as_of=day,
@@ -185,10 +178,10 @@ def claim_command(
         name, sep, value = text.partition("=")
         if not sep or not name.strip():
             _fail(f"--item: expected NAME=AMOUNT, e.g. 罚息=3674.23; got {text!r}")
-        items[name.strip()] = items.get(name.strip(), Decimal(0)) + _money(value, f"--item {name}")
+        items[name.strip()] = items.get(name.strip(), Decimal(0)) + _amount(value, f"--item {name}")
     result = check_claim(
         _read_loan(loan_file),
-        claimed_total=_money(claimed_total, "--claimed-total") if claimed_total else None,
+        claimed_total=_amount(claimed_total, "--claimed-total") if claimed_total else None,
         claimed_items=items or None,
         as_of=_as_of(as_of),
         filed_on=_date(filed_on, "--filed-on") if filed_on else None,
@@ -314,9 +307,9 @@ def plan_command(
         except MoneyError as exc:
             _fail(f"--fee-rate: {exc}")
     result = propose_plans(
-        debt=_money(debt, "--debt"),
-        monthly_income=_money(income, "--income"),
-        monthly_expenses=_money(expenses, "--expenses"),
+        debt=_amount(debt, "--debt"),
+        monthly_income=_amount(income, "--income"),
+        monthly_expenses=_amount(expenses, "--expenses"),
         monthly_fee_rate=rate,
         first_due_on=_date(first_due_on, "--first-due-on") if first_due_on else None,
         as_of=day,
@@ -332,7 +325,7 @@ def plan_command(
             contract_no=contract_no,
             hardship=hardship,
             requests=tuple(request or ()),
-            lawful_total=_money(lawful_total, "--lawful-total") if lawful_total else None,
+            lawful_total=_amount(lawful_total, "--lawful-total") if lawful_total else None,
             dated=day,
         )
         written = _write_letter(ctx, letter)
