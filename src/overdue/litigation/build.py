@@ -161,20 +161,12 @@ def court_folder(code: str, name: str) -> str:
 
 
 def _check_complaint(case: Case, pdf: bytes) -> None:
-    from overdue.documents.checks import check_capitals, pdf_text
+    from overdue.documents.checks import check_document
 
-    text = pdf_text(pdf)
-    flat = "".join(text.split())
     c = case.complaint
-    wanted = [
-        c.court_name,
-        c.plaintiff.name,
-        c.defendant.name,
-        c.defendant.id_number,
-        fmt(c.claims.total),
-    ] + [fmt(i.amount) for i in c.claims.items]
-    missing = [w for w in wanted if "".join(w.split()) not in flat]
-    problems = [f"missing {w!r}" for w in missing] + list(check_capitals(text))
+    wanted = [c.court_name, c.plaintiff.name, c.defendant.name, c.defendant.id_number]
+    wanted += [fmt(c.claims.total), *(fmt(i.amount) for i in c.claims.items)]
+    problems = check_document(pdf, wanted)
     if problems:
         raise DocumentCheckError(
             f"{case.loan_id}: complaint PDF check failed: {'; '.join(problems)}"
