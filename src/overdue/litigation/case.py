@@ -23,6 +23,7 @@ from overdue.documents.context import (
     LoanFacts,
     Person,
 )
+from overdue.documents.filters import date_cn
 from overdue.ledger.contract import LenderType, Loan, RateUnit
 from overdue.ledger.engine import CAP_REDUCTION_ORDER
 from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
@@ -129,10 +130,6 @@ _GENDERS = {"male": "男", "m": "男", "男": "男", "female": "女", "f": "女"
 def _gender(value: object, id_number: str) -> str:
     """The gender as written in Chinese; from the identity number when not given."""
     return _GENDERS.get(str(value or "").strip().lower(), "") or id_gender(id_number)
-
-
-def _cn(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def build_case(
@@ -291,7 +288,7 @@ def build_case(
                 ln.amount,
                 (
                     f"{fmt(ln.base)} × {percent(ln.rate)} × {ln.days} 天 ÷ {ln.basis}"
-                    f"（{_cn(ln.start)}至{_cn(ln.end)}）"  # type: ignore[arg-type]
+                    f"（{date_cn(ln.start)}至{date_cn(ln.end)}）"
                     if ln.days and ln.base is not None and ln.rate is not None and ln.basis
                     else ln.rule
                 ),
@@ -321,7 +318,7 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
             "利息、罚息、复利及费用上限",
             sp.allowance,
             f"未还本金 {fmt(sp.principal)} × {percent(sp.rate)} × {sp.days} 天 ÷ {cap.basis}"
-            f"（{_cn(sp.start)}至{_cn(sp.end)}）；{sp.rule}",
+            f"（{date_cn(sp.start)}至{date_cn(sp.end)}）；{sp.rule}",
         )
         for sp in cap.spans
     ]

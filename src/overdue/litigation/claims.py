@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
+from overdue.documents.filters import date_cn
 from overdue.ledger.contract import Component, Loan
 from overdue.ledger.engine import Replay, replay
 from overdue.money import ZERO, fmt, percent, total
@@ -73,10 +74,6 @@ class ComputedClaims:
     continuing_rate: Decimal  # the rate claimed after the cut-off
 
 
-def _cn(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> ComputedClaims:
     """The claims of ``loan`` up to and including ``cut_off``."""
     r = replay(loan, cut_off)
@@ -128,7 +125,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
                     f"{fmt(offset)}元已冲抵本金"
                 )
         elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
-            period = f"自{_cn(first_charge[c.value])}起至{_cn(cut_off)}止"  # type: ignore[arg-type]
+            period = f"自{date_cn(first_charge[c.value])}起至{date_cn(cut_off)}止"
         elif c is Component.INTEREST:
             period = _installments_period(r, c, cut_off, contract.disbursed_on)
         else:  # a fee of some installments: which ones, not a period
@@ -187,11 +184,11 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
         i for i in r.state.installments if i.due_on < cut_off and i.unpaid.get(c.value, ZERO) > 0
     ]
     if not due:
-        return f"截至{_cn(cut_off)}"
+        return f"截至{date_cn(cut_off)}"
     first, last = due[0], due[-1]
     nos = f"第{first.no}期" if first is last else f"第{first.no}期至第{last.no}期"
     if c is not Component.INTEREST:
         return nos
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
     start = before[0] if before else disbursed_on
-    return f"自{_cn(start)}起至{_cn(last.due_on)}止（{nos}）"
+    return f"自{date_cn(start)}起至{date_cn(last.due_on)}止（{nos}）"
