@@ -208,7 +208,7 @@ def select_accounts(
     _apply_priority(decided, policy)
     table = _decisions_table(decided)
     pq.write_table(table, out_dir / DECISIONS_FILE, compression="zstd")
-    _write_subset(loaded, [d for d in decided if d["selected"]], out_dir / SUBSET_DIR, data_dir)
+    _write_subset(loaded, borrowers, [d for d in decided if d["selected"]], out_dir / SUBSET_DIR)
 
     selected = [d for d in decided if d["selected"]]
     excluded_by = Counter(d["excluded_by"] for d in decided if not d["selected"])
@@ -449,7 +449,9 @@ def _decisions_table(decided: list[dict[str, Any]]) -> pa.Table:
     return pa.Table.from_pylist([{n: d.get(n) for n, _ in _COLUMNS} for d in decided], schema)
 
 
-def _write_subset(loaded: Any, selected: list[dict[str, Any]], out: Path, data_dir: Path) -> None:
+def _write_subset(
+    loaded: Any, borrowers: pa.Table, selected: list[dict[str, Any]], out: Path
+) -> None:
     """The selected accounts' accepted rows (and borrowers), so ``build`` needs only this folder."""
     out.mkdir(parents=True)
     ids = pa.array(sorted(d["loan_id"] for d in selected), pa.string())
@@ -464,7 +466,7 @@ def _write_subset(loaded: Any, selected: list[dict[str, Any]], out: Path, data_d
                 f"SELECT t.* FROM {name} t SEMI JOIN ids USING (loan_id) ORDER BY ALL"
             ).to_arrow_table()
             pq.write_table(t, out / f"{name}.parquet")
-        con.register("borrowers", _read_borrowers(data_dir, con))
+        con.register("borrowers", borrowers)
         t = con.sql(
             "SELECT * EXCLUDE copies FROM borrowers SEMI JOIN bids USING (borrower_id) "
             "ORDER BY borrower_id"
