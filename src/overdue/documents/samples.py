@@ -35,10 +35,10 @@ from overdue.documents.context import (
     PlanOption,
     Waiver,
 )
+from overdue.litigation.parties import id_check_character
 from overdue.money import ZERO, exact, round_fen, total
 
 __all__ = [
-    "id_check_digit",
     "sample_complaint",
     "sample_evidence",
     "sample_letter",
@@ -48,12 +48,6 @@ _SURNAMES = "张王李赵刘陈杨黄周吴"
 _GIVEN = ("某某", "某", "小某", "某华", "某明", "某芳")
 _CAP_RATE = Decimal("0.24")
 _BASIS = 365
-
-
-def id_check_digit(first17: str) -> str:
-    """GB 11643-1999 check character of a citizen identity number."""
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 def _monthly_payment(principal: Decimal, monthly_rate: Decimal, months: int) -> Decimal:
@@ -225,7 +219,7 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         fee = round_fen(fee_full / 2)
 
     first17 = f"110105{1985 + seed % 15}{1 + seed % 12:02d}{1 + seed % 28:02d}{seed % 1000:03d}"
-    id_number = first17 + id_check_digit(first17)
+    id_number = first17 + id_check_character(first17)
     address = (
         f"北京市朝阳区某某街道某某小区{1 + seed % 30}号楼{1 + seed % 6}单元{101 + seed % 20}室"
     )

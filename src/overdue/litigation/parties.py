@@ -8,10 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-__all__ = ["id_birth_date", "id_gender", "id_problem", "mask_id", "mask_phone"]
+__all__ = [
+    "id_birth_date",
+    "id_check_character",
+    "id_gender",
+    "id_problem",
+    "mask_id",
+    "mask_phone",
+]
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
+
+
+def id_check_character(first17: str) -> str:
+    """The check character of an identity number's first 17 digits (ISO 7064 MOD 11-2)."""
+    return _CHECK[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
 
 
 def id_problem(text: str | None, on: dt.date) -> str | None:
@@ -21,8 +33,7 @@ def id_problem(text: str | None, on: dt.date) -> str | None:
     t = text.strip().upper()
     if len(t) != 18 or not t[:17].isdigit():
         return f"身份证号码应为18位（前17位为数字）：{mask_id(t)}"
-    expected = _CHECK[sum(int(d) * w for d, w in zip(t[:17], _WEIGHTS, strict=True)) % 11]
-    if t[17] != expected:
+    if t[17] != id_check_character(t[:17]):
         return f"身份证号码校验位不符：{mask_id(t)}"
     birth = id_birth_date(t)
     if birth is None or birth > on or birth.year < 1900:
