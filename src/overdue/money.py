@@ -186,13 +186,18 @@ def fmt(amount: Decimal) -> str:
     return f"{_unsigned_zero(round_fen(amount)):,.2f}"
 
 
-def percent(rate: Decimal) -> str:
-    """A rate (a fraction) as a percentage for text: ``0.24`` -> ``"24%"``, ``0.154`` -> ``"15.4%"``.
+def percent(rate: Decimal, places: int | None = None) -> str:
+    """A rate (a fraction) as a percentage for text: ``0.24`` -> ``"24%"``, ``0.154`` ->
+    ``"15.4%"``; with ``places``, rounded half-up to that many decimals and always showing them.
 
     >>> percent(Decimal("0.0005"))
     '0.05%'
+    >>> percent(Decimal("0.356123"), 2)
+    '35.61%'
     """
     with exact():
+        if places is not None:
+            return f"{round_ratio(rate * 100, places)}%"
         return f"{(rate * 100).normalize():f}%"
 
 

@@ -38,7 +38,7 @@ from overdue.dates import add_months
 from overdue.errors import InputError
 from overdue.ledger.contract import Contract, LenderType
 from overdue.ledger.schedule import build_schedule
-from overdue.money import ZERO, exact, fmt, round_ratio, total, yuan
+from overdue.money import ZERO, exact, fmt, percent, round_ratio, total, yuan
 from overdue.rules.caps import TRANSITION_DAY, CapProfile, cap_segments, lpr_1y
 
 __all__ = [
@@ -137,11 +137,6 @@ def _cap(
     return segment.annual_rate, segment.rule, lpr
 
 
-def _pct(rate: Decimal, places: int = 2) -> str:
-    with exact():
-        return f"{round_ratio(rate * 100, places)}%"
-
-
 def _monthly_anniversaries(start: dt.date, dates: Sequence[dt.date]) -> bool:
     return list(dates) == [add_months(start, k) for k in range(1, len(dates) + 1)]
 
@@ -212,7 +207,7 @@ def check_apr(
             # (1 + r) ** 12 would not even fit the working precision; no lender charges this.
             raise InputError(
                 "payments",
-                f"借款成本高得不合常理（月利率超过{_pct(MAX_MONTHLY_RATE, 0)}），"
+                f"借款成本高得不合常理（月利率超过{percent(MAX_MONTHLY_RATE, 0)}），"
                 "请检查到手金额和还款金额是否填写正确",
             )
         nominal = round_ratio(monthly * 12)
@@ -227,13 +222,13 @@ def check_apr(
     verdict = "超过" if above else "未超过"
     summary = (
         f"实际到手{fmt(net)}元，共还{fmt(paid)}元，借款成本{fmt(paid - net)}元；"
-        f"名义年化利率{_pct(nominal)}（实际年化{_pct(effective)}），{verdict}{who}的上限{_pct(cap_rate)}。"
+        f"名义年化利率{percent(nominal, 2)}（实际年化{percent(effective, 2)}），{verdict}{who}的上限{percent(cap_rate, 2)}。"
     )
     lines = [
         summary,
         "计算方法：把到手金额和每一笔还款按日期排成现金流，求内部收益率（IRR）。"
         + (
-            f"月利率{_pct(periodic, 4)}，×12得名义年化。"
+            f"月利率{percent(periodic, 4)}，×12得名义年化。"
             if periodic is not None
             else "还款日期不规则，按实际天数计算。"
         ),

@@ -63,7 +63,7 @@ import pyarrow.parquet as pq
 from overdue.dates import parse_date
 from overdue.errors import InputError
 from overdue.ledger.engine import BUCKETS
-from overdue.money import fmt, round_ratio
+from overdue.money import fmt, percent
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA, MONEY, RATE
 
 __all__ = [
@@ -765,9 +765,7 @@ _STARTED_BY = {
 
 
 def _pct(value: Decimal | None) -> str:
-    if value is None:
-        return "–"
-    return f"{round_ratio(value, 4) * 100:.2f}%"
+    return "–" if value is None else percent(value, 2)
 
 
 def _num(n: int) -> str:

@@ -16,7 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from overdue.money import fmt, round_ratio
+from overdue.money import fmt, percent
 
 __all__ = ["NAV", "render", "render_string"]
 
@@ -45,7 +45,7 @@ def _yuan(value: Decimal | None) -> str:
 
 def _pct(value: Decimal | None) -> str:
     """A rate as a percentage with two decimals: ``0.356123`` -> ``35.61%``."""
-    return "—" if value is None else f"{round_ratio(value, 4) * 100:.2f}%"
+    return "—" if value is None else percent(value, 2)
 
 
 _env.filters["yuan"] = _yuan
