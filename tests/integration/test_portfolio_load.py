@@ -27,7 +27,7 @@ from overdue.portfolio.load import (
     TableCounts,
     load_portfolio,
 )
-from overdue.portfolio.schema import DEFAULT_ALLOCATION_ORDER, NORMALIZED
+from overdue.portfolio.schema import DEFAULT_ALLOCATION_ORDER, LOAN_ORD, NORMALIZED
 
 pytestmark = pytest.mark.integration
 
@@ -132,9 +132,13 @@ def as_parquet(source: Path, target: Path, types: dict[str, pa.DataType] | None 
     return target
 
 
-def load(directory: Path, ratio: str = "1") -> LoadedPortfolio:
+def load(directory: Path, ratio: str = "1", *, lean: bool = False) -> LoadedPortfolio:
     return load_portfolio(
-        directory, as_of=AS_OF, rejects_dir=directory / "rejects", max_reject_ratio=Decimal(ratio)
+        directory,
+        as_of=AS_OF,
+        rejects_dir=directory / "rejects",
+        max_reject_ratio=Decimal(ratio),
+        lean=lean,
     )
 
 
@@ -238,24 +242,45 @@ def test_accepted_tables_are_exactly_the_good_rows_in_fen_and_date32(messy: Path
     assert first["signed_on"] is None
     assert loans[1]["rate_unit"] == "annual"  # an empty optional cell takes the default
 
-    assert got.payments.schema == NORMALIZED["payments"]
+    # Child rows end with loan_ord: their loan's position in the accepted loans (L1 0, L2 1).
+    assert got.payments.schema == NORMALIZED["payments"].append(LOAN_ORD)
     assert got.payments.to_pylist() == [
-        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 4, 10), "amount_fen": 135657},
-        {"payment_id": "P2", "loan_id": "L1", "paid_on": dt.date(2024, 5, 13), "amount_fen": 100000},
-        {"payment_id": "P3", "loan_id": "L2", "paid_on": dt.date(2024, 7, 1), "amount_fen": 50},
+        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 4, 10), "amount_fen": 135657,
+         "loan_ord": 0},
+        {"payment_id": "P2", "loan_id": "L1", "paid_on": dt.date(2024, 5, 13), "amount_fen": 100000,
+         "loan_ord": 0},
+        {"payment_id": "P3", "loan_id": "L2", "paid_on": dt.date(2024, 7, 1), "amount_fen": 50,
+         "loan_ord": 1},
     ]  # fmt: skip
-    assert got.installments.schema == NORMALIZED["installments"]
+    assert got.installments.schema == NORMALIZED["installments"].append(LOAN_ORD)
     assert [
-        (r["loan_id"], r["no"], r["principal_fen"], r["interest_fen"], r["service_fee_fen"])
+        (r["loan_id"], r["no"], r["principal_fen"], r["interest_fen"], r["service_fee_fen"],
+         r["loan_ord"])
         for r in got.installments.to_pylist()
-    ] == [("L2", 1, 0, 7500, 0), ("L2", 2, 0, 7500, 0), ("L2", 3, 500_000, 7500, 0)]
-    assert got.events.schema == NORMALIZED["events"]
+    ] == [("L2", 1, 0, 7500, 0, 1), ("L2", 2, 0, 7500, 0, 1), ("L2", 3, 500_000, 7500, 0, 1)]  # fmt: skip
+    assert got.events.schema == NORMALIZED["events"].append(LOAN_ORD)
     assert got.events.to_pylist() == [
         {"event_id": "E1", "loan_id": "L1", "on": dt.date(2024, 9, 1), "kind": "demand",
-         "until": None, "note": "SMS reminder"},
+         "until": None, "note": "SMS reminder", "loan_ord": 0},
         {"event_id": "E2", "loan_id": "L1", "on": dt.date(2025, 1, 5), "kind": "promise",
-         "until": dt.date(2025, 1, 31), "note": None},
+         "until": dt.date(2025, 1, 31), "note": None, "loan_ord": 0},
     ]  # fmt: skip
+
+    # The lean tables of the nightly kernel: the same rows, payments without their ids, the
+    # loans' low-cardinality text dictionary-encoded, child rows in no particular order.
+    lean = load(messy, lean=True)
+    assert lean.counts == got.counts
+    assert lean.loans.cast(NORMALIZED["loans"]).equals(got.loans)
+    assert pa.types.is_dictionary(lean.loans.schema.field("allocation_order").type)
+    assert lean.payments.column_names == ["paid_on", "amount_fen", "loan_ord"]
+    assert sorted(lean.payments.to_pylist(), key=lambda r: (r["loan_ord"], r["paid_on"])) == [
+        {k: r[k] for k in ("paid_on", "amount_fen", "loan_ord")} for r in got.payments.to_pylist()
+    ]
+    for name in ("installments", "events"):
+        key = "no" if name == "installments" else "event_id"
+        assert sorted(getattr(lean, name).to_pylist(), key=lambda r: r[key]) == sorted(
+            getattr(got, name).to_pylist(), key=lambda r: r[key]
+        )
 
 
 def test_a_reject_line_carries_the_cell_and_the_raw_row(messy: Path) -> None:
@@ -536,8 +561,9 @@ def test_spaces_defaults_and_canonical_forms(tmp_path: Path) -> None:
     assert (loan["late_fee_min_fen"], loan["lender_type"]) == (3000, "private")
     assert loan["signed_on"] == dt.date(2023, 12, 30)
     assert got.payments.to_pylist() == [
-        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 2, 1), "amount_fen": 1250}
-    ]
+        {"payment_id": "P1", "loan_id": "L1", "paid_on": dt.date(2024, 2, 1), "amount_fen": 1250,
+         "loan_ord": 0}
+    ]  # fmt: skip
 
 
 def test_the_same_rows_in_another_order_give_the_same_tables(messy: Path, tmp_path: Path) -> None:
@@ -566,7 +592,7 @@ def test_a_stale_rejects_file_from_an_earlier_run_is_removed(messy: Path) -> Non
     (messy / "events.csv").unlink()
     got = load(messy)
     assert got.events.num_rows == 0
-    assert got.events.schema == NORMALIZED["events"]
+    assert got.events.schema == NORMALIZED["events"].append(LOAN_ORD)
     assert not (messy / "rejects" / "payments.csv").exists()
     assert not (messy / "rejects" / "events.csv").exists()
 

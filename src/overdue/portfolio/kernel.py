@@ -28,6 +28,7 @@ __all__ = [
     "OUT_MONEY_FIELDS",
     "civil_from_days",
     "days_from_civil",
+    "group_rows",
     "muldiv",
     "run_kernel",
 ]
@@ -507,6 +508,47 @@ def _loan(
     out_int[i, 6] = cap_rate_den
 
 
+@njit(cache=True)
+def group_rows(  # type: ignore[no-untyped-def]
+    loan_idx, days, n_loans
+):
+    """Child rows grouped by loan, each loan's rows by day: (order, offsets, in_order).
+
+    A counting sort by loan, then an insertion sort by day within each loan; both are stable,
+    so rows of one loan and day keep the table's order. ``order`` lists row numbers (as
+    ``np.argsort`` of (loan, day) with a stable sort would); ``in_order`` says the rows were
+    grouped already (then ``order`` is the identity). Linear for rows that arrive by day, as
+    extracts usually do.
+    """
+    m = loan_idx.shape[0]
+    off = np.zeros(n_loans + 1, np.int64)
+    for r in range(m):
+        off[loan_idx[r] + 1] += 1
+    for g in range(n_loans):
+        off[g + 1] += off[g]
+    pos = off[:-1].copy()
+    order = np.empty(m, np.int64)
+    in_order = True
+    for r in range(m):
+        g = loan_idx[r]
+        order[pos[g]] = r
+        if pos[g] != r:
+            in_order = False
+        pos[g] += 1
+    for g in range(n_loans):
+        for k in range(off[g] + 1, off[g + 1]):
+            row = order[k]
+            day = days[row]
+            j = k - 1
+            while j >= off[g] and days[order[j]] > day:
+                order[j + 1] = order[j]
+                j -= 1
+            if j != k - 1:
+                order[j + 1] = row
+                in_order = False
+    return order, off, in_order
+
+
 @njit(cache=True, parallel=True)
 def _run(  # type: ignore[no-untyped-def]
     as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis, compound,
@@ -542,9 +584,10 @@ def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
     calendar covered, limitation cause code, nominal expiry day, cap rate num, cap rate den).
     """
     n = len(inputs["principal"])  # type: ignore[arg-type]
-    out_money = np.zeros((n, len(OUT_MONEY_FIELDS)), np.int64)
-    out_dates = np.full((n, len(OUT_DATE_FIELDS)), -1, np.int64)
-    out_int = np.zeros((n, 7), np.int64)
+    # Column-major, so that each output column is one contiguous array.
+    out_money = np.zeros((n, len(OUT_MONEY_FIELDS)), np.int64, order="F")
+    out_dates = np.full((n, len(OUT_DATE_FIELDS)), -1, np.int64, order="F")
+    out_int = np.zeros((n, 7), np.int64, order="F")
     names = (
         "as_of", "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num",
         "pen_den", "basis", "compound", "upfront", "service", "lf_num", "lf_den", "lf_min",

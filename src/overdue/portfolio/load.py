@@ -53,6 +53,7 @@ from overdue.money import round_ratio
 from overdue.portfolio.schema import (
     EVENT_KINDS_WITH_UNTIL,
     LOADED_TABLES,
+    LOAN_ORD,
     MAX_AMOUNT_YUAN,
     MAX_RATE,
     MIN_DATE,
@@ -82,6 +83,16 @@ _DUCKDB_CONFIG: dict[str, str] = {
     "preserve_insertion_order": "false",
     "memory_limit": "4GB",
 }
+# Lean tables (``load_portfolio(lean=True)``, what the nightly kernel needs): payments keep only
+# loan_ord, paid_on and amount_fen; the loans' low-cardinality text columns are
+# dictionary-encoded; child tables come in no particular order (group them by loan_ord). About
+# 16 bytes per payment instead of 45, and 120 per loan instead of 230.
+_LEAN_DROP = {"payments": ("payment_id", "loan_id")}
+_LEAN_DICTIONARY = (
+    "product_id", "method", "rate", "rate_unit", "day_count", "penalty_markup", "penalty_rate",
+    "late_fee_rate", "allocation_order", "allocation_by", "lender_type",
+)  # fmt: skip
+_BATCH_ROWS = 1 << 20  # rows per Arrow batch fetched from DuckDB
 
 
 # ---------------------------------------------------------------------------------------------
@@ -118,6 +129,8 @@ class LoadedPortfolio:
     """The accepted rows of a portfolio, normalized (see ``NORMALIZED`` in the schema module).
 
     ``installments`` and ``events`` are empty tables with the right schema when not given.
+    Child tables (payments, installments, events) end with :data:`LOAN_ORD`, the row's loan's
+    position in ``loans``. ``lean`` tables are described at :data:`_LEAN_DROP`.
     ``counts`` has an entry for each of the four loaded tables; ``checksums`` maps each input
     file (relative path, ``/``-separated) to its SHA-256 in hex, for the run manifest.
     """
@@ -130,6 +143,7 @@ class LoadedPortfolio:
     counts: Mapping[str, TableCounts]
     checksums: Mapping[str, str]
     rejects_dir: Path
+    lean: bool = False
 
     @property
     def total(self) -> TableCounts:
@@ -702,8 +716,12 @@ def load_portfolio(
     as_of: dt.date,
     rejects_dir: Path,
     max_reject_ratio: Decimal = DEFAULT_MAX_REJECT_RATIO,
+    lean: bool = False,
 ) -> LoadedPortfolio:
     """Read, check and normalize the portfolio in ``data_dir`` as of ``as_of``.
+
+    ``lean`` returns the smaller tables the nightly kernel needs (see :data:`_LEAN_DROP`); the
+    checks and the rejects are the same.
 
     Writes ``rejects_dir/<table>.csv`` for each table with rejects and ``summary.json`` always.
     Raises :class:`InputError` for a file-level problem (nothing is written then) and
@@ -738,7 +756,9 @@ def load_portfolio(
     with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
         con = duckdb.connect(config={"temp_directory": tmp, **_DUCKDB_CONFIG})
         try:
-            tables, counts = _check_all(con, {s.name: s for s in stages}, as_of, rejects_dir)
+            tables, counts = _check_all(
+                con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
+            )
         finally:
             con.close()
 
@@ -757,6 +777,7 @@ def load_portfolio(
         counts=MappingProxyType(counts),
         checksums=MappingProxyType(checksums),
         rejects_dir=rejects_dir,
+        lean=lean,
     )
 
 
@@ -1126,6 +1147,8 @@ def _check_all(
     stages: Mapping[str, _Stage],
     as_of: dt.date,
     rejects_dir: Path,
+    *,
+    lean: bool = False,
 ) -> tuple[dict[str, pa.Table], dict[str, TableCounts]]:
     files = pa.table(
         {
@@ -1150,26 +1173,78 @@ def _check_all(
         checks = _checks(st.spec)
         ok = _all_null(ch.alias for ch in checks)
         base = "p_" + name if name in ("loans", "installments") else "in_" + name
-        schema = NORMALIZED[name]
+        schema = _accepted_schema(name, lean)
         cols = ", ".join(
             "_row AS source_row"
             if f.name == "source_row"
+            else "CAST(ord - 1 AS INTEGER) AS loan_ord"
+            if f.name == LOAN_ORD.name
             else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
             for f in schema
         )
         key, tie = _ORDER[name]
-        # One pass: accepted rows first, in their order; rejected rows after them.
+        # One pass over the checked rows. Loans (and, unless lean, every table) in their order;
+        # lean child tables unsorted, since the kernel groups them by loan_ord in linear time.
+        order = ""
+        if name == "loans" or not lean:
+            order = (
+                f" ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST{', ' + tie if tie else ''}, _i"
+            )
         result = con.sql(
-            f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}) "
-            f"ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST{', ' + tie if tie else ''}, _i"
-        ).to_arrow_table()
-        accepted = int(pc.sum(result["_ok"]).as_py() or 0)
-        tables[name] = result.slice(0, accepted).select(schema.names).cast(schema)
-        rejected_ids = result["_i"].slice(accepted)
-        del result
+            f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
+        )
+        dictionary = _LEAN_DICTIONARY if lean and name == "loans" else ()
+        tables[name], rejected_ids = _fetch(result, schema, dictionary)
+        accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
     return tables, counts
+
+
+def _accepted_schema(name: str, lean: bool) -> pa.Schema:
+    """The schema of a table's accepted rows: normalized, loan_ord for children, lean or not."""
+    schema = NORMALIZED[name]
+    if name != "loans":
+        schema = schema.append(LOAN_ORD)
+    if lean:
+        for drop in _LEAN_DROP.get(name, ()):
+            schema = schema.remove(schema.get_field_index(drop))
+    return schema
+
+
+def _fetch(
+    result: duckdb.DuckDBPyRelation, schema: pa.Schema, dictionary: Sequence[str]
+) -> tuple[pa.Table, pa.ChunkedArray]:
+    """The accepted rows (first in ``result``) as ``schema`` and the ``_i`` of the rejected ones.
+
+    Batch by batch, so that only the batches' final form is kept; ``dictionary`` columns are
+    dictionary-encoded as they arrive.
+    """
+    target = pa.schema(
+        [
+            f.with_type(pa.dictionary(pa.int32(), f.type)) if f.name in dictionary else f
+            for f in schema
+        ]
+    )
+    kept: list[pa.RecordBatch] = []
+    rejected: list[pa.Array] = []
+    for batch in result.to_arrow_reader(_BATCH_ROWS):
+        ok = batch.column("_ok")
+        n_ok = ok.true_count
+        good = batch
+        if n_ok < batch.num_rows:
+            good = batch.filter(ok)
+            rejected.append(batch.column("_i").filter(pc.invert(ok)))
+        if n_ok:
+            cols = [
+                pc.dictionary_encode(good.column(f.name).cast(f.type))
+                if f.name in dictionary
+                else good.column(f.name).cast(f.type)
+                for f in schema
+            ]
+            kept.append(pa.RecordBatch.from_arrays(cols, schema=target))
+    table = pa.Table.from_batches(kept, schema=target)
+    return table, pa.chunked_array(rejected, pa.int64())
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:

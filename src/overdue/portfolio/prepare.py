@@ -12,7 +12,7 @@ rule code and the kernel only does integer arithmetic.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -38,12 +38,19 @@ from overdue.ledger.contract import (
 )
 from overdue.ledger.schedule import annuity_payment
 from overdue.money import from_fen, to_fen
-from overdue.portfolio.kernel import CAUSE_NAMES, OUT_DATE_FIELDS, OUT_MONEY_FIELDS, run_kernel
+from overdue.portfolio.kernel import (
+    CAUSE_NAMES,
+    OUT_DATE_FIELDS,
+    OUT_MONEY_FIELDS,
+    group_rows,
+    run_kernel,
+)
+from overdue.portfolio.schema import LOAN_ORD
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA, MONEY, RATE
 from overdue.rules.caps import CapProfile, CapSettings, cap_segments
 from overdue.rules.periods import period_rule
 
-__all__ = ["EPOCH", "compute_states", "kernel_inputs", "states_table"]
+__all__ = ["EPOCH", "compute_states", "iter_states", "kernel_inputs", "states_table"]
 
 EPOCH = dt.date(1970, 1, 1)
 _METHODS = list(RepaymentMethod)
@@ -72,7 +79,7 @@ def _per_distinct(
     codes = []
     dictionaries = []
     for col in columns:
-        enc = pc.dictionary_encode(col.combine_chunks())
+        enc = _encoded(col)
         codes.append(
             np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64) + 1
         )
@@ -89,6 +96,22 @@ def _per_distinct(
             values.append(None if c == 0 else d[c - 1])
         results.append(fn(*reversed(values)))
     return results, np.asarray(inverse, np.int64).reshape(-1)
+
+
+def _encoded(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
+    """A column as one dictionary array (lean tables arrive dictionary-encoded already)."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if pa.types.is_dictionary(arr.type):
+        # Chunks' dictionaries are unified by the concatenation; make the values distinct.
+        return pc.dictionary_encode(arr.dictionary).take(arr.indices)  # type: ignore[no-any-return]
+    return pc.dictionary_encode(arr)  # type: ignore[no-any-return]
+
+
+def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A text column as plain strings (decoding a lean table's dictionary column)."""
+    if pa.types.is_dictionary(col.type):
+        return col.cast(col.type.value_type)
+    return col
 
 
 def _fraction(text: str | None, field: str) -> Fraction:
@@ -129,36 +152,36 @@ def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
     return (first - EPOCH).days, work
 
 
-def _offsets(loan_index: npt.NDArray[np.int64], n_loans: int) -> npt.NDArray[np.int64]:
-    counts = np.bincount(loan_index, minlength=n_loans)
-    off = np.zeros(n_loans + 1, np.int64)
-    np.cumsum(counts, out=off[1:])
-    return off
-
-
 def _child_rows(
     loans: pa.Table, child: pa.Table | None, day_col: str, value_cols: Sequence[str]
 ) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Columns of ``child`` grouped by loan (loan order, then day): (columns, offsets, days).
 
-    The loader already sorts children by (loan_id, day, id) and loans by loan_id; the stable
-    sort here is then a no-op check, and only the needed columns are reordered.
+    Rows of one loan and day keep the table's order (the normalized order is by payment or
+    event id; lean tables come in no particular order, and the kernel's results do not depend
+    on the order of same-day rows). Only the needed columns are reordered, and only when the
+    rows are not grouped already.
     """
     n = loans.num_rows
     if child is None or child.num_rows == 0:
         return [None] * len(value_cols), np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
-    idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
-    loan_idx = np.asarray(idx.to_numpy(zero_copy_only=False), np.int64)
-    if (loan_idx < 0).any():
+    if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
+        loan_idx = _ints(child[LOAN_ORD.name])
+        bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
+    else:
+        idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
+        loan_idx = np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+        bad = bool((loan_idx < 0).any())
+    if bad:
         raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
     days = _days(child[day_col])
-    key = loan_idx * 1_000_000 + (days - days.min())
     values = [child[c].combine_chunks() for c in value_cols]
-    if not (np.diff(key) >= 0).all():
-        perm = np.argsort(key, kind="stable")  # ties keep the table's order (payment_id)
-        loan_idx, days = loan_idx[perm], days[perm]
-        values = [v.take(pa.array(perm)) for v in values]
-    return values, _offsets(loan_idx, n), days
+    order, offsets, in_order = group_rows(loan_idx, days, n)
+    if not in_order:
+        days = days[order]
+        indices = pa.array(order)
+        values = [v.take(indices) for v in values]
+    return values, offsets, days
 
 
 def kernel_inputs(
@@ -198,7 +221,7 @@ def kernel_inputs(
     order = np.array(orders, np.int64).reshape(-1, 6)[order_idx]
     by_inst = np.asarray(
         pc.equal(
-            loans["allocation_by"].fill_null("component"), AllocationBy.INSTALLMENT.value
+            _plain(loans["allocation_by"]).fill_null("component"), AllocationBy.INSTALLMENT.value
         ).to_numpy(zero_copy_only=False),
         np.bool_,
     )
@@ -239,7 +262,8 @@ def kernel_inputs(
     if cap is not None:
         profiles = pa.chunked_array([pa.array([cap.value] * n, pa.string())])
     else:
-        private = pc.equal(loans["lender_type"].fill_null("licensed"), LenderType.PRIVATE.value)
+        lender = _plain(loans["lender_type"]).fill_null("licensed")
+        private = pc.equal(lender, LenderType.PRIVATE.value)
         profiles = pa.chunked_array(
             [pc.if_else(private, CapProfile.PRIVATE_4LPR.value, CapProfile.LICENSED_24.value)]
         )
@@ -341,7 +365,7 @@ def _decimal(
     words[:, 0] = unscaled
     words[:, 1] = unscaled >> 63  # sign extension to 128 bits
     mask = None if valid is None else pa.array(valid).buffers()[1]
-    return pa.Array.from_buffers(type_, unscaled.shape[0], [mask, pa.py_buffer(words.tobytes())])
+    return pa.Array.from_buffers(type_, unscaled.shape[0], [mask, pa.py_buffer(words)])
 
 
 def _money(fen: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
@@ -356,6 +380,12 @@ def _dates(days: npt.NDArray[np.int64]) -> pa.Array:
     return pa.array(days.astype(np.int32), pa.int32(), mask=days < 0).cast(pa.date32())
 
 
+def _labels(codes: npt.NDArray[np.int64], names: Sequence[str]) -> pa.Array:
+    """Codes into their names as a plain string column."""
+    indices = pa.array(np.ascontiguousarray(codes, np.int32))
+    return pa.DictionaryArray.from_arrays(indices, pa.array(names)).cast(pa.string())
+
+
 def states_table(
     loans: pa.Table, inputs: dict[str, Any], out: dict[str, npt.NDArray[np.int64]], as_of: dt.date
 ) -> pa.Table:
@@ -365,27 +395,28 @@ def states_table(
     m = {name: money[:, k] for k, name in enumerate(OUT_MONEY_FIELDS)}
     d = {name: dates[:, k] for k, name in enumerate(OUT_DATE_FIELDS)}
     dpd = ints[:, 0]
-    buckets = np.array(["M0", "M1", "M2", "M3", "M4", "M5", "M6+"], dtype=object)
-    bucket = buckets[np.where(dpd <= 0, 0, np.minimum((dpd - 1) // 30 + 1, 6))]
+    bucket = _labels(
+        np.where(dpd <= 0, 0, np.minimum((dpd - 1) // 30 + 1, 6)),
+        ("M0", "M1", "M2", "M3", "M4", "M5", "M6+"),
+    )
     has_cap = inputs["cap_nseg"] > 0
     # cap rate num/den -> 6 decimals (the caps in force are whole basis points of a percent)
     cap_num, cap_den = ints[:, 5], ints[:, 6]
     cap_scaled = np.where(has_cap, (cap_num * 1_000_000) // np.maximum(cap_den, 1), 0)
-    causes = np.array(CAUSE_NAMES, dtype=object)[ints[:, 3]]
     columns: dict[str, pa.Array | pa.ChunkedArray] = {
         "loan_id": loans["loan_id"],
-        "as_of": pa.array([as_of] * n, pa.date32()),
+        "as_of": _dates(np.full(n, (as_of - EPOCH).days, np.int64)),
         "borrower_id": loans["borrower_id"],
-        "product_id": loans["product_id"]
+        "product_id": _plain(loans["product_id"])
         if "product_id" in loans.column_names
         else pa.nulls(n, pa.string()),
         "disbursed_on": loans["disbursed_on"],
         "term_months": loans["term_months"].cast(pa.int32()),
-        "method": loans["method"],
-        "lender_type": loans["lender_type"],
+        "method": _plain(loans["method"]),
+        "lender_type": _plain(loans["lender_type"]),
         "principal": _money(inputs["principal"]),
         "dpd": pa.array(dpd.astype(np.int32)),
-        "bucket": pa.array(bucket.tolist(), pa.string()),
+        "bucket": bucket,
         "outstanding_principal": _money(m["outstanding_principal"]),
         "overdue_principal": _money(m["overdue_principal"]),
         "overdue_interest": _money(m["overdue_interest"]),
@@ -405,7 +436,7 @@ def states_table(
         "limitation_starts_on": _dates(d["limitation_starts_on"]),
         "limitation_expires_on": _dates(d["limitation_expires_on"]),
         "limitation_calendar_covered": pa.array(ints[:, 2].astype(bool)),
-        "limitation_started_by": pa.array(causes.tolist(), pa.string()),
+        "limitation_started_by": _labels(ints[:, 3], CAUSE_NAMES),
         "next_due_date": _dates(d["next_due_date"]),
         "next_due_amount": _money(m["next_due_amount"]),
         "last_payment_date": _dates(d["last_payment_date"]),
@@ -415,12 +446,12 @@ def states_table(
     return pa.table([columns[f.name] for f in LOAN_STATE_SCHEMA], schema=LOAN_STATE_SCHEMA)
 
 
-CHUNK = 500_000  # loans per kernel call: bounds the kernel's output memory, drives progress
+CHUNK = 1_000_000  # loans per kernel call: bounds the output memory; one Parquet row group each
 
 _PER_LOAN = (
     "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num", "pen_den", "basis",
     "compound", "upfront", "service", "lf_num", "lf_den", "lf_min", "order", "by_installment",
-    "annuity", "cap_nseg", "cap_boundary", "cap_num", "cap_den",
+    "annuity", "cap_nseg", "cap_boundary", "cap_num", "cap_den", "_profiles",
 )  # fmt: skip
 _OFFSETS = ("sched_off", "pay_off", "ev_off")
 
@@ -435,6 +466,32 @@ def _slice(inputs: dict[str, Any], a: int, b: int) -> dict[str, Any]:
     return part
 
 
+def iter_states(
+    loans: pa.Table,
+    payments: pa.Table | None,
+    events: pa.Table | None,
+    installments: pa.Table | None,
+    as_of: dt.date,
+    *,
+    cap: CapProfile | None = None,
+    chunk: int = CHUNK,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> Iterator[pa.Table]:
+    """Every loan's state as of ``as_of``, ``chunk`` loans at a time, in loan order.
+
+    The rules are prepared once; each chunk is run through the kernel and turned into its
+    ``loan_state`` rows, so that only one chunk's output is in memory at a time.
+    """
+    inputs = kernel_inputs(loans, payments, events, installments, as_of, cap=cap)
+    n = loans.num_rows
+    for a in range(0, max(n, 1), chunk):
+        b = min(n, a + chunk)
+        part = _slice(inputs, a, b)
+        yield states_table(loans.slice(a, b - a), part, run_kernel(part), as_of)
+        if progress:
+            progress("kernel", b, n)
+
+
 def compute_states(
     loans: pa.Table,
     payments: pa.Table | None,
@@ -446,14 +503,10 @@ def compute_states(
     chunk: int = CHUNK,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> pa.Table:
-    """Every loan's state as of ``as_of``: prepare, run the kernel chunk by chunk, build the table."""
-    inputs = kernel_inputs(loans, payments, events, installments, as_of, cap=cap)
-    n = loans.num_rows
-    parts = []
-    for a in range(0, max(n, 1), chunk):
-        b = min(n, a + chunk)
-        parts.append(run_kernel(_slice(inputs, a, b)))
-        if progress:
-            progress("kernel", b, n)
-    merged = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
-    return states_table(loans, inputs, merged, as_of)
+    """Every loan's state as of ``as_of`` as one table (see :func:`iter_states`)."""
+    parts = list(
+        iter_states(
+            loans, payments, events, installments, as_of, cap=cap, chunk=chunk, progress=progress
+        )
+    )
+    return pa.concat_tables(parts) if len(parts) > 1 else parts[0]

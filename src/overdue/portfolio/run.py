@@ -23,7 +23,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -41,7 +41,8 @@ from overdue.portfolio.load import (
     RejectThresholdExceeded,
     load_portfolio,
 )
-from overdue.portfolio.prepare import compute_states
+from overdue.portfolio.prepare import CHUNK, compute_states, iter_states
+from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
 from overdue.rules._data import data_version
 from overdue.rules.caps import CapProfile
 
@@ -65,17 +66,35 @@ class RunSummary:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def write_parquet(table: pa.Table, path: Path) -> None:
-    """Deterministic Parquet: fixed compression, row-group size and no wall-clock metadata."""
-    pq.write_table(
-        table,
-        path,
-        compression="zstd",
-        row_group_size=1_000_000,
-        use_dictionary=True,
-        write_statistics=True,
-        store_schema=True,
-    )
+# Deterministic Parquet: fixed compression and row-group size, no wall-clock metadata.
+_PARQUET_OPTIONS: dict[str, Any] = {
+    "compression": "zstd",
+    "use_dictionary": True,
+    "write_statistics": True,
+    "store_schema": True,
+}
+ROW_GROUP = CHUNK  # one kernel chunk is one row group, so streamed and whole writes agree
+
+
+def write_parquet(table: pa.Table, path: Path, *, row_group: int = ROW_GROUP) -> None:
+    """Write ``table`` as deterministic Parquet."""
+    pq.write_table(table, path, row_group_size=row_group, **_PARQUET_OPTIONS)
+
+
+def write_parquet_parts(
+    parts: Iterable[pa.Table], schema: pa.Schema, path: Path, *, row_group: int = ROW_GROUP
+) -> int:
+    """Write tables of ``schema`` one after another as one file; return the number of rows.
+
+    The bytes are those of :func:`write_parquet` of their concatenation when every part but
+    the last has ``row_group`` rows.
+    """
+    rows = 0
+    with pq.ParquetWriter(path, schema, **_PARQUET_OPTIONS) as writer:
+        for part in parts:
+            writer.write_table(part, row_group_size=row_group)
+            rows += part.num_rows
+    return rows
 
 
 def compute_loaded(
@@ -92,18 +111,20 @@ def compute_loaded(
     )  # fmt: skip
 
 
-def bucket_summary(con: duckdb.DuckDBPyConnection, states: pa.Table) -> pa.Table:
-    """Accounts and balances per bucket, M0..M6+ (all buckets, zero rows included)."""
-    con.register("states", states)
+def bucket_summary(con: duckdb.DuckDBPyConnection, states: str) -> pa.Table:
+    """Accounts and balances per bucket, M0..M6+ (all buckets, zero rows included).
+
+    ``states`` is a relation of ``loan_state`` rows (a registered table or a ``read_parquet``).
+    """
     return con.sql(
-        """
+        f"""
         WITH b(bucket, ord) AS (VALUES ('M0',0),('M1',1),('M2',2),('M3',3),('M4',4),('M5',5),('M6+',6))
         SELECT b.bucket,
                count(s.loan_id)::BIGINT AS accounts,
                coalesce(sum(s.outstanding_principal), 0)::DECIMAL(18,2) AS outstanding_principal,
                coalesce(sum(s.total_due), 0)::DECIMAL(18,2) AS total_due,
                coalesce(sum(s.claimable_total), 0)::DECIMAL(18,2) AS claimable_total
-        FROM b LEFT JOIN states s ON s.bucket = b.bucket
+        FROM b LEFT JOIN {states} s ON s.bucket = b.bucket
         GROUP BY b.bucket, b.ord ORDER BY b.ord
         """
     ).to_arrow_table()
@@ -136,6 +157,10 @@ def publish(staging: Path, out_dir: Path) -> Path:
         if not _alive(int(partial.name.split(".")[1])):
             shutil.rmtree(partial, ignore_errors=True)
     return staging
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _alive(pid: int) -> bool:
@@ -172,9 +197,13 @@ def run_nightly(
                 as_of=as_of,
                 rejects_dir=staging / "rejects",
                 max_reject_ratio=max_reject_ratio,
+                lean=engine == "duckdb",
             )
         if progress:
             progress("load", 1, 1)
+        state_file = staging / "loan_state.parquet"
+        # compute: the kernel and loan_state.parquet (written chunk by chunk by the DuckDB
+        # engine, so that only one chunk of output is ever in memory)
         with _timed(timings, "compute"):
             if engine == "spark":
                 from overdue.portfolio.spark import compute_spark
@@ -182,18 +211,25 @@ def run_nightly(
                 states = compute_spark(
                     loaded, as_of, cap=cap, master=spark_master, progress=progress
                 )
+                write_parquet(states, state_file)
+                n_states = states.num_rows
+                del states
             elif engine == "duckdb":
-                states = compute_loaded(loaded, as_of, cap=cap, progress=progress)
+                parts = iter_states(
+                    loaded.loans, loaded.payments, loaded.events, loaded.installments, as_of,
+                    cap=cap, progress=progress,
+                )  # fmt: skip
+                n_states = write_parquet_parts(parts, LOAN_STATE_SCHEMA, state_file)
             else:
                 raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
         with _timed(timings, "write"):
-            write_parquet(states, staging / "loan_state.parquet")
             con = duckdb.connect()
-            buckets = bucket_summary(con, states)
+            buckets = bucket_summary(con, f"read_parquet({_sql_text(str(state_file))})")
             write_parquet(buckets, staging / "summary_buckets.parquet")
             con.register("buckets", buckets)
             con.execute(
-                f"COPY buckets TO '{staging / 'summary_buckets.csv'}' (HEADER, DELIMITER ',')"
+                f"COPY buckets TO {_sql_text(str(staging / 'summary_buckets.csv'))}"
+                " (HEADER, DELIMITER ',')"
             )
         counts = {
             k: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
@@ -217,7 +253,7 @@ def run_nightly(
                 name: hashlib.sha256((staging / name).read_bytes()).hexdigest()
                 for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv")
             },
-            "loans": states.num_rows,
+            "loans": n_states,
             "timings": timings,
         }
         (staging / "manifest.json").write_text(

@@ -33,6 +33,7 @@ __all__ = [
     "EVENT_KINDS",
     "EVENT_KINDS_WITH_UNTIL",
     "LOADED_TABLES",
+    "LOAN_ORD",
     "MAX_AMOUNT_YUAN",
     "MAX_RATE",
     "MIN_DATE",
@@ -313,6 +314,11 @@ NORMALIZED: dict[str, pa.Schema] = {
         ]
     ),
 }
+
+# The position of a child row's loan in the accepted ``loans`` table (0-based; loans sorted by
+# loan_id). The loader appends it to every accepted child table, so that consumers group rows
+# by loan without looking loan ids up again.
+LOAN_ORD = pa.field("loan_ord", pa.int32(), nullable=False)
 
 NORMALIZED_ORDER: dict[str, str] = {
     "loans": "loan_id",
