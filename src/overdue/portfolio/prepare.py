@@ -103,8 +103,8 @@ def _encoded(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
     if pa.types.is_dictionary(arr.type):
         # Chunks' dictionaries are unified by the concatenation; make the values distinct.
-        return pc.dictionary_encode(arr.dictionary).take(arr.indices)  # type: ignore[no-any-return]
-    return pc.dictionary_encode(arr)  # type: ignore[no-any-return]
+        return pc.dictionary_encode(arr.dictionary).take(arr.indices)
+    return pc.dictionary_encode(arr)
 
 
 def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
