@@ -28,6 +28,7 @@ __all__ = [
     "OUT_MONEY_FIELDS",
     "civil_from_days",
     "days_from_civil",
+    "decimal_words",
     "group_rows",
     "muldiv",
     "run_kernel",
@@ -478,23 +479,23 @@ def _loan(
     paid_principal = 0
     for k in range(n):
         paid_principal += paid[k, PRINCIPAL]
-    out_money[i, 0] = p - paid_principal
-    out_money[i, 1] = owed[PRINCIPAL]
-    out_money[i, 2] = owed[INTEREST]
-    out_money[i, 3] = owed[PENALTY]
-    out_money[i, 4] = owed[COMPOUND]
-    out_money[i, 5] = owed[LATE_FEE] + owed[SERVICE_FEE]
-    out_money[i, 6] = total_due
-    out_money[i, 7] = credit
-    out_money[i, 8] = charged_cost
-    out_money[i, 9] = allowed
-    out_money[i, 10] = excess
-    out_money[i, 11] = claim.sum()
+    _put(out_money, 0, i, p - paid_principal)
+    _put(out_money, 1, i, owed[PRINCIPAL])
+    _put(out_money, 2, i, owed[INTEREST])
+    _put(out_money, 3, i, owed[PENALTY])
+    _put(out_money, 4, i, owed[COMPOUND])
+    _put(out_money, 5, i, owed[LATE_FEE] + owed[SERVICE_FEE])
+    _put(out_money, 6, i, total_due)
+    _put(out_money, 7, i, credit)
+    _put(out_money, 8, i, charged_cost)
+    _put(out_money, 9, i, allowed)
+    _put(out_money, 10, i, excess)
+    _put(out_money, 11, i, claim.sum())
     for cc in range(6):
-        out_money[i, 12 + cc] = claim[cc]
-    out_money[i, 18] = next_amount
-    out_money[i, 19] = last_amount
-    out_money[i, 20] = paid_total
+        _put(out_money, 12 + cc, i, claim[cc])
+    _put(out_money, 18, i, next_amount)
+    _put(out_money, 19, i, last_amount)
+    _put(out_money, 20, i, paid_total)
     out_dates[i, 0] = start
     out_dates[i, 1] = expires
     out_dates[i, 2] = next_day
@@ -506,6 +507,24 @@ def _loan(
     out_int[i, 4] = nominal
     out_int[i, 5] = cap_rate_num
     out_int[i, 6] = cap_rate_den
+
+
+@njit(cache=True, inline="always")
+def _put(out, k, i, value):  # type: ignore[no-untyped-def]
+    """Money field ``k`` of loan ``i``, stored as Arrow's decimal128 words (see run_kernel)."""
+    out[k, 2 * i] = value
+    out[k, 2 * i + 1] = value >> 63  # sign extension to 128 bits
+
+
+@njit(cache=True)
+def decimal_words(values):  # type: ignore[no-untyped-def]
+    """int64 unscaled values as the little-endian 128-bit words of Arrow's decimal128."""
+    n = values.shape[0]
+    words = np.empty(2 * n, np.int64)
+    for i in range(n):
+        words[2 * i] = values[i]
+        words[2 * i + 1] = values[i] >> 63  # sign extension
+    return words
 
 
 @njit(cache=True)
@@ -579,13 +598,15 @@ def _run(  # type: ignore[no-untyped-def]
 def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
     """Run the kernel over prepared arrays (see :mod:`overdue.portfolio.prepare`).
 
-    Returns ``money`` (n x 21 fen, columns :data:`OUT_MONEY_FIELDS`), ``dates`` (n x 4 days,
+    Returns ``money`` (21 x 2n: for each field of :data:`OUT_MONEY_FIELDS`, the loans' fen as
+    the little-endian 128-bit words of Arrow's decimal128, so that a field becomes an Arrow
+    column without a copy; ``money[k, 0::2]`` are the fen), ``dates`` (n x 4 days,
     :data:`OUT_DATE_FIELDS`, -1 for none) and ``ints`` (n x 7: dpd, annual rate x 10^6,
     calendar covered, limitation cause code, nominal expiry day, cap rate num, cap rate den).
     """
     n = len(inputs["principal"])  # type: ignore[arg-type]
+    out_money = np.zeros((len(OUT_MONEY_FIELDS), 2 * n), np.int64)
     # Column-major, so that each output column is one contiguous array.
-    out_money = np.zeros((n, len(OUT_MONEY_FIELDS)), np.int64, order="F")
     out_dates = np.full((n, len(OUT_DATE_FIELDS)), -1, np.int64, order="F")
     out_int = np.zeros((n, 7), np.int64, order="F")
     names = (

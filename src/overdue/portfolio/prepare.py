@@ -42,6 +42,7 @@ from overdue.portfolio.kernel import (
     CAUSE_NAMES,
     OUT_DATE_FIELDS,
     OUT_MONEY_FIELDS,
+    decimal_words,
     group_rows,
     run_kernel,
 )
@@ -360,12 +361,17 @@ def _decimal(
     unscaled: npt.NDArray[np.int64], type_: pa.DataType, valid: npt.NDArray[np.bool_] | None = None
 ) -> pa.Array:
     """int64 unscaled values (fen for money) -> decimal128 exactly, by building its 128-bit words."""
-    unscaled = np.ascontiguousarray(unscaled, np.int64)
-    words = np.empty((unscaled.shape[0], 2), np.int64)
-    words[:, 0] = unscaled
-    words[:, 1] = unscaled >> 63  # sign extension to 128 bits
+    words = decimal_words(np.asarray(unscaled, np.int64))
     mask = None if valid is None else pa.array(valid).buffers()[1]
     return pa.Array.from_buffers(type_, unscaled.shape[0], [mask, pa.py_buffer(words)])
+
+
+def _from_words(
+    words: npt.NDArray[np.int64], type_: pa.DataType, valid: npt.NDArray[np.bool_] | None = None
+) -> pa.Array:
+    """A decimal128 column over the kernel's words (see run_kernel), without a copy."""
+    mask = None if valid is None else pa.array(valid).buffers()[1]
+    return pa.Array.from_buffers(type_, words.shape[0] // 2, [mask, pa.py_buffer(words)])
 
 
 def _money(fen: npt.NDArray[np.int64], valid: npt.NDArray[np.bool_] | None = None) -> pa.Array:
@@ -392,7 +398,7 @@ def states_table(
     """The kernel's output as a ``loan_state`` table (:data:`LOAN_STATE_SCHEMA`)."""
     n = loans.num_rows
     money, dates, ints = out["money"], out["dates"], out["ints"]
-    m = {name: money[:, k] for k, name in enumerate(OUT_MONEY_FIELDS)}
+    m = {name: _from_words(money[k], MONEY) for k, name in enumerate(OUT_MONEY_FIELDS)}
     d = {name: dates[:, k] for k, name in enumerate(OUT_DATE_FIELDS)}
     dpd = ints[:, 0]
     bucket = _labels(
@@ -417,31 +423,31 @@ def states_table(
         "principal": _money(inputs["principal"]),
         "dpd": pa.array(dpd.astype(np.int32)),
         "bucket": bucket,
-        "outstanding_principal": _money(m["outstanding_principal"]),
-        "overdue_principal": _money(m["overdue_principal"]),
-        "overdue_interest": _money(m["overdue_interest"]),
-        "penalty_interest": _money(m["penalty_interest"]),
-        "compound_interest": _money(m["compound_interest"]),
-        "fees": _money(m["fees"]),
-        "total_due": _money(m["total_due"]),
-        "credit": _money(m["credit"]),
+        "outstanding_principal": m["outstanding_principal"],
+        "overdue_principal": m["overdue_principal"],
+        "overdue_interest": m["overdue_interest"],
+        "penalty_interest": m["penalty_interest"],
+        "compound_interest": m["compound_interest"],
+        "fees": m["fees"],
+        "total_due": m["total_due"],
+        "credit": m["credit"],
         "cap_profile": inputs["_profiles"],
         "cap_rate": _rate(cap_scaled, has_cap),
         "annual_rate": _rate(ints[:, 1]),
-        "charged": _money(m["charged"]),
-        "allowed": _money(np.where(has_cap, m["allowed"], 0), has_cap),
-        "excess": _money(m["excess"]),
-        "claimable_total": _money(m["claimable_total"]),
-        **{f"claimable_{c}": _money(m[f"claimable_{c}"]) for c in (x.value for x in Component)},
+        "charged": m["charged"],
+        "allowed": _from_words(money[OUT_MONEY_FIELDS.index("allowed")], MONEY, has_cap),
+        "excess": m["excess"],
+        "claimable_total": m["claimable_total"],
+        **{f"claimable_{c}": m[f"claimable_{c}"] for c in (x.value for x in Component)},
         "limitation_starts_on": _dates(d["limitation_starts_on"]),
         "limitation_expires_on": _dates(d["limitation_expires_on"]),
         "limitation_calendar_covered": pa.array(ints[:, 2].astype(bool)),
         "limitation_started_by": _labels(ints[:, 3], CAUSE_NAMES),
         "next_due_date": _dates(d["next_due_date"]),
-        "next_due_amount": _money(m["next_due_amount"]),
+        "next_due_amount": m["next_due_amount"],
         "last_payment_date": _dates(d["last_payment_date"]),
-        "last_payment_amount": _money(m["last_payment_amount"]),
-        "paid_total": _money(m["paid_total"]),
+        "last_payment_amount": m["last_payment_amount"],
+        "paid_total": m["paid_total"],
     }
     return pa.table([columns[f.name] for f in LOAN_STATE_SCHEMA], schema=LOAN_STATE_SCHEMA)
 
