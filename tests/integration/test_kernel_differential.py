@@ -123,7 +123,7 @@ def assert_agree(
     payments, events, installments = t.payments, t.events, t.installments
     if shuffle is not None:
         payments = lean(payments, t.loans, shuffle, ("payment_id", "loan_id"))
-        events = lean(events, t.loans, shuffle, ())
+        events = lean(events, t.loans, shuffle, ("event_id", "loan_id", "until", "note"))
         installments = lean(installments, t.loans, shuffle, ())
     table = compute_states(t.loans, payments, events, installments, as_of, cap=cap)
     rows = {r["loan_id"]: r for r in table.to_pylist()}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from functools import cache
@@ -62,10 +63,10 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def _days(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
-    """date32 -> int64 days since 1970-01-01 (nulls are not allowed here)."""
+def _days(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int32]:
+    """date32 -> int32 days since 1970-01-01 (nulls are not allowed here)."""
     arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return np.asarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _ints(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
@@ -75,7 +76,7 @@ def _ints(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
 
 def _per_distinct(
     columns: Sequence[pa.ChunkedArray], fn: Callable[..., V]
-) -> tuple[list[V], npt.NDArray[np.int64]]:
+) -> tuple[list[V], npt.NDArray[np.int32]]:
     """Apply ``fn`` once per distinct row of ``columns``; return the results and each row's index."""
     codes = []
     dictionaries = []
@@ -96,7 +97,7 @@ def _per_distinct(
             k, c = divmod(k, len(d) + 1)
             values.append(None if c == 0 else d[c - 1])
         results.append(fn(*reversed(values)))
-    return results, np.asarray(inverse, np.int64).reshape(-1)
+    return results, np.asarray(inverse, np.int32).reshape(-1)
 
 
 def _encoded(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
@@ -113,6 +114,25 @@ def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_dictionary(col.type):
         return col.cast(col.type.value_type)
     return col
+
+
+@dataclass(frozen=True, slots=True)
+class _Lookup:
+    """A per-loan input kept as its distinct values and each loan's index into them.
+
+    Rates, allocation orders and cap segments take a handful of distinct values; storing an
+    int32 index instead of the values saves about 150 bytes per loan (1.5 GB for ten million
+    loans). :func:`_slice` expands a chunk's loans just before the kernel runs.
+    """
+
+    values: npt.NDArray[np.int64]
+    index: npt.NDArray[np.int32]
+
+    def __getitem__(self, rows: slice) -> npt.NDArray[np.int64]:
+        return self.values[self.index[rows]]
+
+    def __len__(self) -> int:
+        return len(self.index)
 
 
 def _fraction(text: str | None, field: str) -> Fraction:
@@ -155,7 +175,7 @@ def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
 
 def _child_rows(
     loans: pa.Table, child: pa.Table | None, day_col: str, value_cols: Sequence[str]
-) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
     """Columns of ``child`` grouped by loan (loan order, then day): (columns, offsets, days).
 
     Rows of one loan and day keep the table's order (the normalized order is by payment or
@@ -165,13 +185,13 @@ def _child_rows(
     """
     n = loans.num_rows
     if child is None or child.num_rows == 0:
-        return [None] * len(value_cols), np.zeros(n + 1, np.int64), np.zeros(0, np.int64)
+        return [None] * len(value_cols), np.zeros(n + 1, np.int64), np.zeros(0, np.int32)
     if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
-        loan_idx = _ints(child[LOAN_ORD.name])
+        loan_idx = np.asarray(child[LOAN_ORD.name].combine_chunks(), np.int32)
         bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
     else:
         idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
-        loan_idx = np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), np.int64)
+        loan_idx = np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
         bad = bool((loan_idx < 0).any())
     if bad:
         raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
@@ -205,21 +225,20 @@ def kernel_inputs(
     annual = [r[0] for r in rates]
     pens = [r[1] for r in rates]
 
-    def num_den(fracs: list[Fraction]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        num = np.array([f.numerator for f in fracs], np.int64)[rate_idx]
-        den = np.array([f.denominator for f in fracs], np.int64)[rate_idx]
-        return num, den
+    def num_den(fracs: list[Fraction], index: npt.NDArray[np.int32]) -> tuple[_Lookup, _Lookup]:
+        num = np.array([f.numerator for f in fracs], np.int64)
+        den = np.array([f.denominator for f in fracs], np.int64)
+        return _Lookup(num, index), _Lookup(den, index)
 
-    rate_num, rate_den = num_den(annual)
-    pen_num, pen_den = num_den(pens)
-    basis = np.array([r[2] for r in rates], np.int64)[rate_idx]
+    rate_num, rate_den = num_den(annual, rate_idx)
+    pen_num, pen_den = num_den(pens, rate_idx)
+    basis = _Lookup(np.array([r[2] for r in rates], np.int64), rate_idx)
     lf, lf_idx = _per_distinct(
         [loans["late_fee_rate"]], lambda t: _fraction(t or "0", "late_fee_rate")
     )
-    lf_num = np.array([f.numerator for f in lf], np.int64)[lf_idx]
-    lf_den = np.array([f.denominator for f in lf], np.int64)[lf_idx]
+    lf_num, lf_den = num_den(lf, lf_idx)
     orders, order_idx = _per_distinct([loans["allocation_order"]], _order)
-    order = np.array(orders, np.int64).reshape(-1, 6)[order_idx]
+    order = _Lookup(np.array(orders, np.int64).reshape(-1, 6), order_idx)
     by_inst = np.asarray(
         pc.equal(
             _plain(loans["allocation_by"]).fill_null("component"), AllocationBy.INSTALLMENT.value
@@ -229,16 +248,16 @@ def kernel_inputs(
     methods, method_idx = _per_distinct(
         [loans["method"]], lambda m: _METHODS.index(RepaymentMethod(m))
     )
-    method = np.array(methods, np.int64)[method_idx]
+    method = np.array(methods, np.int8)[method_idx]
     principal = _ints(loans["principal_fen"])
-    term = _ints(loans["term_months"])
+    term = _ints(loans["term_months"]).astype(np.int32)
 
     # Equal-installment annuities, once per distinct (principal, annual rate, term).
     annuity = np.zeros(n, np.int64)
     ei = np.flatnonzero(method == 0)
     if ei.size:
         # one int64 key per (principal, rate, term): terms < 1000, rates < len(annual)
-        key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei]
+        key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei].astype(np.int64)
         uniq, inv = np.unique(key, return_inverse=True)
         values = np.array(
             [
@@ -260,14 +279,19 @@ def kernel_inputs(
     contract_on = (
         loans["disbursed_on"] if signed is None else pc.coalesce(signed, loans["disbursed_on"])
     )
+    # The profile of each loan, dictionary-encoded (two values at most).
+    names = pa.array([p.value for p in CapProfile])
     if cap is not None:
-        profiles = pa.chunked_array([pa.array([cap.value] * n, pa.string())])
+        code = np.full(n, list(CapProfile).index(cap), np.int32)
     else:
         lender = _plain(loans["lender_type"]).fill_null("licensed")
-        private = pc.equal(lender, LenderType.PRIVATE.value)
-        profiles = pa.chunked_array(
-            [pc.if_else(private, CapProfile.PRIVATE_4LPR.value, CapProfile.LICENSED_24.value)]
-        )
+        private = np.asarray(pc.equal(lender, LenderType.PRIVATE.value), np.bool_)
+        code = np.where(
+            private,
+            list(CapProfile).index(CapProfile.PRIVATE_4LPR),
+            list(CapProfile).index(CapProfile.LICENSED_24),
+        ).astype(np.int32)
+    profiles = pa.chunked_array([pa.DictionaryArray.from_arrays(pa.array(code), names)])
 
     def segments(profile: str, contract: dt.date) -> tuple[int, int, tuple[int, int], int]:
         segs = cap_segments(CapProfile(profile), contract, filed_on=as_of, settings=settings)
@@ -278,10 +302,10 @@ def kernel_inputs(
         return len(segs), (boundary - EPOCH).days, (nums[0], nums[1]), den
 
     segs, seg_idx = _per_distinct([profiles, contract_on], segments)
-    cap_nseg = np.array([s[0] for s in segs], np.int64)[seg_idx]
-    cap_boundary = np.array([s[1] for s in segs], np.int64)[seg_idx]
-    cap_num = np.array([s[2] for s in segs], np.int64).reshape(-1, 2)[seg_idx]
-    cap_den = np.array([s[3] for s in segs], np.int64)[seg_idx]
+    cap_nseg = _Lookup(np.array([s[0] for s in segs], np.int64), seg_idx)
+    cap_boundary = _Lookup(np.array([s[1] for s in segs], np.int64), seg_idx)
+    cap_num = _Lookup(np.array([s[2] for s in segs], np.int64).reshape(-1, 2), seg_idx)
+    cap_den = _Lookup(np.array([s[3] for s in segs], np.int64), seg_idx)
 
     (amounts,), pay_off, pay_day = _child_rows(loans, payments, "paid_on", ["amount_fen"])
     pay_amount = _ints(amounts) if amounts is not None else np.zeros(0, np.int64)
@@ -431,7 +455,7 @@ def states_table(
         "fees": m["fees"],
         "total_due": m["total_due"],
         "credit": m["credit"],
-        "cap_profile": inputs["_profiles"],
+        "cap_profile": _plain(inputs["_profiles"]),
         "cap_rate": _rate(cap_scaled, has_cap),
         "annual_rate": _rate(ints[:, 1]),
         "charged": m["charged"],
@@ -463,10 +487,14 @@ _OFFSETS = ("sched_off", "pay_off", "ev_off")
 
 
 def _slice(inputs: dict[str, Any], a: int, b: int) -> dict[str, Any]:
-    """Loans a..b-1: per-loan arrays sliced; offsets sliced (they index the whole child arrays)."""
+    """Loans a..b-1: per-loan inputs sliced (lookups expanded, small integers widened to the
+    kernel's int64); offsets sliced (they index the whole child arrays)."""
     part = dict(inputs)
     for k in _PER_LOAN:
-        part[k] = inputs[k][a:b]
+        v = inputs[k][a:b]
+        if isinstance(v, np.ndarray) and v.dtype.kind == "i" and v.dtype != np.int64:
+            v = v.astype(np.int64)
+        part[k] = v
     for k in _OFFSETS:
         part[k] = inputs[k][a : b + 1]
     return part
