@@ -765,6 +765,7 @@ def load_portfolio(
             )
         finally:
             con.close()
+    pa.default_memory_pool().release_unused()  # the batches' buffers, back to the system
 
     over = [name for name in LOADED_TABLES if counts[name].reject_ratio > max_reject_ratio]
     if _total(counts).reject_ratio > max_reject_ratio:
