@@ -34,6 +34,7 @@ from overdue.litigation.parties import id_problem
 from overdue.litigation.policy import Plaintiff, Policy, Priority
 from overdue.money import ZERO, round_fen
 from overdue.portfolio.load import load_portfolio, table_files
+from overdue.portfolio.sql import connect, literal
 from overdue.rules.fees import FeeKind, Procedure, court_fee
 
 __all__ = [
@@ -125,7 +126,7 @@ def _read_borrowers(data_dir: Path, con: duckdb.DuckDBPyConnection) -> pa.Table:
         )
     parts = []
     for f in files:
-        quoted = "'" + str(f).replace("'", "''") + "'"  # a SQL string literal
+        quoted = literal(str(f))
         src = (
             f"read_parquet({quoted})"
             if f.suffix == ".parquet"
@@ -171,7 +172,7 @@ def select_accounts(
     loaded = load_portfolio(
         data_dir, as_of=as_of, rejects_dir=out_dir / "rejects", max_reject_ratio=max_reject_ratio
     )
-    con = duckdb.connect()
+    con = connect()
     try:
         con.register("state", state)
         con.register("events", loaded.events)
@@ -456,7 +457,7 @@ def _write_subset(
     out.mkdir(parents=True)
     ids = pa.array(sorted(d["loan_id"] for d in selected), pa.string())
     borrower_ids = pa.array(sorted({d["borrower_id"] for d in selected}), pa.string())
-    con = duckdb.connect()
+    con = connect()
     try:
         con.register("ids", pa.table({"loan_id": ids}))
         con.register("bids", pa.table({"borrower_id": borrower_ids}))

@@ -64,6 +64,7 @@ from overdue.portfolio.schema import (
     Table,
     table,
 )
+from overdue.portfolio.sql import connect, identifier, literal
 
 __all__ = [
     "DEFAULT_MAX_REJECT_RATIO",
@@ -459,12 +460,8 @@ def _row_numbers(n_parsed: int, bad_rows: Sequence[int]) -> np.ndarray[Any, Any]
 # SQL generation
 
 
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
+_q = identifier
+_lit = literal
 
 
 _MISSING = "missing required field"
@@ -758,7 +755,7 @@ def load_portfolio(
             ]
 
     with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
-        con = duckdb.connect(config={"temp_directory": tmp, **_DUCKDB_CONFIG})
+        con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
         try:
             tables, counts = _check_all(
                 con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean

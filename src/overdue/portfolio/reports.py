@@ -64,6 +64,7 @@ from overdue.dates import parse_date
 from overdue.errors import InputError
 from overdue.ledger.engine import BUCKETS
 from overdue.money import fmt, percent
+from overdue.portfolio.sql import connect, literal
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA, MONEY, RATE
 
 __all__ = [
@@ -394,16 +395,12 @@ def _check_schema(path: Path) -> None:
             raise InputError("loan_id", f"{stats.null_count} rows without one", source=str(path))
 
 
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _connect(runs: Sequence[Run]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with a view ``run_<i>`` per run, ``states`` over all, and macros.
 
     The views read the Parquet files in place; each query reads only the columns it needs.
     """
-    con = duckdb.connect(":memory:")
+    con = connect()
     con.execute(
         # Half-up to six places, exactly, on non-negative integers (accounts, or fen).
         "CREATE MACRO share(n, d) AS CASE WHEN d = 0 THEN NULL ELSE CAST("
@@ -424,7 +421,7 @@ def _connect(runs: Sequence[Run]) -> duckdb.DuckDBPyConnection:
             " outstanding_principal > 0 OR total_due > 0 AS active,"
             # M0 = 0, M1 = 1-30, ..., M6+ = over 150 days past due
             " CAST(least((dpd + 29) // 30, 6) AS INTEGER) AS bucket_no"
-            f" FROM read_parquet({_sql_string(str(run.state_file))})"
+            f" FROM read_parquet({literal(str(run.state_file))})"
         )
     con.execute(
         "CREATE VIEW states AS " + " UNION ALL ".join(f"FROM run_{i}" for i in range(len(runs)))

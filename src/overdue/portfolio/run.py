@@ -43,6 +43,7 @@ from overdue.portfolio.load import (
     load_portfolio,
 )
 from overdue.portfolio.prepare import CHUNK, compute_states, iter_states
+from overdue.portfolio.sql import connect, literal
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
 from overdue.rules._data import data_version
 from overdue.rules.caps import CapProfile
@@ -181,10 +182,6 @@ def publish(staging: Path, out_dir: Path) -> Path:
     return staging
 
 
-def _sql_text(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -245,12 +242,12 @@ def run_nightly(
             else:
                 raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
         with _timed(timings, "write"):
-            con = duckdb.connect()
-            buckets = bucket_summary(con, f"read_parquet({_sql_text(str(state_file))})")
+            con = connect()
+            buckets = bucket_summary(con, f"read_parquet({literal(str(state_file))})")
             write_parquet(buckets, staging / "summary_buckets.parquet")
             con.register("buckets", buckets)
             con.execute(
-                f"COPY buckets TO {_sql_text(str(staging / 'summary_buckets.csv'))}"
+                f"COPY buckets TO {literal(str(staging / 'summary_buckets.csv'))}"
                 " (HEADER, DELIMITER ',')"
             )
         counts = {

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import duckdb
+from overdue.portfolio.sql import connect
 
 __all__ = ["snapshot"]
 
@@ -36,7 +36,7 @@ def _source(data_dir: Path, name: str) -> str | None:
 def snapshot(data_dir: Path, out_dir: Path, on: dt.date) -> dict[str, int]:
     """Copy the Parquet portfolio in ``data_dir`` as it stood on ``on`` into ``out_dir``."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
+    con = connect()
     counts: dict[str, int] = {}
     loans = _source(data_dir, "loans")
     if loans is None:
