@@ -7,7 +7,9 @@ import duckdb
 __all__ = ["connect", "identifier", "literal"]
 
 
-def connect(database: str = ":memory:", **config: str) -> duckdb.DuckDBPyConnection:
+def connect(
+    database: str = ":memory:", **config: str | bool | int | float | list[str]
+) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection that never draws its own progress bar on the user's terminal (the
     commands show Rich progress; DuckDB's bar would interleave with their output)."""
     con = duckdb.connect(database, config=config)
