@@ -16,8 +16,9 @@ How it scales to millions of rows without a loop per row in Python: files are pa
 every check is DuckDB SQL over the Arrow tables, generated from the schema. A well-formed cell
 passes a cheap round-trip test (``CAST(TRY_CAST(s AS DATE) AS VARCHAR) = s``); only the others
 are trimmed and examined with regular expressions to name the problem. The accepted rows come
-out of one sorted query per table; the checks run a second time on the rejected rows only, to
-list every problem. No value passes through binary floating point.
+out of one query per table, fetched batch by batch (sorted, except the child tables of a lean
+load, which the kernel groups itself); the checks run a second time on the rejected rows only,
+to list every problem. No value passes through binary floating point.
 
 Exceptions are for file-level problems (:class:`~overdue.errors.InputError`: a missing table, a
 misspelt column, a float column for an amount) and for a reject ratio above the threshold
