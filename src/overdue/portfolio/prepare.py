@@ -215,7 +215,11 @@ def kernel_inputs(
     cap: CapProfile | None = None,
     cap_settings: CapSettings | None = None,
 ) -> dict[str, Any]:
-    """Arrays for :func:`overdue.portfolio.kernel.run_kernel` from normalized tables."""
+    """The inputs of :func:`overdue.portfolio.kernel.run_kernel` from normalized or lean tables.
+
+    Per-distinct rules are :class:`_Lookup` values and some per-loan arrays are narrower than
+    the kernel's int64: pass a range of loans through :func:`_slice` before the kernel.
+    """
     n = loans.num_rows
     settings = cap_settings or CapSettings.defaults()
     rates, rate_idx = _per_distinct(
