@@ -389,9 +389,7 @@ def _decimal(
     unscaled: npt.NDArray[np.int64], type_: pa.DataType, valid: npt.NDArray[np.bool_] | None = None
 ) -> pa.Array:
     """int64 unscaled values (fen for money) -> decimal128 exactly, by building its 128-bit words."""
-    words = decimal_words(np.asarray(unscaled, np.int64))
-    mask = None if valid is None else pa.array(valid).buffers()[1]
-    return pa.Array.from_buffers(type_, unscaled.shape[0], [mask, pa.py_buffer(words)])
+    return _from_words(decimal_words(np.asarray(unscaled, np.int64)), type_, valid)
 
 
 def _from_words(
