@@ -149,7 +149,6 @@ class LoadedPortfolio:
     counts: Mapping[str, TableCounts]
     checksums: Mapping[str, str]
     rejects_dir: Path
-    lean: bool = False
 
     @property
     def total(self) -> TableCounts:
@@ -780,7 +779,6 @@ def load_portfolio(
         counts=MappingProxyType(counts),
         checksums=MappingProxyType(checksums),
         rejects_dir=rejects_dir,
-        lean=lean,
     )
 
 
