@@ -44,6 +44,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -1184,18 +1185,21 @@ def _check_all(
             for f in schema
         )
         key, tie = _ORDER[name]
-        # One pass over the checked rows. Loans (and, unless lean, every table) in their order;
-        # lean child tables unsorted, since the kernel groups them by loan_ord in linear time.
+        # One pass over the checked rows. Unless lean, child tables come sorted by DuckDB; lean
+        # ones unsorted, since the kernel groups them by loan_ord in linear time. Loans come
+        # unsorted with their rank, and _fetch puts each at its place: sorting wide rows
+        # (text included) costs DuckDB far more than a permutation costs Arrow.
         order = ""
-        if name == "loans" or not lean:
+        if name != "loans" and not lean:
             order = (
                 f" ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST{', ' + tie if tie else ''}, _i"
             )
+        rank = ", CAST(ord - 1 AS BIGINT) AS _rank" if name == "loans" else ""
         result = con.sql(
-            f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
+            f"SELECT {cols}{rank}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
         )
         dictionary = _LEAN_DICTIONARY if lean and name == "loans" else ()
-        tables[name], rejected_ids = _fetch(result, schema, dictionary)
+        tables[name], rejected_ids = _fetch(result, schema, dictionary, ranked=bool(rank))
         accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
@@ -1214,12 +1218,17 @@ def _accepted_schema(name: str, lean: bool) -> pa.Schema:
 
 
 def _fetch(
-    result: duckdb.DuckDBPyRelation, schema: pa.Schema, dictionary: Sequence[str]
+    result: duckdb.DuckDBPyRelation,
+    schema: pa.Schema,
+    dictionary: Sequence[str],
+    *,
+    ranked: bool = False,
 ) -> tuple[pa.Table, pa.ChunkedArray]:
     """The accepted rows (first in ``result``) as ``schema`` and the ``_i`` of the rejected ones.
 
     Batch by batch, so that only the batches' final form is kept; ``dictionary`` columns are
-    dictionary-encoded as they arrive.
+    dictionary-encoded as they arrive. ``ranked``: ``result`` has ``_rank``, each accepted
+    row's position (0 .. accepted - 1, in any order); the table comes in that order.
     """
     target = pa.schema(
         [
@@ -1229,6 +1238,7 @@ def _fetch(
     )
     kept: list[pa.RecordBatch] = []
     rejected: list[pa.Array] = []
+    ranks: list[npt.NDArray[np.int64]] = []
     for batch in result.to_arrow_reader(_BATCH_ROWS):
         ok = batch.column("_ok")
         n_ok = ok.true_count
@@ -1244,8 +1254,30 @@ def _fetch(
                 for f in schema
             ]
             kept.append(pa.RecordBatch.from_arrays(cols, schema=target))
-    table = pa.Table.from_batches(kept, schema=target)
-    return table, pa.chunked_array(rejected, pa.int64())
+            if ranked:
+                ranks.append(good.column("_rank").to_numpy())
+    rejected_ids = pa.chunked_array(rejected, pa.int64())
+    if not ranked:
+        return pa.Table.from_batches(kept, schema=target), rejected_ids
+    rank = np.concatenate(ranks) if ranks else np.zeros(0, np.int64)
+    order = np.arange(rank.size)
+    if rank.size and (rank.min() < 0 or rank.max() >= rank.size):
+        raise AssertionError("the ranks of the accepted rows are not 0 .. n - 1")
+    where = np.zeros(rank.size, np.int64)  # where[k]: the fetched row of rank k
+    where[rank] = order
+    if not np.array_equal(rank[where], order):  # a rank missing (so another one repeated)
+        raise AssertionError("the ranks of the accepted rows are not 0 .. n - 1")
+    # Column by column, dropping each fetched column once placed, so that only one column is
+    # ever held twice. (Arrow takes from one contiguous array several times faster than from
+    # chunks; dictionary columns are cheap either way and keep their batches' dictionaries.)
+    columns = [[b.column(k) for b in kept] for k in range(len(target))]
+    kept.clear()
+    placed = []
+    for k, f in enumerate(target):
+        chunks = pa.chunked_array(columns[k], f.type)
+        columns[k] = []
+        placed.append((chunks if f.name in dictionary else chunks.combine_chunks()).take(where))
+    return pa.Table.from_arrays(placed, schema=target), rejected_ids
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
