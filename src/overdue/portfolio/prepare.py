@@ -86,18 +86,30 @@ def _per_distinct(
             np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64) + 1
         )
         dictionaries.append(enc.dictionary.to_pylist())
-    key = np.zeros(len(columns[0]), np.int64)
+    # Each row's combination of codes, renumbered after every column so that it stays below
+    # the number of rows; ``combos[k]`` lists the codes of combination k.
+    inverse = np.zeros(len(columns[0]), np.int32)
+    combos: list[tuple[int, ...]] = [()]
     for c, d in zip(codes, dictionaries, strict=True):
-        key = key * (len(d) + 1) + c
-    uniq, inverse = np.unique(key, return_inverse=True)
-    results: list[V] = []
-    for k in uniq.tolist():
-        values: list[Any] = []
-        for d in reversed(dictionaries):
-            k, c = divmod(k, len(d) + 1)
-            values.append(None if c == 0 else d[c - 1])
-        results.append(fn(*reversed(values)))
-    return results, np.asarray(inverse, np.int32).reshape(-1)
+        uniq, inverse = _distinct(inverse.astype(np.int64) * (len(d) + 1) + c)
+        combos = [(*combos[k // (len(d) + 1)], k % (len(d) + 1)) for k in uniq.tolist()]
+    results = [
+        fn(*(None if c == 0 else d[c - 1] for c, d in zip(combo, dictionaries, strict=True)))
+        for combo in combos
+    ]
+    return results, inverse
+
+
+def _distinct(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """The distinct values of ``key`` (in order of first appearance) and each row's index.
+
+    Arrow's hash table: several times faster than ``np.unique``, which sorts.
+    """
+    enc = pc.dictionary_encode(pa.array(key, pa.int64()))
+    return (
+        np.asarray(enc.dictionary.to_numpy(), np.int64),
+        np.asarray(enc.indices.to_numpy(), np.int32),
+    )
 
 
 def _encoded(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
@@ -262,7 +274,7 @@ def kernel_inputs(
     if ei.size:
         # one int64 key per (principal, rate, term): terms < 1000, rates < len(annual)
         key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei].astype(np.int64)
-        uniq, inv = np.unique(key, return_inverse=True)
+        uniq, inv = _distinct(key)
         values = np.array(
             [
                 to_fen(
