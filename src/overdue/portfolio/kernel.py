@@ -29,7 +29,7 @@ __all__ = [
     "civil_from_days",
     "days_from_civil",
     "decimal_words",
-    "group_rows",
+    "group_by_loan",
     "muldiv",
     "run_kernel",
 ]
@@ -528,44 +528,42 @@ def decimal_words(values):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True)
-def group_rows(  # type: ignore[no-untyped-def]
-    loan_idx, days, n_loans
+def group_by_loan(  # type: ignore[no-untyped-def]
+    loan_idx, days, values, n_loans
 ):
-    """Child rows grouped by loan, each loan's rows by day: (order, offsets, in_order).
+    """Child rows grouped by loan, each loan's rows by day: (offsets, days, values).
 
-    A counting sort by loan, then an insertion sort by day within each loan; both are stable,
-    so rows of one loan and day keep the table's order. ``order`` lists row numbers (as
-    ``np.argsort`` of (loan, day) with a stable sort would); ``in_order`` says the rows were
-    grouped already (then ``order`` is the identity). Linear for rows that arrive by day, as
-    extracts usually do.
+    ``values`` has one row per value column and one column per child row; the result holds
+    the same arrays reordered, loan ``g``'s rows at ``offsets[g]:offsets[g + 1]``. One pass:
+    each row is placed in its loan's block (counted beforehand) by insertion after the rows of
+    its loan that are not later, so rows of one loan and day keep the table's order (the result
+    of a stable sort by loan, then day). Linear for rows that arrive by day, as extracts
+    usually do.
     """
     m = loan_idx.shape[0]
+    k = values.shape[0]
     off = np.zeros(n_loans + 1, np.int64)
     for r in range(m):
         off[loan_idx[r] + 1] += 1
     for g in range(n_loans):
         off[g + 1] += off[g]
     pos = off[:-1].copy()
-    order = np.empty(m, np.int64)
-    in_order = True
+    out_days = np.empty(m, days.dtype)
+    out_values = np.empty((k, m), np.int64)
     for r in range(m):
         g = loan_idx[r]
-        order[pos[g]] = r
-        if pos[g] != r:
-            in_order = False
+        day = days[r]
+        j = pos[g] - 1
+        while j >= off[g] and out_days[j] > day:
+            out_days[j + 1] = out_days[j]
+            for c in range(k):
+                out_values[c, j + 1] = out_values[c, j]
+            j -= 1
+        out_days[j + 1] = day
+        for c in range(k):
+            out_values[c, j + 1] = values[c, r]
         pos[g] += 1
-    for g in range(n_loans):
-        for k in range(off[g] + 1, off[g + 1]):
-            row = order[k]
-            day = days[row]
-            j = k - 1
-            while j >= off[g] and days[order[j]] > day:
-                order[j + 1] = order[j]
-                j -= 1
-            if j != k - 1:
-                order[j + 1] = row
-                in_order = False
-    return order, off, in_order
+    return off, out_days, out_values
 
 
 @njit(cache=True, parallel=True)

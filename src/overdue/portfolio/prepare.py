@@ -44,7 +44,7 @@ from overdue.portfolio.kernel import (
     OUT_DATE_FIELDS,
     OUT_MONEY_FIELDS,
     decimal_words,
-    group_rows,
+    group_by_loan,
     run_kernel,
 )
 from overdue.portfolio.schema import LOAN_ORD
@@ -78,47 +78,86 @@ def _per_distinct(
     columns: Sequence[pa.ChunkedArray], fn: Callable[..., V]
 ) -> tuple[list[V], npt.NDArray[np.int32]]:
     """Apply ``fn`` once per distinct row of ``columns``; return the results and each row's index."""
-    codes = []
-    dictionaries = []
+    n = len(columns[0])
+    key = np.zeros(n, np.int64)  # each row's combination of codes, in mixed radix
+    space = 1  # every key is below it
+    bases: list[int] = []  # the radix of each column since the last renumbering
+    dictionaries: list[list[Any]] = []  # the values of each column since then
+    combos: list[tuple[Any, ...]] = [()]  # the values of the combinations numbered then
+
+    def decode(uniq: npt.NDArray[np.int64]) -> list[tuple[Any, ...]]:
+        out = []
+        for k in uniq.tolist():
+            codes = []
+            for b in reversed(bases):
+                k, c = divmod(k, b)
+                codes.append(c)
+            codes.reverse()
+            values = (None if c == 0 else d[c - 1] for c, d in zip(codes, dictionaries, strict=True))
+            out.append((*combos[k], *values))
+        return out
+
     for col in columns:
-        enc = _encoded(col)
-        codes.append(
-            np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False), np.int64) + 1
-        )
-        dictionaries.append(enc.dictionary.to_pylist())
-    # Each row's combination of codes, renumbered after every column so that it stays below
-    # the number of rows; ``combos[k]`` lists the codes of combination k.
-    inverse = np.zeros(len(columns[0]), np.int32)
-    combos: list[tuple[int, ...]] = [()]
-    for c, d in zip(codes, dictionaries, strict=True):
-        uniq, inverse = _distinct(inverse.astype(np.int64) * (len(d) + 1) + c)
-        combos = [(*combos[k // (len(d) + 1)], k % (len(d) + 1)) for k in uniq.tolist()]
-    results = [
-        fn(*(None if c == 0 else d[c - 1] for c, d in zip(combo, dictionaries, strict=True)))
-        for combo in combos
-    ]
-    return results, inverse
+        codes, values = _codes(col)
+        base = len(values) + 1
+        if space * base >= 2**62:  # renumber the combinations so far (fewer than n)
+            uniq, inverse = _distinct(key, space)
+            combos, key, space = decode(uniq), inverse.astype(np.int64), len(uniq)
+            bases, dictionaries = [], []
+        key *= base
+        key += codes
+        space *= base
+        bases.append(base)
+        dictionaries.append(values)
+    uniq, inverse = _distinct(key, space)
+    return [fn(*combo) for combo in decode(uniq)], inverse
 
 
-def _distinct(key: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-    """The distinct values of ``key`` (in order of first appearance) and each row's index.
+def _codes(col: pa.ChunkedArray | pa.Array) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Each row's code (0 for null, k + 1 for ``values[k]``) and the distinct ``values``.
 
-    Arrow's hash table: several times faster than ``np.unique``, which sorts.
+    Chunk by chunk: a dictionary chunk (as lean tables have) is mapped through its dictionary
+    without hashing its rows again.
     """
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    values: list[Any] = []
+    number: dict[Any, int] = {}
+    parts = []
+    for chunk in chunks:
+        enc = chunk if pa.types.is_dictionary(chunk.type) else pc.dictionary_encode(chunk)
+        local = np.zeros(len(enc.dictionary) + 1, np.int64)  # chunk's index + 1 -> code
+        for j, v in enumerate(enc.dictionary.to_pylist()):
+            if v not in number:
+                values.append(v)
+                number[v] = len(values)
+            local[j + 1] = number[v]
+        if enc.indices.null_count:
+            idx = np.asarray(enc.indices.fill_null(-1).to_numpy(zero_copy_only=False)) + 1
+            parts.append(local[idx])
+        else:  # the usual case: no copy of the indices
+            parts.append(np.take(local[1:], enc.indices.to_numpy()))
+    return (np.concatenate(parts) if parts else np.zeros(0, np.int64)), values
+
+
+def _distinct(
+    key: npt.NDArray[np.int64], space: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """The distinct values of ``key`` (each below ``space``) and each row's index into them.
+
+    A table of flags when ``space`` is small, otherwise Arrow's hash table: both linear, unlike
+    ``np.unique``, which sorts. The values come in ascending order (flags) or in order of first
+    appearance (hash table).
+    """
+    if space <= 4 * len(key) + 4096:
+        present = np.zeros(space, np.bool_)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int32) - 1
+        return np.flatnonzero(present).astype(np.int64), rank[key]
     enc = pc.dictionary_encode(pa.array(key, pa.int64()))
     return (
         np.asarray(enc.dictionary.to_numpy(), np.int64),
         np.asarray(enc.indices.to_numpy(), np.int32),
     )
-
-
-def _encoded(col: pa.ChunkedArray | pa.Array) -> pa.DictionaryArray:
-    """A column as one dictionary array (lean tables arrive dictionary-encoded already)."""
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    if pa.types.is_dictionary(arr.type):
-        # Chunks' dictionaries are unified by the concatenation; make the values distinct.
-        return pc.dictionary_encode(arr.dictionary).take(arr.indices)
-    return pc.dictionary_encode(arr)
 
 
 def _plain(col: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -186,18 +225,21 @@ def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
 
 
 def _child_rows(
-    loans: pa.Table, child: pa.Table | None, day_col: str, value_cols: Sequence[str]
-) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
-    """Columns of ``child`` grouped by loan (loan order, then day): (columns, offsets, days).
+    loans: pa.Table,
+    child: pa.Table | None,
+    day_col: str,
+    values: Callable[[pa.Table], Sequence[npt.NDArray[np.int64]]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int32]]:
+    """Rows of ``child`` grouped by loan (loan order, then day): (values, offsets, days).
 
-    Rows of one loan and day keep the table's order (the normalized order is by payment or
-    event id; lean tables come in no particular order, and the kernel's results do not depend
-    on the order of same-day rows). Only the needed columns are reordered, and only when the
-    rows are not grouped already.
+    ``values(child)`` gives the int64 columns the kernel needs, in the table's order; they come
+    back as one array, a row per column. Rows of one loan and day keep the table's order (the
+    normalized order is by payment or event id; lean tables come in no particular order, and
+    the kernel's results do not depend on the order of same-day rows).
     """
     n = loans.num_rows
     if child is None or child.num_rows == 0:
-        return [None] * len(value_cols), np.zeros(n + 1, np.int64), np.zeros(0, np.int32)
+        return np.zeros((0, 0), np.int64), np.zeros(n + 1, np.int64), np.zeros(0, np.int32)
     if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
         loan_idx = np.asarray(child[LOAN_ORD.name].combine_chunks(), np.int32)
         bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
@@ -207,14 +249,10 @@ def _child_rows(
         bad = bool((loan_idx < 0).any())
     if bad:
         raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
-    days = _days(child[day_col])
-    values = [child[c].combine_chunks() for c in value_cols]
-    order, offsets, in_order = group_rows(loan_idx, days, n)
-    if not in_order:
-        days = days[order]
-        indices = pa.array(order)
-        values = [v.take(indices) for v in values]
-    return values, offsets, days
+    columns = values(child)
+    stacked = columns[0].reshape(1, -1) if len(columns) == 1 else np.stack(columns)
+    offsets, days, grouped = group_by_loan(loan_idx, _days(child[day_col]), stacked, n)
+    return grouped, offsets, days
 
 
 def kernel_inputs(
@@ -274,7 +312,7 @@ def kernel_inputs(
     if ei.size:
         # one int64 key per (principal, rate, term): terms < 1000, rates < len(annual)
         key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei].astype(np.int64)
-        uniq, inv = _distinct(key)
+        uniq, inv = _distinct(key, 2**63 - 1)
         values = np.array(
             [
                 to_fen(
@@ -323,26 +361,31 @@ def kernel_inputs(
     cap_num = _Lookup(np.array([s[2] for s in segs], np.int64).reshape(-1, 2), seg_idx)
     cap_den = _Lookup(np.array([s[3] for s in segs], np.int64), seg_idx)
 
-    (amounts,), pay_off, pay_day = _child_rows(loans, payments, "paid_on", ["amount_fen"])
-    pay_amount = _ints(amounts) if amounts is not None else np.zeros(0, np.int64)
+    pay, pay_off, pay_day = _child_rows(
+        loans, payments, "paid_on", lambda t: [_ints(t["amount_fen"])]
+    )
+    pay_amount = pay[0] if pay.size else np.zeros(0, np.int64)
 
     lim_events = None
     if events is not None and events.num_rows:
         lim_events = events.filter(
             pc.is_in(events["kind"], value_set=pa.array(sorted(_LIMITATION_KINDS)))
         )
-    (kinds,), ev_off, ev_day = _child_rows(loans, lim_events, "on", ["kind"])
-    ev_cause = np.zeros(0, np.int64)
-    if kinds is not None:
-        enc = pc.dictionary_encode(kinds)
-        codes = np.array([_CAUSE_CODE[k] for k in enc.dictionary.to_pylist()], np.int64)
-        ev_cause = codes[np.asarray(enc.indices.to_numpy(zero_copy_only=False), np.int64)]
+    def causes(t: pa.Table) -> list[npt.NDArray[np.int64]]:
+        codes, kinds = _codes(t["kind"])
+        table = np.array([0, *(_CAUSE_CODE[k] for k in kinds)], np.int64)
+        return [table[codes]]
 
-    sched_cols, sched_off, sched_due = _child_rows(
-        loans, installments, "due_on", ["principal_fen", "interest_fen", "service_fee_fen"]
-    )
-    if sched_cols[0] is not None:
-        sched_principal, sched_interest, sched_service = (_ints(c.fill_null(0)) for c in sched_cols)
+    ev, ev_off, ev_day = _child_rows(loans, lim_events, "on", causes)
+    ev_cause = ev[0] if ev.size else np.zeros(0, np.int64)
+
+    sched, sched_off, sched_due = _child_rows(
+        loans, installments, "due_on",
+        lambda t: [_ints(t[c].fill_null(0))
+                   for c in ("principal_fen", "interest_fen", "service_fee_fen")],
+    )  # fmt: skip
+    if sched.size:
+        sched_principal, sched_interest, sched_service = sched
     else:
         sched_principal = sched_interest = sched_service = np.zeros(0, np.int64)
 
