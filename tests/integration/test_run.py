@@ -44,6 +44,11 @@ def test_counts_reconcile_and_every_accepted_loan_has_a_state(
     states = pq.read_table(tmp_path / "run" / "loan_state.parquet")
     assert states.num_rows == s.counts["loans"]["accepted"] == 3000
     assert sum(b["accounts"] for b in s.buckets) == states.num_rows
+    # Readers prune row groups by id, date, days past due and bucket: those keep statistics.
+    meta = pq.ParquetFile(tmp_path / "run" / "loan_state.parquet").metadata.row_group(0)
+    kept = {meta.column(k).path_in_schema for k in range(meta.num_columns)
+            if meta.column(k).is_stats_set}  # fmt: skip
+    assert {"loan_id", "disbursed_on", "dpd", "bucket", "next_due_date"} <= kept
     manifest = json.loads((tmp_path / "run" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["as_of"] == "2026-11-20"
     assert manifest["engine"] == "duckdb"
