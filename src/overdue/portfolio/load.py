@@ -15,10 +15,12 @@ How it scales to millions of rows without a loop per row in Python: files are pa
 (CSV cells as text, so that one bad cell is a reject and not a failure of the whole file), and
 every check is DuckDB SQL over the Arrow tables, generated from the schema. A well-formed cell
 passes a cheap round-trip test (``CAST(TRY_CAST(s AS DATE) AS VARCHAR) = s``); only the others
-are trimmed and examined with regular expressions to name the problem. The accepted rows come
-out of one query per table, fetched batch by batch (sorted, except the child tables of a lean
-load, which the kernel groups itself); the checks run a second time on the rejected rows only,
-to list every problem. No value passes through binary floating point.
+are trimmed and examined with regular expressions to name the problem. Loans are parsed once,
+straight into Arrow; DuckDB then ranks the accepted ones by loan_id and Arrow puts them in that
+order (DuckDB sorting the wide rows cost far more). Child tables come out of one query each,
+fetched batch by batch (sorted, except in a lean load, whose child rows the kernel groups
+itself). The checks run a second time on the rejected rows only, to list every problem. No
+value passes through binary floating point.
 
 Exceptions are for file-level problems (:class:`~overdue.errors.InputError`: a missing table, a
 misspelt column, a float column for an amount) and for a reject ratio above the threshold
@@ -44,7 +46,6 @@ from typing import Any
 
 import duckdb
 import numpy as np
-import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -1005,14 +1006,8 @@ def _yuan(fen_sql: str) -> str:
     return f"(({fen_sql}) // 100)::VARCHAR || '.' || lpad((({fen_sql}) % 100)::VARCHAR, 2, '0')"
 
 
-def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of: dt.date) -> None:
-    """Build the relations every table's checks refer to.
-
-    ``p_loans`` and ``p_installments`` (parsed), the duplicates ``d_<table>``, the schedule
-    problems ``sched``, and ``ref``: per loan id its first row, its reason for rejection (NULL
-    when accepted), its disbursement date and, for an accepted loan, its rank by loan_id.
-    """
-    loans, inst = stages["loans"], stages["installments"]
+def _loans_sql(st: _Stage, as_of: dt.date, source: str) -> str:
+    """The parsed loans of ``source`` (see :func:`_parse_sql`) with the annual-rate check."""
     v = _v
     annual = (
         f"CASE WHEN {_e('rate')} IS NULL AND {_e('rate_unit')} IS NULL "
@@ -1021,21 +1016,53 @@ def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of
         f" WHEN 'daily' THEN CASE {v('day_count')} WHEN 'ACT/365' THEN 365 ELSE 360 END ELSE 1 END"
         f" > {MAX_RATE} THEN 'annual rate above {MAX_RATE} ({MAX_RATE * 100} %)' END"
     )
-    _run(
-        con,
-        f"CREATE TEMP TABLE p_loans AS SELECT *, {annual} AS {_q('x:rate')} "
-        f"FROM ({_parse_sql(loans, as_of, 'in_loans')})",
+    return f"SELECT *, {annual} AS {_q('x:rate')} FROM ({_parse_sql(st, as_of, source)})"
+
+
+def _parse_loans(
+    con: duckdb.DuckDBPyConnection, st: _Stage, as_of: dt.date, lean: bool
+) -> pa.Table:
+    """Every loan row parsed, in no particular order, as Arrow: the columns of the accepted
+    table (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row
+    itself (NULL for most rows; duplicates and schedules are checked later).
+
+    One pass into Arrow instead of a DuckDB table: the rows are wide and the accepted ones are
+    placed by :func:`_place_loans` without DuckDB sorting them.
+    """
+    own = [ch for ch in _checks(st.spec) if ch.alias.startswith(("e:", "x:"))]
+    schema = _accepted_schema("loans", lean)
+    cols = ", ".join(
+        "_row AS source_row"
+        if f.name == "source_row"
+        else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
+        for f in schema
     )
+    result = con.sql(
+        f"SELECT {cols}, _i, {_first_problem(own)} AS own FROM ({_loans_sql(st, as_of, 'in_loans')}) p"
+    )
+    full = schema.append(pa.field("_i", pa.int64())).append(pa.field("own", pa.string()))
+    dictionary = _LEAN_DICTIONARY if lean else ()
+    batches = [_converted(b, full, dictionary) for b in result.to_arrow_reader(_BATCH_ROWS)]
+    return pa.Table.from_batches(batches, schema=_dictionary_schema(full, dictionary))
+
+
+def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of: dt.date) -> None:
+    """Build the relations every table's checks refer to.
+
+    ``p_loans`` (registered by the caller: :func:`_parse_loans`) and ``p_installments``
+    (parsed), the duplicates ``d_<table>``, the schedule problems ``sched``, and ``ref``: per
+    loan id its first row, its reason for rejection (NULL when accepted), its disbursement date
+    and, for an accepted loan, its rank by loan_id.
+    """
+    inst = stages["installments"]
+    v = _v
     _duplicates(con, "d_loans", "in_loans", [_clean_text("loan_id")], "loan_id")
-    own = [ch for ch in _checks(loans.spec) if ch.alias.startswith(("e:", "x:"))]
     _run(
         con,
-        f"""CREATE TEMP TABLE ref0 AS
-        SELECT p.{v("loan_id")} AS loan_id, p._i, {_first_problem(own)} AS reason,
-            p.{v("disbursed_on")} AS disbursed_on, p.{v("term_months")} AS term_months,
-            p.{v("principal")} AS principal_fen
+        """CREATE TEMP TABLE ref0 AS
+        SELECT p.loan_id, p._i, p.own AS reason, p.disbursed_on, p.term_months, p.principal_fen
         FROM p_loans p ANTI JOIN d_loans d ON d._i = p._i
-        WHERE p.{v("loan_id")} IS NOT NULL""",
+        WHERE p.loan_id IS NOT NULL""",
     )
 
     # Installments against their loan (as far as the loan's own row goes), then each loan's
@@ -1106,7 +1133,7 @@ def _checked_sql(st: _Stage, as_of: dt.date, source: str) -> str:
     if st.name == "loans":
         return f"""SELECT p.*, d.reason AS {_q("d:id")}, s.reason AS {_q("s:schedule")}, r.ord,
             CAST(NULL AS VARCHAR) AS {_q("r:loan_id")}
-        FROM {source} p LEFT JOIN d_loans d ON d._i = p._i
+        FROM ({_loans_sql(st, as_of, source)}) p LEFT JOIN d_loans d ON d._i = p._i
         LEFT JOIN ref r ON r._i = p._i LEFT JOIN sched s ON s.loan_id = r.loan_id"""
     if st.name == "installments":
         return f"""SELECT p.*, d.reason AS {_q("d:id")}, r.ord,
@@ -1166,44 +1193,84 @@ def _check_all(
             con.register("in_" + st.name, st.raw)
         else:
             _run(con, f"CREATE TEMP VIEW {_q('in_' + st.name)} AS {st.view}")
+    parsed_loans = _parse_loans(con, stages["loans"], as_of, lean)
+    con.register("p_loans", parsed_loans)
     _prepare(con, stages, as_of)
+    con.unregister("p_loans")
 
     tables: dict[str, pa.Table] = {}
     counts: dict[str, TableCounts] = {}
     rejects_dir.mkdir(parents=True, exist_ok=True)
     for name, st in stages.items():
-        checks = _checks(st.spec)
-        ok = _all_null(ch.alias for ch in checks)
-        base = "p_" + name if name in ("loans", "installments") else "in_" + name
+        base = "p_installments" if name == "installments" else "in_" + name
         schema = _accepted_schema(name, lean)
-        cols = ", ".join(
-            "_row AS source_row"
-            if f.name == "source_row"
-            else "CAST(ord - 1 AS INTEGER) AS loan_ord"
-            if f.name == LOAN_ORD.name
-            else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
-            for f in schema
-        )
-        key, tie = _ORDER[name]
-        # One pass over the checked rows. Unless lean, child tables come sorted by DuckDB; lean
-        # ones unsorted, since the kernel groups them by loan_ord in linear time. Loans come
-        # unsorted with their rank, and _fetch puts each at its place: sorting wide rows
-        # (text included) costs DuckDB far more than a permutation costs Arrow.
-        order = ""
-        if name != "loans" and not lean:
-            order = (
-                f" ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST{', ' + tie if tie else ''}, _i"
+        if name == "loans":
+            tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
+            del parsed_loans
+        else:
+            checks = _checks(st.spec)
+            ok = _all_null(ch.alias for ch in checks)
+            cols = ", ".join(
+                "_row AS source_row"
+                if f.name == "source_row"
+                else "CAST(ord - 1 AS INTEGER) AS loan_ord"
+                if f.name == LOAN_ORD.name
+                else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
+                for f in schema
             )
-        rank = ", CAST(ord - 1 AS BIGINT) AS _rank" if name == "loans" else ""
-        result = con.sql(
-            f"SELECT {cols}{rank}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
-        )
-        dictionary = _LEAN_DICTIONARY if lean and name == "loans" else ()
-        tables[name], rejected_ids = _fetch(result, schema, dictionary, ranked=bool(rank))
+            key, tie = _ORDER[name]
+            # One pass over the checked rows: sorted by DuckDB, or, for a lean load, unsorted
+            # (the kernel groups them by loan_ord in linear time).
+            order = ""
+            if not lean:
+                order = (
+                    f" ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST"
+                    f"{', ' + tie if tie else ''}, _i"
+                )
+            result = con.sql(
+                f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
+            )
+            tables[name], rejected_ids = _fetch(result, schema)
         accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
     return tables, counts
+
+
+def _place_loans(
+    con: duckdb.DuckDBPyConnection, parsed: pa.Table, schema: pa.Schema, rows: int
+) -> tuple[pa.Table, pa.ChunkedArray]:
+    """The accepted loans (``ref`` ranks them by loan_id) in their order, and the rejected ``_i``.
+
+    ``parsed`` is :func:`_parse_loans`' table, in any order. Sorting wide rows (text included)
+    costs DuckDB far more than placing them costs Arrow: only the ranks come from DuckDB.
+    """
+    ranked = con.sql(
+        "SELECT _i, CAST(ord - 1 AS BIGINT) AS rank FROM ref WHERE ord IS NOT NULL"
+    ).to_arrow_table()
+    accepted_i = np.asarray(ranked["_i"].to_numpy(), np.int64)
+    rank = np.asarray(ranked["rank"].to_numpy(), np.int64)
+    n = rank.size
+    seen = np.zeros(n, np.bool_)
+    if n and (rank.min() < 0 or rank.max() >= n or not _all_set(seen, rank)):
+        raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
+    position = np.zeros(rows, np.int64)  # position[_i]: the row's place in ``parsed``
+    position[np.asarray(parsed["_i"].to_numpy(), np.int64)] = np.arange(parsed.num_rows)
+    where = np.zeros(n, np.int64)  # where[k]: the place in ``parsed`` of the loan of rank k
+    where[rank] = position[accepted_i]
+    accepted = np.zeros(rows, np.bool_)
+    accepted[accepted_i] = True
+    rejected = pa.chunked_array([pa.array(np.flatnonzero(~accepted))], pa.int64())
+    # Column by column; Arrow takes from one contiguous array several times faster than from
+    # chunks (dictionary columns are cheap either way and keep their batches' dictionaries).
+    columns = []
+    for f in schema:
+        col = parsed[f.name]
+        columns.append(
+            (col if pa.types.is_dictionary(col.type) else col.combine_chunks()).take(where)
+        )
+    target = pa.schema([parsed.schema.field(f.name) for f in schema])
+    return pa.Table.from_arrays(columns, schema=target), rejected
 
 
 def _accepted_schema(name: str, lean: bool) -> pa.Schema:
@@ -1217,28 +1284,40 @@ def _accepted_schema(name: str, lean: bool) -> pa.Schema:
     return schema
 
 
-def _fetch(
-    result: duckdb.DuckDBPyRelation,
-    schema: pa.Schema,
-    dictionary: Sequence[str],
-    *,
-    ranked: bool = False,
-) -> tuple[pa.Table, pa.ChunkedArray]:
-    """The accepted rows (first in ``result``) as ``schema`` and the ``_i`` of the rejected ones.
+def _all_set(flags: np.ndarray[Any, Any], at: np.ndarray[Any, Any]) -> bool:
+    flags[at] = True
+    return bool(flags.all())
 
-    Batch by batch, so that only the batches' final form is kept; ``dictionary`` columns are
-    dictionary-encoded as they arrive. ``ranked``: ``result`` has ``_rank``, each accepted
-    row's position (0 .. accepted - 1, in any order); the table comes in that order.
-    """
-    target = pa.schema(
+
+def _dictionary_schema(schema: pa.Schema, dictionary: Sequence[str]) -> pa.Schema:
+    return pa.schema(
         [
             f.with_type(pa.dictionary(pa.int32(), f.type)) if f.name in dictionary else f
             for f in schema
         ]
     )
+
+
+def _converted(
+    batch: pa.RecordBatch, schema: pa.Schema, dictionary: Sequence[str] = ()
+) -> pa.RecordBatch:
+    """``batch``'s columns of ``schema``, cast to its types; ``dictionary`` ones encoded."""
+    cols = [
+        pc.dictionary_encode(batch.column(f.name).cast(f.type))
+        if f.name in dictionary
+        else batch.column(f.name).cast(f.type)
+        for f in schema
+    ]
+    return pa.RecordBatch.from_arrays(cols, schema=_dictionary_schema(schema, dictionary))
+
+
+def _fetch(result: duckdb.DuckDBPyRelation, schema: pa.Schema) -> tuple[pa.Table, pa.ChunkedArray]:
+    """The accepted rows (first in ``result``) as ``schema`` and the ``_i`` of the rejected ones.
+
+    Batch by batch, so that only the batches' final form is kept.
+    """
     kept: list[pa.RecordBatch] = []
     rejected: list[pa.Array] = []
-    ranks: list[npt.NDArray[np.int64]] = []
     for batch in result.to_arrow_reader(_BATCH_ROWS):
         ok = batch.column("_ok")
         n_ok = ok.true_count
@@ -1247,37 +1326,8 @@ def _fetch(
             good = batch.filter(ok)
             rejected.append(batch.column("_i").filter(pc.invert(ok)))
         if n_ok:
-            cols = [
-                pc.dictionary_encode(good.column(f.name).cast(f.type))
-                if f.name in dictionary
-                else good.column(f.name).cast(f.type)
-                for f in schema
-            ]
-            kept.append(pa.RecordBatch.from_arrays(cols, schema=target))
-            if ranked:
-                ranks.append(good.column("_rank").to_numpy())
-    rejected_ids = pa.chunked_array(rejected, pa.int64())
-    if not ranked:
-        return pa.Table.from_batches(kept, schema=target), rejected_ids
-    rank = np.concatenate(ranks) if ranks else np.zeros(0, np.int64)
-    order = np.arange(rank.size)
-    if rank.size and (rank.min() < 0 or rank.max() >= rank.size):
-        raise AssertionError("the ranks of the accepted rows are not 0 .. n - 1")
-    where = np.zeros(rank.size, np.int64)  # where[k]: the fetched row of rank k
-    where[rank] = order
-    if not np.array_equal(rank[where], order):  # a rank missing (so another one repeated)
-        raise AssertionError("the ranks of the accepted rows are not 0 .. n - 1")
-    # Column by column, dropping each fetched column once placed, so that only one column is
-    # ever held twice. (Arrow takes from one contiguous array several times faster than from
-    # chunks; dictionary columns are cheap either way and keep their batches' dictionaries.)
-    columns = [[b.column(k) for b in kept] for k in range(len(target))]
-    kept.clear()
-    placed = []
-    for k, f in enumerate(target):
-        chunks = pa.chunked_array(columns[k], f.type)
-        columns[k] = []
-        placed.append((chunks if f.name in dictionary else chunks.combine_chunks()).take(where))
-    return pa.Table.from_arrays(placed, schema=target), rejected_ids
+            kept.append(_converted(good, schema))
+    return pa.Table.from_batches(kept, schema=schema), pa.chunked_array(rejected, pa.int64())
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
