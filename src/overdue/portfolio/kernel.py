@@ -139,14 +139,15 @@ def _months_after(y: int, m: int, d: int, months: int) -> int:
     return days_from_civil(ny, nm, min(d, _month_len(ny, nm)))
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _allocate(
-    amount: int, ndue: int, order: npt.NDArray[np.int64], by_installment: bool,
+    amount: int, first: int, ndue: int, order: npt.NDArray[np.int64], by_installment: bool,
     charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64],
 ) -> int:  # fmt: skip
+    """Pay ``amount`` into installments ``first``..``ndue - 1``; return what is left over."""
     left = amount
     if by_installment:
-        for k in range(ndue):
+        for k in range(first, ndue):
             for j in range(6):
                 if left <= 0:
                     return left
@@ -159,7 +160,7 @@ def _allocate(
     else:
         for j in range(6):
             c = order[j]
-            for k in range(ndue):
+            for k in range(first, ndue):
                 if left <= 0:
                     return left
                 owed = charged[k, c] - paid[k, c]
@@ -170,7 +171,15 @@ def _allocate(
     return left
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
+def _is_settled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> bool:
+    for c in range(6):  # noqa: SIM110 (a plain loop: Numba compiles no generator into all())
+        if paid[k, c] != charged[k, c]:
+            return False
+    return True
+
+
+@njit(cache=True, inline="always")
 def _unpaid_scheduled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> int:
     return (
         charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
@@ -179,9 +188,10 @@ def _unpaid_scheduled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[
     )  # fmt: skip
 
 
-@njit(cache=True)
-def _loan(
-    i: int,
+@njit(cache=True, error_model="numpy")
+def _loans(
+    lo: int,
+    hi: int,
     as_of: int,
     principal: npt.NDArray[np.int64],
     disb: npt.NDArray[np.int64],
@@ -223,300 +233,326 @@ def _loan(
     out_money: npt.NDArray[np.int64],
     out_dates: npt.NDArray[np.int64],
     out_int: npt.NDArray[np.int64],
-    ws: npt.NDArray[np.int64],
+    maxn: int,
 ) -> None:
-    """One loan. ``ws`` ((maxn + 1) x 18) is scratch space reused across loans."""
-    p = principal[i]
-    d0 = disb[i]
-    # ---- schedule (overdue.ledger.schedule.build_schedule) ----
-    m = method[i]
-    n = 1 if m == BULLET else term[i]
-    if sched_off[i + 1] > sched_off[i]:
-        n = sched_off[i + 1] - sched_off[i]
-    ws[:n, :] = 0
-    due = ws[:n, 0]
-    sp = ws[:n, 1]
-    si = ws[:n, 2]
-    sf = ws[:n, 3]
-    charged = ws[:n, 6:12]
-    paid = ws[:n, 12:18]
-    sf[:] = service[i]
-    if sched_off[i + 1] > sched_off[i]:  # installments given in the input
-        s0 = sched_off[i]
-        due[:] = sched_due[s0 : s0 + n]
-        sp[:] = sched_principal[s0 : s0 + n]
-        si[:] = sched_interest[s0 : s0 + n]
-        sf[:] = sched_service[s0 : s0 + n]
-    else:
-        rn, rd12 = rate_num[i], rate_den[i] * 12
-        remaining = p
-        y0, m0, dd0 = civil_from_days(d0)  # once: each due date is a month count from it
-        if m == EQUAL_INSTALLMENT:
+    """Loans lo..hi-1, one after another; ``maxn``: the most installments of any of them.
+
+    One call per chunk of loans, and no array views inside: every array passed to a call or
+    sliced is reference-counted, and the counts of the input arrays, shared by the threads, took
+    about half of the kernel's time when each loan was a call.
+    """
+    # Scratch space reused across loans: the schedule, and per installment and component what
+    # was charged and what was paid.
+    due = np.empty(maxn, np.int64)
+    sp = np.empty(maxn, np.int64)
+    si = np.empty(maxn, np.int64)
+    sf = np.empty(maxn, np.int64)
+    charged = np.empty((maxn, 6), np.int64)
+    paid = np.empty((maxn, 6), np.int64)
+    owed = np.empty(6, np.int64)
+    claim = np.empty(6, np.int64)
+    ordr = np.empty(6, np.int64)  # the loan's allocation order
+    money = np.empty(out_money.shape[0], np.int64)  # the loan's money fields
+    for i in range(lo, hi):
+        p = principal[i]
+        d0 = disb[i]
+        # ---- schedule (overdue.ledger.schedule.build_schedule) ----
+        m = method[i]
+        n = 1 if m == BULLET else term[i]
+        if sched_off[i + 1] > sched_off[i]:
+            n = sched_off[i + 1] - sched_off[i]
+        for k in range(n):
+            due[k] = 0
+            sp[k] = 0
+            si[k] = 0
+            sf[k] = service[i]
+            for c in range(6):
+                charged[k, c] = 0
+                paid[k, c] = 0
+        if sched_off[i + 1] > sched_off[i]:  # installments given in the input
+            s0 = sched_off[i]
             for k in range(n):
-                interest = muldiv(remaining, rn, rd12)
-                if k == n - 1:
-                    part = remaining
-                else:
-                    part = annuity[i] - interest
-                    if part > remaining:
-                        part = remaining
-                due[k] = _months_after(y0, m0, dd0, k + 1)
-                sp[k] = part
-                si[k] = interest
-                remaining -= part
-        elif m == EQUAL_PRINCIPAL:
-            level = p // n  # rounded down
-            for k in range(n):
-                si[k] = muldiv(remaining, rn, rd12)
-                sp[k] = remaining if k == n - 1 else level
-                due[k] = _months_after(y0, m0, dd0, k + 1)
-                remaining -= sp[k]
-        elif m == INTEREST_ONLY:
-            interest = muldiv(p, rn, rd12)
-            for k in range(n):
-                si[k] = interest
-                sp[k] = p if k == n - 1 else 0
-                due[k] = _months_after(y0, m0, dd0, k + 1)
+                due[k] = sched_due[s0 + k]
+                sp[k] = sched_principal[s0 + k]
+                si[k] = sched_interest[s0 + k]
+                sf[k] = sched_service[s0 + k]
         else:
-            due[0] = _months_after(y0, m0, dd0, term[i])
-            sp[0] = p
-            si[0] = muldiv(p * term[i], rn, rd12)
-
-    # ---- the replay: every day on which something happens, in order ----
-    # The days are the disbursement, the as-of date, each due date and the day after it, each
-    # payment day and the day before a cap change: three sorted sequences and three single days,
-    # merged on the fly.
-    pa, pb = pay_off[i], pay_off[i + 1]
-    npay = 0
-    for j in range(pa, pb):
-        if pay_day[j] <= as_of:
-            npay += 1
-    pe = pa + npay
-    nseg = cap_nseg[i]
-    boundary_eve = cap_boundary[i] - 1 if nseg == 2 else -(2**62)
-    seg0 = 0
-    seg1 = 0
-    pnum, pden_b = pen_num[i], pen_den[i] * basis[i]
-    ordr = order[i]
-    by_inst = by_installment[i]
-    has_late_fee = lf_num[i] > 0 or lf_min[i] > 0
-    credit = 0
-    repaid = 0
-    prev = d0
-    flushed = d0  # accruals are crystallised up to and including this day
-    kd = 0  # next installment to fall due
-    kl = 0  # next installment whose first overdue day is to come
-    jp = pa  # next payment
-    ndue = 0
-    day = d0
-    while True:
-        days = day - prev
-        outstanding = p - repaid
-        if outstanding > 0 and days > 0 and nseg > 0:
-            if nseg == 2 and day >= cap_boundary[i]:
-                seg1 += outstanding * days
+            rn, rd12 = rate_num[i], rate_den[i] * 12
+            remaining = p
+            y0, m0, dd0 = civil_from_days(d0)  # once: each due date is a month count from it
+            if m == EQUAL_INSTALLMENT:
+                for k in range(n):
+                    interest = muldiv(remaining, rn, rd12)
+                    if k == n - 1:
+                        part = remaining
+                    else:
+                        part = annuity[i] - interest
+                        if part > remaining:
+                            part = remaining
+                    due[k] = _months_after(y0, m0, dd0, k + 1)
+                    sp[k] = part
+                    si[k] = interest
+                    remaining -= part
+            elif m == EQUAL_PRINCIPAL:
+                level = p // n  # rounded down
+                for k in range(n):
+                    si[k] = muldiv(remaining, rn, rd12)
+                    sp[k] = remaining if k == n - 1 else level
+                    due[k] = _months_after(y0, m0, dd0, k + 1)
+                    remaining -= sp[k]
+            elif m == INTEREST_ONLY:
+                interest = muldiv(p, rn, rd12)
+                for k in range(n):
+                    si[k] = interest
+                    sp[k] = p if k == n - 1 else 0
+                    due[k] = _months_after(y0, m0, dd0, k + 1)
             else:
-                seg0 += outstanding * days
-        is_pay_day = jp < pe and pay_day[jp] == day
-        # 1. accrue: an installment overdue since due+1 accrues on an unchanged base until the
-        #    borrower pays; the span since the last crystallisation is charged in one rounding.
-        if is_pay_day or day == as_of:
-            for k in range(ndue):
-                start = due[k] if due[k] > flushed else flushed
-                span = day - start
-                if span > 0:
-                    base = charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
-                    if base > 0:
-                        charged[k, PENALTY] += muldiv(base * span, pnum, pden_b)
-                    if compound[i]:
-                        base = charged[k, INTEREST] - paid[k, INTEREST]
-                        if base > 0:
-                            charged[k, COMPOUND] += muldiv(base * span, pnum, pden_b)
-            flushed = day
-        # 2. late fee, the day after the due date
-        while kl < n and due[kl] < day - 1:
-            kl += 1
-        while kl < n and due[kl] == day - 1:
-            if has_late_fee:
-                unpaid = _unpaid_scheduled(kl, charged, paid)
-                if unpaid > 0:
-                    fee = muldiv(unpaid, lf_num[i], lf_den[i])
-                    charged[kl, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
-            kl += 1
-        # 3. installments falling due today; a credit pays them at once
-        while kd < n and due[kd] <= day:
-            if due[kd] == day:
-                charged[kd, PRINCIPAL] = sp[kd]
-                charged[kd, INTEREST] = si[kd]
-                charged[kd, SERVICE_FEE] = sf[kd]
-            kd += 1
-        ndue = kd
-        allocated = False
-        if credit > 0:
-            credit = _allocate(credit, ndue, ordr, by_inst, charged, paid)
-            allocated = True
-        # 4. payments made today
-        while jp < pe and pay_day[jp] == day:
-            credit += _allocate(pay_amount[jp], ndue, ordr, by_inst, charged, paid)
-            jp += 1
-            allocated = True
-        if allocated:
-            repaid = 0
-            for k in range(ndue):
-                repaid += paid[k, PRINCIPAL]
-        prev = day
-        if day >= as_of:
-            break
-        # the next day of interest
-        nxt = as_of
-        if kd < n and due[kd] < nxt:
-            nxt = due[kd]
-        if kl < n and due[kl] + 1 < nxt:
-            nxt = due[kl] + 1
-        if jp < pe and pay_day[jp] < nxt:
-            nxt = pay_day[jp]
-        if day < boundary_eve < nxt:
-            nxt = boundary_eve
-        day = nxt
+                due[0] = _months_after(y0, m0, dd0, term[i])
+                sp[0] = p
+                si[0] = muldiv(p * term[i], rn, rd12)
 
-    # ---- the state as of the end of as_of (engine._state) ----
-    owed = ws[n, :6]  # the workspace has one spare row
-    owed[:] = 0
-    charged_cost = upfront[i]
-    dpd = 0
-    for k in range(n):
-        if due[k] < as_of:
-            for cc in range(6):
-                owed[cc] += charged[k, cc] - paid[k, cc]
-                if cc != PRINCIPAL:
-                    charged_cost += charged[k, cc]
-            if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
-                dpd = as_of - due[k]
-    total_due = owed.sum()
-    units = seg0 + seg1
-    annual_rate = 0
-    if units > 0:
-        annual_rate = muldiv(charged_cost * cap_basis, 1_000_000, units)
-    allowed = -1
-    excess = 0
-    cap_rate_num, cap_rate_den = -1, 1
-    if nseg > 0:
-        # Sum of units x rate / basis over the segments, rounded once: the segments' rates
-        # share one denominator, so exact quotients and remainders simply add up.
-        q_total = 0
-        r_total = 0
-        common = cap_den[i] * cap_basis
-        q, r = muldiv_qr(seg0, cap_num[i, 0], common)
-        q_total += q
-        r_total += r
-        if nseg == 2:
-            q, r = muldiv_qr(seg1, cap_num[i, 1], common)
+        # ---- the replay: every day on which something happens, in order ----
+        # The days are the disbursement, the as-of date, each due date and the day after it, each
+        # payment day and the day before a cap change: three sorted sequences and three single days,
+        # merged on the fly.
+        pa, pb = pay_off[i], pay_off[i + 1]
+        npay = 0
+        for j in range(pa, pb):
+            if pay_day[j] <= as_of:
+                npay += 1
+        pe = pa + npay
+        nseg = cap_nseg[i]
+        boundary_eve = cap_boundary[i] - 1 if nseg == 2 else -(2**62)
+        seg0 = 0
+        seg1 = 0
+        pnum, pden_b = pen_num[i], pen_den[i] * basis[i]
+        by_inst = by_installment[i]
+        for j in range(6):
+            ordr[j] = order[i, j]
+        has_late_fee = lf_num[i] > 0 or lf_min[i] > 0
+        credit = 0
+        repaid = 0
+        # Installments 0..settled-1 have fallen due and are paid in full. Nothing is charged to
+        # them again (interest accrues on unpaid amounts, the late fee needs one), so accrual and
+        # allocation start at ``settled``; ``settled_principal`` is their principal.
+        settled = 0
+        settled_principal = 0
+        prev = d0
+        flushed = d0  # accruals are crystallised up to and including this day
+        kd = 0  # next installment to fall due
+        kl = 0  # next installment whose first overdue day is to come
+        jp = pa  # next payment
+        ndue = 0
+        day = d0
+        while True:
+            days = day - prev
+            outstanding = p - repaid
+            if outstanding > 0 and days > 0 and nseg > 0:
+                if nseg == 2 and day >= cap_boundary[i]:
+                    seg1 += outstanding * days
+                else:
+                    seg0 += outstanding * days
+            is_pay_day = jp < pe and pay_day[jp] == day
+            # 1. accrue: an installment overdue since due+1 accrues on an unchanged base until the
+            #    borrower pays; the span since the last crystallisation is charged in one rounding.
+            if is_pay_day or day == as_of:
+                for k in range(settled, ndue):
+                    start = due[k] if due[k] > flushed else flushed
+                    span = day - start
+                    if span > 0:
+                        base = charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
+                        if base > 0:
+                            charged[k, PENALTY] += muldiv(base * span, pnum, pden_b)
+                        if compound[i]:
+                            base = charged[k, INTEREST] - paid[k, INTEREST]
+                            if base > 0:
+                                charged[k, COMPOUND] += muldiv(base * span, pnum, pden_b)
+                flushed = day
+            # 2. late fee, the day after the due date
+            while kl < n and due[kl] < day - 1:
+                kl += 1
+            while kl < n and due[kl] == day - 1:
+                if has_late_fee:
+                    unpaid = _unpaid_scheduled(kl, charged, paid)
+                    if unpaid > 0:
+                        fee = muldiv(unpaid, lf_num[i], lf_den[i])
+                        charged[kl, LATE_FEE] += fee if fee > lf_min[i] else lf_min[i]
+                kl += 1
+            # 3. installments falling due today; a credit pays them at once
+            while kd < n and due[kd] <= day:
+                if due[kd] == day:
+                    charged[kd, PRINCIPAL] = sp[kd]
+                    charged[kd, INTEREST] = si[kd]
+                    charged[kd, SERVICE_FEE] = sf[kd]
+                kd += 1
+            ndue = kd
+            allocated = False
+            if credit > 0:
+                credit = _allocate(credit, settled, ndue, ordr, by_inst, charged, paid)
+                allocated = True
+            # 4. payments made today
+            while jp < pe and pay_day[jp] == day:
+                credit += _allocate(pay_amount[jp], settled, ndue, ordr, by_inst, charged, paid)
+                jp += 1
+                allocated = True
+            if allocated:
+                while settled < ndue and _is_settled(settled, charged, paid):
+                    settled_principal += paid[settled, PRINCIPAL]
+                    settled += 1
+                repaid = settled_principal
+                for k in range(settled, ndue):
+                    repaid += paid[k, PRINCIPAL]
+            prev = day
+            if day >= as_of:
+                break
+            # the next day of interest
+            nxt = as_of
+            if kd < n and due[kd] < nxt:
+                nxt = due[kd]
+            if kl < n and due[kl] + 1 < nxt:
+                nxt = due[kl] + 1
+            if jp < pe and pay_day[jp] < nxt:
+                nxt = pay_day[jp]
+            if day < boundary_eve < nxt:
+                nxt = boundary_eve
+            day = nxt
+
+        # ---- the state as of the end of as_of (engine._state) ----
+        for c in range(6):
+            owed[c] = 0
+        charged_cost = upfront[i]
+        dpd = 0
+        for k in range(n):
+            if due[k] < as_of:
+                for cc in range(6):
+                    owed[cc] += charged[k, cc] - paid[k, cc]
+                    if cc != PRINCIPAL:
+                        charged_cost += charged[k, cc]
+                if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
+                    dpd = as_of - due[k]
+        total_due = owed.sum()
+        units = seg0 + seg1
+        annual_rate = 0
+        if units > 0:
+            annual_rate = muldiv(charged_cost * cap_basis, 1_000_000, units)
+        allowed = -1
+        excess = 0
+        cap_rate_num, cap_rate_den = -1, 1
+        if nseg > 0:
+            # Sum of units x rate / basis over the segments, rounded once: the segments' rates
+            # share one denominator, so exact quotients and remainders simply add up.
+            q_total = 0
+            r_total = 0
+            common = cap_den[i] * cap_basis
+            q, r = muldiv_qr(seg0, cap_num[i, 0], common)
             q_total += q
             r_total += r
-        q_total += r_total // common
-        r_total = r_total % common
-        allowed = q_total + (1 if 2 * r_total >= common else 0)
-        excess = charged_cost - allowed if charged_cost > allowed else 0
-        s_now = 1 if nseg == 2 and as_of >= cap_boundary[i] else 0
-        cap_rate_num, cap_rate_den = cap_num[i, s_now], cap_den[i]
-    claim = ws[n, 6:12]
-    claim[:] = owed
-    give_up = excess
-    for j in range(6):
-        cc = _REDUCTION[j]
-        cut = claim[cc] if claim[cc] < give_up else give_up
-        claim[cc] -= cut
-        give_up -= cut
+            if nseg == 2:
+                q, r = muldiv_qr(seg1, cap_num[i, 1], common)
+                q_total += q
+                r_total += r
+            q_total += r_total // common
+            r_total = r_total % common
+            allowed = q_total + (1 if 2 * r_total >= common else 0)
+            excess = charged_cost - allowed if charged_cost > allowed else 0
+            s_now = 1 if nseg == 2 and as_of >= cap_boundary[i] else 0
+            cap_rate_num, cap_rate_den = cap_num[i, s_now], cap_den[i]
+        for c in range(6):
+            claim[c] = owed[c]
+        give_up = excess
+        for j in range(6):
+            cc = _REDUCTION[j]
+            cut = claim[cc] if claim[cc] < give_up else give_up
+            claim[cc] -= cut
+            give_up -= cut
 
-    # next installment
-    next_day = -1
-    next_amount = 0
-    for k in range(n):
-        if due[k] >= as_of:
-            still = (
-                _unpaid_scheduled(k, charged, paid) if due[k] <= as_of else sp[k] + si[k] + sf[k]
-            )
-            if still > 0:
-                next_day = due[k]
-                waiting = credit if due[k] > as_of else 0
-                next_amount = still - waiting if still > waiting else 0
-                break
+        # next installment
+        next_day = -1
+        next_amount = 0
+        for k in range(n):
+            if due[k] >= as_of:
+                still = (
+                    _unpaid_scheduled(k, charged, paid)
+                    if due[k] <= as_of
+                    else sp[k] + si[k] + sf[k]
+                )
+                if still > 0:
+                    next_day = due[k]
+                    waiting = credit if due[k] > as_of else 0
+                    next_amount = still - waiting if still > waiting else 0
+                    break
 
-    # payments up to as_of
-    last_day = -1
-    last_amount = 0
-    paid_total = 0
-    for j in range(pa, pa + npay):
-        paid_total += pay_amount[j]
-    if npay > 0:
-        last_day = pay_day[pa + npay - 1]
+        # payments up to as_of
+        last_day = -1
+        last_amount = 0
+        paid_total = 0
         for j in range(pa, pa + npay):
-            if pay_day[j] == last_day:
-                last_amount += pay_amount[j]
+            paid_total += pay_amount[j]
+        if npay > 0:
+            last_day = pay_day[pa + npay - 1]
+            for j in range(pa, pa + npay):
+                if pay_day[j] == last_day:
+                    last_amount += pay_amount[j]
 
-    # limitation (engine._limitation)
-    start = due[n - 1]
-    cause = 0
-    for j in range(pa, pa + npay):
-        if pay_day[j] > start or (pay_day[j] == start and cause > 3):
-            start, cause = pay_day[j], 3
-    for j in range(ev_off[i], ev_off[i + 1]):
-        dday = ev_day[j]
-        if dday > as_of:
-            continue
-        if dday > start or (dday == start and cause > ev_cause[j]):
-            start, cause = dday, ev_cause[j]
-    y, mo, dd = civil_from_days(start)
-    ny = y + lim_years
-    nominal = days_from_civil(ny, mo, min(dd, _month_len(ny, mo)))
-    expires = nominal
-    covered = 0
-    x = nominal - cal_first
-    while 0 <= x < working.shape[0]:
-        if working[x]:
-            covered = 1
-            expires = cal_first + x
-            break
-        x += 1
+        # limitation (engine._limitation)
+        start = due[n - 1]
+        cause = 0
+        for j in range(pa, pa + npay):
+            if pay_day[j] > start or (pay_day[j] == start and cause > 3):
+                start, cause = pay_day[j], 3
+        for j in range(ev_off[i], ev_off[i + 1]):
+            dday = ev_day[j]
+            if dday > as_of:
+                continue
+            if dday > start or (dday == start and cause > ev_cause[j]):
+                start, cause = dday, ev_cause[j]
+        y, mo, dd = civil_from_days(start)
+        ny = y + lim_years
+        nominal = days_from_civil(ny, mo, min(dd, _month_len(ny, mo)))
+        expires = nominal
+        covered = 0
+        x = nominal - cal_first
+        while 0 <= x < working.shape[0]:
+            if working[x]:
+                covered = 1
+                expires = cal_first + x
+                break
+            x += 1
 
-    paid_principal = 0
-    for k in range(n):
-        paid_principal += paid[k, PRINCIPAL]
-    _put(out_money, 0, i, p - paid_principal)
-    _put(out_money, 1, i, owed[PRINCIPAL])
-    _put(out_money, 2, i, owed[INTEREST])
-    _put(out_money, 3, i, owed[PENALTY])
-    _put(out_money, 4, i, owed[COMPOUND])
-    _put(out_money, 5, i, owed[LATE_FEE] + owed[SERVICE_FEE])
-    _put(out_money, 6, i, total_due)
-    _put(out_money, 7, i, credit)
-    _put(out_money, 8, i, charged_cost)
-    _put(out_money, 9, i, allowed)
-    _put(out_money, 10, i, excess)
-    _put(out_money, 11, i, claim.sum())
-    for cc in range(6):
-        _put(out_money, 12 + cc, i, claim[cc])
-    _put(out_money, 18, i, next_amount)
-    _put(out_money, 19, i, last_amount)
-    _put(out_money, 20, i, paid_total)
-    out_dates[i, 0] = start
-    out_dates[i, 1] = expires
-    out_dates[i, 2] = next_day
-    out_dates[i, 3] = last_day
-    out_int[i, 0] = dpd
-    out_int[i, 1] = annual_rate
-    out_int[i, 2] = covered
-    out_int[i, 3] = cause
-    out_int[i, 4] = nominal
-    out_int[i, 5] = cap_rate_num
-    out_int[i, 6] = cap_rate_den
-
-
-@njit(cache=True, inline="always")
-def _put(out, k, i, value):  # type: ignore[no-untyped-def]
-    """Money field ``k`` of loan ``i``, stored as Arrow's decimal128 words (see run_kernel)."""
-    out[k, 2 * i] = value
-    out[k, 2 * i + 1] = value >> 63  # sign extension to 128 bits
+        paid_principal = 0
+        for k in range(n):
+            paid_principal += paid[k, PRINCIPAL]
+        money[0] = p - paid_principal
+        money[1] = owed[PRINCIPAL]
+        money[2] = owed[INTEREST]
+        money[3] = owed[PENALTY]
+        money[4] = owed[COMPOUND]
+        money[5] = owed[LATE_FEE] + owed[SERVICE_FEE]
+        money[6] = total_due
+        money[7] = credit
+        money[8] = charged_cost
+        money[9] = allowed
+        money[10] = excess
+        money[11] = claim.sum()
+        for cc in range(6):
+            money[12 + cc] = claim[cc]
+        money[18] = next_amount
+        money[19] = last_amount
+        money[20] = paid_total
+        for k in range(money.shape[0]):  # as Arrow's decimal128 words (see run_kernel)
+            out_money[k, 2 * i] = money[k]
+            out_money[k, 2 * i + 1] = money[k] >> 63  # sign extension to 128 bits
+        out_dates[i, 0] = start
+        out_dates[i, 1] = expires
+        out_dates[i, 2] = next_day
+        out_dates[i, 3] = last_day
+        out_int[i, 0] = dpd
+        out_int[i, 1] = annual_rate
+        out_int[i, 2] = covered
+        out_int[i, 3] = cause
+        out_int[i, 4] = nominal
+        out_int[i, 5] = cap_rate_num
+        out_int[i, 6] = cap_rate_den
 
 
 @njit(cache=True)
@@ -585,15 +621,14 @@ def _run(  # type: ignore[no-untyped-def]
             maxn = k
     chunks = 64 if n >= 64 else max(n, 1)
     for c in prange(chunks):
-        ws = np.empty((maxn + 1, 18), np.int64)
-        for i in range(c * n // chunks, (c + 1) * n // chunks):
-            _loan(
-                i, as_of, principal, disb, term, method, rate_num, rate_den, pen_num, pen_den, basis,
-                compound, upfront, service, lf_num, lf_den, lf_min, order, by_installment, annuity,
-                sched_off, sched_due, sched_principal, sched_interest, sched_service, pay_off, pay_day,
-                pay_amount, ev_off, ev_day, ev_cause, cap_nseg, cap_boundary, cap_num, cap_den,
-                cap_basis, lim_years, cal_first, working, out_money, out_dates, out_int, ws,
-            )  # fmt: skip
+        _loans(
+            c * n // chunks, (c + 1) * n // chunks, as_of, principal, disb, term, method, rate_num,
+            rate_den, pen_num, pen_den, basis, compound, upfront, service, lf_num, lf_den, lf_min,
+            order, by_installment, annuity, sched_off, sched_due, sched_principal, sched_interest,
+            sched_service, pay_off, pay_day, pay_amount, ev_off, ev_day, ev_cause, cap_nseg,
+            cap_boundary, cap_num, cap_den, cap_basis, lim_years, cal_first, working, out_money,
+            out_dates, out_int, maxn,
+        )  # fmt: skip
 
 
 def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
