@@ -144,39 +144,34 @@ def _allocate(
     amount: int, first: int, ndue: int, order: npt.NDArray[np.int64], by_installment: bool,
     charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64],
 ) -> int:  # fmt: skip
-    """Pay ``amount`` into installments ``first``..``ndue - 1``; return what is left over."""
+    """Pay ``amount`` into installments ``first``..``ndue - 1``; return what is left over.
+
+    (One exit and no early return: inlined, that lets Numba drop the reference counting of the
+    array arguments.)
+    """
     left = amount
-    if by_installment:
-        for k in range(first, ndue):
-            for j in range(6):
-                if left <= 0:
-                    return left
-                c = order[j]
-                owed = charged[k, c] - paid[k, c]
-                if owed > 0:
-                    pay = owed if owed < left else left
-                    paid[k, c] += pay
-                    left -= pay
-    else:
-        for j in range(6):
-            c = order[j]
-            for k in range(first, ndue):
-                if left <= 0:
-                    return left
-                owed = charged[k, c] - paid[k, c]
-                if owed > 0:
-                    pay = owed if owed < left else left
-                    paid[k, c] += pay
-                    left -= pay
+    cells = 6 * (ndue - first)
+    x = 0
+    while left > 0 and x < cells:
+        if by_installment:  # installment by installment, each in the components' order
+            k, c = first + x // 6, order[x % 6]
+        else:  # component by component, each over the installments in order
+            k, c = first + x % (ndue - first), order[x // (ndue - first)]
+        owed = charged[k, c] - paid[k, c]
+        if owed > 0:
+            pay = owed if owed < left else left
+            paid[k, c] += pay
+            left -= pay
+        x += 1
     return left
 
 
 @njit(cache=True, inline="always")
 def _is_settled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> bool:
-    for c in range(6):  # noqa: SIM110 (a plain loop: Numba compiles no generator into all())
-        if paid[k, c] != charged[k, c]:
-            return False
-    return True
+    settled = True  # (no early return, as in _allocate)
+    for c in range(6):
+        settled = settled and paid[k, c] == charged[k, c]
+    return settled
 
 
 @njit(cache=True, inline="always")
@@ -430,7 +425,9 @@ def _loans(
                         charged_cost += charged[k, cc]
                 if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
                     dpd = as_of - due[k]
-        total_due = owed.sum()
+        total_due = 0
+        for c in range(6):
+            total_due += owed[c]
         units = seg0 + seg1
         annual_rate = 0
         if units > 0:
@@ -533,7 +530,9 @@ def _loans(
         money[8] = charged_cost
         money[9] = allowed
         money[10] = excess
-        money[11] = claim.sum()
+        money[11] = 0
+        for c in range(6):
+            money[11] += claim[c]
         for cc in range(6):
             money[12 + cc] = claim[cc]
         money[18] = next_amount
