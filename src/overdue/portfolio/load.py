@@ -1022,12 +1022,14 @@ def _loans_sql(st: _Stage, as_of: dt.date, source: str) -> str:
 def _parse_loans(
     con: duckdb.DuckDBPyConnection, st: _Stage, as_of: dt.date, lean: bool
 ) -> pa.Table:
-    """Every loan row parsed, in no particular order, as Arrow: the columns of the accepted
-    table (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row
-    itself (NULL for most rows; duplicates and schedules are checked later).
+    """Every loan row parsed, in input order, as Arrow: the columns of the accepted table
+    (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row itself
+    (NULL for most rows; duplicates and schedules are checked later).
 
     One pass into Arrow instead of a DuckDB table: the rows are wide and the accepted ones are
-    placed by :func:`_place_loans` without DuckDB sorting them.
+    placed by :func:`_place_loans` without DuckDB sorting them. Input order (kept by DuckDB at
+    little cost for a scan) makes that placement a sequential pass, or nothing at all, when
+    the file lists its loans by loan_id, as extracts usually do.
     """
     own = [ch for ch in _checks(st.spec) if ch.alias.startswith(("e:", "x:"))]
     schema = _accepted_schema("loans", lean)
@@ -1042,7 +1044,11 @@ def _parse_loans(
     )
     full = schema.append(pa.field("_i", pa.int64())).append(pa.field("own", pa.string()))
     dictionary = _LEAN_DICTIONARY if lean else ()
-    batches = [_converted(b, full, dictionary) for b in result.to_arrow_reader(_BATCH_ROWS)]
+    _run(con, "SET preserve_insertion_order = true")
+    try:
+        batches = [_converted(b, full, dictionary) for b in result.to_arrow_reader(_BATCH_ROWS)]
+    finally:
+        _run(con, f"SET preserve_insertion_order = {_DUCKDB_CONFIG['preserve_insertion_order']}")
     return pa.Table.from_batches(batches, schema=_dictionary_schema(full, dictionary))
 
 
@@ -1242,8 +1248,10 @@ def _place_loans(
 ) -> tuple[pa.Table, pa.ChunkedArray]:
     """The accepted loans (``ref`` ranks them by loan_id) in their order, and the rejected ``_i``.
 
-    ``parsed`` is :func:`_parse_loans`' table, in any order. Sorting wide rows (text included)
-    costs DuckDB far more than placing them costs Arrow: only the ranks come from DuckDB.
+    ``parsed`` is :func:`_parse_loans`' table (in any order, though input order is cheapest).
+    Sorting wide rows (text included) costs DuckDB far more than placing them costs Arrow: only
+    the ranks come from DuckDB. When the accepted loans already stand in ``parsed`` in their
+    order, they are only selected (or, all accepted, taken as they are).
     """
     ranked = con.sql(
         "SELECT _i, CAST(ord - 1 AS BIGINT) AS rank FROM ref WHERE ord IS NOT NULL"
@@ -1254,13 +1262,19 @@ def _place_loans(
     seen = np.zeros(n, np.bool_)
     if n and (rank.min() < 0 or rank.max() >= n or not _all_set(seen, rank)):
         raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
-    position = np.zeros(rows, np.int64)  # position[_i]: the row's place in ``parsed``
-    position[np.asarray(parsed["_i"].to_numpy(), np.int64)] = np.arange(parsed.num_rows)
     where = np.zeros(n, np.int64)  # where[k]: the place in ``parsed`` of the loan of rank k
-    where[rank] = position[accepted_i]
+    where[rank] = accepted_i
+    parsed_i = np.asarray(parsed["_i"].to_numpy(), np.int64)
+    if not np.array_equal(parsed_i, np.arange(rows)):  # not in input order
+        position = np.zeros(rows, np.int64)  # position[_i]: the row's place in ``parsed``
+        position[parsed_i] = np.arange(rows)
+        where = position[where]
     accepted = np.zeros(rows, np.bool_)
     accepted[accepted_i] = True
     rejected = pa.chunked_array([pa.array(np.flatnonzero(~accepted))], pa.int64())
+    target = pa.schema([parsed.schema.field(f.name) for f in schema])
+    if n == rows and np.array_equal(where, np.arange(n)):  # in order, nothing rejected
+        return parsed.select(target.names), rejected
     # Column by column; Arrow takes from one contiguous array several times faster than from
     # chunks (dictionary columns are cheap either way and keep their batches' dictionaries).
     columns = []
@@ -1269,7 +1283,6 @@ def _place_loans(
         columns.append(
             (col if pa.types.is_dictionary(col.type) else col.combine_chunks()).take(where)
         )
-    target = pa.schema([parsed.schema.field(f.name) for f in schema])
     return pa.Table.from_arrays(columns, schema=target), rejected
 
 
