@@ -46,6 +46,7 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -101,6 +102,8 @@ _LEAN_DICTIONARY = (
     "late_fee_rate", "allocation_order", "allocation_by", "lender_type",
 )  # fmt: skip
 _BATCH_ROWS = 1 << 20  # rows per Arrow batch fetched from DuckDB
+# Tables whose id column is checked for repeats as the rows are fetched (see _check_all).
+_ID_CHECKED_WHILE_FETCHED = {"payments": "payment_id", "events": "event_id"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -950,8 +953,6 @@ def _duplicates(
     never a reject. Without candidates (the usual case) the exact pass is skipped.
     """
     cols = ", ".join(keys)
-    named = ", ".join(f"{k} AS k{n}" for n, k in enumerate(keys))
-    aliases = ", ".join(f"k{n}" for n in range(len(keys)))
     present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
     _run(con, f"CREATE TEMP TABLE {target} (_i BIGINT, reason VARCHAR)")
     # DuckDB's parallel sort (a window over the sorted hashes) rather than one NumPy thread.
@@ -961,8 +962,25 @@ def _duplicates(
             FROM (SELECT hash({cols}) AS h FROM {relation} WHERE {present}))
         WHERE h = prev"""
     ).to_arrow_table()
+    _exact_duplicates(con, target, relation, keys, label, repeated)
+
+
+def _exact_duplicates(
+    con: duckdb.DuckDBPyConnection,
+    target: str,
+    relation: str,
+    keys: Sequence[str],
+    label: str,
+    repeated: pa.Table,
+) -> None:
+    """Insert into ``target`` the rows repeating an earlier row's key, among the rows whose key
+    hashes (DuckDB's ``hash``) to one of ``repeated`` (column ``h``)."""
     if repeated.num_rows == 0:
         return
+    cols = ", ".join(keys)
+    named = ", ".join(f"{k} AS k{n}" for n, k in enumerate(keys))
+    aliases = ", ".join(f"k{n}" for n in range(len(keys)))
+    present = " AND ".join(f"{k} IS NOT NULL" for k in keys)
     con.register("dup_hashes", repeated)
     table_name = relation.removeprefix("in_").removeprefix("p_")
     _run(
@@ -1129,8 +1147,10 @@ def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of
                                          ORDER BY r.loan_id) END AS ord
         FROM ref0 r LEFT JOIN sched s ON s.loan_id = r.loan_id""",
     )
-    _duplicates(con, "d_payments", "in_payments", [_clean_text("payment_id")], "payment_id")
-    _duplicates(con, "d_events", "in_events", [_clean_text("event_id")], "event_id")
+    _run(con, "DROP TABLE ref0")  # its memory, back to DuckDB for the child tables
+    # Payments and events: their ids are checked by _check_all as their rows are fetched.
+    for name in _ID_CHECKED_WHILE_FETCHED:
+        _run(con, f"CREATE TEMP TABLE {_q('d_' + name)} (_i BIGINT, reason VARCHAR)")
 
 
 def _checked_sql(st: _Stage, as_of: dt.date, source: str) -> str:
@@ -1233,10 +1253,21 @@ def _check_all(
                     f" ORDER BY CASE WHEN {ok} THEN {key} END NULLS LAST"
                     f"{', ' + tie if tie else ''}, _i"
                 )
-            result = con.sql(
-                f"SELECT {cols}, _i, ({ok}) AS _ok FROM ({_checked_sql(st, as_of, base)}){order}"
+            id_col = _ID_CHECKED_WHILE_FETCHED.get(name)
+            h = ""
+            if id_col:
+                h = f", CASE WHEN {_v(id_col)} IS NOT NULL THEN hash({_v(id_col)}) END AS _h"
+            query = (
+                f"SELECT {cols}, _i, ({ok}) AS _ok{h} FROM ({_checked_sql(st, as_of, base)}){order}"
             )
-            tables[name], rejected_ids = _fetch(result, schema)
+            hashed_rows = st.rows if id_col else 0
+            tables[name], rejected_ids, repeated = _fetch(con.sql(query), schema, hashed_rows)
+            if id_col and repeated.num_rows:
+                # Some id may be repeated (or two ids share a hash): find the repeats exactly,
+                # then fetch again, now without them. Only for inputs with repeated ids.
+                key = [_clean_text(id_col)]
+                _exact_duplicates(con, "d_" + name, base, key, id_col, repeated)
+                tables[name], rejected_ids, _ = _fetch(con.sql(query), schema)
         accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
@@ -1324,14 +1355,26 @@ def _converted(
     return pa.RecordBatch.from_arrays(cols, schema=_dictionary_schema(schema, dictionary))
 
 
-def _fetch(result: duckdb.DuckDBPyRelation, schema: pa.Schema) -> tuple[pa.Table, pa.ChunkedArray]:
-    """The accepted rows (first in ``result``) as ``schema`` and the ``_i`` of the rejected ones.
+def _fetch(
+    result: duckdb.DuckDBPyRelation, schema: pa.Schema, hashed_rows: int = 0
+) -> tuple[pa.Table, pa.ChunkedArray, pa.Table]:
+    """The accepted rows (first in ``result``) as ``schema``, the ``_i`` of the rejected ones,
+    and the values of ``result``'s ``_h`` (id hashes; ``hashed_rows``: at most that many rows,
+    0 when there is no such column) that occur more than once (column ``h``).
 
-    Batch by batch, so that only the batches' final form is kept.
+    Batch by batch, so that only the batches' final form is kept. The hashes are sorted by
+    NumPy once all are in: cheaper than a separate DuckDB pass over the table to sort them.
     """
     kept: list[pa.RecordBatch] = []
     rejected: list[pa.Array] = []
+    hashes = np.empty(hashed_rows, np.uint64)
+    filled = 0
     for batch in result.to_arrow_reader(_BATCH_ROWS):
+        if hashed_rows:
+            h = batch.column("_h")
+            h = h.drop_null() if h.null_count else h
+            hashes[filled : filled + len(h)] = h.to_numpy()
+            filled += len(h)
         ok = batch.column("_ok")
         n_ok = ok.true_count
         good = batch
@@ -1340,7 +1383,15 @@ def _fetch(result: duckdb.DuckDBPyRelation, schema: pa.Schema) -> tuple[pa.Table
             rejected.append(batch.column("_i").filter(pc.invert(ok)))
         if n_ok:
             kept.append(_converted(good, schema))
-    return pa.Table.from_batches(kept, schema=schema), pa.chunked_array(rejected, pa.int64())
+    table = pa.Table.from_batches(kept, schema=schema)
+    return table, pa.chunked_array(rejected, pa.int64()), _repeated(hashes[:filled])
+
+
+def _repeated(hashes: npt.NDArray[np.uint64]) -> pa.Table:
+    """The values occurring more than once in ``hashes`` (sorted in place), as column ``h``."""
+    hashes.sort()
+    twice = np.unique(hashes[1:][hashes[1:] == hashes[:-1]])
+    return pa.table({"h": pa.array(twice, pa.uint64())})
 
 
 def _run(con: duckdb.DuckDBPyConnection, sql: str) -> list[Any]:
