@@ -1345,13 +1345,22 @@ def _dictionary_schema(schema: pa.Schema, dictionary: Sequence[str]) -> pa.Schem
 def _converted(
     batch: pa.RecordBatch, schema: pa.Schema, dictionary: Sequence[str] = ()
 ) -> pa.RecordBatch:
-    """``batch``'s columns of ``schema``, cast to its types; ``dictionary`` ones encoded."""
-    cols = [
-        pc.dictionary_encode(batch.column(f.name).cast(f.type))
-        if f.name in dictionary
-        else batch.column(f.name).cast(f.type)
-        for f in schema
-    ]
+    """``batch``'s columns of ``schema``, cast to its types; ``dictionary`` ones encoded.
+
+    Every column is copied into Arrow's own memory (encoding or casting copies; otherwise an
+    explicit copy): DuckDB frees a fetched batch's memory only when none of its columns is
+    referenced, so keeping a few columns of each batch kept the whole of it alive (for ten
+    million loans, 2.5 GB of columns no longer wanted).
+    """
+    cols = []
+    for f in schema:
+        col = batch.column(f.name)
+        if f.name in dictionary:
+            cols.append(pc.dictionary_encode(col.cast(f.type)))
+        elif col.type != f.type:
+            cols.append(col.cast(f.type))
+        else:
+            cols.append(pa.concat_arrays([col]))  # a copy
     return pa.RecordBatch.from_arrays(cols, schema=_dictionary_schema(schema, dictionary))
 
 
