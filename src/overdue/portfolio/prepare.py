@@ -533,7 +533,7 @@ def states_table(
     return pa.table([columns[f.name] for f in LOAN_STATE_SCHEMA], schema=LOAN_STATE_SCHEMA)
 
 
-CHUNK = 1_000_000  # loans per kernel call: bounds the output memory; one Parquet row group each
+CHUNK = 250_000  # loans per kernel call: bounds the output memory; one Parquet row group each
 
 _PER_LOAN = (
     "principal", "disb", "term", "method", "rate_num", "rate_den", "pen_num", "pen_den", "basis",
