@@ -1265,8 +1265,8 @@ def _check_all(
             if id_col and repeated.num_rows:
                 # Some id may be repeated (or two ids share a hash): find the repeats exactly,
                 # then fetch again, now without them. Only for inputs with repeated ids.
-                key = [_clean_text(id_col)]
-                _exact_duplicates(con, "d_" + name, base, key, id_col, repeated)
+                id_key = [_clean_text(id_col)]
+                _exact_duplicates(con, "d_" + name, base, id_key, id_col, repeated)
                 tables[name], rejected_ids, _ = _fetch(con.sql(query), schema)
         accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)

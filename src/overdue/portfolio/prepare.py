@@ -93,7 +93,9 @@ def _per_distinct(
                 k, c = divmod(k, b)
                 codes.append(c)
             codes.reverse()
-            values = (None if c == 0 else d[c - 1] for c, d in zip(codes, dictionaries, strict=True))
+            values = (
+                None if c == 0 else d[c - 1] for c, d in zip(codes, dictionaries, strict=True)
+            )
             out.append((*combos[k], *values))
         return out
 
@@ -371,6 +373,7 @@ def kernel_inputs(
         lim_events = events.filter(
             pc.is_in(events["kind"], value_set=pa.array(sorted(_LIMITATION_KINDS)))
         )
+
     def causes(t: pa.Table) -> list[npt.NDArray[np.int64]]:
         codes, kinds = _codes(t["kind"])
         table = np.array([0, *(_CAUSE_CODE[k] for k in kinds)], np.int64)
