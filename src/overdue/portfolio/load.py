@@ -1279,10 +1279,10 @@ def _place_loans(
 ) -> tuple[pa.Table, pa.ChunkedArray]:
     """The accepted loans (``ref`` ranks them by loan_id) in their order, and the rejected ``_i``.
 
-    ``parsed`` is :func:`_parse_loans`' table (in any order, though input order is cheapest).
-    Sorting wide rows (text included) costs DuckDB far more than placing them costs Arrow: only
-    the ranks come from DuckDB. When the accepted loans already stand in ``parsed`` in their
-    order, they are only selected (or, all accepted, taken as they are).
+    ``parsed`` is :func:`_parse_loans`' table, in input order (checked). Sorting wide rows
+    (text included) costs DuckDB far more than placing them costs Arrow: only the ranks come
+    from DuckDB. When the file lists its loans by loan_id, the accepted ones are only selected
+    (or, all accepted, taken as they are).
     """
     ranked = con.sql(
         "SELECT _i, CAST(ord - 1 AS BIGINT) AS rank FROM ref WHERE ord IS NOT NULL"
@@ -1293,13 +1293,10 @@ def _place_loans(
     seen = np.zeros(n, np.bool_)
     if n and (rank.min() < 0 or rank.max() >= n or not _all_set(seen, rank)):
         raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
-    where = np.zeros(n, np.int64)  # where[k]: the place in ``parsed`` of the loan of rank k
+    if not np.array_equal(parsed["_i"].to_numpy(), np.arange(rows)):
+        raise AssertionError("the parsed loans are not in input order")
+    where = np.zeros(n, np.int64)  # where[k]: the place in ``parsed`` (= _i) of rank k
     where[rank] = accepted_i
-    parsed_i = np.asarray(parsed["_i"].to_numpy(), np.int64)
-    if not np.array_equal(parsed_i, np.arange(rows)):  # not in input order
-        position = np.zeros(rows, np.int64)  # position[_i]: the row's place in ``parsed``
-        position[parsed_i] = np.arange(rows)
-        where = position[where]
     accepted = np.zeros(rows, np.bool_)
     accepted[accepted_i] = True
     rejected = pa.chunked_array([pa.array(np.flatnonzero(~accepted))], pa.int64())
