@@ -565,7 +565,7 @@ def decimal_words(values):  # type: ignore[no-untyped-def]
     return words
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def group_by_loan(  # type: ignore[no-untyped-def]
     loan_idx, days, values, n_loans
 ):

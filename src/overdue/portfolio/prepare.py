@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -272,8 +273,31 @@ def kernel_inputs(
     Per-distinct rules are :class:`_Lookup` values and some per-loan arrays are narrower than
     the kernel's int64: pass a range of loans through :func:`_slice` before the kernel.
     """
-    n = loans.num_rows
     settings = cap_settings or CapSettings.defaults()
+    # The payments are grouped on the other core while the rules are prepared here (the
+    # grouping runs without the GIL; the rules are mostly Python).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        grouped = pool.submit(
+            _child_rows, loans, payments, "paid_on", lambda t: [_ints(t["amount_fen"])]
+        )
+        inputs = _loan_rules(loans, events, installments, as_of, cap, settings)
+        pay, pay_off, pay_day = grouped.result()
+    inputs["pay_off"] = pay_off
+    inputs["pay_day"] = pay_day
+    inputs["pay_amount"] = pay[0] if pay.size else np.zeros(0, np.int64)
+    return inputs
+
+
+def _loan_rules(
+    loans: pa.Table,
+    events: pa.Table | None,
+    installments: pa.Table | None,
+    as_of: dt.date,
+    cap: CapProfile | None,
+    settings: CapSettings,
+) -> dict[str, Any]:
+    """Every input of the kernel but the payments (see :func:`kernel_inputs`)."""
+    n = loans.num_rows
     rates, rate_idx = _per_distinct(
         [loans[c] for c in ("rate", "rate_unit", "day_count", "penalty_markup", "penalty_rate")],
         _rates,
@@ -363,11 +387,6 @@ def kernel_inputs(
     cap_num = _Lookup(np.array([s[2] for s in segs], np.int64).reshape(-1, 2), seg_idx)
     cap_den = _Lookup(np.array([s[3] for s in segs], np.int64), seg_idx)
 
-    pay, pay_off, pay_day = _child_rows(
-        loans, payments, "paid_on", lambda t: [_ints(t["amount_fen"])]
-    )
-    pay_amount = pay[0] if pay.size else np.zeros(0, np.int64)
-
     lim_events = None
     if events is not None and events.num_rows:
         lim_events = events.filter(
@@ -425,9 +444,6 @@ def kernel_inputs(
         "sched_principal": sched_principal,
         "sched_interest": sched_interest,
         "sched_service": sched_service,
-        "pay_off": pay_off,
-        "pay_day": pay_day,
-        "pay_amount": pay_amount,
         "ev_off": ev_off,
         "ev_day": ev_day,
         "ev_cause": ev_cause,
