@@ -183,6 +183,8 @@ def _unpaid_scheduled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[
     )  # fmt: skip
 
 
+# error_model="numpy": no division-by-zero check on each integer division (every divisor here
+# is a positive rate denominator, day basis or guarded count).
 @njit(cache=True, error_model="numpy")
 def _loans(
     lo: int,
