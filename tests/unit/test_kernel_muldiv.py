@@ -15,9 +15,12 @@ divisors = st.integers(1, 2**49 - 1)
 
 @given(factors, factors, divisors)
 @settings(max_examples=2000, deadline=None)
-@example(2**31, 2**31 - 1, 7)  # just below 2^62: the direct path
-@example(2_000_000_000, 2_000_000_000, 3)  # 4e18 exactly: the long path
+@example(2**31 - 1, 2**31 - 1, 7)  # below 2^62: the direct path
+@example(2**42 - 1, 2**20 - 1, 7)  # an amount x days by a rate numerator: the direct path
+@example(2**42, 2**20, 3)  # just past those bounds: the long path
 @example(3_000_000_000, 3_200_000_000, 7)  # 9.6e18: would wrap around in 64 bits
+@example(2**44 - 1, 2**20 - 1, 2**20)  # ~2^64: wraps if the direct path took it
+@example(2**32 - 1, 2**32 - 1, 2**20)  # ~2^64 likewise
 @example(2**62, 1, 2**49 - 1)
 @example(2**62, 2**40, 2**49 - 1)
 @example(0, 2**62, 5)

@@ -62,15 +62,17 @@ OUT_DATE_FIELDS = (
 )
 
 _B = 8192  # digit base of the long multiplication in muldiv
+_B20, _B31, _B42 = 2**20, 2**31, 2**42  # factor sizes whose products fit in 62 bits
 
 
 @njit(cache=True, inline="always")
 def muldiv_qr(a: int, b: int, c: int) -> tuple[int, int]:
     """floor(a x b / c) and the remainder, exactly, for 0 <= a, b and 0 < c < 2^49."""
-    # The product surely fits in 63 bits when its floating-point estimate is below 4e18 < 2^62
-    # (the estimate's relative error is below 1e-15): then divide it directly. (Testing
-    # ``a <= 2^62 // b`` instead would cost a second integer division on every call.)
-    if float(a) * float(b) < 4e18:
+    # The product fits in 62 bits when the factors' sizes say so: then divide it directly.
+    # The kernel's factors are mostly an amount x days (below 2^42, 44 million yuan-days) and a
+    # rate numerator (below 2^20). Comparisons only: testing ``a <= 2^62 // b`` would cost a
+    # second integer division on every call.
+    if (b < _B20 and a < _B42) or (a < _B31 and b < _B31) or (a < _B20 and b < _B42):
         ab = a * b
         q = ab // c
         return q, ab - q * c
