@@ -1290,13 +1290,14 @@ def _place_loans(
     accepted_i = np.asarray(ranked["_i"].to_numpy(), np.int64)
     rank = np.asarray(ranked["rank"].to_numpy(), np.int64)
     n = rank.size
-    seen = np.zeros(n, np.bool_)
-    if n and (rank.min() < 0 or rank.max() >= n or not _all_set(seen, rank)):
-        raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
     if not np.array_equal(parsed["_i"].to_numpy(), np.arange(rows)):
         raise AssertionError("the parsed loans are not in input order")
-    where = np.zeros(n, np.int64)  # where[k]: the place in ``parsed`` (= _i) of rank k
+    where = np.full(n, -1, np.int64)  # where[k]: the place in ``parsed`` (= _i) of rank k
+    if n and (rank.min() < 0 or rank.max() >= n):
+        raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
     where[rank] = accepted_i
+    if n and where.min() < 0:  # a rank missing, so another one repeated
+        raise AssertionError("the ranks of the accepted loans are not 0 .. n - 1")
     accepted = np.zeros(rows, np.bool_)
     accepted[accepted_i] = True
     rejected = pa.chunked_array([pa.array(np.flatnonzero(~accepted))], pa.int64())
@@ -1323,11 +1324,6 @@ def _accepted_schema(name: str, lean: bool) -> pa.Schema:
         for drop in _LEAN_DROP.get(name, ()):
             schema = schema.remove(schema.get_field_index(drop))
     return schema
-
-
-def _all_set(flags: np.ndarray[Any, Any], at: np.ndarray[Any, Any]) -> bool:
-    flags[at] = True
-    return bool(flags.all())
 
 
 def _dictionary_schema(schema: pa.Schema, dictionary: Sequence[str]) -> pa.Schema:
