@@ -1186,11 +1186,11 @@ def _checked_sql(st: _Stage, as_of: dt.date, source: str) -> str:
         LEFT JOIN {_q("d_" + st.name)} d ON d._i = p._i"""
 
 
-# The order of the accepted rows, as one BIGINT and then a text tie-break: the loan's rank by
-# loan_id (``ord``), then the day (days since 2000-01-01, below 2**17 for any date the checks
-# accept) or the installment number. One integer key sorts much faster than three columns.
+# The order of the accepted child rows (loans are placed by _place_loans), as one BIGINT and then
+# a text tie-break: the loan's rank by loan_id (``ord``), then the day (days since 2000-01-01,
+# below 2**17 for any date the checks accept) or the installment number. One integer key sorts
+# much faster than three columns.
 _ORDER = {
-    "loans": ("ord", ""),
     "payments": (f"ord * 131072 + ({_v('paid_on')} - DATE '{MIN_DATE}')", _v("payment_id")),
     "installments": (f"ord * 1024 + {_v('no')}", ""),
     "events": (f"ord * 131072 + ({_v('on')} - DATE '{MIN_DATE}')", _v("event_id")),
