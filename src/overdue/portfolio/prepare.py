@@ -338,7 +338,7 @@ def _loan_rules(
     if ei.size:
         # one int64 key per (principal, rate, term): terms < 1000, rates < len(annual)
         key = (principal[ei] * len(annual) + rate_idx[ei]) * 1000 + term[ei].astype(np.int64)
-        uniq, inv = _distinct(key, 2**63 - 1)
+        uniq, inv = _distinct(key, int(key.max()) + 1)
         values = np.array(
             [
                 to_fen(
