@@ -20,6 +20,7 @@ from xml.etree import ElementTree as ET
 
 import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; pyproject lists no override
 
+from overdue.documents.pdf import page_text
 from overdue.money import capital
 
 __all__ = ["check_capitals", "check_document", "docx_text", "normalize", "pdf_text"]
@@ -34,13 +35,7 @@ def pdf_text(pdf: bytes) -> str:
     """All text of a PDF, page after page (PDFium's extraction, as a viewer copies it)."""
     doc = pdfium.PdfDocument(pdf)
     try:
-        pages: list[str] = []
-        for page in doc:
-            textpage = page.get_textpage()
-            pages.append(textpage.get_text_bounded())
-            textpage.close()
-            page.close()
-        return "\n".join(pages)
+        return page_text(doc, range(len(doc)))
     finally:
         doc.close()
 

@@ -14,6 +14,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +26,11 @@ from overdue.documents.blocks import Block, Heading, PageBreak, Paragraph, Run, 
 __all__ = [
     "DEFAULT_FONT_PATHS",
     "FontsMissingError",
+    "Part",
     "RenderError",
     "TypstPdf",
     "blocks_json",
+    "page_text",
     "split_pdf",
 ]
 
@@ -103,10 +106,36 @@ def _pinned(pdf: bytes, created: dt.date) -> bytes:
     return pdf
 
 
-def split_pdf(pdf: bytes, count: int, created: dt.date) -> list[bytes]:
+def page_text(doc: pdfium.PdfDocument, pages: range) -> str:
+    """The text of ``pages`` of an open PDF, page after page, as PDFium extracts it (what a
+    viewer copies)."""
+    texts: list[str] = []
+    for index in pages:
+        page = doc[index]
+        textpage = page.get_textpage()
+        texts.append(textpage.get_text_bounded())
+        textpage.close()
+        page.close()
+    return "\n".join(texts)
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One document cut from a batch, and the text of its pages when it was asked for."""
+
+    pdf: bytes
+    text: str | None = None
+
+
+def split_pdf(pdf: bytes, count: int, created: dt.date, with_text: bool = False) -> list[Part]:
     """Cut a batch compiled with ``split: true`` into its documents, at the hidden bookmarks
     the layout puts on each document's first page (PDFium copies pages and their fonts).
-    The parts are dated ``created`` and carry content-derived identifiers (reproducible)."""
+    The parts are dated ``created`` and carry content-derived identifiers (reproducible).
+
+    ``with_text`` also extracts each document's text from the batch itself: a part holds
+    copies of exactly those pages, and PDFium reads the shared font once per batch instead of
+    once per part (about half the time of extracting each part).
+    """
     source = pdfium.PdfDocument(pdf)
     try:
         starts = [mark.get_dest().get_index() for mark in source.get_toc()]
@@ -118,11 +147,14 @@ def split_pdf(pdf: bytes, count: int, created: dt.date) -> list[bytes]:
             target = pdfium.PdfDocument.new()
             try:
                 target.import_pages(source, list(range(start, end)))
+                if len(target) != end - start:
+                    raise RenderError(f"pages {start}-{end - 1} of the batch were not all copied")
                 buffer = io.BytesIO()
                 target.save(buffer)
-                out.append(_pinned(buffer.getvalue(), created))
             finally:
                 target.close()
+            text = page_text(source, range(start, end)) if with_text else None
+            out.append(Part(_pinned(buffer.getvalue(), created), text))
         return out
     finally:
         source.close()
@@ -169,12 +201,31 @@ class TypstPdf:
         power of attorney, 2 times per complaint, than one compile each. The parts carry no
         document title in their metadata (PDFium copies pages, not the document information).
         """
-        if len(documents) == 1:
-            return [self.write(documents[0], title, created)]
+        return [part.pdf for part in self.parts(documents, title, created)]
+
+    def parts(
+        self,
+        documents: Sequence[Iterable[Block]],
+        title: str,
+        created: dt.date,
+        with_text: bool = False,
+    ) -> list[Part]:
+        """:meth:`write_many`, optionally with each document's extracted text
+        (:func:`split_pdf`)."""
         if not documents:
             return []
+        if len(documents) == 1:
+            pdf = self.write(documents[0], title, created)
+            if not with_text:
+                return [Part(pdf)]
+            doc = pdfium.PdfDocument(pdf)
+            try:
+                return [Part(pdf, page_text(doc, range(len(doc))))]
+            finally:
+                doc.close()
         return split_pdf(
             self._compile(blocks_json(documents, title, split=True), created),
             len(documents),
             created,
+            with_text,
         )

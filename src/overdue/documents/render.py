@@ -88,6 +88,7 @@ class UnknownKindError(KeyError):
 class Rendered:
     docx: bytes
     pdf: bytes
+    text: str | None = None  # the PDF's extracted text, when asked for (render_many)
 
 
 def _finalize(value: object) -> str:
@@ -249,8 +250,11 @@ class Renderer:
             return []
         return self._pdf.write_many(documents, spec.title, max(_created(ctx) for ctx in contexts))
 
-    def render_many(self, kind: str, contexts: Sequence[Context]) -> list[Rendered]:
-        """DOCX and PDF for each context, the PDFs compiled together."""
+    def render_many(
+        self, kind: str, contexts: Sequence[Context], with_text: bool = False
+    ) -> list[Rendered]:
+        """DOCX and PDF for each context, the PDFs compiled together; ``with_text`` adds each
+        PDF's extracted text (read from the compiled batch, see :func:`pdf.split_pdf`)."""
         spec = self._kind(kind, contexts[0]) if contexts else None
         if spec is not None and not spec.docx:
             raise UnknownKindError(f"{kind} is rendered as PDF only; use render_pdfs")
@@ -262,7 +266,7 @@ class Renderer:
             out.append(write_docx(blocks, _title(blocks, KINDS[kind].title), _created(ctx)))
         if not documents:
             return []
-        pdfs = self._pdf.write_many(
-            documents, KINDS[kind].title, max(_created(ctx) for ctx in contexts)
+        parts = self._pdf.parts(
+            documents, KINDS[kind].title, max(_created(ctx) for ctx in contexts), with_text
         )
-        return [Rendered(docx, pdf) for docx, pdf in zip(out, pdfs, strict=True)]
+        return [Rendered(docx, p.pdf, p.text) for docx, p in zip(out, parts, strict=True)]

@@ -287,6 +287,20 @@ def test_render_many_gives_docx_and_pdf_per_context(renderer: Renderer) -> None:
         assert rendered.docx == renderer.render_docx("evidence_list", ctx)
 
 
+@pytest.mark.parametrize("count", [1, 3])
+def test_render_many_with_text_gives_the_text_of_each_delivered_pdf(
+    renderer: Renderer, count: int
+) -> None:
+    contexts = [sample_evidence(seed).complaint for seed in (31, 32, 33)][:count]
+    files = renderer.render_many("complaint", contexts, with_text=True)
+    texts = [f.text for f in files]
+    assert len(set(texts)) == count  # one text per document, not the batch's
+    for ctx, rendered in zip(contexts, files, strict=True):
+        assert rendered.text == pdf_text(rendered.pdf)
+        assert ctx.defendant.name in squeeze(rendered.text or "")
+    assert all(f.text is None for f in renderer.render_many("complaint", contexts))
+
+
 def test_every_kind_renders_to_files_with_every_optional_part_empty(renderer: Renderer) -> None:
     evidence, letter = minimal_contexts(4)
     for kind in (*COMPLAINT_KINDS, "negotiation_letter"):

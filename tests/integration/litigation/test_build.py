@@ -206,3 +206,35 @@ def test_worker_processes_build_the_same_package(
         return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
     assert listing(batch / "out") == listing(tmp_path / "pool")
+
+
+def test_a_complaint_whose_text_lacks_a_party_or_misstates_a_capital_stops_the_batch(
+    batch: Path, tmp_path: Path
+) -> None:
+    """The check every complaint passes before it is filed, on a real account's complaint:
+    the text PDFium extracts from it passes; the same text with the defendant's name gone, or
+    with a capital that disagrees with its figure, raises."""
+    import overdue.litigation.build as b
+
+    from overdue.money import capital, fmt
+
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    meta, selected, policy = b._read_selection(batch / "selection")
+    job = b._jobs(batch / "selection", selected[:1], plaintiff)[0]
+    b._init_worker(
+        plaintiff.model_dump_json(), str(tmp_path), meta["as_of"], meta["as_of"], policy.accelerate
+    )
+    case = b._start(job).case
+    [rendered] = b._W["renderer"].render_many("complaint", [case.complaint], with_text=True)
+    text = rendered.text or ""
+    b._check_complaint(case, text)
+
+    name = case.complaint.defendant.name
+    with pytest.raises(b.DocumentCheckError, match=f"缺少：{name}"):
+        b._check_complaint(case, _flat(text).replace(name, "某某"))
+    total = case.complaint.claims.total
+    right = f"{fmt(total)}元（大写：{capital(total)}）"
+    assert right in _flat(text)
+    wrong = f"{fmt(total)}元（大写：{capital(total + 1)}）"
+    with pytest.raises(b.DocumentCheckError, match="大写金额不符"):
+        b._check_complaint(case, _flat(text).replace(right, wrong))
