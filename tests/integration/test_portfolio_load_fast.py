@@ -83,3 +83,39 @@ def test_the_fast_path_and_the_arrow_path_agree(
             got = a.read_text(encoding="utf-8")
             assert got == b.read_text(encoding="utf-8").replace("arrow", "fast"), name
     assert "payments/part-1.parquet" in (tmp_path / "fast/rejects/payments.csv").read_text()
+
+
+def test_small_fetch_batches_give_the_same_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fetched batches are converted on threads while the next ones are fetched; with batches
+    of 2,048 rows (many per table, several converting at once, rejected rows among them) the
+    tables, counts and rejects are those of the default batches."""
+    from overdue.portfolio.synth import synthesize
+
+    synthesize(3_000, tmp_path / "p", seed=5, as_of=AS_OF)
+    payments = pq.read_table(tmp_path / "p" / "payments")
+    bad = payments.slice(0, 6000).to_pylist()
+    for k, row in enumerate(bad):  # every 3rd row bad, all across the batches
+        row["payment_id"] = f"X{k}"
+        if k % 3 == 0:
+            row["loan_id"] = f"NOPE{k}"
+        elif k % 3 == 1:
+            row["amount"] = -row["amount"]
+    pq.write_table(
+        pa.Table.from_pylist(bad, schema=payments.schema),
+        tmp_path / "p" / "payments" / "zz-extra.parquet",
+    )
+
+    default = load(tmp_path / "p")
+    (tmp_path / "p" / "rejects").rename(tmp_path / "default-rejects")
+    monkeypatch.setattr(load_module, "_BATCH_ROWS", 2048)
+    monkeypatch.setattr(load_module, "_AHEAD", 3)
+    small = load(tmp_path / "p")
+    assert small.counts == default.counts
+    assert default.counts["payments"].rejected == 4000
+    for name in ("loans", "payments", "installments", "events"):
+        assert getattr(small, name).num_rows > 0 or name == "installments"
+        assert getattr(small, name).equals(getattr(default, name)), name
+    for f in sorted((tmp_path / "default-rejects").iterdir()):
+        assert (tmp_path / "p" / "rejects" / f.name).read_bytes() == f.read_bytes(), f.name

@@ -215,7 +215,6 @@ def test_a_complaint_whose_text_lacks_a_party_or_misstates_a_capital_stops_the_b
     the text PDFium extracts from it passes; the same text with the defendant's name gone, or
     with a capital that disagrees with its figure, raises."""
     import overdue.litigation.build as b
-
     from overdue.money import capital, fmt
 
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
