@@ -14,9 +14,10 @@ particulars and writes::
       <court code>-<court name>.zip   the court's folder, for the batch-filing desk
 
 Accounts are computed and rendered by worker processes (one document renderer each). Every
-complaint is checked after rendering: its PDF's extracted text must name the court and both
-parties and state the claims total, and every amount written in capitals must equal its figure.
-A failed check stops the batch (a wrong document is never filed).
+complaint is checked after rendering: the text PDFium extracts from its pages (read in the
+compiled batch, whose pages the file copies) must name the court and both parties and state the
+claims total, and every amount written in capitals must equal its figure. A failed check stops
+the batch (a wrong document is never filed).
 """
 
 from __future__ import annotations
