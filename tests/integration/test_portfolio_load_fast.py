@@ -88,9 +88,9 @@ def test_the_fast_path_and_the_arrow_path_agree(
 def test_small_fetch_batches_give_the_same_load(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Fetched batches are converted on threads while the next ones are fetched; with batches
-    of 2,048 rows (many per table, several converting at once, rejected rows among them) the
-    tables, counts and rejects are those of the default batches."""
+    """Tables are fetched from DuckDB batch by batch (ids hashed, rows split into accepted and
+    rejected, columns converted); with batches of 2,048 rows (many per table, rejected rows
+    among them) the tables, counts and rejects are those of the default batches."""
     from overdue.portfolio.synth import synthesize
 
     synthesize(3_000, tmp_path / "p", seed=5, as_of=AS_OF)
@@ -110,7 +110,6 @@ def test_small_fetch_batches_give_the_same_load(
     default = load(tmp_path / "p")
     (tmp_path / "p" / "rejects").rename(tmp_path / "default-rejects")
     monkeypatch.setattr(load_module, "_BATCH_ROWS", 2048)
-    monkeypatch.setattr(load_module, "_AHEAD", 3)
     small = load(tmp_path / "p")
     assert small.counts == default.counts
     assert default.counts["payments"].rejected == 4000

@@ -35,15 +35,14 @@ import datetime as dt
 import hashlib
 import json
 import tempfile
-from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, TypeVar
+from typing import Any
 
 import duckdb
 import numpy as np
@@ -103,10 +102,6 @@ _LEAN_DICTIONARY = (
     "late_fee_rate", "allocation_order", "allocation_by", "lender_type",
 )  # fmt: skip
 _BATCH_ROWS = 1 << 20  # rows per Arrow batch fetched from DuckDB
-# Fetched batches are converted (copied, cast, dictionary-encoded: Arrow releases the GIL) on
-# this many threads while the next ones are fetched; at most _AHEAD batches wait at a time.
-_CONVERT_THREADS = 2
-_AHEAD = 4
 # Tables whose id column is checked for repeats as the rows are fetched (see _check_all).
 _ID_CHECKED_WHILE_FETCHED = {"payments": "payment_id", "events": "event_id"}
 
@@ -1069,11 +1064,7 @@ def _parse_loans(
     dictionary = _LEAN_DICTIONARY if lean else ()
     _run(con, "SET preserve_insertion_order = true")
     try:
-        batches = list(
-            _in_order(
-                result.to_arrow_reader(_BATCH_ROWS), lambda b: _converted(b, full, dictionary)
-            )
-        )
+        batches = [_converted(b, full, dictionary) for b in result.to_arrow_reader(_BATCH_ROWS)]
     finally:
         _run(con, f"SET preserve_insertion_order = {_DUCKDB_CONFIG['preserve_insertion_order']}")
     return pa.Table.from_batches(batches, schema=_dictionary_schema(full, dictionary))
@@ -1373,57 +1364,29 @@ def _fetch(
     and the values of ``result``'s ``_h`` (id hashes; ``hashed_rows``: at most that many rows,
     0 when there is no such column) that occur more than once (column ``h``).
 
-    Batch by batch, so that only the batches' final form is kept, each converted while the
-    next is fetched (:func:`_in_order`). The hashes are sorted by NumPy once all are in:
-    cheaper than a separate DuckDB pass over the table to sort them.
+    Batch by batch, so that only the batches' final form is kept. The hashes are sorted by
+    NumPy once all are in: cheaper than a separate DuckDB pass over the table to sort them.
     """
-    hashes = np.empty(hashed_rows, np.uint64)
-    filled = 0
-
-    def fetched() -> Iterator[pa.RecordBatch]:
-        nonlocal filled
-        for batch in result.to_arrow_reader(_BATCH_ROWS):
-            if hashed_rows:
-                h = batch.column("_h")
-                h = h.drop_null() if h.null_count else h
-                hashes[filled : filled + len(h)] = h.to_numpy()
-                filled += len(h)
-            yield batch
-
-    def split(batch: pa.RecordBatch) -> tuple[pa.RecordBatch | None, pa.Array | None]:
-        ok = batch.column("_ok")
-        n_ok = ok.true_count
-        if n_ok == batch.num_rows:
-            return _converted(batch, schema), None
-        rejected = batch.column("_i").filter(pc.invert(ok))
-        return (_converted(batch.filter(ok), schema) if n_ok else None), rejected
-
     kept: list[pa.RecordBatch] = []
     rejected: list[pa.Array] = []
-    for good, bad in _in_order(fetched(), split):
-        if good is not None:
-            kept.append(good)
-        if bad is not None:
-            rejected.append(bad)
+    hashes = np.empty(hashed_rows, np.uint64)
+    filled = 0
+    for batch in result.to_arrow_reader(_BATCH_ROWS):
+        if hashed_rows:
+            h = batch.column("_h")
+            h = h.drop_null() if h.null_count else h
+            hashes[filled : filled + len(h)] = h.to_numpy()
+            filled += len(h)
+        ok = batch.column("_ok")
+        n_ok = ok.true_count
+        good = batch
+        if n_ok < batch.num_rows:
+            good = batch.filter(ok)
+            rejected.append(batch.column("_i").filter(pc.invert(ok)))
+        if n_ok:
+            kept.append(_converted(good, schema))
     table = pa.Table.from_batches(kept, schema=schema)
     return table, pa.chunked_array(rejected, pa.int64()), _repeated(hashes[:filled])
-
-
-_T = TypeVar("_T")
-_R = TypeVar("_R")
-
-
-def _in_order(items: Iterable[_T], fn: Callable[[_T], _R]) -> Iterator[_R]:
-    """``map(fn, items)`` on :data:`_CONVERT_THREADS` threads, in order, with at most
-    :data:`_AHEAD` items taken from ``items`` (a DuckDB reader) and not yet yielded."""
-    with ThreadPoolExecutor(_CONVERT_THREADS) as pool:
-        pending: deque[Future[_R]] = deque()
-        for item in items:
-            pending.append(pool.submit(fn, item))
-            if len(pending) >= _AHEAD:
-                yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
 
 
 def _repeated(hashes: npt.NDArray[np.uint64]) -> pa.Table:
