@@ -18,9 +18,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from xml.etree import ElementTree as ET
 
-import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs; pyproject lists no override
-
-from overdue.documents.pdf import page_text
+from overdue.documents.pdf import pdf_text
 from overdue.money import capital
 
 __all__ = ["check_capitals", "check_document", "docx_text", "normalize", "pdf_text"]
@@ -29,15 +27,6 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _WHITESPACE = re.compile(r"\s+")
 # A figure and its capital as the `amount` filter writes them: 12,345.67元（大写：…）
 _PAIR = re.compile(r"(?<![\d,.])(-?\d{1,3}(?:,\d{3})*\.\d{2})元（大写：([^）]*)）")
-
-
-def pdf_text(pdf: bytes) -> str:
-    """All text of a PDF, page after page (PDFium's extraction, as a viewer copies it)."""
-    doc = pdfium.PdfDocument(pdf)
-    try:
-        return page_text(doc, range(len(doc)))
-    finally:
-        doc.close()
 
 
 def docx_text(docx: bytes) -> str:

@@ -31,6 +31,7 @@ __all__ = [
     "TypstPdf",
     "blocks_json",
     "page_text",
+    "pdf_text",
     "split_pdf",
 ]
 
@@ -117,6 +118,15 @@ def page_text(doc: pdfium.PdfDocument, pages: range) -> str:
         textpage.close()
         page.close()
     return "\n".join(texts)
+
+
+def pdf_text(pdf: bytes) -> str:
+    """All text of a PDF, page after page (PDFium's extraction, as a viewer copies it)."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        return page_text(doc, range(len(doc)))
+    finally:
+        doc.close()
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,13 +226,7 @@ class TypstPdf:
             return []
         if len(documents) == 1:
             pdf = self.write(documents[0], title, created)
-            if not with_text:
-                return [Part(pdf)]
-            doc = pdfium.PdfDocument(pdf)
-            try:
-                return [Part(pdf, page_text(doc, range(len(doc))))]
-            finally:
-                doc.close()
+            return [Part(pdf, pdf_text(pdf) if with_text else None)]
         return split_pdf(
             self._compile(blocks_json(documents, title, split=True), created),
             len(documents),
