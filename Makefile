@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 
-.PHONY: demo test lint unit system-deps clean stop
+.PHONY: demo test lint unit system-deps demo-deps clean stop
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 
 ## Install into .venv, run the main job on the embedded defaults, print where the outputs are,
 ## then start the web service in the background and print the URL of the borrower's page.
-demo: $(STAMP)
+demo: $(STAMP) demo-deps
 	$(BIN)/overdue demo --out out/demo
 	bash scripts/serve-background.sh
 
@@ -29,6 +29,10 @@ test: $(STAMP) system-deps lint
 
 system-deps:
 	bash scripts/system-deps.sh
+
+## The Debian packages the demo itself uses (the Chinese font of its PDFs).
+demo-deps:
+	bash scripts/system-deps.sh --demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

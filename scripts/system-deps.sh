@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the test suite needs (listed in scripts/debian-packages.txt).
-# Idempotent: does nothing when every package is already installed.
+# Installs the Debian packages listed in scripts/debian-packages.txt: all of them (make test), or
+# with --demo only those marked "demo" (make demo). Idempotent: does nothing when every wanted
+# package is already installed.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-mapfile -t wanted < <(grep -vE '^\s*(#|$)' "$here/debian-packages.txt" || true)
+if [ "${1:-}" = "--demo" ]; then
+  mapfile -t wanted < <(awk '!/^[[:space:]]*(#|$)/ && $2 == "demo" {print $1}' "$here/debian-packages.txt")
+else
+  mapfile -t wanted < <(awk '!/^[[:space:]]*(#|$)/ {print $1}' "$here/debian-packages.txt")
+fi
 missing=()
 for p in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

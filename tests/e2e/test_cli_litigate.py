@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -17,7 +18,7 @@ ROOT = Path(__file__).parents[2]
 EXE = shutil.which("overdue", path=str(Path(sys.executable).parent)) or "overdue"
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [EXE, "litigate", *args],
         capture_output=True,
@@ -25,6 +26,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
         cwd=ROOT,
         timeout=300,
         check=False,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -112,3 +114,50 @@ def test_bad_input_is_one_line_naming_the_field(planted: tuple[Path, Path], tmp_
     missing = run("explain", "--selection", str(tmp_path / "nowhere"), "--loan", "A-OK")
     assert missing.returncode == 2
     assert "--selection" in missing.stderr
+
+
+def test_without_the_chinese_font_build_says_what_to_install_and_touches_nothing(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A machine without Noto Serif CJK (fonts-noto-cjk not installed, or installed where
+    OVERDUE_FONT_PATHS does not point): one line naming the package and the variable, exit
+    status 2, and a previous batch in --out left as it was."""
+    data, state = planted
+    sel = tmp_path / "selection"
+    selected = run(
+        "select",
+        "--data",
+        str(data),
+        "--state",
+        str(state),
+        "--as-of",
+        AS_OF.isoformat(),
+        "--policy",
+        "examples/POLICY.yaml",
+        "--out",
+        str(sel),
+    )
+    assert selected.returncode == 0, selected.stderr
+    out = tmp_path / "batch"
+    out.mkdir()
+    (out / "batch.json").write_text("{}", encoding="utf-8")
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    (fonts / "DejaVuSans.ttf").write_bytes(b"not the font")
+    done = run(
+        "build",
+        "--selection",
+        str(sel),
+        "--plaintiff",
+        "examples/PLAINTIFF.yaml",
+        "--out",
+        str(out),
+        env={"OVERDUE_FONT_PATHS": str(fonts)},
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "fonts-noto-cjk" in done.stderr
+    assert "OVERDUE_FONT_PATHS" in done.stderr
+    assert str(fonts) in done.stderr
+    assert (out / "batch.json").read_text(encoding="utf-8") == "{}"
+    assert [p.name for p in out.iterdir()] == ["batch.json"]

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,20 +23,28 @@ import pypdfium2 as pdfium  # type: ignore[import-untyped]  # no stubs
 import typst
 
 from overdue.documents.blocks import Block, Heading, PageBreak, Paragraph, Run, Table
+from overdue.errors import OverdueError
 
 __all__ = [
     "DEFAULT_FONT_PATHS",
+    "FONT_PATHS_VARIABLE",
     "FontsMissingError",
     "Part",
     "RenderError",
     "TypstPdf",
     "blocks_json",
+    "font_paths",
     "page_text",
     "pdf_text",
+    "require_fonts",
     "split_pdf",
 ]
 
+# Where Debian's fonts-noto-cjk puts Noto Serif CJK (scripts/system-deps.sh installs it).
 DEFAULT_FONT_PATHS: tuple[str, ...] = ("/usr/share/fonts/opentype/noto",)
+# An operator elsewhere (another distribution, a container) names the font directories here,
+# separated like PATH.
+FONT_PATHS_VARIABLE = "OVERDUE_FONT_PATHS"
 _FONT_FILE_GLOB = "NotoSerifCJK*"
 
 
@@ -43,8 +52,29 @@ class RenderError(RuntimeError):
     """Typst refused the document (a bug in a layout or template, not in user data)."""
 
 
-class FontsMissingError(RenderError):
-    """Noto Serif CJK is not in the font paths: Chinese would print as empty boxes."""
+class FontsMissingError(RenderError, OverdueError):
+    """Noto Serif CJK is not in the font paths: Chinese would print as empty boxes. A
+    problem of the machine, reported in one line by the command line."""
+
+
+def font_paths() -> tuple[str, ...]:
+    """The font directories: ``$OVERDUE_FONT_PATHS`` when set, else Debian's Noto directory."""
+    named = os.environ.get(FONT_PATHS_VARIABLE, "")
+    return tuple(p for p in named.split(os.pathsep) if p) or DEFAULT_FONT_PATHS
+
+
+def require_fonts(paths: Sequence[str] | None = None) -> tuple[str, ...]:
+    """``paths`` (default :func:`font_paths`) if Noto Serif CJK is in one of them; else
+    :class:`FontsMissingError` saying what to install. Checked before any work starts, so a
+    batch fails at once and in one line rather than in its worker processes."""
+    found = tuple(paths) if paths is not None else font_paths()
+    if not any(any(Path(p).glob(_FONT_FILE_GLOB)) for p in found if Path(p).is_dir()):
+        raise FontsMissingError(
+            f"no Chinese font ({_FONT_FILE_GLOB}) in {list(found)}: install Debian's "
+            f"fonts-noto-cjk (bash scripts/system-deps.sh does) or name the directory that "
+            f"holds Noto Serif CJK in ${FONT_PATHS_VARIABLE}"
+        )
+    return found
 
 
 def _runs(runs: tuple[Run, ...]) -> str | list[list[object]]:
@@ -174,14 +204,10 @@ class TypstPdf:
     """A Typst compiler bound to one layout file; create one per process and reuse it."""
 
     def __init__(
-        self, layout: Path, font_paths: Sequence[str] = DEFAULT_FONT_PATHS, tagged: bool = False
+        self, layout: Path, fonts: Sequence[str] | None = None, tagged: bool = False
     ) -> None:
-        if not any(any(Path(p).glob(_FONT_FILE_GLOB)) for p in font_paths if Path(p).is_dir()):
-            raise FontsMissingError(
-                f"no {_FONT_FILE_GLOB} font in {list(font_paths)}: install fonts-noto-cjk"
-            )
         self._compiler = typst.Compiler(
-            str(layout), font_paths=list(font_paths), ignore_system_fonts=True
+            str(layout), font_paths=list(require_fonts(fonts)), ignore_system_fonts=True
         )
         self._tagged = tagged
 

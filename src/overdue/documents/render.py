@@ -22,7 +22,7 @@ from overdue.documents import filters
 from overdue.documents.blocks import Block, Heading, md_escape, parse
 from overdue.documents.context import ComplaintContext, EvidenceContext, NegotiationLetterContext
 from overdue.documents.docx import write_docx
-from overdue.documents.pdf import DEFAULT_FONT_PATHS, TypstPdf
+from overdue.documents.pdf import TypstPdf
 
 __all__ = [
     "EVIDENCE_SECTIONS",
@@ -186,13 +186,14 @@ class Renderer:
     """Templates and the Typst compiler, loaded once.
 
     ``templates`` defaults to the package's ``templates/`` directory; an operator may point it
-    at a copy to try edited wording without touching the installed package.
+    at a copy to try edited wording without touching the installed package. ``font_paths``
+    defaults to ``$OVERDUE_FONT_PATHS`` or Debian's Noto directory (:func:`pdf.font_paths`).
     """
 
     def __init__(
         self,
         templates: Path | None = None,
-        font_paths: Sequence[str] = DEFAULT_FONT_PATHS,
+        font_paths: Sequence[str] | None = None,
         tagged_pdf: bool = False,
     ) -> None:
         directory = templates or TEMPLATES_DIR

@@ -342,7 +342,10 @@ def build_batch(
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
     """Build the batch of ``selection_dir`` into ``out_dir`` (replaced if it exists)."""
+    from overdue.documents.pdf import require_fonts
+
     selection_dir, out_dir = Path(selection_dir), Path(out_dir)
+    require_fonts()  # here, in one line, rather than in every worker process
     meta, selected, policy = _read_selection(selection_dir)
     as_of = dt.date.fromisoformat(meta["as_of"])
     dated = plaintiff.filing_date or as_of
