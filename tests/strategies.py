@@ -90,8 +90,10 @@ def _money(src: Source, lo: int, hi: int) -> Decimal:
 def make_contract(src: Source, first: dt.date = FIRST_DAY, last: dt.date = LAST_DAY) -> Contract:
     unit = src.choice(list(RateUnit))
     top = {RateUnit.ANNUAL: 3600, RateUnit.MONTHLY: 300, RateUnit.DAILY: 10}[unit]
+    principal = _money(src, 100_00, 500_000_00)
+    upfront = _money(src, 0, 2000_00)
     return Contract(
-        principal=_money(src, 100_00, 500_000_00),
+        principal=principal,
         disbursed_on=first + dt.timedelta(days=src.randint(0, (last - first).days)),
         term_months=src.randint(1, 36),
         method=src.choice(list(RepaymentMethod)),
@@ -100,7 +102,9 @@ def make_contract(src: Source, first: dt.date = FIRST_DAY, last: dt.date = LAST_
         day_count=src.choice(list(DayCount)),
         penalty_markup=src.choice([Decimal("0.5"), Decimal("0.3"), Decimal("0")]),
         compound=src.choice([False, True]),
-        upfront_fee=_money(src, 0, 2000_00),
+        upfront_fee=upfront,
+        # withheld from the amount paid out (民法典 Art. 670) in about a third of the loans
+        upfront_fee_deducted=upfront < principal and src.randint(0, 2) == 0,
         service_fee=_money(src, 0, 100_00),
         late_fee_rate=src.choice([Decimal("0"), Decimal("0.05"), Decimal("0.03")]),
         late_fee_min=_money(src, 0, 50_00),

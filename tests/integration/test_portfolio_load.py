@@ -642,6 +642,32 @@ def test_a_monthly_rate_above_1000_percent_a_year_is_rejected(tmp_path: Path) ->
     ]
 
 
+def test_a_withheld_upfront_fee_must_be_less_than_the_principal(tmp_path: Path) -> None:
+    """民法典 Art. 670: a fee withheld from the amount paid out leaves principal - fee lent, so
+    the fee must be below the principal; paid separately, any fee is accepted."""
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate,"
+        "upfront_fee,upfront_fee_deducted\n"
+        "L1,B1,100,2024-01-01,1,bullet,0.1,100,true\n"
+        "L2,B2,100,2024-01-01,1,bullet,0.1,99.99,true\n"
+        "L3,B3,100,2024-01-01,1,bullet,0.1,100,false\n"
+        "L4,B4,100,2024-01-01,1,bullet,0.1,3,\n"
+        "L5,B5,100,2024-01-01,1,bullet,0.1,3,yes\n",
+        payments="payment_id,loan_id,paid_on,amount\n",
+    )
+    got = load(d)
+    assert got.loans.select(["loan_id", "upfront_fee_deducted"]).to_pylist() == [
+        {"loan_id": "L2", "upfront_fee_deducted": True},
+        {"loan_id": "L3", "upfront_fee_deducted": False},
+        {"loan_id": "L4", "upfront_fee_deducted": False},
+    ]
+    [(file, row, field, reason), bad_flag] = problems(d, "loans")
+    assert (file, row, field) == ("loans.csv", 1, "upfront_fee")
+    assert "less than" in reason
+    assert bad_flag[:3] == ("loans.csv", 5, "upfront_fee_deducted")
+
+
 def test_integer_ids_in_parquet_are_read_as_text(tmp_path: Path) -> None:
     pq.write_table(
         pa.table({"loan_id": pa.array([7], pa.int64()), "borrower_id": ["B7"],

@@ -99,6 +99,7 @@ LOAN_TYPES = {
     "penalty_markup": pa.string(),
     "compound": pa.bool_(),
     "upfront_fee": MONEY,
+    "upfront_fee_deducted": pa.bool_(),
     "service_fee": MONEY,
     "late_fee_rate": pa.string(),
     "late_fee_min": MONEY,
@@ -263,6 +264,9 @@ def test_products_cover_every_method_and_rates_from_7_2_to_36_percent(small: Pat
     assert min(terms) == 3
     assert max(terms) == 36
     assert any(r["upfront_fee"] > 0 for r in loans)
+    withheld = [r for r in loans if r["upfront_fee_deducted"]]
+    assert withheld, "no loan whose upfront fee was withheld (民法典 Art. 670)"
+    assert all(0 < r["upfront_fee"] < r["principal"] for r in withheld)
     assert any(r["service_fee"] > 0 for r in loans)
     private = sum(r["lender_type"] == "private" for r in loans) / len(loans)
     assert 0.07 < private < 0.13  # about 10 % private lenders

@@ -7,6 +7,7 @@ the comments (base x rate x days / basis, rounded half-up to the fen).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from overdue.ledger.contract import (
     Component,
     Contract,
     EventKind,
+    GivenInstallment,
     LenderType,
     Loan,
     LoanEvent,
@@ -209,6 +211,50 @@ def test_cost_above_the_cap_is_given_up_fees_first() -> None:
     assert s.claimable["interest"] == D("0.00")
     assert s.claimable["principal"] == D("3755.07")
     assert s.claimable_total == D("3755.07")
+
+
+def test_a_fee_withheld_from_the_amount_paid_out_is_not_lent_and_not_owed() -> None:
+    """民法典 Art. 670: 600.00 withheld from 12,000.00, so 11,400.00 was lent. Equal principal
+    on 11,400: 3,800 a month with 1 % interest: 02-15 114.00, 03-15 76.00, 04-15 38.00. As of
+    03-01, unpaid since 02-15: penalty 3,800 x 18 % x 14 / 360 = 26.60; the fee is no cost."""
+    s = loan_state(
+        loan(three_month_loan(upfront_fee=D("600.00"), upfront_fee_deducted=True)),
+        day("2025-03-01"),
+    )
+    assert s.outstanding_principal == D("11400.00")
+    assert (s.overdue_principal, s.overdue_interest) == (D("3800.00"), D("114.00"))
+    assert s.penalty_interest == D("26.60")
+    assert s.total_due == D("3940.60")
+    assert s.cap.charged == D("140.60")  # 114.00 + 26.60: no fee
+    assert s.cap.allowed == D("337.32")  # 11,400 x 24 % x 45 / 365 = 337.315...
+    assert s.claimable_total == s.total_due
+    assert [i.scheduled for i in s.installments] == [D("3914.00"), D("3876.00"), D("3838.00")]
+
+
+def test_the_withheld_fee_is_explained_and_a_supplied_schedule_gives_way() -> None:
+    withheld = three_month_loan(upfront_fee=D("600.00"), upfront_fee_deducted=True)
+    r = replay(loan(withheld), day("2025-03-01"))
+    [line] = [c for c in r.explanation.charges if c.component == "upfront_fee"]
+    assert line.amount == D("0.00")
+    assert "第六百七十条" in line.rule
+    assert "600.00" in line.rule
+    assert "11,400.00" in line.rule
+    # The lender's schedule on the contract's 12,000 does not apply to the 11,400 lent.
+    given = tuple(
+        GivenInstallment(i.no, i.due_on, i.principal, i.interest)
+        for i in replay(loan(three_month_loan()), day("2025-03-01")).schedule.installments
+    )
+    with_given = replace(loan(withheld), installments=given)
+    assert loan_state(with_given, day("2025-03-01")) == r.state
+    # Paid at disbursement instead of withheld, the fee is a cost and 12,000 was lent.
+    paid = loan_state(loan(three_month_loan(upfront_fee=D("600.00"))), day("2025-03-01"))
+    assert (paid.outstanding_principal, paid.cap.charged) == (D("12000.00"), D("748.00"))
+
+
+def test_a_withheld_fee_must_leave_something_lent() -> None:
+    with pytest.raises(ValueError, match="less than"):
+        three_month_loan(upfront_fee=D("12000.00"), upfront_fee_deducted=True)
+    assert three_month_loan(upfront_fee=D("12000.00")).lent == D("12000.00")
 
 
 def test_no_cap_profile_claims_everything() -> None:

@@ -138,7 +138,7 @@ def test_balances_are_consistent(data: st.DataObject) -> None:
     loan = data.draw(loans())
     s = loan_state(loan, as_of_for(loan, data.draw))
     paid_principal = sum((i.paid["principal"] for i in s.installments), Decimal(0))
-    assert s.outstanding_principal == loan.contract.principal - paid_principal
+    assert s.outstanding_principal == loan.contract.lent - paid_principal  # 民法典 Art. 670
     assert s.overdue_principal <= s.outstanding_principal
     assert s.total_due == (
         s.overdue_principal + s.overdue_interest + s.penalty_interest + s.compound_interest + s.fees

@@ -39,6 +39,21 @@ def test_round_trip_through_dict_is_lossless() -> None:
     assert loan_from_dict(loan_to_dict(loan)) == loan
 
 
+def test_a_withheld_upfront_fee_round_trips_and_must_leave_something_lent() -> None:
+    doc = copy.deepcopy(EXAMPLE)
+    doc["contract"]["upfront_fee_deducted"] = True
+    loan = loan_from_dict(doc)
+    c = loan.contract
+    assert c.upfront_fee_deducted
+    assert c.lent == c.principal - c.upfront_fee
+    assert loan_from_dict(loan_to_dict(loan)) == loan
+    doc["contract"]["upfront_fee"] = doc["contract"]["principal"]
+    with pytest.raises(InputError) as err:
+        loan_from_dict(doc)
+    assert err.value.field == "contract.upfront_fee"
+    assert "less than" in err.value.message
+
+
 def broken(path: str, value: object) -> dict[str, Any]:
     doc = copy.deepcopy(EXAMPLE)
     *parents, last = path.split(".")
@@ -68,6 +83,7 @@ def broken(path: str, value: object) -> dict[str, Any]:
         ("payments.1.on", "2020-01-01", "payments[1].on", "before disbursement"),
         ("payments.0.amount", "1.001", "payments[0].amount", "whole fen"),
         ("events.0.kind", "visit", "events[0].kind", "must be one of"),
+        ("contract.upfront_fee_deducted", "yes", "contract.upfront_fee_deducted", "true or false"),
         (
             "contract.allocation.order",
             ["interest", "principal"],

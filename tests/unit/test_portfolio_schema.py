@@ -65,6 +65,7 @@ def test_defaults_are_the_contract_defaults() -> None:
         "penalty_markup": "0.5",
         "compound": "false",
         "upfront_fee": "0",
+        "upfront_fee_deducted": "false",
         "service_fee": "0",
         "late_fee_rate": "0",
         "late_fee_min": "0",

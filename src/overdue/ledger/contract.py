@@ -8,7 +8,7 @@ contract states them in; :meth:`Contract.annual_rate` does the conversion.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -136,7 +136,11 @@ class Contract:
     penalty_markup: Decimal = Decimal("0.5")  # penalty rate = contract rate x (1 + markup)
     penalty_rate: Decimal | None = None  # explicit annual penalty rate; overrides the markup
     compound: bool = False  # compound interest on overdue interest, at the penalty rate
-    upfront_fee: Decimal = ZERO  # charged at disbursement (deducted or paid then)
+    upfront_fee: Decimal = ZERO  # charged at disbursement (paid then, or withheld: below)
+    # The upfront fee was withheld from the amount paid out (砍头息). 民法典 Art. 670: interest
+    # may not be deducted from the principal in advance; if it is, the loan is repaid and
+    # interest computed on the amount actually lent. See :meth:`as_lent`.
+    upfront_fee_deducted: bool = False
     service_fee: Decimal = ZERO  # per installment
     late_fee_rate: Decimal = ZERO  # of the overdue installment amount, once per installment
     late_fee_min: Decimal = ZERO
@@ -158,6 +162,22 @@ class Contract:
             amount = getattr(self, name)
             if amount != round_fen(amount):
                 raise ValueError(f"{name} must be in whole fen")
+        if self.upfront_fee_deducted and self.upfront_fee >= self.principal:
+            raise ValueError("an upfront fee withheld from the principal must be less than it")
+
+    @property
+    def lent(self) -> Decimal:
+        """The amount actually lent: the principal less an upfront fee withheld from it."""
+        return self.principal - self.upfront_fee if self.upfront_fee_deducted else self.principal
+
+    def as_lent(self) -> Contract:
+        """The contract as the law reads it (民法典 Art. 670; 民间借贷规定 Art. 26): when the
+        upfront fee was withheld from the amount paid out, the principal is the amount actually
+        lent, interest and the schedule follow from it, and the withheld fee is neither principal
+        nor a cost still owed. Otherwise the contract itself. Idempotent."""
+        if not self.upfront_fee_deducted or self.upfront_fee == 0:
+            return self
+        return replace(self, principal=self.lent, upfront_fee=ZERO)
 
     @property
     def contract_on(self) -> dt.date:

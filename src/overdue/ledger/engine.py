@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -49,7 +49,7 @@ from overdue.ledger.contract import (
     Payment,
 )
 from overdue.ledger.schedule import Installment, Schedule, loan_schedule
-from overdue.money import ZERO, Rounding, percent, round_fen, round_ratio, total
+from overdue.money import ZERO, Rounding, fmt, percent, round_fen, round_ratio, total
 from overdue.rules.caps import CapProfile, CapSegment, CapSettings, cap_segments
 from overdue.rules.periods import period_rule
 
@@ -297,8 +297,14 @@ def replay(
     """Replay ``loan`` from disbursement to the end of ``as_of`` and report its state.
 
     ``cap`` defaults to the profile of the lender type. ``filed_on`` (default: ``as_of``) is
-    the filing date used by the private-lending transitional rule.
+    the filing date used by the private-lending transitional rule. A loan whose upfront fee
+    was withheld from the amount paid out is replayed as the amount actually lent
+    (:meth:`Contract.as_lent`, 民法典 Art. 670), on the schedule its terms give for that amount.
     """
+    withheld = loan.contract.upfront_fee if loan.contract.upfront_fee_deducted else ZERO
+    if withheld:
+        # A schedule the lender supplied is one on the contract principal: it does not apply.
+        loan = replace(loan, contract=loan.contract.as_lent(), installments=())
     contract = loan.contract
     if as_of < contract.disbursed_on:
         raise ValueError(f"as-of date {as_of} is before disbursement {contract.disbursed_on}")
@@ -325,6 +331,16 @@ def replay(
     basis = contract.day_count.basis
     cap_basis = settings.day_basis
 
+    if withheld:
+        gross = contract.principal + withheld
+        charges.append(
+            ChargeLine(
+                None, "upfront_fee", contract.disbursed_on, None, None, gross, None, None, ZERO,
+                f"放款时从借款本金{fmt(gross)}元中预先扣除的一次性费用{fmt(withheld)}元：依民法典"
+                f"第六百七十条，借款本金按实际出借的{fmt(contract.principal)}元认定并据此计算利息，"
+                f"预先扣除的费用不计入本金，也不另行收取",
+            )
+        )  # fmt: skip
     if contract.upfront_fee > 0:
         charges.append(
             ChargeLine(

@@ -52,6 +52,11 @@ CONTRACT_FIELDS: dict[str, tuple[bool, str]] = {
     "penalty_rate": (False, "explicit annual penalty rate; overrides penalty_markup"),
     "compound": (False, "true: compound interest on overdue interest at the penalty rate"),
     "upfront_fee": (False, "fee charged at disbursement, yuan"),
+    "upfront_fee_deducted": (
+        False,
+        "true: the upfront fee was withheld from the amount paid out; the principal is then "
+        "the amount actually lent (民法典 Art. 670)",
+    ),
     "service_fee": (False, "fee per installment, yuan"),
     "late_fee_rate": (False, 'late fee as a share of the overdue installment, e.g. "0.05"'),
     "late_fee_min": (False, "minimum late fee per overdue installment, yuan"),
@@ -139,10 +144,15 @@ def _contract(data: Mapping[str, Any]) -> Contract:
     for name in ("upfront_fee", "service_fee", "late_fee_min"):
         if name in data:
             kwargs[name] = _amount(data[name], f"contract.{name}")
-    if "compound" in data:
-        if not isinstance(data["compound"], bool):
-            raise InputError("contract.compound", "must be true or false")
-        kwargs["compound"] = data["compound"]
+    for flag in ("compound", "upfront_fee_deducted"):
+        if flag in data:
+            if not isinstance(data[flag], bool):
+                raise InputError(f"contract.{flag}", "must be true or false")
+            kwargs[flag] = data[flag]
+    if kwargs.get("upfront_fee_deducted") and kwargs.get("upfront_fee", 0) >= principal:
+        raise InputError(
+            "contract.upfront_fee", "a fee withheld from the principal must be less than it"
+        )
     if "lender_type" in data:
         kwargs["lender_type"] = _enum(
             LenderType, data["lender_type"], "contract.lender_type", list(LenderType)
@@ -236,6 +246,7 @@ def loan_to_dict(loan: Loan) -> dict[str, Any]:
         "penalty_markup": str(c.penalty_markup),
         "compound": c.compound,
         "upfront_fee": str(c.upfront_fee),
+        "upfront_fee_deducted": c.upfront_fee_deducted,
         "service_fee": str(c.service_fee),
         "late_fee_rate": str(c.late_fee_rate),
         "late_fee_min": str(c.late_fee_min),

@@ -904,7 +904,12 @@ def _checks(spec: Table) -> tuple[_Check, ...]:
     """The reason columns of a table's checked rows, in the order reject lines are written."""
     own = tuple(_Check("e:" + c.name, c.name) for c in spec.columns)
     extra = {
-        "loans": (("x:rate", "rate"), ("d:id", "loan_id"), ("s:schedule", "installments")),
+        "loans": (
+            ("x:rate", "rate"),
+            ("x:upfront", "upfront_fee"),
+            ("d:id", "loan_id"),
+            ("s:schedule", "installments"),
+        ),
         "installments": (("x:due_on", "due_on"), ("x:no", "no"), ("d:id", "no")),
         "payments": (("d:id", "payment_id"), ("x:paid_on", "paid_on")),
         "events": (("d:id", "event_id"), ("x:on", "on"), ("x:until", "until")),
@@ -1025,7 +1030,8 @@ def _yuan(fen_sql: str) -> str:
 
 
 def _loans_sql(st: _Stage, as_of: dt.date, source: str) -> str:
-    """The parsed loans of ``source`` (see :func:`_parse_sql`) with the annual-rate check."""
+    """The parsed loans of ``source`` (see :func:`_parse_sql`) with the checks across columns:
+    the annual rate, and a withheld upfront fee below the principal."""
     v = _v
     annual = (
         f"CASE WHEN {_e('rate')} IS NULL AND {_e('rate_unit')} IS NULL "
@@ -1034,7 +1040,16 @@ def _loans_sql(st: _Stage, as_of: dt.date, source: str) -> str:
         f" WHEN 'daily' THEN CASE {v('day_count')} WHEN 'ACT/365' THEN 365 ELSE 360 END ELSE 1 END"
         f" > {MAX_RATE} THEN 'annual rate above {MAX_RATE} ({MAX_RATE * 100} %)' END"
     )
-    return f"SELECT *, {annual} AS {_q('x:rate')} FROM ({_parse_sql(st, as_of, source)})"
+    withheld = (
+        f"CASE WHEN {_e('principal')} IS NULL AND {_e('upfront_fee')} IS NULL "
+        f"AND {_e('upfront_fee_deducted')} IS NULL AND {v('upfront_fee_deducted')} "
+        f"AND {v('upfront_fee')} >= {v('principal')} "
+        f"THEN 'withheld from the principal (upfront_fee_deducted), so must be less than it' END"
+    )
+    return (
+        f"SELECT *, {annual} AS {_q('x:rate')}, {withheld} AS {_q('x:upfront')} "
+        f"FROM ({_parse_sql(st, as_of, source)})"
+    )
 
 
 def _parse_loans(

@@ -227,6 +227,30 @@ def _working_days() -> tuple[int, npt.NDArray[np.bool_]]:
     return (first - EPOCH).days, work
 
 
+def _loan_index(loans: pa.Table, child: pa.Table) -> npt.NDArray[np.int32]:
+    """The position in ``loans`` of each row of ``child``."""
+    n = loans.num_rows
+    if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
+        loan_idx = np.asarray(child[LOAN_ORD.name].combine_chunks(), np.int32)
+        bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
+    else:
+        idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
+        loan_idx = np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
+        bad = bool((loan_idx < 0).any())
+    if bad:
+        raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
+    return loan_idx
+
+
+def _withheld(loans: pa.Table) -> npt.NDArray[np.bool_] | None:
+    """Loans whose upfront fee was withheld from the amount paid out (None: no such loan)."""
+    if "upfront_fee_deducted" not in loans.column_names:
+        return None
+    flags = loans["upfront_fee_deducted"].fill_null(False).to_numpy(zero_copy_only=False)
+    withheld = np.asarray(flags, np.bool_) & (_ints(loans["upfront_fee_fen"]) > 0)
+    return withheld if withheld.any() else None
+
+
 def _child_rows(
     loans: pa.Table,
     child: pa.Table | None,
@@ -243,15 +267,7 @@ def _child_rows(
     n = loans.num_rows
     if child is None or child.num_rows == 0:
         return np.zeros((0, 0), np.int64), np.zeros(n + 1, np.int64), np.zeros(0, np.int32)
-    if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
-        loan_idx = np.asarray(child[LOAN_ORD.name].combine_chunks(), np.int32)
-        bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
-    else:
-        idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
-        loan_idx = np.asarray(idx.fill_null(-1).to_numpy(zero_copy_only=False), np.int32)
-        bad = bool((loan_idx < 0).any())
-    if bad:
-        raise InputError("loan_id", "a row refers to a loan that is not in the accepted loans")
+    loan_idx = _loan_index(loans, child)
     columns = values(child)
     stacked = columns[0].reshape(1, -1) if len(columns) == 1 else np.stack(columns)
     offsets, days, grouped = group_by_loan(loan_idx, _days(child[day_col]), stacked, n)
@@ -330,6 +346,17 @@ def _loan_rules(
     )
     method = np.array(methods, np.int8)[method_idx]
     principal = _ints(loans["principal_fen"])
+    upfront = _ints(loans["upfront_fee_fen"])
+    withheld = _withheld(loans)
+    if withheld is not None:
+        # 民法典 Art. 670, as Contract.as_lent reads it: the principal is the amount actually
+        # lent, the withheld fee no cost, and the schedule follows from the terms (one the
+        # lender supplied, on the contract principal, does not apply).
+        principal = np.where(withheld, principal - upfront, principal)
+        upfront = np.where(withheld, 0, upfront)
+        if installments is not None and installments.num_rows:
+            keep = ~withheld[_loan_index(loans, installments)]
+            installments = installments.filter(pa.array(keep))
     term = _ints(loans["term_months"]).astype(np.int32)
 
     # Equal-installment annuities, once per distinct (principal, annual rate, term).
@@ -431,7 +458,7 @@ def _loan_rules(
         "compound": np.asarray(
             loans["compound"].fill_null(False).to_numpy(zero_copy_only=False), np.bool_
         ),
-        "upfront": _ints(loans["upfront_fee_fen"]),
+        "upfront": upfront,
         "service": _ints(loans["service_fee_fen"]),
         "lf_num": lf_num,
         "lf_den": lf_den,

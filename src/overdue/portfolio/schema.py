@@ -138,6 +138,14 @@ TABLES: tuple[Table, ...] = (
             Column("penalty_rate", Kind.RATE, False, "explicit annual penalty rate; overrides"),
             Column("compound", Kind.BOOL, False, "compound interest on overdue interest", "false"),
             Column("upfront_fee", Kind.AMOUNT, False, "charged at disbursement", "0"),
+            Column(
+                "upfront_fee_deducted",
+                Kind.BOOL,
+                False,
+                "true: withheld from the amount paid out; the principal is then the amount "
+                "actually lent and the schedule follows from it (民法典 Art. 670)",
+                "false",
+            ),
             Column("service_fee", Kind.AMOUNT, False, "per installment", "0"),
             Column("late_fee_rate", Kind.RATE, False, "share of the overdue installment", "0"),
             Column("late_fee_min", Kind.AMOUNT, False, "minimum late fee per installment", "0"),
@@ -275,6 +283,7 @@ NORMALIZED: dict[str, pa.Schema] = {
             _f("penalty_rate", pa.string(), True),
             _f("compound", pa.bool_()),
             _f("upfront_fee_fen", pa.int64()),
+            _f("upfront_fee_deducted", pa.bool_()),
             _f("service_fee_fen", pa.int64()),
             _f("late_fee_rate", pa.string()),
             _f("late_fee_min_fen", pa.int64()),

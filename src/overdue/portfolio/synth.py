@@ -11,7 +11,8 @@ What is generated (the figures are stated in the README section "Synthetic portf
 
 * **Products** (:data:`PRODUCTS`): 17 products of 3 to 36 months, all four repayment methods,
   rates from 7.2 % to 36 % a year in annual, monthly and daily units (some above the 24 % line
-  and above four times the LPR, as in real disputes), upfront and service fees, 90 % licensed
+  and above four times the LPR, as in real disputes), upfront fees (withheld from the amount
+  paid out in one product, as 砍头息 is) and service fees, 90 % licensed
   and 10 % private lenders (by share of loans). Principals are whole hundreds of yuan on a
   grid (hundreds to 10,000, 500s to 50,000, thousands to 200,000), so that (principal, rate,
   term, method) takes a few thousand distinct values.
@@ -141,6 +142,7 @@ class Product:
     principal_median: int
     weight: int
     miss_rate: str
+    upfront_fee_deducted: bool = False  # withheld from the amount paid out (砍头息)
 
     @property
     def annual_rate(self) -> Decimal:
@@ -182,7 +184,7 @@ PRODUCTS: tuple[Product, ...] = (
     Product("P08", "24期等额本金",          24, _EP, "0.01",   _M, _360, "0",    "0",     "0.5", "0.03", 0, False, _LIC, _COMP, 10_000, 150_000, 30_000,  20, "0.019"),
     Product("P09", "民间借贷6期先息后本",    6, _IO, "0.154",  _A, _365, "0",    "0",     "0.5", "0",    0, False, _PRI, _COMP, 10_000, 100_000, 30_000,  30, "0.031"),
     Product("P10", "民间借贷12期先息后本",  12, _IO, "0.02",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 10_000, 100_000, 20_000,  20, "0.036"),
-    Product("P11", "3个月到期还本付息",      3, _BU, "0.36",   _A, _360, "0.03", "0",     "0.5", "0.05", 30, False, _LIC, _COMP, 1_000, 5_000, 2_000,  90, "0.052"),
+    Product("P11", "3个月到期还本付息",      3, _BU, "0.36",   _A, _360, "0.03", "0",     "0.5", "0.05", 30, False, _LIC, _COMP, 1_000, 5_000, 2_000,  90, "0.052", upfront_fee_deducted=True),
     Product("P12", "民间借贷6个月到期还本",  6, _BU, "0.03",   _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _PRI, _COMP, 1_000, 20_000, 5_000,  30, "0.047"),
     Product("P13", "18期日息万八",          18, _EI, "0.0008", _D, _365, "0.03", "0.002", "0.5", "0.05", 20, True, _LIC, _COMP, 2_000, 50_000, 8_000,  50, "0.047"),
     Product("P14", "9期分期",               9, _EI, "0.0199", _M, _360, "0",    "0",     "0.5", "0.05", 0, False, _LIC, _COMP, 1_000, 30_000, 5_000,  70, "0.031"),
@@ -280,6 +282,7 @@ LOANS_SCHEMA = pa.schema(
         ("penalty_markup", pa.string()),
         ("compound", pa.bool_()),
         ("upfront_fee", MONEY),
+        ("upfront_fee_deducted", pa.bool_()),
         ("service_fee", MONEY),
         ("late_fee_rate", pa.string()),
         ("late_fee_min", MONEY),
@@ -541,6 +544,7 @@ def _products_table() -> Any:
             "day_count": [p.day_count.value for p in PRODUCTS],
             "penalty_markup": [p.penalty_markup for p in PRODUCTS],
             "compound": [p.compound for p in PRODUCTS],
+            "upfront_fee_deducted": [p.upfront_fee_deducted for p in PRODUCTS],
             "late_fee_rate": [p.late_fee_rate for p in PRODUCTS],
             "late_fee_min": _money(np.array([p.late_fee_min * 100 for p in PRODUCTS])),
             "allocation_order": [order for _ in PRODUCTS],
