@@ -21,7 +21,9 @@ def _id(county: str, born: str, seq: str) -> str:
     return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights, strict=True)) % 11]
 
 
-def _bullet(loan_id: str, principal: str, disbursed: dt.date, *, private: bool = False) -> Loan:
+def _bullet(
+    loan_id: str, principal: str, disbursed: dt.date, *, private: bool = False, withheld: str = "0"
+) -> Loan:
     return Loan(
         loan_id,
         Contract(
@@ -31,6 +33,8 @@ def _bullet(loan_id: str, principal: str, disbursed: dt.date, *, private: bool =
             method=RepaymentMethod.BULLET,
             rate=Decimal("0.18"),
             lender_type=LenderType.PRIVATE if private else LenderType.LICENSED,
+            upfront_fee=Decimal(withheld),
+            upfront_fee_deducted=withheld != "0",
         ),
     )
 
@@ -39,7 +43,7 @@ def _bullet(loan_id: str, principal: str, disbursed: dt.date, *, private: bool =
 PLANTED: dict[str, tuple[str, str | None]] = {
     "A-OK": ("200 days overdue, 20,000", None),
     "B-DISPUTE": ("an open dispute", "open_dispute"),
-    "C-RESOLVED": ("a dispute, then resolved", None),
+    "C-RESOLVED": ("a dispute, then resolved; 1,000 withheld from the 20,000 paid out", None),
     "D-PROMISE": ("a promise to pay until after the as-of date", "active_promise"),
     "E-SUED": ("already sued", "already_sued"),
     "F-EARLY": ("40 days overdue", "min_dpd"),
@@ -58,7 +62,13 @@ def make_planted(root: Path) -> tuple[Path, Path]:
     data = root / "data"
     base = dt.date(2026, 1, 20)  # due 2026-04-20: 214 days overdue on 2026-11-20
     loans = [
-        _bullet(i, "20000", base, private=(i == "K-PRIVATE"))
+        _bullet(
+            i,
+            "20000",
+            base,
+            private=(i == "K-PRIVATE"),
+            withheld="1000" if i == "C-RESOLVED" else "0",
+        )
         for i in PLANTED
         if i not in ("F-EARLY", "G-SMALL", "J-LIMIT")
     ]

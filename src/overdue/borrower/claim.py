@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -158,7 +158,14 @@ def check_claim(
         raise InputError("as_of", f"查询日期早于放款日 {the_loan.contract.disbursed_on}")
     result = replay(the_loan, as_of, filed_on=filed_on)
     state = result.state
-    due = [i for i in state.installments if i.due_on < as_of]
+    c = the_loan.contract
+    # "按合同": the contract as written. A fee withheld at disbursement makes the lawful
+    # principal the amount actually lent (民法典 Art. 670), which the replay above applies.
+    written = state
+    if c.lent != c.principal:
+        as_written = replace(the_loan, contract=replace(c, upfront_fee_deducted=False))
+        written = replay(as_written, as_of, filed_on=filed_on).state
+    due = [i for i in written.installments if i.due_on < as_of]
     cap_rule = "；".join(state.cap.rules) or "（未适用上限）"
     lines_by_item = []
     for item in _ORDER:
@@ -185,7 +192,7 @@ def check_claim(
             )
         )
     claimed_sum = claimed_total if claimed_total is not None else total(items.values())
-    contract_total = state.total_due
+    contract_total = written.total_due
     lawful_total = state.claimable_total
     difference = claimed_sum - lawful_total
     not_yet_due = state.outstanding_principal - state.overdue_principal
@@ -207,6 +214,12 @@ def check_claim(
         lines.append(
             f"{line.label}：主张{claimed_text}；合同计算{fmt(line.contract_due)}元；"
             f"依法可主张{fmt(line.lawful)}元{diff_text}。依据：{line.rule}"
+        )
+    if c.lent != c.principal:
+        lines.append(
+            f"放款时从借款中直接扣除的{fmt(c.upfront_fee)}元不算借出的钱：本金按实际到手的"
+            f"{fmt(c.lent)}元计算，利息也按这个数计算（民法典第六百七十条），"
+            f"合同写的{fmt(c.principal)}元不能全额主张。"
         )
     if state.cap.excess > 0:
         lines.append(

@@ -102,7 +102,9 @@ class LoanFacts:
     signed_on: dt.date
     signed_online: bool  # 签订、履行均在互联网上完成
     econtract_sha256: str  # "" when the contract is rendered from its terms
-    principal: Decimal
+    principal: Decimal  # as the contract states it
+    disbursed: Decimal  # actually paid out: the principal less a fee withheld from it
+    withheld_fee: Decimal  # withheld from the amount paid out (砍头息; 民法典 Art. 670), or 0
     disbursed_on: dt.date
     disbursed_to: str  # e.g. 被告尾号1234的银行账户 (masked)
     term_months: int

@@ -268,6 +268,8 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         signed_online=True,
         econtract_sha256="",
         principal=principal,
+        disbursed=principal,
+        withheld_fee=Decimal(0),
         disbursed_on=signed,
         disbursed_to=f"被告尾号{seed % 10000:04d}的银行账户",
         term_months=months,

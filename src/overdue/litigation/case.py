@@ -114,7 +114,9 @@ def _penalty_text(loan: Loan) -> str:
 def _fees_text(loan: Loan) -> str:
     c = loan.contract
     parts = []
-    if c.upfront_fee > 0:
+    if c.upfront_fee > 0 and c.upfront_fee_deducted:
+        parts.append(f"放款时从借款中预先扣除一次性费用{fmt(c.upfront_fee)}元")
+    elif c.upfront_fee > 0:
         parts.append(f"放款时收取一次性费用{fmt(c.upfront_fee)}元")
     if c.service_fee > 0:
         parts.append(f"每期收取服务费{fmt(c.service_fee)}元")
@@ -202,6 +204,8 @@ def build_case(
         signed_online=product.signed_online,
         econtract_sha256=econtract_sha256,
         principal=contract.principal,
+        disbursed=contract.lent,
+        withheld_fee=contract.principal - contract.lent,
         disbursed_on=contract.disbursed_on,
         disbursed_to="被告名下银行账户",
         term_months=contract.term_months,
@@ -294,7 +298,9 @@ def build_case(
                 ),
             )
             for ln in r.explanation.charges
-            if ln.amount != ZERO and not _scheduled_after(ln, due_on, cut_off)
+            # a withheld upfront fee is a line of 0.00 that says why (民法典 Art. 670)
+            if (ln.amount != ZERO or ln.component == "upfront_fee")
+            and not _scheduled_after(ln, due_on, cut_off)
         )
         + _cap_rows(computed)
         + _principal_rows(computed, cut_off)

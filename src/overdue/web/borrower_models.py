@@ -224,6 +224,11 @@ class ClaimQuestion(_LoanTerms):
         None, title="罚息年利率", description="合同写明的罚息利率；不填按合同利率上浮50%"
     )
     compound: bool = Field(False, title="对逾期利息计收复利")
+    upfront_fee_deducted: bool = Field(
+        False,
+        title="放款时的费用是从借款里直接扣的",
+        description="到账金额比合同写的借款金额少（砍头息）：本金按实际到账金额算（民法典第六百七十条）",
+    )
     late_fee_rate: Rate | None = Field(
         None, title="逾期违约金比例", description="按逾期那一期应还金额的比例，如 5%"
     )
@@ -233,6 +238,7 @@ class ClaimQuestion(_LoanTerms):
         """The terms, with what the contract says about overdue charges."""
         terms = super().contract_dict()
         terms["compound"] = self.compound
+        terms["upfront_fee_deducted"] = self.upfront_fee_deducted
         for name, value in (
             ("penalty_rate", self.penalty_rate),
             ("late_fee_rate", self.late_fee_rate),

@@ -109,6 +109,41 @@ def test_complaint_names_the_parties_and_states_the_claims(
     assert "本案诉讼费用由被告承担" in flat
 
 
+def test_a_fee_withheld_at_disbursement_is_not_claimed_as_principal(batch: Path) -> None:
+    """C-RESOLVED: 1,000 of its 20,000 withheld when paid out, so 19,000 lent (民法典 Art. 670).
+    Bullet, 3 months at 18 %: interest 19,000 x 1.5 % x 3 = 855.00 due 2026-04-20; penalty at
+    27 % for 214 days: 19,000 x 0.27 x 214 / 360 = 3,049.50. Cap 24 % over the 304 days from
+    disbursement: 19,000 x 0.24 x 304 / 365 = 3,797.917... -> 3,797.92, so 3,904.50 charged is
+    106.58 too much, given up from the penalty: 2,942.92. Claimed 19,000 + 855 + 2,942.92."""
+    (folder,) = (batch / "out").glob("*/C-RESOLVED-*")
+
+    def text(name: str) -> str:
+        return _flat(
+            subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", str(folder / name), "-"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+        )
+
+    complaint = text("01-民事起诉状.pdf")
+    assert "合同约定借款本金20,000.00元（大写：贰万元整），原告实际发放19,000.00元" in complaint
+    assert "预先扣除一次性费用1,000.00元" in complaint
+    assert "第六百七十条" in complaint
+    for figure in ("855.00", "2,942.92", "106.58", "22,797.92"):
+        assert figure in complaint, figure
+    assert "偿还借款本金19,000.00元（大写：壹万玖仟元整）" in complaint
+    assert "贰万贰仟柒佰玖拾柒元玖角贰分" in complaint  # 22,797.92, written by hand
+    assert "依约发放" not in complaint
+    assert "第六百六十七条、第六百七十条、第六百七十四条" in complaint  # 请求依据
+    disbursement = text("evidence/02-放款记录.pdf")
+    assert "放款金额19,000.00元（大写：壹万玖仟元整）" in disbursement
+    assert "放款时预先扣除1,000.00元" in disbursement
+    sheet = text("evidence/04-债权计算表.pdf")
+    assert "按实际出借的19,000.00元认定" in sheet
+
+
 def test_docx_opens_and_agrees_with_the_pdf(batch: Path) -> None:
     (folder,) = (batch / "out").glob("*/A-OK-*")
     d = docx.Document(str(folder / "01-民事起诉状.docx"))

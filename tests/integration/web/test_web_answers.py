@@ -380,6 +380,33 @@ def test_claim_page_shows_the_items_table_and_the_excess(client: TestClient) -> 
     assert html.count("依法可主张") == 0
 
 
+def test_claim_page_counts_only_what_reached_the_borrower_when_the_fee_was_withheld(
+    client: TestClient,
+) -> None:
+    # 10,000 on paper, 500 withheld (the page's checkbox): 9,500 lent (民法典 Art. 670). Due
+    # 2025-02-01, 30 days overdue on 03-03: 9,500 + 95.00 interest + 9,500 x 18 % x 30 / 360
+    # = 142.50 penalty = 9,737.50; ticked off, the 10,000 on paper counts.
+    form = {
+        "principal": "10000",
+        "disbursed_on": "2025-01-01",
+        "term_months": "1",
+        "method": "bullet",
+        "rate": "12%",
+        "rate_unit": "annual",
+        "upfront_fee": "500",
+        "claimed_total": "10250",
+        "as_of": "2025-03-03",
+    }
+    withheld = client.post("/owe/claim", data={**form, "upfront_fee_deducted": "true"})
+    assert withheld.status_code == 200, withheld.text[:3000]
+    assert '<dd class="lawful-total">9,737.50 元</dd>' in withheld.text
+    assert "第六百七十条" in withheld.text
+    assert 'name="upfront_fee_deducted" value="true" checked' in withheld.text
+    paid = client.post("/owe/claim", data=form)
+    assert '<dd class="lawful-total">9,737.50 元</dd>' not in paid.text
+    assert 'name="upfront_fee_deducted" value="true" checked' not in paid.text
+
+
 # -- 还款计划与协商信 ---------------------------------------------------------------------------
 
 PLAN = {

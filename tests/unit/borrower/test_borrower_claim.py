@@ -77,3 +77,38 @@ def test_an_unknown_item_names_itself() -> None:
 def test_no_claim_at_all_is_refused() -> None:
     with pytest.raises(InputError, match="claimed_total"):
         check_claim(EXAMPLE, as_of=AS_OF)
+
+
+def test_a_fee_withheld_when_the_loan_was_paid_out_is_not_owed_as_principal() -> None:
+    # 10,000 on paper, 500 withheld: 9,500 reached the borrower (民法典 Art. 670). Bullet, 3
+    # months at 12 % from 2025-01-15, due 2025-04-15; as of 04-16 one day overdue.
+    # As written: 10,000 + 10,000 x 1 % x 3 = 300 + penalty 10,000 x 18 % / 360 = 5.00.
+    # Lawful: 9,500 + 285.00 + 9,500 x 18 % / 360 = 4.75, under the 24 % cap: 9,789.75.
+    loan = {
+        "loan_id": "W-1",
+        "contract": {
+            "principal": "10000",
+            "disbursed_on": "2025-01-15",
+            "term_months": 3,
+            "method": "bullet",
+            "rate": "0.12",
+            "upfront_fee": "500",
+            "upfront_fee_deducted": True,
+        },
+    }
+    r = check_claim(loan, claimed_total=Decimal("10305.00"), as_of=dt.date(2025, 4, 16))
+    by = {line.item: line for line in r.lines_by_item}
+    assert r.contract_total == Decimal("10305.00")
+    assert (by["principal"].contract_due, by["principal"].lawful) == (
+        Decimal("10000.00"),
+        Decimal("9500.00"),
+    )
+    assert (by["interest"].contract_due, by["interest"].lawful) == (
+        Decimal("300.00"),
+        Decimal("285.00"),
+    )
+    assert r.lawful_total == Decimal("9789.75")
+    assert r.difference == Decimal("515.25")
+    [line] = [x for x in r.lines if "直接扣除" in x]
+    assert "9,500.00" in line
+    assert "第六百七十条" in line
