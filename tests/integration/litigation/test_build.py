@@ -140,6 +140,8 @@ def test_a_fee_withheld_at_disbursement_is_not_claimed_as_principal(batch: Path)
     disbursement = text("evidence/02-放款记录.pdf")
     assert "放款金额19,000.00元（大写：壹万玖仟元整）" in disbursement
     assert "放款时预先扣除1,000.00元" in disbursement
+    ledger = text("evidence/03-还款计划与还款记录.pdf")
+    assert "本计划按实际发放的19,000.00元" in ledger
     sheet = text("evidence/04-债权计算表.pdf")
     assert "按实际出借的19,000.00元认定" in sheet
 
