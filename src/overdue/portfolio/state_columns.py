@@ -24,6 +24,8 @@ LOAN_STATE_SCHEMA = pa.schema(
         ("term_months", pa.int32()),
         ("method", pa.string()),
         ("lender_type", pa.string()),
+        # the amount lent: the contract's principal less an upfront fee withheld from it
+        # (upfront_fee_deducted, 民法典 Art. 670); the contract's own figure is in loans
         ("principal", MONEY),
         ("dpd", pa.int32()),
         ("bucket", pa.string()),
