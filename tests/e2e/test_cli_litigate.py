@@ -30,15 +30,12 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     )
 
 
-@pytest.fixture(scope="module")
-def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    return make_planted(tmp_path_factory.mktemp("planted-e2e"))
-
-
-def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> None:
+def select(
+    planted: tuple[Path, Path], out: Path, *extra: str, policy: str = "examples/POLICY.yaml"
+) -> subprocess.CompletedProcess[str]:
+    """``overdue litigate select`` on the planted portfolio and its nightly run."""
     data, state = planted
-    sel = tmp_path / "selection"
-    done = run(
+    return run(
         "select",
         "--data",
         str(data),
@@ -47,13 +44,32 @@ def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> Non
         "--as-of",
         AS_OF.isoformat(),
         "--policy",
-        "examples/POLICY.yaml",
-        "--plaintiff",
-        "examples/PLAINTIFF.yaml",
+        policy,
         "--out",
-        str(sel),
-        "--json",
+        str(out),
+        *extra,
     )
+
+
+def build(
+    selection: Path, out: Path, *extra: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``overdue litigate build`` of a selection for the example plaintiff."""
+    plaintiff = "examples/PLAINTIFF.yaml"
+    return run(
+        "build", "--selection", str(selection), "--plaintiff", plaintiff, "--out", str(out), *extra,
+        env=env,
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return make_planted(tmp_path_factory.mktemp("planted-e2e"))
+
+
+def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> None:
+    sel = tmp_path / "selection"
+    done = select(planted, sel, "--plaintiff", "examples/PLAINTIFF.yaml", "--json")
     assert done.returncode == 0, done.stderr
     summary = json.loads(done.stdout)
     assert summary["delinquent"] == len(PLANTED)
@@ -72,17 +88,7 @@ def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> Non
     assert table.returncode == 0, table.stderr
     assert "选中起诉" in table.stdout
 
-    built = run(
-        "build",
-        "--selection",
-        str(sel),
-        "--plaintiff",
-        "examples/PLAINTIFF.yaml",
-        "--out",
-        str(tmp_path / "batch"),
-        "--workers",
-        "2",
-    )
+    built = build(sel, tmp_path / "batch", "--workers", "2")
     assert built.returncode == 0, built.stderr
     assert "合计" in built.stdout
     assert "01-民事起诉状.pdf" in built.stdout
@@ -91,22 +97,9 @@ def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> Non
 
 
 def test_bad_input_is_one_line_naming_the_field(planted: tuple[Path, Path], tmp_path: Path) -> None:
-    data, state = planted
     policy = tmp_path / "POLICY.yaml"
     policy.write_text("min_dpd: 90\nrecovery:\n  cost_per_cse: 300\n", encoding="utf-8")
-    done = run(
-        "select",
-        "--data",
-        str(data),
-        "--state",
-        str(state),
-        "--as-of",
-        AS_OF.isoformat(),
-        "--policy",
-        str(policy),
-        "--out",
-        str(tmp_path / "sel"),
-    )
+    done = select(planted, tmp_path / "sel", policy=str(policy))
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0
     assert str(policy) in done.stderr
@@ -122,21 +115,8 @@ def test_without_the_chinese_font_build_says_what_to_install_and_touches_nothing
     """A machine without Noto Serif CJK (fonts-noto-cjk not installed, or installed where
     OVERDUE_FONT_PATHS does not point): one line naming the package and the variable, exit
     status 2, and a previous batch in --out left as it was."""
-    data, state = planted
     sel = tmp_path / "selection"
-    selected = run(
-        "select",
-        "--data",
-        str(data),
-        "--state",
-        str(state),
-        "--as-of",
-        AS_OF.isoformat(),
-        "--policy",
-        "examples/POLICY.yaml",
-        "--out",
-        str(sel),
-    )
+    selected = select(planted, sel)
     assert selected.returncode == 0, selected.stderr
     out = tmp_path / "batch"
     out.mkdir()
@@ -144,16 +124,7 @@ def test_without_the_chinese_font_build_says_what_to_install_and_touches_nothing
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     (fonts / "DejaVuSans.ttf").write_bytes(b"not the font")
-    done = run(
-        "build",
-        "--selection",
-        str(sel),
-        "--plaintiff",
-        "examples/PLAINTIFF.yaml",
-        "--out",
-        str(out),
-        env={"OVERDUE_FONT_PATHS": str(fonts)},
-    )
+    done = build(sel, out, env={"OVERDUE_FONT_PATHS": str(fonts)})
     assert done.returncode == 2, done.stderr
     assert done.stderr.strip().count("\n") == 0, done.stderr
     assert "fonts-noto-cjk" in done.stderr
