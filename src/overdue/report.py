@@ -147,11 +147,13 @@ def run_demo(
 ) -> None:
     """The main job on the embedded defaults: synthesise a portfolio, run the nightly batch for
     the previous month end and for ``as_of``, write the report, print where everything is."""
+    from overdue.documents.pdf import require_fonts
     from overdue.portfolio.reports import build_report
     from overdue.portfolio.run import run_nightly
     from overdue.portfolio.snapshot import snapshot
     from overdue.portfolio.synth import synthesize
 
+    require_fonts()  # the litigation batch at the end needs them: say so before the first step
     data = out_dir / "portfolio"
     month_end = as_of.replace(day=1) - dt.timedelta(days=1)
     if data.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -209,6 +210,23 @@ def test_demo_synthesises_runs_twice_and_writes_the_report(tmp_path: Path) -> No
         )
         assert manifest["as_of"] == day
         assert manifest["counts"]["loans"]["rejected"] == 0
+
+
+def test_demo_without_the_chinese_font_stops_before_its_first_step(tmp_path: Path) -> None:
+    """Its litigation batch needs Noto Serif CJK: one line saying so, and nothing written."""
+    done = subprocess.run(
+        [EXE, "demo", "--out", str(tmp_path / "demo"), "--loans", "3000"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+        env={**os.environ, "OVERDUE_FONT_PATHS": str(tmp_path)},
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().count("\n") == 0, done.stderr
+    assert "fonts-noto-cjk" in done.stderr
+    assert not (tmp_path / "demo").exists()
 
 
 def test_portfolio_schema_prints_every_table() -> None:
