@@ -228,21 +228,32 @@ def test_yuan_rounding_rounds_half_up_to_whole_yuan() -> None:
     assert court_fee(D("5000"), FeeKind.PAYMENT_ORDER, rounding=FeeRounding.YUAN).fee == D("17.00")
 
 
-def test_halving_order_matters_only_when_rounding_to_yuan() -> None:
-    # 123,530: exact full fee 2,300 + 23,530 x 2% = 2,770.60.
-    #   halve then round: 1,385.30 -> 1,385;  round then halve: 2,771 / 2 = 1,385.50 -> 1,386.
-    amount = D("123530")
-    default = court_fee(amount, procedure=Procedure.MEDIATED, rounding=FeeRounding.YUAN)
+def test_the_full_fee_is_rounded_before_it_is_halved_as_judgments_write_it() -> None:
+    # 18,125.15, simplified: 50 + 8,125.15 x 2.5 % = 253.12875. A judgment writes
+    # "案件受理费253.13元，减半收取计126.57元" (126.565 half-up); halving the exact fee first
+    # gives 126.564375 -> 126.56, a fen less.
+    amount = D("18125.15")
+    default = court_fee(amount, procedure=Procedure.SIMPLIFIED)
+    assert default.halving_order is HalvingOrder.ROUND_THEN_HALVE
+    assert (default.fee_full, default.fee) == (D("253.13"), D("126.57"))
     other = court_fee(
+        amount, procedure=Procedure.SIMPLIFIED, halving_order=HalvingOrder.HALVE_THEN_ROUND
+    )
+    assert (other.fee_full, other.fee) == (D("253.13"), D("126.56"))
+    # To the yuan, 123,530 mediated: exact 2,300 + 23,530 x 2 % = 2,770.60 -> 2,771, half
+    # 1,385.50 -> 1,386; halved first, 1,385.30 -> 1,385.
+    amount = D("123530")
+    by_yuan = court_fee(amount, procedure=Procedure.MEDIATED, rounding=FeeRounding.YUAN)
+    assert (by_yuan.fee_full, by_yuan.fee) == (D("2771.00"), D("1386.00"))
+    halved_first = court_fee(
         amount,
         procedure=Procedure.MEDIATED,
         rounding=FeeRounding.YUAN,
-        halving_order=HalvingOrder.ROUND_THEN_HALVE,
+        halving_order=HalvingOrder.HALVE_THEN_ROUND,
     )
-    assert default.halving_order is HalvingOrder.HALVE_THEN_ROUND
-    assert (default.fee_full, default.fee) == (D("2771.00"), D("1385.00"))
-    assert (other.fee_full, other.fee) == (D("2771.00"), D("1386.00"))
+    assert halved_first.fee == D("1385.00")
     assert court_fee(amount, procedure=Procedure.MEDIATED).fee == D("1385.30")
+    assert any("先取整后减半" in n for n in default.policy_notes)
 
 
 def test_every_result_names_its_rounding_policy() -> None:

@@ -29,8 +29,10 @@ and ignored.
 Policy defaults, not law (UNVERIFIED; the 办法 sets no rounding rule and courts differ):
 
 * rounding: to the fen, half-up (:attr:`FeeRounding.CENT`), or to the whole yuan, half-up;
-* order: the exact fee is halved (or divided by three for a payment order) and rounded once
-  (:attr:`HalvingOrder.HALVE_THEN_ROUND`); ``ROUND_THEN_HALVE`` rounds the full fee first.
+* order: the full fee is rounded first and then halved (or divided by three for a payment
+  order) and rounded again (:attr:`HalvingOrder.ROUND_THEN_HALVE`), as judgments write it
+  ("案件受理费253.13元，减半收取计126.57元"); ``HALVE_THEN_ROUND`` halves the exact fee and
+  rounds once (it can differ by a fen).
 """
 
 from __future__ import annotations
@@ -384,7 +386,7 @@ def court_fee(
     rounding: FeeRounding = FeeRounding.CENT,
     on: dt.date | None = None,
     *,
-    halving_order: HalvingOrder = HalvingOrder.HALVE_THEN_ROUND,
+    halving_order: HalvingOrder = HalvingOrder.ROUND_THEN_HALVE,
 ) -> FeeResult:
     """The court fee for a property claim of ``amount`` yuan.
 
@@ -398,7 +400,8 @@ def court_fee(
         >>> r.fee_full, r.fee
         (Decimal('2769.14'), Decimal('1384.57'))
 
-    The exact full fee 2,769.1356 is halved to 1,384.5678 and then rounded to 1,384.57.
+    The full fee 2,769.1356 is rounded to 2,769.14, as the judgment states it, and halved to
+    1,384.57.
     """
     amount = money.yuan(amount)
     kind, rounding, halving_order = (
@@ -450,9 +453,9 @@ def court_fee(
             rule.append(f"；{_SMALL_CLAIMS_NOTE}")
         statuses.update(_HALVING[g][1] for g in grounds)
         notes.append(
-            "先减半后取整为本系统默认政策，未经核实"
+            "先减半后取整为本系统可选政策，未经核实"
             if halving_order is HalvingOrder.HALVE_THEN_ROUND
-            else "先取整后减半为本系统可选政策，未经核实"
+            else "先取整后减半（与裁判文书“案件受理费X元，减半收取”的写法一致）为本系统默认政策，未经核实"
         )
     else:
         fee = fee_full
@@ -460,9 +463,9 @@ def court_fee(
             rule.append(f"（{_NOT_HALVED_NOTE}）")
     if share is not None:
         notes.append(
-            "先按比例计算后取整为本系统默认政策，未经核实"
+            "先按比例计算后取整为本系统可选政策，未经核实"
             if halving_order is HalvingOrder.HALVE_THEN_ROUND
-            else "先取整后按比例计算为本系统可选政策，未经核实"
+            else "先取整后按比例计算为本系统默认政策，未经核实"
         )
     if capped:
         rule.append(f"（最高不超过{money.fmt(schedule.cap or money.ZERO)}元）")
