@@ -136,6 +136,10 @@ class Claims:
     waivers: tuple[Waiver, ...]
     costs_text: str  # e.g. 本案诉讼费用由被告承担
     legal_basis: str  # 《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条
+    # What falls due on the cut-off day itself and is not overdue yet, so not claimed (its
+    # principal may be, by acceleration): e.g. 第9期（2026年11月20日到期）利息32.40元、服务费22.50元
+    # 截至起诉之日尚未逾期，本案不予主张. "" when nothing.
+    not_yet_overdue_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,9 +193,11 @@ def build_case(
     accelerated = computed.accelerated_principal
     acceleration = ""
     if accelerated > 0:
+        today = [i.no for i in s.installments if i.due_on == cut_off and i.unpaid["principal"] > 0]
+        which = f"（含{date_cn(cut_off)}到期的第{today[0]}期）" if today else ""
         acceleration = (
             f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
-            f"并以本起诉状副本作为提前到期通知，尚未到期的借款本金{fmt(accelerated)}元一并主张"
+            f"并以本起诉状副本作为提前到期通知，尚未逾期的借款本金{which}{fmt(accelerated)}元一并主张"
         )
     facts = LoanFacts(
         contract_no=f"{product.contract_no_prefix}{loan.loan_id}",

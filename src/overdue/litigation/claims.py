@@ -15,14 +15,14 @@ lines), so the claim computation sheet traces each amount back to base x rate x 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.documents.filters import date_cn
 from overdue.ledger.contract import Component, Loan
-from overdue.ledger.engine import Replay, replay
+from overdue.ledger.engine import InstallmentState, Replay, replay
 from overdue.money import ZERO, fmt, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
@@ -85,12 +85,9 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     # Principal not yet overdue on the cut-off: due that day, or later (then by acceleration).
     not_overdue = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
     claimed["principal"] = claimed["principal"] + not_overdue
-    accelerated = total(
-        inst.principal - st.paid.get("principal", ZERO)
-        for inst, st in zip(r.schedule.installments, s.installments, strict=True)
-        if inst.due_on > cut_off
-    )
-    accelerated = min(accelerated, not_overdue)
+    # Claimed by acceleration: every installment's principal not overdue on the cut-off, those
+    # falling due that very day included (the borrower has until its end to pay them).
+    accelerated = not_overdue
     offset = owed["principal"] - s.claimable["principal"]  # paid costs above the cap
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
@@ -166,6 +163,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             ),
         )
     claims = Claims(
+        not_yet_overdue_text=_due_on_cut_off(s.installments, cut_off, accelerate),
         items=tuple(items),
         total=total(i.amount for i in items),
         cut_off=cut_off,
@@ -199,3 +197,24 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
     start = before[0] if before else disbursed_on
     return f"自{date_cn(start)}起至{date_cn(last.due_on)}止（{nos}）"
+
+
+def _due_on_cut_off(
+    installments: Sequence[InstallmentState], cut_off: dt.date, accelerate: bool
+) -> str:
+    """What installments falling due on the cut-off day still owe: due, not overdue, so not
+    claimed (their principal is, when the loan is accelerated) nor given up; the complaint
+    says so in a sentence."""
+    parts = []
+    items = ("interest", "service_fee") if accelerate else ("principal", "interest", "service_fee")
+    for i in installments:
+        if i.due_on != cut_off:
+            continue
+        costs = [
+            f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元" for c in items if i.unpaid.get(c, ZERO) > 0
+        ]
+        if costs:
+            parts.append(f"第{i.no}期" + "、".join(costs))
+    if not parts:
+        return ""
+    return "；".join(parts) + f"于{date_cn(cut_off)}到期，截至该日尚未逾期，本案不予主张"

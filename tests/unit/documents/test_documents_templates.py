@@ -225,3 +225,33 @@ def test_every_kind_renders_with_every_optional_part_empty(renderer: Renderer) -
     assert "是否接受电子送达：否" in complaint
     letter_text = _text(renderer, "negotiation_letter", letter)
     assert "三、还款方案" in letter_text
+
+
+def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) -> None:
+    """The last installment falls due on the cut-off: due that day, not overdue, so the term
+    is not "已届满" and all is not "均已到期"; what is not claimed is said."""
+    base = sample_evidence(0).complaint
+    cut_off = base.claims.cut_off
+    text = "第12期借款本金343.01元、利息6.86元于该日到期，截至该日尚未逾期，本案不予主张"
+    ctx = dataclasses.replace(
+        base,
+        loan=dataclasses.replace(base.loan, final_due_on=cut_off, acceleration_text=""),
+        claims=dataclasses.replace(base.claims, not_yet_overdue_text=text),
+    )
+    complaint = squeeze(_text(renderer, "complaint", ctx))
+    assert "已届满" not in complaint
+    assert "均已到期" not in complaint
+    assert squeeze(f"借款期限于{cut_off.year}年{cut_off.month}月{cut_off.day}日届满") in complaint
+    assert squeeze(text) in complaint
+    sheet = squeeze(
+        _text(
+            renderer,
+            "evidence",
+            dataclasses.replace(sample_evidence(0), complaint=ctx, section="claim_sheet"),
+        )
+    )
+    assert squeeze(text) in sheet
+    ended = dataclasses.replace(
+        ctx, loan=dataclasses.replace(ctx.loan, final_due_on=cut_off - dt.timedelta(days=1))
+    )
+    assert "借款期限已届满" in squeeze(_text(renderer, "complaint", ended))

@@ -271,3 +271,38 @@ def test_acceleration_claims_principal_not_yet_due() -> None:
     assert on.claims.total - off.claims.total == Decimal("7000.00")
     assert on.claims.continuing[0].base == Decimal("10000.00")
     assert off.claims.continuing[0].base == Decimal("3000.00")
+
+
+def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say_so() -> None:
+    # 12,000 in 12 equal principal parts at 1 % a month from 2025-01-15; two paid. On the
+    # cut-off 2025-06-15 installment 5 (1,000 + 8,000 x 1 % = 80.00 interest) falls due:
+    # installments 3 and 4 are overdue, 5 is not.
+    contract = Contract(
+        principal=Decimal("12000.00"),
+        disbursed_on=dt.date(2025, 1, 15),
+        term_months=12,
+        method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.12"),
+    )
+    paid = (
+        Payment(dt.date(2025, 2, 15), Decimal("1120.00"), "p1"),
+        Payment(dt.date(2025, 3, 15), Decimal("1110.00"), "p2"),
+    )
+    cut = dt.date(2025, 6, 15)
+    on = compute_claims(Loan("L3", contract, paid), cut, accelerate=True)
+    principal = next(i.amount for i in on.claims.items if i.label == "借款本金")
+    # Accelerated: installments 5 to 12, the one due that day included, as the sheet says.
+    assert on.accelerated_principal == Decimal("8000.00")
+    assert principal == Decimal("10000.00")
+    assert on.claims.not_yet_overdue_text == (
+        "第5期利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
+    )
+    off = compute_claims(Loan("L3", contract, paid), cut, accelerate=False)
+    assert next(i.amount for i in off.claims.items if i.label == "借款本金") == Decimal("2000.00")
+    assert off.claims.not_yet_overdue_text == (
+        "第5期借款本金1,000.00元、利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
+    )
+    # A day later installment 5 is overdue, claimed, and nothing is left to explain.
+    later = compute_claims(Loan("L3", contract, paid), cut + dt.timedelta(days=1), accelerate=True)
+    assert later.claims.not_yet_overdue_text == ""
+    assert later.accelerated_principal == Decimal("7000.00")
