@@ -130,11 +130,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             period = f"自{date_cn(first_charge[c.value])}起至{date_cn(cut_off)}止"
         elif c is Component.INTEREST:
             period = _installments_period(r, c, cut_off, contract.disbursed_on)
-        else:  # a fee of some installments: which ones, not a period
-            period = ""
-            basis = basis.replace(
-                "；", f"（{_installments_period(r, c, cut_off, contract.disbursed_on)}）；", 1
-            )
+        else:  # a fee of some installments: which ones ("第1期至第3期"), not a period
+            period = _installments_period(r, c, cut_off, contract.disbursed_on)
         items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis))
 
     waivers = tuple(

@@ -306,3 +306,20 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
     later = compute_claims(Loan("L3", contract, paid), cut + dt.timedelta(days=1), accelerate=True)
     assert later.claims.not_yet_overdue_text == ""
     assert later.accelerated_principal == Decimal("7000.00")
+
+
+def test_a_fee_claim_names_its_installments() -> None:
+    # 3,000 in 3 equal principal parts at 1 % a month with a 1.00 service fee per installment,
+    # nothing paid; on 2025-05-01 all three are overdue and well within the 24 % cap.
+    contract = Contract(
+        principal=Decimal("3000.00"),
+        disbursed_on=dt.date(2025, 1, 15),
+        term_months=3,
+        method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.12"),
+        service_fee=Decimal("1.00"),
+    )
+    c = compute_claims(Loan("L4", contract), dt.date(2025, 5, 1), accelerate=False)
+    fee = next(i for i in c.claims.items if i.label == "服务费")
+    assert (fee.amount, fee.period) == (Decimal("3.00"), "第1期至第3期")
+    assert fee.basis == "借款合同约定的服务费"
