@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any
 
 from overdue.documents.context import (
@@ -274,16 +275,22 @@ def build_case(
         where = "预存" if al.installment is None else f"第{al.installment}期"
         label = COMPONENT_LABELS.get(al.component, "余额")
         by_payment.setdefault((al.on, al.payment_id), []).append(f"{where}{label} {fmt(al.amount)}")
-    payment_rows = tuple(
-        LedgerRow(
-            pm.on,
-            "还款",
-            pm.amount,
-            "；".join(by_payment.get((pm.on, pm.payment_id), [])),
-        )
-        for pm in sorted(loan.payments, key=lambda x: (x.on, x.payment_id))
-        if pm.on <= cut_off
-    )
+    # A payment ahead of its due date waits as a credit and pays the installment on that date
+    # (the ledger's step 3, before the day's payments): that row shows where it went.
+    credit_used: dict[dt.date, Decimal] = {}
+    for al in r.explanation.allocations:
+        if al.payment_id == "credit" and al.installment is not None:
+            credit_used[al.on] = credit_used.get(al.on, ZERO) + al.amount
+    rows = [
+        (on, 0, LedgerRow(on, "预存余额冲抵", used, "；".join(by_payment[(on, "credit")])))
+        for on, used in credit_used.items()
+    ]
+    for pm in sorted(loan.payments, key=lambda x: (x.on, x.payment_id)):
+        if pm.on <= cut_off:
+            detail = "；".join(by_payment.get((pm.on, pm.payment_id), []))
+            rows.append((pm.on, 1, LedgerRow(pm.on, "还款", pm.amount, detail)))
+    rows.sort(key=lambda t: (t[0], t[1]))  # stable: a day's payments keep their order
+    payment_rows = tuple(row for _, _, row in rows)
     due_on = {i.no: i.due_on for i in schedule}
     computation = (
         tuple(

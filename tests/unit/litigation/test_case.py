@@ -1,0 +1,51 @@
+"""One account's documents, as built from its loan: what the repayment record shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from tests.planted import _id
+
+from overdue.ledger.contract import Contract, Loan, Payment, RepaymentMethod
+from overdue.litigation.case import build_case
+from overdue.litigation.policy import example_file, load_plaintiff
+
+pytestmark = pytest.mark.unit
+
+
+def test_a_payment_made_before_its_due_date_is_shown_paying_that_installment() -> None:
+    # 3,000 in 3 equal principal parts at 1 % a month from 2025-01-15. Installment 1 (1,000 +
+    # 30.00 interest, due 02-15) is paid early, on 02-10: it waits as a credit and pays the
+    # installment on 02-15. Nothing else is paid.
+    contract = Contract(
+        principal=Decimal("3000.00"),
+        disbursed_on=dt.date(2025, 1, 15),
+        term_months=3,
+        method=RepaymentMethod.EQUAL_PRINCIPAL,
+        rate=Decimal("0.12"),
+    )
+    loan = Loan("E-1", contract, (Payment(dt.date(2025, 2, 10), Decimal("1030.00"), "p1"),))
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    case = build_case(
+        loan=loan,
+        borrower={"name": "测试甲", "id_number": _id("330106", "19900101", "001"),
+                  "address": "某省某市某区示例路1号"},
+        decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
+                  "court_code": "浙0106", "venue_basis": "被告住所地"},
+        plaintiff=plaintiff,
+        product=plaintiff.product(None),
+        cut_off=dt.date(2025, 5, 1),
+        dated=dt.date(2025, 5, 1),
+        accelerate=False,
+        demands=(),
+    )  # fmt: skip
+    record = case.evidence[0].payments
+    assert [(r.on, r.what, r.amount) for r in record] == [
+        (dt.date(2025, 2, 10), "还款", Decimal("1030.00")),
+        (dt.date(2025, 2, 15), "预存余额冲抵", Decimal("1030.00")),
+    ]
+    assert "第1期借款本金 1,000.00" in record[1].detail
+    assert "第1期利息 30.00" in record[1].detail
+    assert case.complaint.loan.installments_paid == 1
