@@ -152,6 +152,7 @@ class Agent(_Model):
         "代为起诉",
         "代为承认、放弃、变更诉讼请求",
         "代为进行和解、调解",
+        "代为提起上诉",  # 民事诉讼法 Art. 62: special authority, as are the three above
         "代为签收法律文书",
         "代为申请财产保全及强制执行",
     )
