@@ -85,13 +85,17 @@ class Waiver:
 @dataclass(frozen=True, slots=True)
 class ContinuingInterest:
     """Interest after the cut-off, worded as courts write it:
-    以 {base} 元为基数，按年利率 {rate} 计算自 {start} 起至实际清偿之日止."""
+    以 {base} 元为基数，按年利率 {rate} 计算自 {start} 起至 {until} 止."""
 
     base: Decimal
     rate: Decimal  # annual, already within the cap
     start: dt.date
     label: str  # 利息 / 罚息 / 逾期利息
     basis: str
+    # An event instead of ``start``, e.g. 起诉状副本送达之次日 (principal accelerated by the
+    # complaint falls due when it is served); "" for the date.
+    start_text: str = ""
+    until: str = "实际清偿之日"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,8 +21,8 @@ from decimal import Decimal
 
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.documents.filters import date_cn
-from overdue.ledger.contract import Component, Loan
-from overdue.ledger.engine import InstallmentState, Replay, replay
+from overdue.ledger.contract import Component, Contract, Loan
+from overdue.ledger.engine import CapCheck, InstallmentState, Replay, replay
 from overdue.money import ZERO, fmt, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
@@ -149,16 +149,9 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     penalty_rate = contract.annual_penalty_rate
     cap_rate = s.cap.cap_rate
     continuing_rate = penalty_rate if cap_rate is None else min(penalty_rate, cap_rate)
-    continuing: tuple[ContinuingInterest, ...] = ()
-    if claimed["principal"] > 0 and continuing_rate > 0:
-        why = f"借款合同约定逾期罚息年利率{percent(penalty_rate)}"
-        if continuing_rate < penalty_rate:
-            why += f"，原告自愿按不超过年利率{percent(continuing_rate)}主张（{s.cap.rules[-1]}）"
-        continuing = (
-            ContinuingInterest(
-                claimed["principal"], continuing_rate, cut_off + dt.timedelta(days=1), "罚息", why
-            ),
-        )
+    continuing = _continuing(
+        claimed["principal"] - accelerated, accelerated, cut_off, contract, s.cap, continuing_rate
+    )
     claims = Claims(
         not_yet_overdue_text=_due_on_cut_off(s.installments, cut_off, accelerate),
         items=tuple(items),
@@ -174,6 +167,52 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, default_since, penalty_rate, continuing_rate
     )
+
+
+def _continuing(
+    overdue: Decimal,
+    accelerated: Decimal,
+    cut_off: dt.date,
+    contract: Contract,
+    cap: CapCheck,
+    rate: Decimal,
+) -> tuple[ContinuingInterest, ...]:
+    """Interest after the cut-off. The overdue principal bears penalty interest from the next
+    day. Principal accelerated by the complaint (the notice of acceleration) falls due when
+    the complaint is served (民法典 Art. 137): until then it bears the contract's interest,
+    from the next day penalty interest; both within the cap."""
+    next_day = cut_off + dt.timedelta(days=1)
+    penalty_rate = contract.annual_penalty_rate
+    rule = cap.rules[-1] if cap.rules else ""
+
+    def within(agreed: Decimal, claimed: Decimal) -> str:
+        return (
+            f"，原告自愿按不超过年利率{percent(claimed)}主张（{rule}）" if claimed < agreed else ""
+        )
+
+    why = f"借款合同约定逾期罚息年利率{percent(penalty_rate)}{within(penalty_rate, rate)}"
+    out = []
+    if overdue > 0 and rate > 0:
+        out.append(ContinuingInterest(overdue, rate, next_day, "罚息", why))
+    if accelerated > 0:
+        annual = contract.annual_rate
+        interest_rate = annual if cap.cap_rate is None else min(annual, cap.cap_rate)
+        if interest_rate > 0:
+            reason = f"借款合同约定借款年利率{percent(annual)}{within(annual, interest_rate)}"
+            out.append(
+                ContinuingInterest(
+                    accelerated, interest_rate, next_day, "利息",
+                    reason + "；提前到期的本金自起诉状副本送达之日到期",
+                    until="起诉状副本送达之日",
+                )
+            )  # fmt: skip
+        if rate > 0:
+            out.append(
+                ContinuingInterest(
+                    accelerated, rate, next_day, "罚息", why, start_text="起诉状副本送达之次日"
+                )
+            )
+    return tuple(out)
 
 
 def _cap_name(rate: Decimal | None) -> str:

@@ -269,8 +269,38 @@ def test_acceleration_claims_principal_not_yet_due() -> None:
     assert principal_on == Decimal("10000.00")  # everything not yet repaid
     assert on.accelerated_principal == Decimal("7000.00")
     assert on.claims.total - off.claims.total == Decimal("7000.00")
-    assert on.claims.continuing[0].base == Decimal("10000.00")
-    assert off.claims.continuing[0].base == Decimal("3000.00")
+    # After the cut-off: the 3,000 overdue bears penalty interest (18 %) from the next day;
+    # the 7,000 accelerated by the complaint falls due when it is served: contract interest
+    # (12 %) until then, penalty interest from the day after.
+    assert [
+        (c.label, c.base, c.rate, c.start, c.start_text, c.until) for c in on.claims.continuing
+    ] == [
+        (
+            "罚息",
+            Decimal("3000.00"),
+            Decimal("0.18"),
+            cut + dt.timedelta(days=1),
+            "",
+            "实际清偿之日",
+        ),
+        (
+            "利息",
+            Decimal("7000.00"),
+            Decimal("0.12"),
+            cut + dt.timedelta(days=1),
+            "",
+            "起诉状副本送达之日",
+        ),
+        (
+            "罚息",
+            Decimal("7000.00"),
+            Decimal("0.18"),
+            cut + dt.timedelta(days=1),
+            "起诉状副本送达之次日",
+            "实际清偿之日",
+        ),
+    ]
+    assert [(c.label, c.base) for c in off.claims.continuing] == [("罚息", Decimal("3000.00"))]
 
 
 def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say_so() -> None:
