@@ -98,7 +98,12 @@ class Case:
 def _rate_text(loan: Loan) -> str:
     c = loan.contract
     unit = {RateUnit.ANNUAL: "年利率", RateUnit.MONTHLY: "月利率", RateUnit.DAILY: "日利率"}
-    return f"{unit[c.rate_unit]}{percent(c.rate)}"
+    text = f"{unit[c.rate_unit]}{percent(c.rate)}"
+    if c.rate_unit is RateUnit.DAILY:
+        # The schedule charges interest monthly at the annual rate / 12 (README, "The rules"),
+        # not day by day: say so, or a judge applying the daily rate gets other figures.
+        text += f"（按月计收利息，月利率为日利率×{c.day_count.basis}÷12）"
+    return text
 
 
 def _penalty_text(loan: Loan) -> str:

@@ -8,11 +8,28 @@ from decimal import Decimal
 import pytest
 from tests.planted import _id
 
-from overdue.ledger.contract import Contract, Loan, Payment, RepaymentMethod
-from overdue.litigation.case import build_case
+from overdue.ledger.contract import Contract, DayCount, Loan, Payment, RateUnit, RepaymentMethod
+from overdue.litigation.case import Case, build_case
 from overdue.litigation.policy import example_file, load_plaintiff
 
 pytestmark = pytest.mark.unit
+
+
+def _case(loan: Loan, cut_off: dt.date) -> Case:
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    return build_case(
+        loan=loan,
+        borrower={"name": "测试甲", "id_number": _id("330106", "19900101", "001"),
+                  "address": "某省某市某区示例路1号"},
+        decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
+                  "court_code": "浙0106", "venue_basis": "被告住所地"},
+        plaintiff=plaintiff,
+        product=plaintiff.product(None),
+        cut_off=cut_off,
+        dated=cut_off,
+        accelerate=False,
+        demands=(),
+    )  # fmt: skip
 
 
 def test_a_payment_made_before_its_due_date_is_shown_paying_that_installment() -> None:
@@ -27,20 +44,7 @@ def test_a_payment_made_before_its_due_date_is_shown_paying_that_installment() -
         rate=Decimal("0.12"),
     )
     loan = Loan("E-1", contract, (Payment(dt.date(2025, 2, 10), Decimal("1030.00"), "p1"),))
-    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
-    case = build_case(
-        loan=loan,
-        borrower={"name": "测试甲", "id_number": _id("330106", "19900101", "001"),
-                  "address": "某省某市某区示例路1号"},
-        decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
-                  "court_code": "浙0106", "venue_basis": "被告住所地"},
-        plaintiff=plaintiff,
-        product=plaintiff.product(None),
-        cut_off=dt.date(2025, 5, 1),
-        dated=dt.date(2025, 5, 1),
-        accelerate=False,
-        demands=(),
-    )  # fmt: skip
+    case = _case(loan, dt.date(2025, 5, 1))
     record = case.evidence[0].payments
     assert [(r.on, r.what, r.amount) for r in record] == [
         (dt.date(2025, 2, 10), "还款", Decimal("1030.00")),
@@ -49,3 +53,19 @@ def test_a_payment_made_before_its_due_date_is_shown_paying_that_installment() -
     assert "第1期借款本金 1,000.00" in record[1].detail
     assert "第1期利息 30.00" in record[1].detail
     assert case.complaint.loan.installments_paid == 1
+
+
+def test_a_daily_rate_says_interest_is_charged_monthly() -> None:
+    """The schedule charges a daily-rate loan monthly at daily x 360 / 12 (README, "The
+    rules"); the complaint says so beside the daily rate the contract states."""
+    contract = Contract(
+        principal=Decimal("6000.00"),
+        disbursed_on=dt.date(2025, 1, 15),
+        term_months=12,
+        method=RepaymentMethod.EQUAL_INSTALLMENT,
+        rate=Decimal("0.0005"),
+        rate_unit=RateUnit.DAILY,
+        day_count=DayCount.ACT_360,
+    )
+    facts = _case(Loan("E-2", contract), dt.date(2025, 9, 1)).complaint.loan
+    assert facts.rate_text == "日利率0.05%（按月计收利息，月利率为日利率×360÷12）"
