@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from tests.litigation_support import equal_principal
 from tests.planted import _id
 
 from overdue.ledger.contract import Contract, DayCount, Loan, Payment, RateUnit, RepaymentMethod
@@ -36,14 +37,11 @@ def test_a_payment_made_before_its_due_date_is_shown_paying_that_installment() -
     # 3,000 in 3 equal principal parts at 1 % a month from 2025-01-15. Installment 1 (1,000 +
     # 30.00 interest, due 02-15) is paid early, on 02-10: it waits as a credit and pays the
     # installment on 02-15. Nothing else is paid.
-    contract = Contract(
-        principal=Decimal("3000.00"),
-        disbursed_on=dt.date(2025, 1, 15),
-        term_months=3,
-        method=RepaymentMethod.EQUAL_PRINCIPAL,
-        rate=Decimal("0.12"),
+    loan = Loan(
+        "E-1",
+        equal_principal("3000.00", 3),
+        (Payment(dt.date(2025, 2, 10), Decimal("1030.00"), "p1"),),
     )
-    loan = Loan("E-1", contract, (Payment(dt.date(2025, 2, 10), Decimal("1030.00"), "p1"),))
     case = _case(loan, dt.date(2025, 5, 1))
     record = case.evidence[0].payments
     assert [(r.on, r.what, r.amount) for r in record] == [

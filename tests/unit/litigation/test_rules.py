@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.litigation_support import TWO_PAID, equal_principal
 
 from overdue.errors import InputError
 from overdue.ledger.contract import Contract, LenderType, Loan, Payment, RepaymentMethod
@@ -244,22 +245,8 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
 
 
 def test_acceleration_claims_principal_not_yet_due() -> None:
-    contract = Contract(
-        principal=Decimal("12000.00"),
-        disbursed_on=dt.date(2025, 1, 15),
-        term_months=12,
-        method=RepaymentMethod.EQUAL_PRINCIPAL,
-        rate=Decimal("0.12"),
-    )
     # Paid the first two installments (1,000 principal + interest 120.00 and 110.00), then stopped.
-    loan = Loan(
-        "L2",
-        contract,
-        (
-            Payment(dt.date(2025, 2, 15), Decimal("1120.00"), "p1"),
-            Payment(dt.date(2025, 3, 15), Decimal("1110.00"), "p2"),
-        ),
-    )
+    loan = Loan("L2", equal_principal("12000.00", 12), TWO_PAID)
     cut = dt.date(2025, 6, 20)  # installments 3, 4, 5 (Apr 15, May 15, Jun 15) are overdue
     on = compute_claims(loan, cut, accelerate=True)
     off = compute_claims(loan, cut, accelerate=False)
@@ -307,17 +294,7 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
     # 12,000 in 12 equal principal parts at 1 % a month from 2025-01-15; two paid. On the
     # cut-off 2025-06-15 installment 5 (1,000 + 8,000 x 1 % = 80.00 interest) falls due:
     # installments 3 and 4 are overdue, 5 is not.
-    contract = Contract(
-        principal=Decimal("12000.00"),
-        disbursed_on=dt.date(2025, 1, 15),
-        term_months=12,
-        method=RepaymentMethod.EQUAL_PRINCIPAL,
-        rate=Decimal("0.12"),
-    )
-    paid = (
-        Payment(dt.date(2025, 2, 15), Decimal("1120.00"), "p1"),
-        Payment(dt.date(2025, 3, 15), Decimal("1110.00"), "p2"),
-    )
+    contract, paid = equal_principal("12000.00", 12), TWO_PAID
     cut = dt.date(2025, 6, 15)
     on = compute_claims(Loan("L3", contract, paid), cut, accelerate=True)
     principal = next(i.amount for i in on.claims.items if i.label == "借款本金")
@@ -341,14 +318,7 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
 def test_a_fee_claim_names_its_installments() -> None:
     # 3,000 in 3 equal principal parts at 1 % a month with a 1.00 service fee per installment,
     # nothing paid; on 2025-05-01 all three are overdue and well within the 24 % cap.
-    contract = Contract(
-        principal=Decimal("3000.00"),
-        disbursed_on=dt.date(2025, 1, 15),
-        term_months=3,
-        method=RepaymentMethod.EQUAL_PRINCIPAL,
-        rate=Decimal("0.12"),
-        service_fee=Decimal("1.00"),
-    )
+    contract = equal_principal("3000.00", 3, service_fee=Decimal("1.00"))
     c = compute_claims(Loan("L4", contract), dt.date(2025, 5, 1), accelerate=False)
     fee = next(i for i in c.claims.items if i.label == "服务费")
     assert (fee.amount, fee.period) == (Decimal("3.00"), "第1期至第3期")
