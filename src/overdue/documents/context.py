@@ -96,6 +96,7 @@ class ContinuingInterest:
     # complaint falls due when it is served); "" for the date.
     start_text: str = ""
     until: str = "实际清偿之日"
+    of: str = ""  # what part of the principal, when several claims share a label: 已到期本金
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,9 @@ class Claims:
     # principal may be, by acceleration): e.g. 第9期（2026年11月20日到期）利息32.40元、服务费22.50元
     # 截至起诉之日尚未逾期，本案不予主张. "" when nothing.
     not_yet_overdue_text: str = ""
+    # The cap check in one sentence, for the waiver item: 按合同约定计收的…合计X元，按上限计算为Y元，
+    # 超出Z元[，其中被告已多付的W元已冲抵本金]. "" when nothing is given up.
+    cap_text: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,11 +199,16 @@ def build_case(
     accelerated = computed.accelerated_principal
     acceleration = ""
     if accelerated > 0:
-        today = [i.no for i in s.installments if i.due_on == cut_off and i.unpaid["principal"] > 0]
-        which = f"（含{date_cn(cut_off)}到期的第{today[0]}期）" if today else ""
         acceleration = (
             f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
-            f"并以本起诉状副本作为提前到期通知，尚未逾期的借款本金{which}{fmt(accelerated)}元一并主张"
+            f"并以本起诉状副本作为提前到期通知，尚未到期的借款本金{fmt(accelerated)}元一并主张"
+        )
+    if accelerated > 0 and computed.due_on_cut_off_principal > 0:
+        # (When nothing is left to accelerate, the term ends that day: element 4 says so.)
+        today = [i.no for i in s.installments if i.due_on == cut_off and i.unpaid["principal"] > 0]
+        acceleration += (
+            f"；第{today[0]}期借款本金{fmt(computed.due_on_cut_off_principal)}元按合同约定"
+            f"于{date_cn(cut_off)}到期，一并主张"
         )
     facts = LoanFacts(
         contract_no=f"{product.contract_no_prefix}{loan.loan_id}",
@@ -378,12 +383,13 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
     offset = computed.owed["principal"] - s.claimable["principal"]
     if offset > 0:
         rows.append(LedgerRow(None, "减：以多付利息、费用冲抵", offset, "见上列“超出上限部分”"))
-    later = claimed - s.claimable["principal"]
+    today = computed.due_on_cut_off_principal
+    if today > 0:
+        rows.append(LedgerRow(cut_off, "当日到期本金", today, "计算截止日当日到期的本金"))
+    later = computed.accelerated_principal
     if later > 0:
         rows.append(
-            LedgerRow(
-                cut_off, "未到期本金（宣布提前到期）", later, "计算截止日当日及以后到期的各期本金"
-            )
+            LedgerRow(cut_off, "未到期本金（宣布提前到期）", later, "计算截止日以后到期的各期本金")
         )
     rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)

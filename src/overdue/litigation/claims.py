@@ -68,7 +68,8 @@ class ComputedClaims:
     replay: Replay
     owed: Mapping[str, Decimal]  # per component, before the cap
     claimed: Mapping[str, Decimal]  # per component, in the complaint
-    accelerated_principal: Decimal
+    accelerated_principal: Decimal  # due by acceleration: installments due after the cut-off
+    due_on_cut_off_principal: Decimal  # claimed with it: installments due on the cut-off day
     default_since: dt.date | None
     penalty_rate: Decimal  # the contract's annual penalty rate
     continuing_rate: Decimal  # the rate claimed after the cut-off
@@ -85,9 +86,17 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     # Principal not yet overdue on the cut-off: due that day, or later (then by acceleration).
     not_overdue = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
     claimed["principal"] = claimed["principal"] + not_overdue
-    # Claimed by acceleration: every installment's principal not overdue on the cut-off, those
-    # falling due that very day included (the borrower has until its end to pay them).
-    accelerated = not_overdue
+    # Of that, the principal falling due on the cut-off day itself is due by the contract (and
+    # overdue from the next day); only later installments are due by acceleration.
+    accelerated = min(
+        not_overdue,
+        total(
+            inst.principal - st.paid.get("principal", ZERO)
+            for inst, st in zip(r.schedule.installments, s.installments, strict=True)
+            if inst.due_on > cut_off
+        ),
+    )
+    due_on_cut_off = not_overdue - accelerated
     offset = owed["principal"] - s.claimable["principal"]  # paid costs above the cap
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
@@ -152,8 +161,17 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     continuing = _continuing(
         claimed["principal"] - accelerated, accelerated, cut_off, contract, s.cap, continuing_rate
     )
+    cap_text = ""
+    if waivers and s.cap.allowed is not None:
+        cap_text = (
+            f"按合同约定计收的利息、罚息、复利及费用合计{fmt(s.cap.charged)}元，"
+            f"按上限计算为{fmt(s.cap.allowed)}元，超出{fmt(s.cap.excess)}元"
+        )
+        if offset > 0:
+            cap_text += f"，其中被告已多付的{fmt(offset)}元已冲抵本金"
     claims = Claims(
         not_yet_overdue_text=_due_on_cut_off(s.installments, cut_off, accelerate),
+        cap_text=cap_text,
         items=tuple(items),
         total=total(i.amount for i in items),
         cut_off=cut_off,
@@ -165,8 +183,9 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         else LEGAL_BASIS.replace("第六百七十四条", "第六百七十条、第六百七十四条"),
     )
     return ComputedClaims(
-        claims, r, owed, claimed, accelerated, default_since, penalty_rate, continuing_rate
-    )
+        claims, r, owed, claimed, accelerated, due_on_cut_off, default_since, penalty_rate,
+        continuing_rate,
+    )  # fmt: skip
 
 
 def _continuing(
@@ -192,8 +211,9 @@ def _continuing(
 
     why = f"借款合同约定逾期罚息年利率{percent(penalty_rate)}{within(penalty_rate, rate)}"
     out = []
+    which = ("已到期本金", "提前到期本金") if accelerated > 0 else ("", "")
     if overdue > 0 and rate > 0:
-        out.append(ContinuingInterest(overdue, rate, next_day, "罚息", why))
+        out.append(ContinuingInterest(overdue, rate, next_day, "罚息", why, of=which[0]))
     if accelerated > 0:
         annual = contract.annual_rate
         interest_rate = annual if cap.cap_rate is None else min(annual, cap.cap_rate)
@@ -203,13 +223,19 @@ def _continuing(
                 ContinuingInterest(
                     accelerated, interest_rate, next_day, "利息",
                     reason + "；提前到期的本金自起诉状副本送达之日到期",
-                    until="起诉状副本送达之日",
+                    until="起诉状副本送达之日", of=which[1],
                 )
             )  # fmt: skip
         if rate > 0:
             out.append(
                 ContinuingInterest(
-                    accelerated, rate, next_day, "罚息", why, start_text="起诉状副本送达之次日"
+                    accelerated,
+                    rate,
+                    next_day,
+                    "罚息",
+                    why,
+                    start_text="起诉状副本送达之次日",
+                    of=which[1],
                 )
             )
     return tuple(out)

@@ -16,7 +16,7 @@ from overdue.litigation.policy import example_file, load_plaintiff
 pytestmark = pytest.mark.unit
 
 
-def _case(loan: Loan, cut_off: dt.date) -> Case:
+def _case(loan: Loan, cut_off: dt.date, accelerate: bool = False) -> Case:
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
     return build_case(
         loan=loan,
@@ -28,7 +28,7 @@ def _case(loan: Loan, cut_off: dt.date) -> Case:
         product=plaintiff.product(None),
         cut_off=cut_off,
         dated=cut_off,
-        accelerate=False,
+        accelerate=accelerate,
         demands=(),
     )  # fmt: skip
 
@@ -67,3 +67,24 @@ def test_a_daily_rate_says_interest_is_charged_monthly() -> None:
     )
     facts = _case(Loan("E-2", contract), dt.date(2025, 9, 1)).complaint.loan
     assert facts.rate_text == "日利率0.05%（按月计收利息，月利率为日利率×360÷12）"
+
+
+def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_accelerated() -> None:
+    # 3,000 in three parts, nothing paid; on 2025-04-15 installments 1 and 2 are overdue and
+    # the last falls due: its 1,000 is due by the contract, nothing is left to accelerate.
+    case = _case(Loan("E-3", equal_principal("3000.00", 3)), dt.date(2025, 4, 15), True)
+    claims = case.complaint.claims
+    assert next(i.amount for i in claims.items if i.label == "借款本金") == Decimal("3000.00")
+    assert (case.claims.accelerated_principal, case.claims.due_on_cut_off_principal) == (
+        Decimal("0.00"),
+        Decimal("1000.00"),
+    )
+    assert case.complaint.loan.acceleration_text == ""
+    [after] = claims.continuing
+    assert (after.label, after.of, after.base, after.start) == (
+        "罚息", "", Decimal("3000.00"), dt.date(2025, 4, 16),
+    )  # fmt: skip
+    assert (
+        claims.not_yet_overdue_text
+        == "第3期利息10.00元于2025年4月15日到期，截至该日尚未逾期，本案不予主张"
+    )

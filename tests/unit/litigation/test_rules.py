@@ -233,6 +233,9 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
         Decimal("1150.68"),
     )
     assert "24%" in w.rule
+    assert c.claims.cap_text == (
+        "按合同约定计收的利息、罚息、复利及费用合计2,400.00元，按上限计算为1,249.32元，超出1,150.68元"
+    )
     (cont,) = c.claims.continuing
     # After the cut-off the penalty continues on the principal, at 24 % rather than 54 %.
     assert (cont.base, cont.rate, cont.start) == (
@@ -298,9 +301,19 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
     cut = dt.date(2025, 6, 15)
     on = compute_claims(Loan("L3", contract, paid), cut, accelerate=True)
     principal = next(i.amount for i in on.claims.items if i.label == "借款本金")
-    # Accelerated: installments 5 to 12, the one due that day included, as the sheet says.
-    assert on.accelerated_principal == Decimal("8000.00")
+    # Installment 5's principal is due that day by the contract (overdue from the next), 6 to
+    # 12 by acceleration: 2,000 + 1,000 + 7,000 claimed. Penalty interest runs on the 3,000
+    # due by the contract from 06-16; the 7,000 falls due when the complaint is served.
+    assert (on.due_on_cut_off_principal, on.accelerated_principal) == (
+        Decimal("1000.00"),
+        Decimal("7000.00"),
+    )
     assert principal == Decimal("10000.00")
+    assert [(c.label, c.of, c.base) for c in on.claims.continuing] == [
+        ("罚息", "已到期本金", Decimal("3000.00")),
+        ("利息", "提前到期本金", Decimal("7000.00")),
+        ("罚息", "提前到期本金", Decimal("7000.00")),
+    ]
     assert on.claims.not_yet_overdue_text == (
         "第5期利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
     )
