@@ -196,10 +196,11 @@ def _continuing(
     cap: CapCheck,
     rate: Decimal,
 ) -> tuple[ContinuingInterest, ...]:
-    """Interest after the cut-off. The overdue principal bears penalty interest from the next
-    day. Principal accelerated by the complaint (the notice of acceleration) falls due when
-    the complaint is served (民法典 Art. 137): until then it bears the contract's interest,
-    from the next day penalty interest; both within the cap."""
+    """Interest after the cut-off. ``overdue``, the principal due by the contract (overdue, or
+    due on the cut-off day), bears penalty interest from the next day. Principal accelerated
+    by the complaint (the notice of acceleration) falls due when the complaint is served
+    (民法典 Art. 137): until then it bears the contract's interest, from the next day penalty
+    interest; both within the cap."""
     next_day = cut_off + dt.timedelta(days=1)
     penalty_rate = contract.annual_penalty_rate
     rule = cap.rules[-1] if cap.rules else ""
@@ -264,9 +265,9 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
 def _due_on_cut_off(
     installments: Sequence[InstallmentState], cut_off: dt.date, accelerate: bool
 ) -> str:
-    """What installments falling due on the cut-off day still owe: due, not overdue, so not
-    claimed (their principal is, when the loan is accelerated) nor given up; the complaint
-    says so in a sentence."""
+    """What installments falling due on the cut-off day still owe: due, not yet overdue, so not
+    claimed (their principal is, when the policy accelerates) nor given up; the complaint says
+    so in a sentence."""
     parts = []
     items = ("interest", "service_fee") if accelerate else ("principal", "interest", "service_fee")
     for i in installments:
