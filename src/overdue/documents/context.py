@@ -66,9 +66,9 @@ class ClaimItem:
 
     label: str  # 借款本金 / 利息 / 罚息 / 复利 / 服务费 / 逾期违约金 …
     amount: Decimal
-    # 自2025年3月15日起至2026年11月30日止; for a fee, its installments: 第1期至第3期 ("" for principal)
-    period: str
+    period: str  # e.g. 自2025年3月15日起至2026年11月30日止 ("" for principal and fees)
     basis: str
+    installments: str = ""  # a fee's installments, e.g. 第1期至第3期
 
 
 @dataclass(frozen=True, slots=True)

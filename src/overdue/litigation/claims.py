@@ -121,7 +121,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         amount = claimed[c.value]
         if amount <= 0:
             continue
-        basis = _BASIS[c]
+        basis, which = _BASIS[c], ""
         if c is Component.PRINCIPAL:
             period = ""
             if contract.lent < contract.principal:
@@ -140,8 +140,9 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         elif c is Component.INTEREST:
             period = _installments_period(r, c, cut_off, contract.disbursed_on)
         else:  # a fee of some installments: which ones ("第1期至第3期"), not a period
-            period = _installments_period(r, c, cut_off, contract.disbursed_on)
-        items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis))
+            period = ""
+            which = _installments_period(r, c, cut_off, contract.disbursed_on)
+        items.append(ClaimItem(COMPONENT_LABELS[c.value], amount, period, basis, which))
 
     waivers = tuple(
         Waiver(

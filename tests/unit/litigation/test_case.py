@@ -88,3 +88,18 @@ def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_acce
         claims.not_yet_overdue_text
         == "第3期利息10.00元于2025年4月15日到期，截至该日尚未逾期，本案不予主张"
     )
+
+
+def test_a_fee_claim_names_its_installments_in_the_complaint_and_the_sheet() -> None:
+    from overdue.documents.render import Renderer
+
+    loan = Loan("E-4", equal_principal("3000.00", 3, service_fee=Decimal("1.00")))
+    case = _case(loan, dt.date(2025, 5, 1))
+    renderer = Renderer()
+    complaint = renderer.markdown("complaint", case.complaint)
+    assert (
+        "支付服务费3.00元（大写：叁元整）（第1期至第3期）；依据：借款合同约定的服务费。"
+        in complaint
+    )
+    [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
+    assert "| 服务费 | 第1期至第3期 | 3.00 |" in renderer.markdown("evidence", sheet)

@@ -334,5 +334,5 @@ def test_a_fee_claim_names_its_installments() -> None:
     contract = equal_principal("3000.00", 3, service_fee=Decimal("1.00"))
     c = compute_claims(Loan("L4", contract), dt.date(2025, 5, 1), accelerate=False)
     fee = next(i for i in c.claims.items if i.label == "服务费")
-    assert (fee.amount, fee.period) == (Decimal("3.00"), "第1期至第3期")
+    assert (fee.amount, fee.period, fee.installments) == (Decimal("3.00"), "", "第1期至第3期")
     assert fee.basis == "借款合同约定的服务费"
