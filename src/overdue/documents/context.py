@@ -128,6 +128,7 @@ class LoanFacts:
     default_since: dt.date  # first unpaid due date
     dpd: int
     acceleration_text: str  # 宣布提前到期 wording ("" when not accelerated)
+    acceleration_clause: str  # the contract's 提前到期 clause, as agreed ("" when none)
     demands: tuple[tuple[dt.date, str], ...]  # 催收记录: (date, what was done)
     jurisdiction_text: str  # why this court (合同约定 / 被告住所地 …)
     guarantee_text: str  # 无担保 unless stated
@@ -142,12 +143,12 @@ class Claims:
     waivers: tuple[Waiver, ...]
     costs_text: str  # e.g. 本案诉讼费用由被告承担
     legal_basis: str  # 《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条
-    # What falls due on the cut-off day itself and is not overdue yet, so not claimed (its
-    # principal may be, by acceleration): e.g. 第9期（2026年11月20日到期）利息32.40元、服务费22.50元
-    # 截至起诉之日尚未逾期，本案不予主张. "" when nothing.
-    not_yet_overdue_text: str = ""
+    # What falls due on the cut-off day itself (due, not yet overdue) and what of it is claimed:
+    # e.g. 第9期借款本金393.12元于2026年11月20日到期，一并主张；该期利息32.40元、服务费22.50元本案不予
+    # 主张. "" when nothing falls due that day.
+    due_on_cut_off_text: str = ""
     # The cap check in one sentence, for the waiver item: 按合同约定计收的…合计X元，按上限计算为Y元，
-    # 超出Z元[，其中被告已多付的W元已冲抵本金]. "" when nothing is given up.
+    # 超出Z元，[其中被告已多付的W元冲抵本金，其余V元]原告自愿放弃. "" when nothing is given up.
     cap_text: str = ""
 
 

@@ -292,6 +292,7 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
             if accelerated
             else ""
         ),
+        acceleration_clause="借款人任何一期逾期还款的，贷款人有权宣布贷款全部提前到期",
         demands=(
             (default_since + dt.timedelta(days=3), "短信提醒被告还款"),
             (default_since + dt.timedelta(days=30), "电话催收，被告表示暂无能力还款"),

@@ -203,13 +203,6 @@ def build_case(
             f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
             f"并以本起诉状副本作为提前到期通知，尚未到期的借款本金{fmt(accelerated)}元一并主张"
         )
-    if accelerated > 0 and computed.due_on_cut_off_principal > 0:
-        # (When nothing is left to accelerate, the term ends that day: element 4 says so.)
-        today = [i.no for i in s.installments if i.due_on == cut_off and i.unpaid["principal"] > 0]
-        acceleration += (
-            f"；第{today[0]}期借款本金{fmt(computed.due_on_cut_off_principal)}元按合同约定"
-            f"于{date_cn(cut_off)}到期，一并主张"
-        )
     facts = LoanFacts(
         contract_no=f"{product.contract_no_prefix}{loan.loan_id}",
         contract_name=product.contract_name,
@@ -236,6 +229,7 @@ def build_case(
         default_since=computed.default_since or cut_off,
         dpd=s.dpd,
         acceleration_text=acceleration,
+        acceleration_clause=product.acceleration_clause,
         demands=tuple(demands),
         jurisdiction_text=str(decision["venue_basis"]),
         guarantee_text="无担保",
@@ -348,7 +342,9 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
         for sp in cap.spans
     ]
     rows.append(
-        LedgerRow(None, "按合同计收的利息、罚息、复利及费用合计", cap.charged, "含已收取部分")
+        LedgerRow(
+            None, "按合同计收的利息、罚息、复利、违约金及其他费用合计", cap.charged, "含已收取部分"
+        )
     )
     rows.append(
         LedgerRow(None, "上限合计", cap.allowed, "上列各段未经四舍五入的精确值之和，四舍五入至分")

@@ -165,13 +165,15 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     cap_text = ""
     if waivers and s.cap.allowed is not None:
         cap_text = (
-            f"按合同约定计收的利息、罚息、复利及费用合计{fmt(s.cap.charged)}元，"
-            f"按上限计算为{fmt(s.cap.allowed)}元，超出{fmt(s.cap.excess)}元"
+            f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元，"
+            f"按上限计算为{fmt(s.cap.allowed)}元，超出{fmt(s.cap.excess)}元，"
         )
         if offset > 0:
-            cap_text += f"，其中被告已多付的{fmt(offset)}元已冲抵本金"
+            given_up = total(w.given_up for w in waivers)
+            cap_text += f"其中被告已多付的{fmt(offset)}元冲抵本金，其余{fmt(given_up)}元"
+        cap_text += "原告自愿放弃"
     claims = Claims(
-        not_yet_overdue_text=_due_on_cut_off(s.installments, cut_off, accelerate),
+        due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate),
         cap_text=cap_text,
         items=tuple(items),
         total=total(i.amount for i in items),
@@ -266,19 +268,25 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
 def _due_on_cut_off(
     installments: Sequence[InstallmentState], cut_off: dt.date, accelerate: bool
 ) -> str:
-    """What installments falling due on the cut-off day still owe: due, not yet overdue, so not
-    claimed (their principal is, when the policy accelerates) nor given up; the complaint says
-    so in a sentence."""
+    """What installments falling due on the cut-off day still owe (due, not yet overdue) and
+    what of it is claimed: their principal when the policy accelerates; their interest and
+    service fee not (the cap check counts costs due before the as-of date only)."""
     parts = []
-    items = ("interest", "service_fee") if accelerate else ("principal", "interest", "service_fee")
+    on = date_cn(cut_off)
     for i in installments:
         if i.due_on != cut_off:
             continue
-        costs = [
-            f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元" for c in items if i.unpaid.get(c, ZERO) > 0
-        ]
-        if costs:
-            parts.append(f"第{i.no}期" + "、".join(costs))
-    if not parts:
-        return ""
-    return "；".join(parts) + f"于{date_cn(cut_off)}到期，截至该日尚未逾期，本案不予主张"
+        principal = i.unpaid.get("principal", ZERO)
+        costs = "、".join(
+            f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元"
+            for c in ("interest", "service_fee")
+            if i.unpaid.get(c, ZERO) > 0
+        )
+        if accelerate and principal > 0:
+            text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期，一并主张"
+            parts.append(text + (f"；该期{costs}本案不予主张" if costs else ""))
+        elif principal > 0 or costs:
+            owed = [f"借款本金{fmt(principal)}元"] if principal > 0 else []
+            owed += [costs] if costs else []
+            parts.append(f"第{i.no}期{'、'.join(owed)}于{on}到期，截至该日尚未逾期，本案不予主张")
+    return "；".join(parts)

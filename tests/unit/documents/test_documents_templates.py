@@ -236,7 +236,7 @@ def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) ->
     ctx = dataclasses.replace(
         base,
         loan=dataclasses.replace(base.loan, final_due_on=cut_off, acceleration_text=""),
-        claims=dataclasses.replace(base.claims, not_yet_overdue_text=text),
+        claims=dataclasses.replace(base.claims, due_on_cut_off_text=text),
     )
     complaint = squeeze(_text(renderer, "complaint", ctx))
     assert "已届满" not in complaint

@@ -85,8 +85,8 @@ def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_acce
         "罚息", "", Decimal("3000.00"), dt.date(2025, 4, 16),
     )  # fmt: skip
     assert (
-        claims.not_yet_overdue_text
-        == "第3期利息10.00元于2025年4月15日到期，截至该日尚未逾期，本案不予主张"
+        claims.due_on_cut_off_text
+        == "第3期借款本金1,000.00元于2025年4月15日到期，一并主张；该期利息10.00元本案不予主张"
     )
 
 
@@ -103,3 +103,12 @@ def test_a_fee_claim_names_its_installments_in_the_complaint_and_the_sheet() -> 
     )
     [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
     assert "| 服务费 | 第1期至第3期 | 3.00 |" in renderer.markdown("evidence", sheet)
+
+
+def test_the_contract_summary_shows_the_acceleration_clause_the_evidence_list_cites() -> None:
+    from overdue.documents.render import Renderer
+
+    case = _case(Loan("E-5", equal_principal("3000.00", 3)), dt.date(2025, 4, 15))
+    [summary] = [e for e in case.evidence if e.section == "loan_contract"]
+    clause = load_plaintiff(example_file("PLAINTIFF.yaml")).product(None).acceleration_clause
+    assert f"| 提前到期 | {clause} |" in Renderer().markdown("evidence", summary)

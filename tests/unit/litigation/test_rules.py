@@ -234,7 +234,8 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
     )
     assert "24%" in w.rule
     assert c.claims.cap_text == (
-        "按合同约定计收的利息、罚息、复利及费用合计2,400.00元，按上限计算为1,249.32元，超出1,150.68元"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,400.00元，按上限计算为1,249.32元，"
+        "超出1,150.68元，原告自愿放弃"
     )
     (cont,) = c.claims.continuing
     # After the cut-off the penalty continues on the principal, at 24 % rather than 54 %.
@@ -314,17 +315,17 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
         ("利息", "提前到期本金", Decimal("7000.00")),
         ("罚息", "提前到期本金", Decimal("7000.00")),
     ]
-    assert on.claims.not_yet_overdue_text == (
-        "第5期利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
+    assert on.claims.due_on_cut_off_text == (
+        "第5期借款本金1,000.00元于2025年6月15日到期，一并主张；该期利息80.00元本案不予主张"
     )
     off = compute_claims(Loan("L3", contract, paid), cut, accelerate=False)
     assert next(i.amount for i in off.claims.items if i.label == "借款本金") == Decimal("2000.00")
-    assert off.claims.not_yet_overdue_text == (
+    assert off.claims.due_on_cut_off_text == (
         "第5期借款本金1,000.00元、利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
     )
     # A day later installment 5 is overdue, claimed, and nothing is left to explain.
     later = compute_claims(Loan("L3", contract, paid), cut + dt.timedelta(days=1), accelerate=True)
-    assert later.claims.not_yet_overdue_text == ""
+    assert later.claims.due_on_cut_off_text == ""
     assert later.accelerated_principal == Decimal("7000.00")
 
 
