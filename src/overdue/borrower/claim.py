@@ -162,7 +162,7 @@ def check_claim(
     # "按合同": the contract as written. A fee withheld at disbursement makes the lawful
     # principal the amount actually lent (民法典 Art. 670), which the replay above applies.
     written = state
-    if c.lent != c.principal:
+    if c.withheld:
         as_written = replace(the_loan, contract=replace(c, upfront_fee_deducted=False))
         written = replay(as_written, as_of, filed_on=filed_on).state
     due = [i for i in written.installments if i.due_on < as_of]
@@ -215,9 +215,9 @@ def check_claim(
             f"{line.label}：主张{claimed_text}；合同计算{fmt(line.contract_due)}元；"
             f"依法可主张{fmt(line.lawful)}元{diff_text}。依据：{line.rule}"
         )
-    if c.lent != c.principal:
+    if c.withheld:
         lines.append(
-            f"放款时从借款中直接扣除的{fmt(c.upfront_fee)}元不算借出的钱：本金按实际到手的"
+            f"放款时从借款中直接扣除的{fmt(c.withheld)}元不算借出的钱：本金按实际到手的"
             f"{fmt(c.lent)}元计算，利息也按这个数计算（民法典第六百七十条），"
             f"合同写的{fmt(c.principal)}元不能全额主张。"
         )

@@ -166,16 +166,21 @@ class Contract:
             raise ValueError("an upfront fee withheld from the principal must be less than it")
 
     @property
+    def withheld(self) -> Decimal:
+        """The upfront fee withheld from the amount paid out (0 when none was)."""
+        return self.upfront_fee if self.upfront_fee_deducted else ZERO
+
+    @property
     def lent(self) -> Decimal:
         """The amount actually lent: the principal less an upfront fee withheld from it."""
-        return self.principal - self.upfront_fee if self.upfront_fee_deducted else self.principal
+        return self.principal - self.withheld
 
     def as_lent(self) -> Contract:
         """The contract as the law reads it (民法典 Art. 670; 民间借贷规定 Art. 26): when the
         upfront fee was withheld from the amount paid out, the principal is the amount actually
         lent, interest and the schedule follow from it, and the withheld fee is neither principal
         nor a cost still owed. Otherwise the contract itself. Idempotent."""
-        if not self.upfront_fee_deducted or self.upfront_fee == 0:
+        if not self.withheld:
             return self
         return replace(self, principal=self.lent, upfront_fee=ZERO)
 

@@ -301,7 +301,7 @@ def replay(
     was withheld from the amount paid out is replayed as the amount actually lent
     (:meth:`Contract.as_lent`, 民法典 Art. 670), on the schedule its terms give for that amount.
     """
-    withheld = loan.contract.upfront_fee if loan.contract.upfront_fee_deducted else ZERO
+    withheld = loan.contract.withheld
     if withheld:
         # A schedule the lender supplied is one on the contract principal: it does not apply.
         loan = replace(loan, contract=loan.contract.as_lent(), installments=())

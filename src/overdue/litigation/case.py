@@ -211,7 +211,7 @@ def build_case(
         econtract_sha256=econtract_sha256,
         principal=contract.principal,
         disbursed=contract.lent,
-        withheld_fee=contract.principal - contract.lent,
+        withheld_fee=contract.withheld,
         disbursed_on=contract.disbursed_on,
         disbursed_to="被告名下银行账户",
         term_months=contract.term_months,

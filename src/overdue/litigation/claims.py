@@ -124,10 +124,10 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         basis, which = _BASIS[c], ""
         if c is Component.PRINCIPAL:
             period = ""
-            if contract.lent < contract.principal:
+            if contract.withheld:
                 basis += (
                     f"；按实际发放金额{fmt(contract.lent)}元认定借款本金"
-                    f"（放款时预先扣除{fmt(contract.upfront_fee)}元，民法典第六百七十条）"
+                    f"（放款时预先扣除{fmt(contract.withheld)}元，民法典第六百七十条）"
                 )
             basis += "；合同约定的提前到期条款" if accelerated > 0 else ""
             if offset > 0:
@@ -182,7 +182,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         waivers=waivers,
         costs_text="本案诉讼费用由被告承担",
         legal_basis=LEGAL_BASIS
-        if contract.lent == contract.principal
+        if not contract.withheld
         else LEGAL_BASIS.replace("第六百七十四条", "第六百七十条、第六百七十四条"),
     )
     return ComputedClaims(

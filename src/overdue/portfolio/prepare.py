@@ -242,12 +242,13 @@ def _loan_index(loans: pa.Table, child: pa.Table) -> npt.NDArray[np.int32]:
     return loan_idx
 
 
-def _withheld(loans: pa.Table) -> npt.NDArray[np.bool_] | None:
-    """Loans whose upfront fee was withheld from the amount paid out (None: no such loan)."""
+def _withheld(loans: pa.Table, upfront: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_] | None:
+    """Loans whose upfront fee (``upfront``, fen) was withheld from the amount paid out (None:
+    no such loan)."""
     if "upfront_fee_deducted" not in loans.column_names:
         return None
     flags = loans["upfront_fee_deducted"].fill_null(False).to_numpy(zero_copy_only=False)
-    withheld = np.asarray(flags, np.bool_) & (_ints(loans["upfront_fee_fen"]) > 0)
+    withheld = np.asarray(flags, np.bool_) & (upfront > 0)
     return withheld if withheld.any() else None
 
 
@@ -347,7 +348,7 @@ def _loan_rules(
     method = np.array(methods, np.int8)[method_idx]
     principal = _ints(loans["principal_fen"])
     upfront = _ints(loans["upfront_fee_fen"])
-    withheld = _withheld(loans)
+    withheld = _withheld(loans, upfront)
     if withheld is not None:
         # 民法典 Art. 670, as Contract.as_lent reads it: the principal is the amount actually
         # lent, the withheld fee no cost, and the schedule follows from the terms (one the
