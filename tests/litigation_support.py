@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from overdue.ledger.contract import Contract, Payment, RepaymentMethod
+from overdue.ledger.contract import Contract, Loan, Payment, RateUnit, RepaymentMethod
 
 # The first two installments of equal_principal("12000.00", 12), paid on their due dates:
 # 1,000 principal + 120.00 and 110.00 interest.
@@ -26,3 +26,19 @@ def equal_principal(principal: str, term: int, **terms: object) -> Contract:
         rate=Decimal("0.12"),
         **terms,  # type: ignore[arg-type]
     )
+
+
+def interest_only(term: int, paid: int, *more: tuple[dt.date, str]) -> Loan:
+    """10,000 at 3 % a month (36 % a year), interest only: 300.00 due on the 1st of each month
+    from 2025-02-01, the principal with the last; the first ``paid`` paid on their due dates,
+    then ``more`` payments (date, amount)."""
+    contract = Contract(
+        principal=Decimal("10000.00"),
+        disbursed_on=dt.date(2025, 1, 1),
+        term_months=term,
+        method=RepaymentMethod.INTEREST_ONLY,
+        rate=Decimal("0.03"),
+        rate_unit=RateUnit.MONTHLY,
+    )
+    pays = [(dt.date(2025, 1 + k, 1), "300.00") for k in range(1, paid + 1)] + list(more)
+    return Loan("IO", contract, tuple(Payment(d, Decimal(a), f"p{d}") for d, a in pays))

@@ -226,9 +226,19 @@ def check_claim(
             f"这笔贷款到{as_of.isoformat()}为止已计收的利息和费用折合年化{state.cap.annual_rate * 100:.2f}%，"
             f"超过上限{fmt(state.cap.excess)}元，这部分不应支持。"
         )
+    credit = state.excess_beyond_overdue
     if not_yet_due > 0:
         lines.append(
             f"另有未到期本金{fmt(not_yet_due)}元：按期归还即可；只有合同约定并宣布提前到期时，才能现在一并主张。"
+        )
+    if credit > 0:
+        lines.append(
+            f"您已多付的利息和费用中，有{fmt(credit)}元超过上限且无已到期欠款可抵，"
+            + (
+                f"应冲抵未到期本金：未到期本金依法只需再还{fmt(not_yet_due - credit)}元。"
+                if credit <= not_yet_due
+                else f"冲抵全部未到期本金后还多{fmt(credit - not_yet_due)}元，可要求出借方退还。"
+            )
         )
     lines.append(
         f"诉讼时效：到{state.limitation.expires_on.isoformat()}届满（民法典第一百八十八、一百九十五条；"

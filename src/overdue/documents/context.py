@@ -147,8 +147,9 @@ class Claims:
     # e.g. 第9期借款本金393.12元于2026年11月20日到期，一并主张；该期利息32.40元、服务费22.50元本案不予
     # 主张. "" when nothing falls due that day.
     due_on_cut_off_text: str = ""
-    # The cap check in one sentence, for the waiver item: 按合同约定计收的…合计X元，按上限计算为Y元，
-    # 超出Z元，[其中被告已多付的W元冲抵本金，其余V元]原告自愿放弃. "" when nothing is given up.
+    # The cap check in one sentence: 按合同约定计收的…合计X元，按上限计算为Y元，超出Z元，[其中被告已多付的
+    # W元冲抵本金，其余V元]原告自愿放弃 (the waiver item's opening), or, when all of the excess was
+    # paid, …超出的Z元系被告已多付的款项，已冲抵本金 (said in element 13). "" when within the cap.
     cap_text: str = ""
 
 

@@ -201,6 +201,13 @@ class LoanState:
     paid_total: Decimal
     installments: tuple[InstallmentState, ...]
 
+    @property
+    def excess_beyond_overdue(self) -> Decimal:
+        """Costs paid above the cap that the overdue amounts (principal included) could not
+        absorb: a credit against principal not yet overdue (or, beyond it, to be refunded).
+        ``claimable`` reduces only what is overdue, so this is not in it."""
+        return self.cap.excess - (self.total_due - self.claimable_total)
+
 
 @dataclass(frozen=True, slots=True)
 class Explanation:

@@ -203,6 +203,10 @@ def build_case(
             f"借款合同约定：{product.acceleration_clause}。被告逾期后，原告依约宣布贷款全部提前到期，"
             f"并以本起诉状副本作为提前到期通知，尚未到期的借款本金{fmt(accelerated)}元一并主张"
         )
+        if computed.accelerated_set_off > 0:
+            acceleration += (
+                f"（已扣除以被告多付的利息、费用冲抵的{fmt(computed.accelerated_set_off)}元）"
+            )
     facts = LoanFacts(
         contract_no=f"{product.contract_no_prefix}{loan.loan_id}",
         contract_name=product.contract_name,
@@ -379,14 +383,28 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
     offset = computed.owed["principal"] - s.claimable["principal"]
     if offset > 0:
         rows.append(LedgerRow(None, "减：以多付利息、费用冲抵", offset, "见上列“超出上限部分”"))
+
+    def net(what: str, amount: Decimal, set_off: Decimal) -> str:
+        if set_off <= 0:
+            return what
+        return f"{what}{fmt(amount + set_off)}元，减以多付利息、费用冲抵的{fmt(set_off)}元"
+
     today = computed.due_on_cut_off_principal
-    if today > 0:
-        rows.append(LedgerRow(cut_off, "当日到期本金", today, "计算截止日当日到期的本金"))
-    later = computed.accelerated_principal
-    if later > 0:
+    if today > 0 or computed.today_set_off > 0:
         rows.append(
-            LedgerRow(cut_off, "未到期本金（宣布提前到期）", later, "计算截止日以后到期的各期本金")
-        )
+            LedgerRow(
+                cut_off, "当日到期本金", today,
+                net("计算截止日当日到期的本金", today, computed.today_set_off),
+            )
+        )  # fmt: skip
+    later = computed.accelerated_principal
+    if later > 0 or computed.accelerated_set_off > 0:
+        rows.append(
+            LedgerRow(
+                cut_off, "未到期本金（宣布提前到期）", later,
+                net("计算截止日以后到期的各期本金", later, computed.accelerated_set_off),
+            )
+        )  # fmt: skip
     rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)
 

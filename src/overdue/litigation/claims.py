@@ -70,6 +70,13 @@ class ComputedClaims:
     claimed: Mapping[str, Decimal]  # per component, in the complaint
     accelerated_principal: Decimal  # due by acceleration: installments due after the cut-off
     due_on_cut_off_principal: Decimal  # claimed with it: installments due on the cut-off day
+    # Costs paid above the cap that the overdue amounts could not absorb, set off against the
+    # principal claimed by acceleration (the two figures above are net of it): on the
+    # principal due on the cut-off day, and on the later principal.
+    today_set_off: Decimal
+    accelerated_set_off: Decimal
+    # Of them, what is left when nothing is accelerated: a credit against principal not claimed.
+    unclaimed_set_off: Decimal
     default_since: dt.date | None
     penalty_rate: Decimal  # the contract's annual penalty rate
     continuing_rate: Decimal  # the rate claimed after the cut-off
@@ -85,19 +92,28 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     claimed = dict(s.claimable)
     # Principal not yet overdue on the cut-off: due that day, or later (then by acceleration).
     not_overdue = s.outstanding_principal - s.overdue_principal if accelerate else ZERO
+    later = total(
+        inst.principal - st.paid.get("principal", ZERO)
+        for inst, st in zip(r.schedule.installments, s.installments, strict=True)
+        if inst.due_on > cut_off
+    )
+    # Costs paid above the cap are set off against principal (民法典 Art. 561 read with the
+    # cap): the ledger sets them off against the overdue principal; what that could not absorb
+    # is set off here against the principal claimed by acceleration, the one due on the cut-off
+    # day first (it bears penalty interest from the next day, the later principal only after
+    # service). Without acceleration it stays a credit against principal not claimed.
+    unabsorbed = s.excess_beyond_overdue
+    set_off_later = min(unabsorbed, not_overdue)
+    today_set_off = min(set_off_later, max(ZERO, not_overdue - later))
+    not_overdue -= set_off_later
     claimed["principal"] = claimed["principal"] + not_overdue
     # Of that, the principal falling due on the cut-off day itself is due by the contract (and
     # overdue from the next day); only later installments are due by acceleration.
-    accelerated = min(
-        not_overdue,
-        total(
-            inst.principal - st.paid.get("principal", ZERO)
-            for inst, st in zip(r.schedule.installments, s.installments, strict=True)
-            if inst.due_on > cut_off
-        ),
-    )
+    accelerated = min(not_overdue, later)
     due_on_cut_off = not_overdue - accelerated
-    offset = owed["principal"] - s.claimable["principal"]  # paid costs above the cap
+    offset = (
+        owed["principal"] - s.claimable["principal"] + set_off_later
+    )  # paid costs above the cap
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
     # The period of penalty (compound) interest claimed: from the first unpaid accrual.
@@ -163,17 +179,30 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         claimed["principal"] - accelerated, accelerated, cut_off, contract, s.cap, continuing_rate
     )
     cap_text = ""
-    if waivers and s.cap.allowed is not None:
-        cap_text = (
+    credit = unabsorbed - set_off_later  # paid above the cap, against principal not claimed
+    if (waivers or offset > 0 or credit > 0) and s.cap.allowed is not None:
+        given_up = total(w.given_up for w in waivers)
+        head = (
             f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元，"
-            f"按上限计算为{fmt(s.cap.allowed)}元，超出{fmt(s.cap.excess)}元，"
+            f"按上限计算为{fmt(s.cap.allowed)}元，"
         )
-        if offset > 0:
-            given_up = total(w.given_up for w in waivers)
-            cap_text += f"其中被告已多付的{fmt(offset)}元冲抵本金，其余{fmt(given_up)}元"
-        cap_text += "原告自愿放弃"
+        credit_text = (
+            "冲抵尚未到期的借款本金（本案未主张该部分本金）"
+            if not accelerate
+            else "超过未还本金，原告应予退还"
+        )
+        paid = [f"被告已多付的{fmt(offset)}元冲抵本金"] if offset > 0 else []
+        paid += [f"被告已多付的{fmt(credit)}元{credit_text}"] if credit > 0 else []
+        if not waivers and len(paid) == 1:  # the whole excess was paid: nothing to give up
+            what = "已冲抵本金" if offset > 0 else credit_text
+            cap_text = head + f"超出的{fmt(s.cap.excess)}元系被告已多付的款项，{what}"
+        elif paid:
+            cap_text = head + f"超出{fmt(s.cap.excess)}元，其中" + "，".join(paid)
+            cap_text += f"，其余{fmt(given_up)}元原告自愿放弃" if waivers else ""
+        else:
+            cap_text = head + f"超出{fmt(s.cap.excess)}元，原告自愿放弃"
     claims = Claims(
-        due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate),
+        due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate, today_set_off),
         cap_text=cap_text,
         items=tuple(items),
         total=total(i.amount for i in items),
@@ -186,7 +215,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         else LEGAL_BASIS.replace("第六百七十四条", "第六百七十条、第六百七十四条"),
     )
     return ComputedClaims(
-        claims, r, owed, claimed, accelerated, due_on_cut_off, default_since, penalty_rate,
+        claims, r, owed, claimed, accelerated, due_on_cut_off, today_set_off,
+        set_off_later - today_set_off, unabsorbed - set_off_later, default_since, penalty_rate,
         continuing_rate,
     )  # fmt: skip
 
@@ -266,11 +296,15 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
 
 
 def _due_on_cut_off(
-    installments: Sequence[InstallmentState], cut_off: dt.date, accelerate: bool
+    installments: Sequence[InstallmentState],
+    cut_off: dt.date,
+    accelerate: bool,
+    set_off: Decimal = ZERO,
 ) -> str:
     """What installments falling due on the cut-off day still owe (due, not yet overdue) and
-    what of it is claimed: their principal when the policy accelerates; their interest and
-    service fee not (the cap check counts costs due before the as-of date only)."""
+    what of it is claimed: their principal when the policy accelerates, less ``set_off`` (costs
+    paid above the cap); their interest and service fee not (the cap check counts costs due
+    before the as-of date only)."""
     parts = []
     on = date_cn(cut_off)
     for i in installments:
@@ -283,7 +317,14 @@ def _due_on_cut_off(
             if i.unpaid.get(c, ZERO) > 0
         )
         if accelerate and principal > 0:
-            text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期，一并主张"
+            text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期"
+            used, set_off = min(set_off, principal), set_off - min(set_off, principal)
+            if used == principal:
+                text += "，已由被告多付的利息、费用全部冲抵"
+            elif used > 0:
+                text += f"，其中{fmt(used)}元已由被告多付的利息、费用冲抵，其余{fmt(principal - used)}元一并主张"
+            else:
+                text += "，一并主张"
             parts.append(text + (f"；该期{costs}本案不予主张" if costs else ""))
         elif principal > 0 or costs:
             owed = [f"借款本金{fmt(principal)}元"] if principal > 0 else []

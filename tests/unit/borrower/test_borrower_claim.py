@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from tests.litigation_support import interest_only
 
 from overdue.borrower.claim import check_claim
 from overdue.errors import InputError
@@ -112,3 +113,21 @@ def test_a_fee_withheld_when_the_loan_was_paid_out_is_not_owed_as_principal() ->
     [line] = [x for x in r.lines if "直接扣除" in x]
     assert "9,500.00" in line
     assert "第六百七十条" in line
+
+
+def test_interest_paid_above_the_cap_with_nothing_overdue_to_absorb_it_reduces_the_principal() -> (
+    None
+):
+    # tests/unit/litigation/test_rules.py works this loan out: 10,000 interest only at 36 %,
+    # eight monthly interest payments made, the ninth (300.00) unpaid on 2025-10-05. Of the
+    # 878.63 charged above 24 %, the unpaid 300.00 is not owed and 578.63 was paid: the
+    # principal not yet due, 10,000, is lawfully 9,421.37.
+    r = check_claim(
+        interest_only(12, 8), claimed_total=Decimal("300.00"), as_of=dt.date(2025, 10, 5)
+    )
+    assert r.lawful_total == Decimal("0.00")
+    assert r.not_yet_due_principal == Decimal("10000.00")
+    assert (
+        "您已多付的利息和费用中，有578.63元超过上限且无已到期欠款可抵，应冲抵未到期本金："
+        "未到期本金依法只需再还9,421.37元。" in r.lines
+    )

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.litigation_support import equal_principal
+from tests.litigation_support import equal_principal, interest_only
 from tests.planted import _id
 
 from overdue.ledger.contract import Contract, DayCount, Loan, Payment, RateUnit, RepaymentMethod
@@ -112,3 +112,36 @@ def test_the_contract_summary_shows_the_acceleration_clause_the_evidence_list_ci
     [summary] = [e for e in case.evidence if e.section == "loan_contract"]
     clause = load_plaintiff(example_file("PLAINTIFF.yaml")).product(None).acceleration_clause
     assert f"| 提前到期 | {clause} |" in Renderer().markdown("evidence", summary)
+
+
+def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() -> None:
+    from overdue.documents.render import Renderer
+
+    renderer = Renderer()
+    # The loans of tests/unit/litigation/test_rules.py, worked out there. All of the excess
+    # paid, nothing given up: no waiver item, so element 13 states the cap's totals.
+    paid_off = interest_only(3, 3, (dt.date(2025, 4, 10), "5000.00"))
+    complaint = renderer.markdown(
+        "complaint", _case(paid_off, dt.date(2025, 4, 10), True).complaint
+    )
+    assert "原告自愿放弃的部分" not in complaint
+    assert (
+        "；按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
+        "超出的384.04元系被告已多付的款项，已冲抵本金；" in complaint
+    )
+    # Excess paid beyond the overdue amounts: set off against the accelerated principal, which
+    # the complaint, the continuing claims and the sheet all state net of it.
+    case = _case(interest_only(12, 8), dt.date(2025, 10, 5), True)
+    complaint = renderer.markdown("complaint", case.complaint)
+    assert (
+        "尚未到期的借款本金9,421.37元一并主张（已扣除以被告多付的利息、费用冲抵的578.63元）"
+        in complaint
+    )
+    assert "以9,421.37元为基数" in complaint
+    [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
+    rows = {r.what: (r.amount, r.detail) for r in sheet.computation}
+    assert rows["未到期本金（宣布提前到期）"] == (
+        Decimal("9421.37"),
+        "计算截止日以后到期的各期本金10,000.00元，减以多付利息、费用冲抵的578.63元",
+    )
+    assert rows["主张本金合计"][0] == Decimal("9421.37")

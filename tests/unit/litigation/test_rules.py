@@ -7,10 +7,16 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.litigation_support import TWO_PAID, equal_principal
+from tests.litigation_support import TWO_PAID, equal_principal, interest_only
 
 from overdue.errors import InputError
-from overdue.ledger.contract import Contract, LenderType, Loan, Payment, RepaymentMethod
+from overdue.ledger.contract import (
+    Contract,
+    LenderType,
+    Loan,
+    Payment,
+    RepaymentMethod,
+)
 from overdue.litigation.claims import compute_claims
 from overdue.litigation.jurisdiction import choose_procedure, venue
 from overdue.litigation.parties import id_problem, mask_id, mask_phone
@@ -246,6 +252,51 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
     )
     assert "54%" in cont.basis
     assert "24%" in cont.basis
+
+
+def test_interest_paid_above_the_cap_is_set_off_against_the_accelerated_principal() -> None:
+    # Eight interest installments paid (2,400.00), the ninth (300.00, due 2025-10-01) not. On
+    # 2025-10-05 nothing of the principal is overdue. Charged 9 x 300 = 2,700.00; cap 24 % on
+    # 10,000 for 277 days (2025-01-02 .. 10-05) / 365 = 1,821.369... -> 1,821.37; excess 878.63.
+    # The unpaid 300.00 is given up; the other 578.63 was paid, and there is no overdue
+    # principal to absorb it: it is set off against the principal claimed by acceleration.
+    on = compute_claims(interest_only(12, 8), dt.date(2025, 10, 5), accelerate=True)
+    assert [(i.label, i.amount) for i in on.claims.items] == [("借款本金", Decimal("9421.37"))]
+    assert "超过年利率24%上限的578.63元已冲抵本金" in on.claims.items[0].basis
+    assert (on.accelerated_principal, on.accelerated_set_off) == (
+        Decimal("9421.37"),
+        Decimal("578.63"),
+    )
+    assert [c.base for c in on.claims.continuing] == [Decimal("9421.37")] * 2
+    assert on.claims.cap_text == (
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,700.00元，按上限计算为1,821.37元，"
+        "超出878.63元，其中被告已多付的578.63元冲抵本金，其余300.00元原告自愿放弃"
+    )
+    # Without acceleration nothing is claimed, and the 578.63 is said to reduce the principal
+    # not yet due.
+    off = compute_claims(interest_only(12, 8), dt.date(2025, 10, 5), accelerate=False)
+    assert off.claims.items == ()
+    assert off.unclaimed_set_off == Decimal("578.63")
+    assert "被告已多付的578.63元冲抵尚未到期的借款本金（本案未主张该部分本金），其余300.00元" in (
+        off.claims.cap_text
+    )
+
+
+def test_an_excess_wholly_paid_is_set_off_and_stated_without_a_waiver() -> None:
+    # 3 months interest only (300.00 a month, principal 10,000 due 2025-04-01); the interest
+    # paid on each due date, then 5,000.00 on 2025-04-10. Penalty at 54 % on the principal from
+    # 04-02 to 04-10, 9 days: 10,000 x 0.54 x 9 / 360 = 135.00, paid first; 4,865.00 principal.
+    # Charged 900 + 135 = 1,035.00; cap 24 % x 10,000 x 99 days (01-02 .. 04-10) / 365 =
+    # 650.958... -> 650.96; excess 384.04, all of it paid: nothing to give up, the principal
+    # claimed is 10,000 - 4,865 - 384.04 = 4,750.96.
+    loan = interest_only(3, 3, (dt.date(2025, 4, 10), "5000.00"))
+    c = compute_claims(loan, dt.date(2025, 4, 10), accelerate=True)
+    assert [(i.label, i.amount) for i in c.claims.items] == [("借款本金", Decimal("4750.96"))]
+    assert c.claims.waivers == ()
+    assert c.claims.cap_text == (
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
+        "超出的384.04元系被告已多付的款项，已冲抵本金"
+    )
 
 
 def test_acceleration_claims_principal_not_yet_due() -> None:
