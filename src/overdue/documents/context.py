@@ -125,6 +125,9 @@ class LoanFacts:
     installments_paid: int
     paid_total: Decimal
     last_payment_on: dt.date | None
+    # How payments were applied, as agreed: e.g. 按合同约定的抵充顺序，每笔还款依次抵充逾期违约金、…、本金
+    # （同一项目先抵充期次在前的款项）. Says why later payments completed no installment.
+    allocation_text: str
     default_since: dt.date  # first unpaid due date
     dpd: int
     acceleration_text: str  # 宣布提前到期 wording ("" when not accelerated)

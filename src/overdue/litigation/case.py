@@ -25,7 +25,7 @@ from overdue.documents.context import (
     Person,
 )
 from overdue.documents.filters import date_cn
-from overdue.ledger.contract import LenderType, Loan, RateUnit
+from overdue.ledger.contract import Allocation, AllocationBy, LenderType, Loan, RateUnit
 from overdue.ledger.engine import CAP_REDUCTION_ORDER
 from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES
@@ -93,6 +93,21 @@ class Case:
     evidence: tuple[EvidenceContext, ...]  # one per evidence section, in EVIDENCE order
     claims: ComputedClaims
     procedure: Procedure
+
+
+def _allocation_text(allocation: Allocation) -> str:
+    """How the ledger applied each payment, in the contract's order (element 8 of the complaint)."""
+    labels = [COMPONENT_LABELS[c.value] for c in allocation.order]
+    if allocation.by is AllocationBy.INSTALLMENT:
+        how = "按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期；同一期内依次抵充" + "、".join(
+            labels
+        )
+    else:
+        how = (
+            f"先抵充已到期各期的{labels[0]}，再依次抵充{'、'.join(labels[1:-1])}，"
+            f"最后抵充{labels[-1]}（同一项目中期次在前的先抵充）"
+        )
+    return f"被告的每笔还款按合同约定的顺序{how}；提前还款计入预存余额，于还款日抵充当期款项"
 
 
 def _rate_text(loan: Loan) -> str:
@@ -230,6 +245,7 @@ def build_case(
         installments_paid=paid_installments,
         paid_total=s.paid_total,
         last_payment_on=s.last_payment_on,
+        allocation_text=_allocation_text(contract.allocation),
         default_since=computed.default_since or cut_off,
         dpd=s.dpd,
         acceleration_text=acceleration,

@@ -129,6 +129,12 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
         "；按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
         "超出的384.04元系被告已多付的款项，已冲抵本金；" in complaint
     )
+    # Element 8 says how the payments were applied (the example contract: the default order).
+    assert (
+        "被告的每笔还款按合同约定的顺序先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
+        "最后抵充借款本金（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项，"
+        "抵充明细见《还款计划与还款记录》" in complaint
+    )
     # Excess paid beyond the overdue amounts: set off against the accelerated principal, which
     # the complaint, the continuing claims and the sheet all state net of it.
     case = _case(interest_only(12, 8), dt.date(2025, 10, 5), True)
