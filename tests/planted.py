@@ -7,7 +7,15 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from overdue.ledger.contract import Contract, LenderType, Loan, Payment, RepaymentMethod
+from overdue.dates import add_months
+from overdue.ledger.contract import (
+    Contract,
+    LenderType,
+    Loan,
+    Payment,
+    RateUnit,
+    RepaymentMethod,
+)
 from overdue.portfolio.frames import write_portfolio
 from overdue.portfolio.run import run_nightly
 
@@ -56,6 +64,22 @@ PLANTED: dict[str, tuple[str, str | None]] = {
 }
 
 
+def plan_loan() -> Loan:
+    """L-PLAN: interest only at 3 % a month on 20,000, 600.00 due on the 20th from 2024-07-20;
+    24 paid on time, none since 2026-07-20. The interest paid above 24 % exceeds the 2,400.00
+    overdue on AS_OF: the rest is set off against the principal claimed by acceleration."""
+    contract = Contract(
+        principal=Decimal("20000"),
+        disbursed_on=dt.date(2024, 6, 20),
+        term_months=36,
+        method=RepaymentMethod.INTEREST_ONLY,
+        rate=Decimal("0.03"),
+        rate_unit=RateUnit.MONTHLY,
+    )
+    paid = [add_months(contract.disbursed_on, k) for k in range(1, 25)]
+    return Loan("L-PLAN", contract, tuple(Payment(d, Decimal("600.00"), f"pay-{d}") for d in paid))
+
+
 def make_planted(root: Path) -> tuple[Path, Path]:
     """Write the planted portfolio under ``root`` and run the nightly batch on it as of AS_OF;
     return (portfolio dir, run dir)."""
@@ -70,9 +94,10 @@ def make_planted(root: Path) -> tuple[Path, Path]:
             withheld="1000" if i == "C-RESOLVED" else "0",
         )
         for i in PLANTED
-        if i not in ("F-EARLY", "G-SMALL", "J-LIMIT")
+        if i not in ("F-EARLY", "G-SMALL", "J-LIMIT", "L-PLAN")
     ]
     loans.append(_bullet("F-EARLY", "20000", dt.date(2026, 7, 11)))  # due 10-11: 40 days
+    loans.append(plan_loan())
     loans.append(_bullet("G-SMALL", "950", base))
     # Due 2023-12-20 and never paid: three years end 2026-12-20 (a Sunday -> 12-21), 31 days on.
     loans.append(_bullet("J-LIMIT", "20000", dt.date(2023, 9, 20)))

@@ -9,7 +9,7 @@ account, and the counts reconcile (delinquent = selected + excluded).
 
 The claim estimate is what the claims step will compute with the reference ledger at the cut-off
 (the as-of date): the run's capped ``claimable_total`` plus, when the policy accelerates, the
-principal not yet due. The court fee and the expected recovery are computed on it.
+principal not yet due, less costs paid above the cap that nothing overdue absorbed. The court fee and the expected recovery are computed on it.
 """
 
 from __future__ import annotations
@@ -187,6 +187,7 @@ def select_accounts(
                 """
             SELECT s.loan_id, s.borrower_id, s.product_id, s.bucket, s.dpd, s.principal,
                    s.outstanding_principal, s.overdue_principal, s.claimable_total,
+                   s.excess, s.total_due,
                    s.limitation_expires_on, s.lender_type,
                    f.dispute_on, f.resolved_on, f.promise_until, f.plan_until, f.pause_on,
                    f.pause_until, f.resume_on, f.sued_on, f.last_demand_on,
@@ -307,7 +308,12 @@ def _decide(
         agreed_clause=product.agreed_court_clause if product else "",
         signed_online=product.signed_online if product else True,
     )
-    accelerated = r["outstanding_principal"] - r["overdue_principal"] if policy.accelerate else ZERO
+    accelerated = ZERO
+    if policy.accelerate:
+        # Less costs paid above the cap that the overdue amounts could not absorb (set off
+        # against it: LoanState.excess_beyond_overdue, claims.compute_claims).
+        beyond = r["excess"] - (r["total_due"] - r["claimable_total"])
+        accelerated = max(ZERO, r["outstanding_principal"] - r["overdue_principal"] - beyond)
     claim = r["claimable_total"] + accelerated
     d["accelerated_principal"] = accelerated
     d["claim_estimate"] = claim

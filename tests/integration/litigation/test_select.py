@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from tests.planted import AS_OF, PLANTED
+from tests.planted import AS_OF, PLANTED, plan_loan
 
 from overdue.litigation.claims import compute_claims
 from overdue.litigation.policy import LenderType, Policy
@@ -57,6 +57,11 @@ def test_estimate_equals_the_ledgers_claim_and_fee_follows_it(selection: Path) -
     for loan_id, loan in loans.items():
         claims = compute_claims(loan, AS_OF, accelerate=True).claims
         assert claims.total == rows[loan_id]["claim_estimate"]
+    # L-PLAN (excluded by its plan) paid interest above the cap beyond everything overdue:
+    # the estimate sets it off against the principal not yet due, as the claims do.
+    computed = compute_claims(plan_loan(), AS_OF, accelerate=True)
+    assert computed.accelerated_set_off > 0
+    assert computed.claims.total == rows["L-PLAN"]["claim_estimate"]
     a = rows["A-OK"]
     # 20,000 + interest 20,000 x 1.5 % x 3 = 900 + penalty: 27 % from 2026-04-21 to 11-20,
     # 214 days x 20,000 x 0.27 / 360 = 3,210.00. Charged 4,110.00; the 24 % cap allows
