@@ -59,6 +59,11 @@ def print_state(console: Console, result: Replay, *, explain: bool = False) -> N
         ("上限内允许成本", "-" if s.cap.allowed is None else fmt(s.cap.allowed)),
         ("超出上限部分", fmt(s.cap.excess)),
         ("可依法主张合计", fmt(s.claimable_total)),
+        *(
+            [("多付超限部分（应冲抵未到期本金）", fmt(s.excess_beyond_overdue))]
+            if s.excess_beyond_overdue > 0
+            else []
+        ),
         ("诉讼时效届满日", _limitation_text(s)),
         (
             "下一还款日",

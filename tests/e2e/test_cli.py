@@ -114,6 +114,27 @@ def test_loan_state_table_is_readable_chinese() -> None:
     assert done.returncode == 0, done.stderr
     assert "可依法主张合计" in done.stdout
     assert "罚息" in done.stdout
+    assert "多付超限部分" not in done.stdout  # the excess is absorbed by what is overdue
+
+
+def test_loan_state_shows_interest_paid_above_the_cap_that_nothing_overdue_absorbs(
+    tmp_path: Path,
+) -> None:
+    # The interest-only loan of tests/unit/litigation/test_rules.py, worked out there.
+    loan = {
+        "loan_id": "IO",
+        "contract": {
+            "principal": "10000.00", "disbursed_on": "2025-01-01", "term_months": 12,
+            "method": "interest-only", "rate": "0.03", "rate_unit": "monthly",
+        },
+        "payments": [{"on": f"2025-{m:02d}-01", "amount": "300.00"} for m in range(2, 10)],
+    }  # fmt: skip
+    path = tmp_path / "io.json"
+    path.write_text(json.dumps(loan), encoding="utf-8")
+    done = run("loan", "state", str(path), "--as-of", "2025-10-05")
+    assert done.returncode == 0, done.stderr
+    line = next(ln for ln in done.stdout.splitlines() if "多付超限部分" in ln)
+    assert "578.63" in line
 
 
 @pytest.mark.parametrize(
