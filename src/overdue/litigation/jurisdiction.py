@@ -84,24 +84,38 @@ def venue(
     plaintiff_county: str | None,
     agreed_court: str | None,
     agreed_clause: str,
+    agreed_notice: str,
     signed_online: bool,
 ) -> Venue | None:
     """The court for an account, or None when neither an agreement nor the defendant's county
     identifies a court (the account is then excluded, with that reason).
 
+    A jurisdiction clause of a standard-form consumer contract binds only if it was brought to
+    the consumer's attention in a reasonable way (民诉解释 Art. 31): the agreed court is used
+    when ``agreed_notice`` says how; otherwise the defendant's domicile, and the basis says why.
     ``basis`` answers the complaint's question 有无仲裁、法院管辖约定 (有。… / 无。…)."""
     court: Court | None = None
-    if agreed_court:
-        court = lookup_court(agreed_court)
-        if court is not None:
-            clause = f"“{agreed_clause}”" if agreed_clause else f"由{court.name}管辖"
-            basis = f"有。借款合同约定{clause}，据此由{court.name}管辖"
-            rule = "民事诉讼法第三十五条（协议管辖）"
+    agreed = lookup_court(agreed_court) if agreed_court else None
+    clause = ""
+    if agreed is not None:
+        clause = f"“{agreed_clause}”" if agreed_clause else f"由{agreed.name}管辖"
+        if agreed_notice:
+            court = agreed
+            basis = (
+                f"有。借款合同约定{clause}（该格式条款已{agreed_notice}，"
+                f"民诉解释第三十一条），据此由{court.name}管辖"
+            )
+            rule = "民事诉讼法第三十五条（协议管辖）；民诉解释第三十一条"
     if court is None and defendant_county:
         court = court_for_adcode(defendant_county)
         if court is not None:
             basis = f"无。被告住所地在{court.name}辖区，由该院管辖"
             rule = "民事诉讼法第二十二条、第二十四条（被告住所地）"
+            if clause:  # a clause not shown to have been brought to the consumer's attention
+                basis = (
+                    f"有。借款合同约定{clause}，该条款为格式条款，原告不援引该约定"
+                    f"（民诉解释第三十一条）；被告住所地在{court.name}辖区，由该院管辖"
+                )
     if court is None:
         return None
     internet = _concentrated(court, signed_online)

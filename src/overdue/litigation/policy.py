@@ -124,6 +124,9 @@ class Product(_Model):
     contract_no_prefix: str = "HT"
     agreed_court: str | None = None  # court code, e.g. 浙0192; None: no jurisdiction clause
     agreed_court_clause: str = ""  # the clause as written, quoted in the complaint
+    # How the clause was brought to the borrower's attention (民诉解释 Art. 31), e.g.
+    # 在借款页面以加粗字体提示并经借款人单独勾选确认; "": not shown, the clause is not relied on.
+    agreed_court_notice: str = ""
     signed_online: bool = True  # signed and performed on the internet (法释〔2018〕16号 Art. 2)
     acceleration_clause: str = "借款人任何一期逾期还款的，贷款人有权宣布贷款全部提前到期"
     penalty_clause: str = "逾期后按借款利率上浮50%计收罚息"

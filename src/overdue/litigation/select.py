@@ -306,6 +306,7 @@ def _decide(
         plaintiff_county=plaintiff.plaintiff.county_code if plaintiff else None,
         agreed_court=product.agreed_court if product else None,
         agreed_clause=product.agreed_court_clause if product else "",
+        agreed_notice=product.agreed_court_notice if product else "",
         signed_online=product.signed_online if product else True,
     )
     accelerated = ZERO

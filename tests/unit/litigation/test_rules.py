@@ -61,13 +61,37 @@ def test_agreed_court_comes_before_the_defendants_domicile() -> None:
         plaintiff_county="330106",
         agreed_court="浙0106",
         agreed_clause="由贷款人住所地人民法院管辖",
+        agreed_notice="以加粗字体提示并经借款人勾选确认",
         signed_online=False,
     )
     assert offline is not None
     assert offline.court.code == "浙0106"
-    assert offline.basis.startswith("有。借款合同约定“由贷款人住所地人民法院管辖”")
+    assert offline.basis == (
+        "有。借款合同约定“由贷款人住所地人民法院管辖”（该格式条款已以加粗字体提示并经借款人勾选确认，"
+        "民诉解释第三十一条），据此由杭州市西湖区人民法院管辖"
+    )
     assert "第三十五条" in offline.rule
     assert offline.internet_court is None
+
+
+def test_a_standard_form_clause_not_shown_to_the_borrower_is_not_relied_on() -> None:
+    # 民诉解释 Art. 31: without a stated way the clause was brought to the consumer's attention,
+    # the defendant's domicile decides, and the complaint says why the clause is not used.
+    v = venue(
+        defendant_county="110105",
+        plaintiff_county="330106",
+        agreed_court="浙0106",
+        agreed_clause="由贷款人住所地人民法院管辖",
+        agreed_notice="",
+        signed_online=False,
+    )
+    assert v is not None
+    assert v.court.name == "北京市朝阳区人民法院"
+    assert v.basis == (
+        "有。借款合同约定“由贷款人住所地人民法院管辖”，该条款为格式条款，原告不援引该约定"
+        "（民诉解释第三十一条）；被告住所地在北京市朝阳区人民法院辖区，由该院管辖"
+    )
+    assert "第二十二条" in v.rule
 
 
 def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> None:
@@ -78,6 +102,7 @@ def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> N
         plaintiff_county="330106",
         agreed_court="浙0106",
         agreed_clause="由贷款人住所地人民法院管辖",
+        agreed_notice="以加粗字体提示并经借款人勾选确认",
         signed_online=True,
     )
     assert agreed is not None
@@ -89,6 +114,7 @@ def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> N
         plaintiff_county=None,
         agreed_court=None,
         agreed_clause="",
+        agreed_notice="",
         signed_online=True,
     )
     assert domicile is not None
@@ -102,6 +128,7 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         plaintiff_county=None,
         agreed_court=None,
         agreed_clause="",
+        agreed_notice="",
         signed_online=False,
     )
     assert offline is not None
@@ -114,6 +141,7 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         plaintiff_county="330106",
         agreed_court=None,
         agreed_clause="",
+        agreed_notice="",
         signed_online=True,
     )
     assert flagged is not None
@@ -125,6 +153,7 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
         plaintiff_county="510104",
         agreed_court=None,
         agreed_clause="",
+        agreed_notice="",
         signed_online=True,
     )
     assert elsewhere is not None
@@ -135,6 +164,7 @@ def test_defendants_domicile_and_internet_court_flag() -> None:
             plaintiff_county=None,
             agreed_court=None,
             agreed_clause="",
+            agreed_notice="",
             signed_online=True,
         )
         is None
