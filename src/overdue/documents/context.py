@@ -111,6 +111,9 @@ class LoanFacts:
     principal: Decimal  # as the contract states it
     disbursed: Decimal  # actually paid out: the principal less a fee withheld from it
     withheld_fee: Decimal  # withheld from the amount paid out (砍头息; 民法典 Art. 670), or 0
+    # an upfront fee the borrower paid separately at disbursement (not withheld), or 0: a cost
+    # under the cap, shown received in the disbursement record and the repayment record
+    upfront_fee_paid: Decimal
     disbursed_on: dt.date
     disbursed_to: str  # e.g. 被告尾号1234的银行账户 (masked)
     term_months: int

@@ -231,6 +231,7 @@ def build_case(
         principal=contract.principal,
         disbursed=contract.lent,
         withheld_fee=contract.withheld,
+        upfront_fee_paid=ZERO if contract.upfront_fee_deducted else contract.upfront_fee,
         disbursed_on=contract.disbursed_on,
         disbursed_to="被告名下银行账户",
         term_months=contract.term_months,
@@ -309,6 +310,16 @@ def build_case(
         (on, 0, LedgerRow(on, "预存余额冲抵", used, "；".join(by_payment[(on, "credit")])))
         for on, used in credit_used.items()
     ]
+    if facts.upfront_fee_paid > 0:
+        rows.append(
+            (
+                contract.disbursed_on, -1,
+                LedgerRow(
+                    contract.disbursed_on, "收取一次性费用", facts.upfront_fee_paid,
+                    "放款时由借款人另行支付，计入利率上限的计算，不计入累计还款",
+                ),
+            )
+        )  # fmt: skip
     for pm in sorted(loan.payments, key=lambda x: (x.on, x.payment_id)):
         if pm.on <= cut_off:
             detail = "；".join(by_payment.get((pm.on, pm.payment_id), []))

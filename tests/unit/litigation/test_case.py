@@ -151,3 +151,29 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
         "计算截止日以后到期的各期本金10,000.00元，减以多付利息、费用冲抵的578.63元",
     )
     assert rows["主张本金合计"][0] == Decimal("9421.37")
+
+
+def test_an_upfront_fee_paid_at_disbursement_is_shown_received() -> None:
+    from overdue.documents.render import Renderer
+
+    # A 300.00 fee paid separately when the 3,000 was lent (not withheld): the cap counts it,
+    # so the evidence shows it received, apart from the repayments.
+    loan = Loan("E-6", equal_principal("3000.00", 3, upfront_fee=Decimal("300.00")))
+    case = _case(loan, dt.date(2025, 5, 1))
+    assert case.complaint.loan.upfront_fee_paid == Decimal("300.00")
+    [record] = [e for e in case.evidence if e.section == "repayment_ledger"]
+    assert [(r.on, r.what, r.amount) for r in record.payments] == [
+        (dt.date(2025, 1, 15), "收取一次性费用", Decimal("300.00"))
+    ]
+    [paid_out] = [e for e in case.evidence if e.section == "disbursement"]
+    assert (
+        "| 放款时另行收取 | 300.00元（大写：叁佰元整）（一次性费用，由借款人另行支付，未从放款金额中扣除） |"
+        in Renderer().markdown("evidence", paid_out)
+    )
+    withheld = Loan(
+        "E-7",
+        equal_principal("3000.00", 3, upfront_fee=Decimal("300.00"), upfront_fee_deducted=True),
+    )
+    case = _case(withheld, dt.date(2025, 5, 1))
+    assert case.complaint.loan.upfront_fee_paid == Decimal("0")
+    assert next(e for e in case.evidence if e.section == "repayment_ledger").payments == ()
