@@ -411,27 +411,16 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
     if offset > 0:
         rows.append(LedgerRow(None, "减：以多付利息、费用冲抵", offset, "见上列“超出上限部分”"))
 
-    def net(what: str, amount: Decimal, set_off: Decimal) -> str:
-        if set_off <= 0:
-            return what
-        return f"{what}{fmt(amount + set_off)}元，减以多付利息、费用冲抵的{fmt(set_off)}元"
-
-    today = computed.due_on_cut_off_principal
-    if today > 0 or computed.today_set_off > 0:
-        rows.append(
-            LedgerRow(
-                cut_off, "当日到期本金", today,
-                net("计算截止日当日到期的本金", today, computed.today_set_off),
-            )
-        )  # fmt: skip
-    later = computed.accelerated_principal
-    if later > 0 or computed.accelerated_set_off > 0:
-        rows.append(
-            LedgerRow(
-                cut_off, "未到期本金（宣布提前到期）", later,
-                net("计算截止日以后到期的各期本金", later, computed.accelerated_set_off),
-            )
-        )  # fmt: skip
+    for label, what, amount, set_off in (
+        ("当日到期本金", "计算截止日当日到期的本金",
+         computed.due_on_cut_off_principal, computed.today_set_off),
+        ("未到期本金（宣布提前到期）", "计算截止日以后到期的各期本金",
+         computed.accelerated_principal, computed.accelerated_set_off),
+    ):  # fmt: skip
+        if amount > 0 or set_off > 0:
+            if set_off > 0:  # net of costs paid above the cap
+                what += f"{fmt(amount + set_off)}元，减以多付利息、费用冲抵的{fmt(set_off)}元"
+            rows.append(LedgerRow(cut_off, label, amount, what))
     rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)
 
