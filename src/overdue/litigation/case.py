@@ -25,7 +25,7 @@ from overdue.documents.context import (
     Person,
 )
 from overdue.documents.filters import date_cn
-from overdue.ledger.contract import Allocation, AllocationBy, LenderType, Loan, RateUnit
+from overdue.ledger.contract import AllocationBy, Component, Contract, LenderType, Loan, RateUnit
 from overdue.ledger.engine import CAP_REDUCTION_ORDER
 from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_claims
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES
@@ -95,18 +95,32 @@ class Case:
     procedure: Procedure
 
 
-def _allocation_text(allocation: Allocation) -> str:
-    """How the ledger applied each payment, in the contract's order (element 8 of the complaint)."""
-    labels = [COMPONENT_LABELS[c.value] for c in allocation.order]
-    if allocation.by is AllocationBy.INSTALLMENT:
-        how = "按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期；同一期内依次抵充" + "、".join(
-            labels
-        )
+def _allocation_text(c: Contract) -> str:
+    """How the ledger applied each payment, in the contract's order (element 8 of the complaint),
+    naming only what the contract charges."""
+    charged = {
+        Component.LATE_FEE: c.late_fee_rate > 0 or c.late_fee_min > 0,
+        Component.SERVICE_FEE: c.service_fee > 0,
+        Component.PENALTY: c.annual_penalty_rate > 0,
+        Component.COMPOUND: c.compound and c.annual_penalty_rate > 0,
+        Component.INTEREST: c.rate > 0,
+        Component.PRINCIPAL: True,
+    }
+    labels = [COMPONENT_LABELS[x.value] for x in c.allocation.order if charged[x]]
+    if c.allocation.by is AllocationBy.INSTALLMENT:
+        how = "按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期"
+        if len(labels) > 1:
+            how += "；同一期内依次抵充" + "、".join(labels)
+    elif len(labels) == 1:
+        how = f"抵充已到期各期的{labels[0]}（期次在前的先抵充）"
     else:
-        how = (
-            f"先抵充已到期各期的{labels[0]}，再依次抵充{'、'.join(labels[1:-1])}，"
-            f"最后抵充{labels[-1]}（同一项目中期次在前的先抵充）"
+        middle = labels[1:-1]
+        then = (
+            "再抵充"
+            if not middle
+            else f"再{'依次' * (len(middle) > 1)}抵充{'、'.join(middle)}，最后抵充"
         )
+        how = f"先抵充已到期各期的{labels[0]}，{then}{labels[-1]}（同一项目中期次在前的先抵充）"
     return f"被告的每笔还款按合同约定的顺序{how}；提前还款计入预存余额，于还款日抵充当期款项"
 
 
@@ -246,7 +260,7 @@ def build_case(
         installments_paid=paid_installments,
         paid_total=s.paid_total,
         last_payment_on=s.last_payment_on,
-        allocation_text=_allocation_text(contract.allocation),
+        allocation_text=_allocation_text(contract),
         default_since=computed.default_since or cut_off,
         dpd=s.dpd,
         acceleration_text=acceleration,

@@ -9,7 +9,17 @@ import pytest
 from tests.litigation_support import equal_principal, interest_only
 from tests.planted import _id
 
-from overdue.ledger.contract import Contract, DayCount, Loan, Payment, RateUnit, RepaymentMethod
+from overdue.ledger.contract import (
+    Allocation,
+    AllocationBy,
+    Component,
+    Contract,
+    DayCount,
+    Loan,
+    Payment,
+    RateUnit,
+    RepaymentMethod,
+)
 from overdue.litigation.case import Case, build_case
 from overdue.litigation.policy import example_file, load_plaintiff
 
@@ -129,10 +139,11 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
         "；按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
         "超出的384.04元系被告已多付的款项，已冲抵本金；" in complaint
     )
-    # Element 8 says how the payments were applied (the example contract: the default order).
+    # Element 8 says how the payments were applied: the default order, naming what the contract
+    # charges (no late fee, service fee or compound interest here).
     assert (
-        "被告的每笔还款按合同约定的顺序先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
-        "最后抵充借款本金（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项，"
+        "被告的每笔还款按合同约定的顺序先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金"
+        "（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项，"
         "抵充明细见《还款计划与还款记录》" in complaint
     )
     # Excess paid beyond the overdue amounts: set off against the accelerated principal, which
@@ -177,3 +188,23 @@ def test_an_upfront_fee_paid_at_disbursement_is_shown_received() -> None:
     case = _case(withheld, dt.date(2025, 5, 1))
     assert case.complaint.loan.upfront_fee_paid == Decimal("0")
     assert next(e for e in case.evidence if e.section == "repayment_ledger").payments == ()
+
+
+def test_the_allocation_sentence_follows_the_contracts_order_and_mode() -> None:
+    fees = {"service_fee": Decimal("5.00"), "late_fee_rate": Decimal("0.05"), "compound": True}
+    by_component = equal_principal("3000.00", 3, **fees)
+    assert _case(Loan("E-8", by_component), dt.date(2025, 5, 1)).complaint.loan.allocation_text == (
+        "被告的每笔还款按合同约定的顺序先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
+        "最后抵充借款本金（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项"
+    )
+    order = (Component.PRINCIPAL, Component.INTEREST, Component.PENALTY, Component.COMPOUND,
+             Component.SERVICE_FEE, Component.LATE_FEE)  # fmt: skip
+    by_installment = equal_principal(
+        "3000.00", 3, allocation=Allocation(order, AllocationBy.INSTALLMENT), **fees
+    )
+    assert _case(
+        Loan("E-9", by_installment), dt.date(2025, 5, 1)
+    ).complaint.loan.allocation_text == (
+        "被告的每笔还款按合同约定的顺序按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期；"
+        "同一期内依次抵充借款本金、利息、罚息、复利、服务费、逾期违约金；提前还款计入预存余额，于还款日抵充当期款项"
+    )
