@@ -559,9 +559,13 @@ def _state(
     late = next((o for o in overdue if o.unpaid_scheduled() > 0), None)
     dpd = (as_of - late.inst.due_on).days if late else 0
 
-    # The cap: everything charged on days before the as-of date, paid or not.
-    charged = contract.upfront_fee + total(
-        o.charged[c] for o in overdue for c in Component if c.is_cost
+    # The cap: everything charged on days before the as-of date, paid or not, and what was paid
+    # of the costs falling due on it (the allowance runs through the as-of date; what is still
+    # unpaid of them is not yet claimable and enters the cap when it is overdue).
+    charged = (
+        contract.upfront_fee
+        + total(o.charged[c] for o in overdue for c in Component if c.is_cost)
+        + total(o.paid[c] for o in opens if o.inst.due_on == as_of for c in Component if c.is_cost)
     )
     units = sum((u for _, u in cap_units), Fraction(0))
     annual_rate = round_ratio(Fraction(charged) * cap_basis / units) if units else ZERO

@@ -303,8 +303,10 @@ def _due_on_cut_off(
 ) -> str:
     """What installments falling due on the cut-off day still owe (due, not yet overdue) and
     what of it is claimed: their principal when the policy accelerates, less ``set_off`` (costs
-    paid above the cap); their interest and service fee not (the cap check counts costs due
-    before the as-of date only)."""
+    paid above the cap; otherwise not claimed in this suit); their unpaid interest and service
+    fee are given up (the cap counts costs due on the cut-off day only as far as paid, so
+    claiming them would leave the cap check; giving them up, rather than not claiming them, keeps
+    a second suit for them from arising)."""
     parts = []
     on = date_cn(cut_off)
     for i in installments:
@@ -316,18 +318,24 @@ def _due_on_cut_off(
             for c in ("interest", "service_fee")
             if i.unpaid.get(c, ZERO) > 0
         )
-        if accelerate and principal > 0:
+        text = ""
+        if principal > 0:
             text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期"
             used, set_off = min(set_off, principal), set_off - min(set_off, principal)
-            if used == principal:
+            if not accelerate:
+                text += "，本案不予主张"
+            elif used == principal:
                 text += "，已由被告多付的利息、费用全部冲抵"
             elif used > 0:
                 text += f"，其中{fmt(used)}元已由被告多付的利息、费用冲抵，其余{fmt(principal - used)}元一并主张"
             else:
                 text += "，一并主张"
-            parts.append(text + (f"；该期{costs}本案不予主张" if costs else ""))
-        elif principal > 0 or costs:
-            owed = [f"借款本金{fmt(principal)}元"] if principal > 0 else []
-            owed += [costs] if costs else []
-            parts.append(f"第{i.no}期{'、'.join(owed)}于{on}到期，截至该日尚未逾期，本案不予主张")
+        if costs:
+            text += (
+                f"；该期{costs}原告自愿放弃"
+                if text
+                else f"第{i.no}期{costs}于{on}到期，原告自愿放弃"
+            )
+        if text:
+            parts.append(text)
     return "；".join(parts)

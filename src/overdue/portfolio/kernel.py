@@ -429,6 +429,10 @@ def _loans(
                         charged_cost += charged[k, cc]
                 if dpd == 0 and _unpaid_scheduled(k, charged, paid) > 0:
                     dpd = as_of - due[k]
+            elif due[k] == as_of:  # what was paid of the costs due on the as-of date
+                for cc in range(6):
+                    if cc != PRINCIPAL:
+                        charged_cost += paid[k, cc]
         total_due = 0
         for c in range(6):
             total_due += owed[c]

@@ -232,7 +232,7 @@ def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) ->
     is not "已届满" and all is not "均已到期"; what is not claimed is said."""
     base = sample_evidence(0).complaint
     cut_off = base.claims.cut_off
-    text = "第12期借款本金343.01元、利息6.86元于该日到期，截至该日尚未逾期，本案不予主张"
+    text = "第12期借款本金343.01元于该日到期，本案不予主张；该期利息6.86元原告自愿放弃"
     ctx = dataclasses.replace(
         base,
         loan=dataclasses.replace(base.loan, final_due_on=cut_off, acceleration_text=""),

@@ -96,7 +96,7 @@ def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_acce
     )  # fmt: skip
     assert (
         claims.due_on_cut_off_text
-        == "第3期借款本金1,000.00元于2025年4月15日到期，一并主张；该期利息10.00元本案不予主张"
+        == "第3期借款本金1,000.00元于2025年4月15日到期，一并主张；该期利息10.00元原告自愿放弃"
     )
 
 

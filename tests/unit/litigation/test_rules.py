@@ -397,12 +397,12 @@ def test_an_installment_due_on_the_cut_off_day_is_not_overdue_and_the_claims_say
         ("罚息", "提前到期本金", Decimal("7000.00")),
     ]
     assert on.claims.due_on_cut_off_text == (
-        "第5期借款本金1,000.00元于2025年6月15日到期，一并主张；该期利息80.00元本案不予主张"
+        "第5期借款本金1,000.00元于2025年6月15日到期，一并主张；该期利息80.00元原告自愿放弃"
     )
     off = compute_claims(Loan("L3", contract, paid), cut, accelerate=False)
     assert next(i.amount for i in off.claims.items if i.label == "借款本金") == Decimal("2000.00")
     assert off.claims.due_on_cut_off_text == (
-        "第5期借款本金1,000.00元、利息80.00元于2025年6月15日到期，截至该日尚未逾期，本案不予主张"
+        "第5期借款本金1,000.00元于2025年6月15日到期，本案不予主张；该期利息80.00元原告自愿放弃"
     )
     # A day later installment 5 is overdue, claimed, and nothing is left to explain.
     later = compute_claims(Loan("L3", contract, paid), cut + dt.timedelta(days=1), accelerate=True)
@@ -418,3 +418,19 @@ def test_a_fee_claim_names_its_installments() -> None:
     fee = next(i for i in c.claims.items if i.label == "服务费")
     assert (fee.amount, fee.period, fee.installments) == (Decimal("3.00"), "", "第1期至第3期")
     assert fee.basis == "借款合同约定的服务费"
+
+
+def test_costs_paid_on_the_cut_off_day_count_in_the_cap() -> None:
+    # Interest paid on its three due dates, the third on the cut-off 2025-04-01. The cap's
+    # allowance runs through that day: 10,000 x 24 % x 90 days (01-02 .. 04-01) / 365 =
+    # 591.780... -> 591.78, so the 300.00 paid that day counts too: charged 900.00, excess
+    # 308.22, all paid: set off against the principal claimed by acceleration.
+    c = compute_claims(interest_only(12, 3), dt.date(2025, 4, 1), accelerate=True)
+    s = c.replay.state
+    assert (s.cap.charged, s.cap.allowed, s.cap.excess) == (
+        Decimal("900.00"),
+        Decimal("591.78"),
+        Decimal("308.22"),
+    )
+    assert [(i.label, i.amount) for i in c.claims.items] == [("借款本金", Decimal("9691.78"))]
+    assert c.accelerated_set_off == Decimal("308.22")
