@@ -150,8 +150,8 @@ class Claims:
     costs_text: str  # e.g. 本案诉讼费用由被告承担
     legal_basis: str  # 《中华人民共和国民法典》第六百六十七条、第六百七十四条、第六百七十五条、第六百七十六条
     # What falls due on the cut-off day itself (due, not yet overdue) and what of it is claimed:
-    # e.g. 第9期借款本金393.12元于2026年11月20日到期，一并主张；该期利息32.40元、服务费22.50元本案不予
-    # 主张. "" when nothing falls due that day.
+    # e.g. 第9期借款本金393.12元于2026年11月20日到期，一并主张；该期利息32.40元、服务费22.50元原告自愿
+    # 放弃. "" when nothing falls due that day.
     due_on_cut_off_text: str = ""
     # The cap check in one sentence: 按合同约定计收的…合计X元，按上限计算为Y元，超出Z元，[其中被告已多付的
     # W元冲抵本金，其余V元]原告自愿放弃 (the waiver item's opening), or, when all of the excess was
