@@ -128,9 +128,11 @@ class LoanFacts:
     installments_paid: int
     paid_total: Decimal
     last_payment_on: dt.date | None
-    # How payments were applied, as agreed: e.g. 按合同约定的抵充顺序，每笔还款依次抵充逾期违约金、…、本金
-    # （同一项目先抵充期次在前的款项）. Says why later payments completed no installment.
-    allocation_text: str
+    # How each payment is applied, as the contract agrees (its 抵充顺序), naming only what the
+    # contract charges: e.g. 先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金（同一项目中期次在前的先抵充）.
+    # Says why later payments completed no installment (complaint element 8, contract summary).
+    allocation_clause: str
+    prepaid: bool  # some payment was made before its due date and waited as a credit (预存)
     default_since: dt.date  # first unpaid due date
     dpd: int
     acceleration_text: str  # 宣布提前到期 wording ("" when not accelerated)

@@ -284,10 +284,8 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         installments_paid=paid_count,
         paid_total=paid_total,
         last_payment_on=last_paid_on,
-        allocation_text=(
-            "被告的每笔还款按合同约定的顺序先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
-            "最后抵充本金（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项"
-        ),
+        allocation_clause="先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金（同一项目中期次在前的先抵充）",
+        prepaid=False,
         upfront_fee_paid=ZERO,
         default_since=default_since,
         dpd=(cut_off - default_since).days,

@@ -95,9 +95,9 @@ class Case:
     procedure: Procedure
 
 
-def _allocation_text(c: Contract) -> str:
-    """How the ledger applied each payment, in the contract's order (element 8 of the complaint),
-    naming only what the contract charges."""
+def _allocation_clause(c: Contract) -> str:
+    """How each payment is applied, in the contract's order (as the ledger applies it), naming
+    only what the contract charges."""
     charged = {
         Component.LATE_FEE: c.late_fee_rate > 0 or c.late_fee_min > 0,
         Component.SERVICE_FEE: c.service_fee > 0,
@@ -121,7 +121,7 @@ def _allocation_text(c: Contract) -> str:
             else f"再{'依次' * (len(middle) > 1)}抵充{'、'.join(middle)}，最后抵充"
         )
         how = f"先抵充已到期各期的{labels[0]}，{then}{labels[-1]}（同一项目中期次在前的先抵充）"
-    return f"被告的每笔还款按合同约定的顺序{how}；提前还款计入预存余额，于还款日抵充当期款项"
+    return how
 
 
 def _rate_text(loan: Loan) -> str:
@@ -260,7 +260,8 @@ def build_case(
         installments_paid=paid_installments,
         paid_total=s.paid_total,
         last_payment_on=s.last_payment_on,
-        allocation_text=_allocation_text(contract),
+        allocation_clause=_allocation_clause(contract),
+        prepaid=any(al.payment_id == "credit" for al in r.explanation.allocations),
         default_since=computed.default_since or cut_off,
         dpd=s.dpd,
         acceleration_text=acceleration,

@@ -142,9 +142,8 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
     # Element 8 says how the payments were applied: the default order, naming what the contract
     # charges (no late fee, service fee or compound interest here).
     assert (
-        "被告的每笔还款按合同约定的顺序先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金"
-        "（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项，"
-        "抵充明细见《还款计划与还款记录》" in complaint
+        "；按合同约定，被告的每笔还款先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金"
+        "（同一项目中期次在前的先抵充），抵充明细见《还款计划与还款记录》。" in complaint
     )
     # Excess paid beyond the overdue amounts: set off against the accelerated principal, which
     # the complaint, the continuing claims and the sheet all state net of it.
@@ -190,12 +189,21 @@ def test_an_upfront_fee_paid_at_disbursement_is_shown_received() -> None:
     assert next(e for e in case.evidence if e.section == "repayment_ledger").payments == ()
 
 
-def test_the_allocation_sentence_follows_the_contracts_order_and_mode() -> None:
+def test_the_allocation_clause_follows_the_contracts_order_and_mode() -> None:
+    from overdue.documents.render import Renderer
+
     fees = {"service_fee": Decimal("5.00"), "late_fee_rate": Decimal("0.05"), "compound": True}
-    by_component = equal_principal("3000.00", 3, **fees)
-    assert _case(Loan("E-8", by_component), dt.date(2025, 5, 1)).complaint.loan.allocation_text == (
-        "被告的每笔还款按合同约定的顺序先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
-        "最后抵充借款本金（同一项目中期次在前的先抵充）；提前还款计入预存余额，于还款日抵充当期款项"
+    by_component = _case(Loan("E-8", equal_principal("3000.00", 3, **fees)), dt.date(2025, 5, 1))
+    assert by_component.complaint.loan.allocation_clause == (
+        "先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，最后抵充借款本金"
+        "（同一项目中期次在前的先抵充）"
+    )
+    # The contract summary states the clause the complaint relies on.
+    [summary] = [e for e in by_component.evidence if e.section == "loan_contract"]
+    assert (
+        "| 还款抵充顺序 | 借款人的每笔还款先抵充已到期各期的逾期违约金，再依次抵充服务费、罚息、复利、利息，"
+        "最后抵充借款本金（同一项目中期次在前的先抵充） |"
+        in Renderer().markdown("evidence", summary)
     )
     order = (Component.PRINCIPAL, Component.INTEREST, Component.PENALTY, Component.COMPOUND,
              Component.SERVICE_FEE, Component.LATE_FEE)  # fmt: skip
@@ -204,7 +212,28 @@ def test_the_allocation_sentence_follows_the_contracts_order_and_mode() -> None:
     )
     assert _case(
         Loan("E-9", by_installment), dt.date(2025, 5, 1)
-    ).complaint.loan.allocation_text == (
-        "被告的每笔还款按合同约定的顺序按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期；"
-        "同一期内依次抵充借款本金、利息、罚息、复利、服务费、逾期违约金；提前还款计入预存余额，于还款日抵充当期款项"
+    ).complaint.loan.allocation_clause == (
+        "按期次先后抵充已到期款项，前一期抵充完毕再抵充下一期；"
+        "同一期内依次抵充借款本金、利息、罚息、复利、服务费、逾期违约金"
+    )
+
+
+def test_the_complaint_mentions_credits_only_where_a_payment_waited_for_its_due_date() -> None:
+    from overdue.documents.render import Renderer
+
+    early = Loan(
+        "E-10",
+        equal_principal("3000.00", 3),
+        (Payment(dt.date(2025, 2, 10), Decimal("1030.00"), "p1"),),
+    )
+    on_time = Loan(
+        "E-11",
+        equal_principal("3000.00", 3),
+        (Payment(dt.date(2025, 2, 15), Decimal("1030.00"), "p1"),),
+    )
+    credit = "在还款日前支付的款项计入预存余额，于还款日抵充当期款项"
+    renderer = Renderer()
+    assert credit in renderer.markdown("complaint", _case(early, dt.date(2025, 5, 1)).complaint)
+    assert credit not in renderer.markdown(
+        "complaint", _case(on_time, dt.date(2025, 5, 1)).complaint
     )
