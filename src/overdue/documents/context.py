@@ -156,8 +156,8 @@ class Claims:
     # 放弃. "" when nothing falls due that day.
     due_on_cut_off_text: str = ""
     # The cap check in one sentence: 按合同约定计收的…合计X元，按上限计算为Y元，超出Z元，[其中被告已多付的
-    # W元冲抵本金，其余V元]原告自愿放弃 (the waiver item's opening), or, when all of the excess was
-    # paid, …超出的Z元系被告已多付的款项，已冲抵本金 (said in element 13). "" when within the cap.
+    # W元冲抵本金，其余V元]原告自愿放弃 (the waiver item's opening, after its rule), or, when all of the
+    # excess was paid, 依据<rule>，…超出的Z元系被告已多付的款项，已冲抵本金 (element 13). "" within the cap.
     cap_text: str = ""
 
 

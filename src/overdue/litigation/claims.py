@@ -183,9 +183,11 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     if (waivers or offset > 0 or credit > 0) and s.cap.allowed is not None:
         given_up = total(w.given_up for w in waivers)
         head = (
-            f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元，"
-            f"按上限计算为{fmt(s.cap.allowed)}元，"
+            f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元"
+            f"（含被告已支付部分），按上限计算为{fmt(s.cap.allowed)}元，"
         )
+        if not waivers:  # said in element 13, not after the waiver item's rule: cite it here
+            head = f"依据{'；'.join(s.cap.rules)}，{head}"
         credit_text = (
             "冲抵尚未到期的借款本金（本案未主张该部分本金）"
             if not accelerate

@@ -136,7 +136,8 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
     )
     assert "原告自愿放弃的部分" not in complaint
     assert (
-        "；按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
+        "；依据法发〔2017〕22号第二条：利息、复利、罚息、违约金和其他费用总计不超过年利率24%，"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元（含被告已支付部分），按上限计算为650.96元，"
         "超出的384.04元系被告已多付的款项，已冲抵本金；" in complaint
     )
     # Element 8 says how the payments were applied: the default order, naming what the contract

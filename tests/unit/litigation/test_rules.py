@@ -270,7 +270,7 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
     )
     assert "24%" in w.rule
     assert c.claims.cap_text == (
-        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,400.00元，按上限计算为1,249.32元，"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,400.00元（含被告已支付部分），按上限计算为1,249.32元，"
         "超出1,150.68元，原告自愿放弃"
     )
     (cont,) = c.claims.continuing
@@ -299,7 +299,7 @@ def test_interest_paid_above_the_cap_is_set_off_against_the_accelerated_principa
     )
     assert [c.base for c in on.claims.continuing] == [Decimal("9421.37")] * 2
     assert on.claims.cap_text == (
-        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,700.00元，按上限计算为1,821.37元，"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,700.00元（含被告已支付部分），按上限计算为1,821.37元，"
         "超出878.63元，其中被告已多付的578.63元冲抵本金，其余300.00元原告自愿放弃"
     )
     # Without acceleration nothing is claimed, and the 578.63 is said to reduce the principal
@@ -324,7 +324,8 @@ def test_an_excess_wholly_paid_is_set_off_and_stated_without_a_waiver() -> None:
     assert [(i.label, i.amount) for i in c.claims.items] == [("借款本金", Decimal("4750.96"))]
     assert c.claims.waivers == ()
     assert c.claims.cap_text == (
-        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元，按上限计算为650.96元，"
+        "依据法发〔2017〕22号第二条：利息、复利、罚息、违约金和其他费用总计不超过年利率24%，"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计1,035.00元（含被告已支付部分），按上限计算为650.96元，"
         "超出的384.04元系被告已多付的款项，已冲抵本金"
     )
 
