@@ -361,6 +361,7 @@ def build_case(
             if (ln.amount != ZERO or ln.component == "upfront_fee")
             and not _scheduled_after(ln, due_on, cut_off)
         )
+        + _paid_on_cut_off(r, due_on, cut_off)
         + _cap_rows(computed)
         + _principal_rows(computed, cut_off)
     )
@@ -380,7 +381,7 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
     rows = [
         LedgerRow(
             sp.end,
-            "利息、罚息、复利及费用上限",
+            "利息、罚息、复利、违约金及其他费用上限",
             sp.allowance,
             f"未还本金 {fmt(sp.principal)} × {percent(sp.rate)} × {sp.days} 天 ÷ {cap.basis}"
             f"（{date_cn(sp.start)}至{date_cn(sp.end)}）；{sp.rule}",
@@ -407,6 +408,28 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
             )
         )
     return tuple(rows)
+
+
+def _paid_on_cut_off(
+    r: Any, due_on: Mapping[int, dt.date], cut_off: dt.date
+) -> tuple[LedgerRow, ...]:
+    """What was paid of the interest and service fee of an installment falling due on the
+    cut-off day: the cap counts it (the rest of them is given up), so the sheet lists it."""
+    paid = {i.no: i.paid for i in r.state.installments}
+    return tuple(
+        LedgerRow(
+            cut_off,
+            f"第{ln.installment}期{COMPONENT_LABELS[ln.component]}（当日到期，已付部分）",
+            paid[ln.installment][ln.component],
+            f"{ln.rule}；本期应付{fmt(ln.amount)}元，截至{date_cn(cut_off)}已付部分计入",
+        )
+        for ln in r.explanation.charges
+        if ln.component in ("interest", "service_fee")
+        and not ln.days
+        and ln.installment
+        and due_on[ln.installment] == cut_off
+        and paid[ln.installment].get(ln.component, ZERO) > 0
+    )
 
 
 def _scheduled_after(ln: Any, due_on: Mapping[int, dt.date], cut_off: dt.date) -> bool:

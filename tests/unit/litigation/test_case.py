@@ -238,3 +238,21 @@ def test_the_complaint_mentions_credits_only_where_a_payment_waited_for_its_due_
     assert credit not in renderer.markdown(
         "complaint", _case(on_time, dt.date(2025, 5, 1)).complaint
     )
+
+
+def test_the_claim_sheet_lists_every_cost_the_cap_counts() -> None:
+    # The loan of test_rules.test_costs_paid_on_the_cut_off_day_count_in_the_cap: interest
+    # paid on its three due dates, the third on the cut-off. The sheet's cost lines add up to
+    # the cap's charged total (900.00), the cut-off day's paid interest included.
+    case = _case(interest_only(12, 3), dt.date(2025, 4, 1), True)
+    [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
+    rows = sheet.computation
+    first_cap = next(n for n, r in enumerate(rows) if r.what.endswith("上限"))
+    costs = [r for r in rows[:first_cap] if not r.what.endswith("本金")]
+    assert [(r.what, r.amount) for r in costs] == [
+        ("第1期利息", Decimal("300.00")),
+        ("第2期利息", Decimal("300.00")),
+        ("第3期利息（当日到期，已付部分）", Decimal("300.00")),
+    ]
+    total_row = next(r for r in rows if r.what.startswith("按合同计收的"))
+    assert total_row.amount == sum(r.amount for r in costs) == Decimal("900.00")
