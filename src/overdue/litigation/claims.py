@@ -22,7 +22,7 @@ from decimal import Decimal
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.documents.filters import date_cn
 from overdue.ledger.contract import Component, Contract, Loan
-from overdue.ledger.engine import CapCheck, InstallmentState, Replay, replay
+from overdue.ledger.engine import CapCheck, InstallmentState, LoanState, Replay, replay
 from overdue.money import ZERO, fmt, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
@@ -184,7 +184,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         given_up = total(w.given_up for w in waivers)
         head = (
             f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元"
-            f"（含被告已支付部分），按上限计算为{fmt(s.cap.allowed)}元，"
+            + ("（含被告已支付部分）" if _costs_paid(loan, s, cut_off) > 0 else "")
+            + f"，按上限计算为{fmt(s.cap.allowed)}元，"
         )
         if not waivers:  # said in element 13, not after the waiver item's rule: cite it here
             head = f"依据{'；'.join(s.cap.rules)}，{head}"
@@ -205,6 +206,11 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             cap_text = head + f"超出{fmt(s.cap.excess)}元，原告自愿放弃"
     claims = Claims(
         due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate, today_set_off),
+        cut_off_waived="、".join(
+            f"第{i.no}期{_costs_text(i)}"
+            for i in s.installments
+            if i.due_on == cut_off and _costs_text(i)
+        ),
         cap_text=cap_text,
         items=tuple(items),
         total=total(i.amount for i in items),
@@ -277,6 +283,19 @@ def _continuing(
     return tuple(out)
 
 
+def _costs_paid(loan: Loan, s: LoanState, cut_off: dt.date) -> Decimal:
+    """What the borrower paid of the costs the cap counts: an upfront fee paid at disbursement
+    and the costs of installments due by the cut-off."""
+    upfront = ZERO if loan.contract.upfront_fee_deducted else loan.contract.upfront_fee
+    return upfront + total(
+        i.paid.get(c.value, ZERO)
+        for i in s.installments
+        if i.due_on <= cut_off
+        for c in Component
+        if c.is_cost
+    )
+
+
 def _cap_name(rate: Decimal | None) -> str:
     return "利率上限" if rate is None else f"年利率{percent(rate)}上限"
 
@@ -297,6 +316,15 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
     return f"自{date_cn(start)}起至{date_cn(last.due_on)}止（{nos}）"
 
 
+def _costs_text(i: InstallmentState) -> str:
+    """An installment's unpaid interest and service fee: 利息32.40元、服务费22.50元 ("" if none)."""
+    return "、".join(
+        f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元"
+        for c in ("interest", "service_fee")
+        if i.unpaid.get(c, ZERO) > 0
+    )
+
+
 def _due_on_cut_off(
     installments: Sequence[InstallmentState],
     cut_off: dt.date,
@@ -315,11 +343,7 @@ def _due_on_cut_off(
         if i.due_on != cut_off:
             continue
         principal = i.unpaid.get("principal", ZERO)
-        costs = "、".join(
-            f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元"
-            for c in ("interest", "service_fee")
-            if i.unpaid.get(c, ZERO) > 0
-        )
+        costs = _costs_text(i)
         text = ""
         if principal > 0:
             text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期"

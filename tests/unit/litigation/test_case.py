@@ -98,6 +98,15 @@ def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_acce
         claims.due_on_cut_off_text
         == "第3期借款本金1,000.00元于2025年4月15日到期，一并主张；该期利息10.00元原告自愿放弃"
     )
+    # The waiver is also a claim item of its own; within the cap, nothing else is given up.
+    from overdue.documents.render import Renderer
+
+    assert claims.cut_off_waived == "第3期利息10.00元"
+    complaint = Renderer().markdown("complaint", case.complaint)
+    assert (
+        "**原告自愿放弃的部分**：第3期利息10.00元于2025年4月15日到期，原告自愿放弃。" in complaint
+    )
+    assert "超过法律保护上限" not in complaint
 
 
 def test_a_fee_claim_names_its_installments_in_the_complaint_and_the_sheet() -> None:
@@ -144,7 +153,7 @@ def test_an_excess_set_off_is_stated_in_the_complaint_and_traced_in_the_sheet() 
     # charges (no late fee, service fee or compound interest here).
     assert (
         "；按合同约定，被告的每笔还款先抵充已到期各期的罚息，再抵充利息，最后抵充借款本金"
-        "（同一项目中期次在前的先抵充），抵充明细见《还款计划与还款记录》。" in complaint
+        "（同一项目中期次在前的先抵充）；抵充明细见《还款计划与还款记录》。" in complaint
     )
     # Excess paid beyond the overdue amounts: set off against the accelerated principal, which
     # the complaint, the continuing claims and the sheet all state net of it.
@@ -176,6 +185,8 @@ def test_an_upfront_fee_paid_at_disbursement_is_shown_received() -> None:
     assert [(r.on, r.what, r.amount) for r in record.payments] == [
         (dt.date(2025, 1, 15), "收取一次性费用", Decimal("300.00"))
     ]
+    complaint = Renderer().markdown("complaint", case.complaint)
+    assert "被告未偿还任何款项；放款时被告另行支付一次性费用300.00元，不计入上述还款。" in complaint
     [paid_out] = [e for e in case.evidence if e.section == "disbursement"]
     assert (
         "| 放款时另行收取 | 300.00元（大写：叁佰元整）（一次性费用，由借款人另行支付，未从放款金额中扣除） |"
@@ -232,7 +243,7 @@ def test_the_complaint_mentions_credits_only_where_a_payment_waited_for_its_due_
         equal_principal("3000.00", 3),
         (Payment(dt.date(2025, 2, 15), Decimal("1030.00"), "p1"),),
     )
-    credit = "在还款日前支付的款项计入预存余额，于还款日抵充当期款项"
+    credit = "；被告在还款日前支付的款项计入预存余额，于该期还款日抵充；"
     renderer = Renderer()
     assert credit in renderer.markdown("complaint", _case(early, dt.date(2025, 5, 1)).complaint)
     assert credit not in renderer.markdown(

@@ -270,8 +270,8 @@ def test_claims_are_capped_and_the_amount_given_up_is_stated() -> None:
     )
     assert "24%" in w.rule
     assert c.claims.cap_text == (
-        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,400.00元（含被告已支付部分），按上限计算为1,249.32元，"
-        "超出1,150.68元，原告自愿放弃"
+        "按合同约定计收的利息、罚息、复利、违约金及其他费用合计2,400.00元，按上限计算为1,249.32元，"
+        "超出1,150.68元，原告自愿放弃"  # nothing was paid: no "（含被告已支付部分）"
     )
     (cont,) = c.claims.continuing
     # After the cut-off the penalty continues on the principal, at 24 % rather than 54 %.
