@@ -139,6 +139,10 @@ class LoanFacts:
     acceleration_clause: str  # the contract's 提前到期 clause, as agreed ("" when none)
     demands: tuple[tuple[dt.date, str], ...]  # 催收记录: (date, what was done)
     jurisdiction_text: str  # why this court (合同约定 / 被告住所地 …)
+    # The contract's jurisdiction clause as written, with how it was brought to the borrower's
+    # attention when the plaintiff states it ("" when the contract has none): the contract
+    # summary's 争议解决 row, without the complaint's conclusions.
+    jurisdiction_clause: str
     guarantee_text: str  # 无担保 unless stated
 
 

@@ -307,6 +307,7 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
             ),
         ),
         jurisdiction_text="《个人消费贷款合同》第十五条约定，因合同发生的争议由原告住所地人民法院管辖",
+        jurisdiction_clause="因合同发生的争议由原告住所地人民法院管辖",
         guarantee_text="无担保",
     )
     evidence = tuple(

@@ -32,6 +32,7 @@ from overdue.litigation.jurisdiction import PROCEDURE_NAMES
 from overdue.litigation.parties import id_birth_date, id_gender, mask_id
 from overdue.litigation.policy import Plaintiff, Product
 from overdue.money import ZERO, fmt, percent
+from overdue.rules.courts import lookup_court
 from overdue.rules.fees import FeeKind, Procedure, court_fee
 
 __all__ = ["EVIDENCE", "Case", "EvidenceSpec", "build_case", "with_evidence_hashes"]
@@ -122,6 +123,16 @@ def _allocation_clause(c: Contract) -> str:
         )
         how = f"先抵充已到期各期的{labels[0]}，{then}{labels[-1]}（同一项目中期次在前的先抵充）"
     return how
+
+
+def _jurisdiction_clause(product: Product) -> str:
+    if not product.agreed_court:
+        return ""
+    court = lookup_court(product.agreed_court)
+    clause = product.agreed_court_clause or f"由{court.name if court else product.agreed_court}管辖"
+    if product.agreed_court_notice:
+        clause += f"（该条款{product.agreed_court_notice}）"
+    return clause
 
 
 def _rate_text(loan: Loan) -> str:
@@ -268,6 +279,7 @@ def build_case(
         acceleration_clause=product.acceleration_clause,
         demands=tuple(demands),
         jurisdiction_text=str(decision["venue_basis"]),
+        jurisdiction_clause=_jurisdiction_clause(product),
         guarantee_text="无担保",
     )
     evidence = tuple(
@@ -275,7 +287,12 @@ def build_case(
             i,
             e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
             e.source,
-            e.purpose,
+            e.purpose
+            + (
+                "；合同约定的管辖条款及其提请借款人注意的方式"
+                if e.section == "loan_contract" and product.agreed_court_notice
+                else ""
+            ),
             f"evidence/{e.file_stem}.pdf",
             "",
         )

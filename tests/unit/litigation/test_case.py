@@ -26,7 +26,9 @@ from overdue.litigation.policy import example_file, load_plaintiff
 pytestmark = pytest.mark.unit
 
 
-def _case(loan: Loan, cut_off: dt.date, accelerate: bool = False) -> Case:
+def _case(
+    loan: Loan, cut_off: dt.date, accelerate: bool = False, product_id: str | None = None
+) -> Case:
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
     return build_case(
         loan=loan,
@@ -35,7 +37,7 @@ def _case(loan: Loan, cut_off: dt.date, accelerate: bool = False) -> Case:
         decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
                   "court_code": "浙0106", "venue_basis": "被告住所地"},
         plaintiff=plaintiff,
-        product=plaintiff.product(None),
+        product=plaintiff.product(product_id),
         cut_off=cut_off,
         dated=cut_off,
         accelerate=accelerate,
@@ -267,3 +269,24 @@ def test_the_claim_sheet_lists_every_cost_the_cap_counts() -> None:
     ]
     total_row = next(r for r in rows if r.what.startswith("按合同计收的"))
     assert total_row.amount == sum(r.amount for r in costs) == Decimal("900.00")
+
+
+def test_the_contract_summary_states_the_jurisdiction_clause_without_conclusions() -> None:
+    from overdue.documents.render import Renderer
+
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    loan = Loan("E-12", equal_principal("3000.00", 3))
+    none = _case(loan, dt.date(2025, 5, 1))
+    [summary] = [e for e in none.evidence if e.section == "loan_contract"]
+    assert "| 争议解决 | 未约定管辖法院 |" in Renderer().markdown("evidence", summary)
+    p01 = plaintiff.product("P01")
+    agreed = _case(loan, dt.date(2025, 5, 1), product_id="P01")
+    [summary] = [e for e in agreed.evidence if e.section == "loan_contract"]
+    assert (
+        f"| 争议解决 | {p01.agreed_court_clause}（该条款{p01.agreed_court_notice}） |"
+        in Renderer().markdown("evidence", summary)
+    )
+    assert agreed.complaint.evidence[0].purpose.endswith(
+        "；合同约定的管辖条款及其提请借款人注意的方式"
+    )
+    assert "管辖" not in none.complaint.evidence[0].purpose
