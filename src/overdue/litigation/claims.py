@@ -111,9 +111,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     # overdue from the next day); only later installments are due by acceleration.
     accelerated = min(not_overdue, later)
     due_on_cut_off = not_overdue - accelerated
-    offset = (
-        owed["principal"] - s.claimable["principal"] + set_off_later
-    )  # paid costs above the cap
+    # Paid costs above the cap set off against principal: the overdue principal, then the later.
+    offset = owed["principal"] - s.claimable["principal"] + set_off_later
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
     # The period of penalty (compound) interest claimed: from the first unpaid accrual.
