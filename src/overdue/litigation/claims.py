@@ -115,21 +115,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     offset = owed["principal"] - s.claimable["principal"] + set_off_later
     late = next((i for i in overdue if i.unpaid_scheduled > 0), None)
     default_since = late.due_on if late else None
-    # The period of penalty (compound) interest claimed: from the first unpaid accrual.
-    unpaid_in = {
-        c: {i.no for i in overdue if i.unpaid.get(c, ZERO) > 0} for c in ("penalty", "compound")
-    }
-    first_charge = {
-        c: min(
-            (
-                ln.start
-                for ln in r.explanation.charges
-                if ln.component == c and ln.start and ln.installment in unpaid_in[c]
-            ),
-            default=None,
-        )
-        for c in ("penalty", "compound")
-    }
+    # The period of penalty (compound) interest claimed: from the first accrual not yet paid.
+    first_charge = {c: _first_unpaid_accrual(r, overdue, c) for c in ("penalty", "compound")}
 
     items: list[ClaimItem] = []
     for c in CLAIM_ORDER:
@@ -313,6 +300,25 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
     start = before[0] if before else disbursed_on
     return f"自{date_cn(start)}起至{date_cn(last.due_on)}止（{nos}）"
+
+
+def _first_unpaid_accrual(r: Replay, overdue: Sequence[InstallmentState], c: str) -> dt.date | None:
+    """The start of the earliest accrual span of ``c`` that payments have not fully paid, over
+    the overdue installments: payments pay an installment's spans oldest first, so what is
+    unpaid of it accrued from the first span its payments did not cover."""
+    starts = []
+    for i in overdue:
+        paid = i.paid.get(c, ZERO)
+        if i.unpaid.get(c, ZERO) <= 0:
+            continue
+        covered = ZERO
+        for ln in r.explanation.charges:
+            if ln.component == c and ln.installment == i.no and ln.start:
+                covered += ln.amount
+                if covered > paid:
+                    starts.append(ln.start)
+                    break
+    return min(starts, default=None)
 
 
 def _costs_text(i: InstallmentState) -> str:

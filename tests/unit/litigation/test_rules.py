@@ -435,3 +435,24 @@ def test_costs_paid_on_the_cut_off_day_count_in_the_cap() -> None:
     )
     assert [(i.label, i.amount) for i in c.claims.items] == [("借款本金", Decimal("9691.78"))]
     assert c.accelerated_set_off == Decimal("308.22")
+
+
+def test_the_penalty_claims_period_starts_where_the_unpaid_penalty_accrued() -> None:
+    # 10,000 for 3 months at 12 % a year, bullet: interest 10,000 x 1 % x 3 = 300.00 due
+    # 2025-04-01. Penalty at 18 % from 04-02: 30 days to 05-01 = 10,000 x 0.18 x 30 / 360 =
+    # 150.00, paid with the interest on 05-01 (450.00); then 60 days to 06-30 = 300.00, unpaid.
+    # The claim is that 300.00, accrued from 05-02 (not from 04-02, whose penalty was paid).
+    contract = Contract(
+        principal=Decimal("10000.00"),
+        disbursed_on=dt.date(2025, 1, 1),
+        term_months=3,
+        method=RepaymentMethod.BULLET,
+        rate=Decimal("0.12"),
+    )
+    loan = Loan("P1", contract, (Payment(dt.date(2025, 5, 1), Decimal("450.00"), "p"),))
+    c = compute_claims(loan, dt.date(2025, 6, 30), accelerate=True)
+    penalty = next(i for i in c.claims.items if i.label == "罚息")
+    assert (penalty.amount, penalty.period) == (
+        Decimal("300.00"),
+        "自2025年5月2日起至2025年6月30日止",
+    )
