@@ -159,9 +159,9 @@ class Claims:
     # e.g. 第9期借款本金393.12元于2026年11月20日到期，一并主张；该期利息32.40元、服务费22.50元原告自愿
     # 放弃. "" when nothing falls due that day.
     due_on_cut_off_text: str = ""
-    # Of it, the unpaid interest and service fee given up, for the waiver item: e.g. 第9期利息32.40元、
-    # 服务费22.50元. "" when none.
-    cut_off_waived: str = ""
+    # Of it, the unpaid interest and service fee given up, for the waiver item: (label, amount),
+    # e.g. ("第9期利息", 32.40). Empty when none.
+    cut_off_waived: tuple[tuple[str, Decimal], ...] = ()
     # The cap check in one sentence: 按合同约定计收的…合计X元，按上限计算为Y元，超出Z元，[其中被告已多付的
     # W元冲抵本金，其余V元]原告自愿放弃 (the waiver item's opening, after its rule), or, when all of the
     # excess was paid, 依据<rule>，…超出的Z元系被告已多付的款项，已冲抵本金 (element 13). "" within the cap.

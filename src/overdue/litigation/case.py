@@ -282,17 +282,19 @@ def build_case(
         jurisdiction_clause=_jurisdiction_clause(product),
         guarantee_text="无担保",
     )
+    notice_relied = bool(product.agreed_court and product.agreed_court_notice)
     evidence = tuple(
         EvidenceItem(
             i,
             e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
-            e.source,
-            e.purpose
-            + (
-                "；合同约定的管辖条款及其提请借款人注意的方式"
-                if e.section == "loan_contract" and product.agreed_court_notice
-                else ""
-            ),
+            # Where the plaintiff relies on the notice of a jurisdiction clause, its record (the
+            # signing page, the tick) is filed with the contract, as the source says.
+            e.source.replace("电子合同另行提交", "电子合同及管辖条款提示记录另行提交")
+            if notice_relied and e.section == "loan_contract"
+            else e.source,
+            e.purpose + ("；合同约定的管辖条款及其提请借款人注意的方式" * notice_relied)
+            if e.section == "loan_contract"
+            else e.purpose,
             f"evidence/{e.file_stem}.pdf",
             "",
         )
@@ -407,7 +409,10 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
     ]
     rows.append(
         LedgerRow(
-            None, "按合同计收的利息、罚息、复利、违约金及其他费用合计", cap.charged, "含已收取部分"
+            None,
+            "按合同计收的利息、罚息、复利、违约金及其他费用合计",
+            cap.charged,
+            "含已收取部分" if computed.costs_paid > 0 else "均未收取",
         )
     )
     rows.append(
@@ -438,7 +443,7 @@ def _paid_on_cut_off(
             cut_off,
             f"第{ln.installment}期{COMPONENT_LABELS[ln.component]}（当日到期，已付部分）",
             paid[ln.installment][ln.component],
-            f"{ln.rule}；本期应付{fmt(ln.amount)}元，截至{date_cn(cut_off)}已付部分计入",
+            f"{ln.rule}；本期应付{fmt(ln.amount)}元，截至{date_cn(cut_off)}已付部分计入上限计算",
         )
         for ln in r.explanation.charges
         if ln.component in ("interest", "service_fee")

@@ -77,6 +77,7 @@ class ComputedClaims:
     accelerated_set_off: Decimal
     # Of them, what is left when nothing is accelerated: a credit against principal not claimed.
     unclaimed_set_off: Decimal
+    costs_paid: Decimal  # what the borrower paid of the costs the cap counts
     default_since: dt.date | None
     penalty_rate: Decimal  # the contract's annual penalty rate
     continuing_rate: Decimal  # the rate claimed after the cut-off
@@ -165,12 +166,13 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         claimed["principal"] - accelerated, accelerated, cut_off, contract, s.cap, continuing_rate
     )
     cap_text = ""
+    costs_paid = _costs_paid(loan, s, cut_off)
     credit = unabsorbed - set_off_later  # paid above the cap, against principal not claimed
     if (waivers or offset > 0 or credit > 0) and s.cap.allowed is not None:
         given_up = total(w.given_up for w in waivers)
         head = (
             f"按合同约定计收的利息、罚息、复利、违约金及其他费用合计{fmt(s.cap.charged)}元"
-            + ("（含被告已支付部分）" if _costs_paid(loan, s, cut_off) > 0 else "")
+            + ("（含被告已支付部分）" if costs_paid > 0 else "")
             + f"，按上限计算为{fmt(s.cap.allowed)}元，"
         )
         if not waivers:  # said in element 13, not after the waiver item's rule: cite it here
@@ -192,10 +194,12 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
             cap_text = head + f"超出{fmt(s.cap.excess)}元，原告自愿放弃"
     claims = Claims(
         due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate, today_set_off),
-        cut_off_waived="、".join(
-            f"第{i.no}期{_costs_text(i)}"
+        cut_off_waived=tuple(
+            (f"第{i.no}期{COMPONENT_LABELS[x]}", i.unpaid[x])
             for i in s.installments
-            if i.due_on == cut_off and _costs_text(i)
+            if i.due_on == cut_off
+            for x in ("interest", "service_fee")
+            if i.unpaid.get(x, ZERO) > 0
         ),
         cap_text=cap_text,
         items=tuple(items),
@@ -210,7 +214,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     )
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, due_on_cut_off, today_set_off,
-        set_off_later - today_set_off, unabsorbed - set_off_later, default_since, penalty_rate,
+        set_off_later - today_set_off, unabsorbed - set_off_later, costs_paid, default_since,
+        penalty_rate,
         continuing_rate,
     )  # fmt: skip
 

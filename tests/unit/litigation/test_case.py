@@ -103,11 +103,14 @@ def test_a_last_installment_due_on_the_cut_off_day_is_claimed_as_due_not_as_acce
     # The waiver is also a claim item of its own; within the cap, nothing else is given up.
     from overdue.documents.render import Renderer
 
-    assert claims.cut_off_waived == "第3期利息10.00元"
+    assert claims.cut_off_waived == (("第3期利息", Decimal("10.00")),)
     complaint = Renderer().markdown("complaint", case.complaint)
     assert (
-        "**原告自愿放弃的部分**：第3期利息10.00元于2025年4月15日到期，原告自愿放弃。" in complaint
+        "**原告自愿放弃的部分**：第3期利息10.00元（大写：壹拾元整）于2025年4月15日到期，原告自愿放弃。"
+        in complaint
     )
+    # Element 13 points to it.
+    assert "该期利息10.00元原告自愿放弃（见诉讼请求第" in complaint
     assert "超过法律保护上限" not in complaint
 
 
@@ -188,7 +191,7 @@ def test_an_upfront_fee_paid_at_disbursement_is_shown_received() -> None:
         (dt.date(2025, 1, 15), "收取一次性费用", Decimal("300.00"))
     ]
     complaint = Renderer().markdown("complaint", case.complaint)
-    assert "被告未偿还任何款项；放款时被告另行支付一次性费用300.00元，不计入上述还款。" in complaint
+    assert "被告未偿还任何款项（放款时另行支付的一次性费用300.00元不属于还款）。" in complaint
     [paid_out] = [e for e in case.evidence if e.section == "disbursement"]
     assert (
         "| 放款时另行收取 | 300.00元（大写：叁佰元整）（一次性费用，由借款人另行支付，未从放款金额中扣除） |"
@@ -245,7 +248,7 @@ def test_the_complaint_mentions_credits_only_where_a_payment_waited_for_its_due_
         equal_principal("3000.00", 3),
         (Payment(dt.date(2025, 2, 15), Decimal("1030.00"), "p1"),),
     )
-    credit = "；被告在还款日前支付的款项计入预存余额，于该期还款日抵充；"
+    credit = "；被告在还款日前支付的款项计入预存余额，至相应一期的还款日抵充该期款项；"
     renderer = Renderer()
     assert credit in renderer.markdown("complaint", _case(early, dt.date(2025, 5, 1)).complaint)
     assert credit not in renderer.markdown(
@@ -290,3 +293,17 @@ def test_the_contract_summary_states_the_jurisdiction_clause_without_conclusions
         "；合同约定的管辖条款及其提请借款人注意的方式"
     )
     assert "管辖" not in none.complaint.evidence[0].purpose
+    assert agreed.complaint.evidence[0].source == (
+        "原告根据借款合同制作（合同原件或电子合同及管辖条款提示记录另行提交）"
+    )
+    assert none.complaint.evidence[0].source == "原告根据借款合同制作（合同原件或电子合同另行提交）"
+
+
+def test_the_claim_sheet_says_whether_any_cost_was_received() -> None:
+    def total_row(case: Case) -> str:
+        [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
+        return next(r.detail for r in sheet.computation if r.what.startswith("按合同计收的"))
+
+    nothing_paid = _case(Loan("E-13", equal_principal("3000.00", 3)), dt.date(2025, 5, 1))
+    assert total_row(nothing_paid) == "均未收取"
+    assert total_row(_case(interest_only(12, 3), dt.date(2025, 4, 1), True)) == "含已收取部分"
