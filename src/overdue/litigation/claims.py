@@ -22,7 +22,7 @@ from decimal import Decimal
 from overdue.documents.context import ClaimItem, Claims, ContinuingInterest, Waiver
 from overdue.documents.filters import date_cn
 from overdue.ledger.contract import Component, Contract, Loan
-from overdue.ledger.engine import CapCheck, InstallmentState, LoanState, Replay, replay
+from overdue.ledger.engine import CapCheck, InstallmentState, Replay, replay
 from overdue.money import ZERO, fmt, percent, total
 
 __all__ = ["COMPONENT_LABELS", "LEGAL_BASIS", "ComputedClaims", "compute_claims"]
@@ -166,7 +166,8 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         claimed["principal"] - accelerated, accelerated, cut_off, contract, s.cap, continuing_rate
     )
     cap_text = ""
-    costs_paid = _costs_paid(loan, s, cut_off)
+    # What the borrower paid of the costs the cap counts: all it counts, less what is unpaid.
+    costs_paid = s.cap.charged - (s.total_due - owed["principal"])
     credit = unabsorbed - set_off_later  # paid above the cap, against principal not claimed
     if (waivers or offset > 0 or credit > 0) and s.cap.allowed is not None:
         given_up = total(w.given_up for w in waivers)
@@ -195,11 +196,10 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     claims = Claims(
         due_on_cut_off_text=_due_on_cut_off(s.installments, cut_off, accelerate, today_set_off),
         cut_off_waived=tuple(
-            (f"第{i.no}期{COMPONENT_LABELS[x]}", i.unpaid[x])
+            (f"第{i.no}期{label}", amount)
             for i in s.installments
             if i.due_on == cut_off
-            for x in ("interest", "service_fee")
-            if i.unpaid.get(x, ZERO) > 0
+            for label, amount in _unpaid_costs(i)
         ),
         cap_text=cap_text,
         items=tuple(items),
@@ -214,7 +214,7 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
     )
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, due_on_cut_off, today_set_off,
-        set_off_later - today_set_off, unabsorbed - set_off_later, costs_paid, default_since,
+        set_off_later - today_set_off, credit, costs_paid, default_since,
         penalty_rate,
         continuing_rate,
     )  # fmt: skip
@@ -274,19 +274,6 @@ def _continuing(
     return tuple(out)
 
 
-def _costs_paid(loan: Loan, s: LoanState, cut_off: dt.date) -> Decimal:
-    """What the borrower paid of the costs the cap counts: an upfront fee paid at disbursement
-    and the costs of installments due by the cut-off."""
-    upfront = ZERO if loan.contract.upfront_fee_deducted else loan.contract.upfront_fee
-    return upfront + total(
-        i.paid.get(c.value, ZERO)
-        for i in s.installments
-        if i.due_on <= cut_off
-        for c in Component
-        if c.is_cost
-    )
-
-
 def _cap_name(rate: Decimal | None) -> str:
     return "利率上限" if rate is None else f"年利率{percent(rate)}上限"
 
@@ -326,13 +313,13 @@ def _first_unpaid_accrual(r: Replay, overdue: Sequence[InstallmentState], c: str
     return min(starts, default=None)
 
 
-def _costs_text(i: InstallmentState) -> str:
-    """An installment's unpaid interest and service fee: 利息32.40元、服务费22.50元 ("" if none)."""
-    return "、".join(
-        f"{COMPONENT_LABELS[c]}{fmt(i.unpaid[c])}元"
+def _unpaid_costs(i: InstallmentState) -> list[tuple[str, Decimal]]:
+    """An installment's unpaid interest and service fee, labelled: [("利息", 32.40), …]."""
+    return [
+        (COMPONENT_LABELS[c], i.unpaid[c])
         for c in ("interest", "service_fee")
         if i.unpaid.get(c, ZERO) > 0
-    )
+    ]
 
 
 def _due_on_cut_off(
@@ -353,7 +340,7 @@ def _due_on_cut_off(
         if i.due_on != cut_off:
             continue
         principal = i.unpaid.get("principal", ZERO)
-        costs = _costs_text(i)
+        costs = "、".join(f"{label}{fmt(amount)}元" for label, amount in _unpaid_costs(i))
         text = ""
         if principal > 0:
             text = f"第{i.no}期借款本金{fmt(principal)}元于{on}到期"
