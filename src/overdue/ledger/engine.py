@@ -203,10 +203,16 @@ class LoanState:
 
     @property
     def excess_beyond_overdue(self) -> Decimal:
-        """Costs paid above the cap that the overdue amounts (principal included) could not
-        absorb: a credit against principal not yet overdue (or, beyond it, to be refunded).
-        ``claimable`` reduces only what is overdue, so this is not in it."""
-        return self.cap.excess - (self.total_due - self.claimable_total)
+        """See :func:`excess_beyond_overdue`."""
+        return excess_beyond_overdue(self.cap.excess, self.total_due, self.claimable_total)
+
+
+def excess_beyond_overdue(excess: Decimal, total_due: Decimal, claimable_total: Decimal) -> Decimal:
+    """Costs paid above the cap that the overdue amounts (principal included) could not absorb:
+    a credit against principal not yet overdue (or, beyond it, to be refunded). The cap's excess
+    reduces only what is overdue (``claimable``), so this is not in it. Also applied to the
+    same columns of ``loan_state.parquet``."""
+    return excess - (total_due - claimable_total)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from overdue.errors import InputError
+from overdue.ledger.engine import excess_beyond_overdue
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES, choose_procedure, venue
 from overdue.litigation.parties import id_problem
 from overdue.litigation.policy import Plaintiff, Policy, Priority
@@ -313,7 +314,7 @@ def _decide(
     if policy.accelerate:
         # Less costs paid above the cap that the overdue amounts could not absorb (set off
         # against it: LoanState.excess_beyond_overdue, claims.compute_claims).
-        beyond = r["excess"] - (r["total_due"] - r["claimable_total"])
+        beyond = excess_beyond_overdue(r["excess"], r["total_due"], r["claimable_total"])
         accelerated = max(ZERO, r["outstanding_principal"] - r["overdue_principal"] - beyond)
     claim = r["claimable_total"] + accelerated
     d["accelerated_principal"] = accelerated
