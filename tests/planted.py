@@ -7,13 +7,13 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
-from overdue.dates import add_months
+from tests.litigation_support import interest_only
+
 from overdue.ledger.contract import (
     Contract,
     LenderType,
     Loan,
     Payment,
-    RateUnit,
     RepaymentMethod,
 )
 from overdue.portfolio.frames import write_portfolio
@@ -68,16 +68,9 @@ def plan_loan() -> Loan:
     """L-PLAN: interest only at 3 % a month on 20,000, 600.00 due on the 20th from 2024-07-20;
     24 paid on time, none since 2026-07-20. The interest paid above 24 % exceeds the 2,400.00
     overdue on AS_OF: the rest is set off against the principal claimed by acceleration."""
-    contract = Contract(
-        principal=Decimal("20000"),
-        disbursed_on=dt.date(2024, 6, 20),
-        term_months=36,
-        method=RepaymentMethod.INTEREST_ONLY,
-        rate=Decimal("0.03"),
-        rate_unit=RateUnit.MONTHLY,
+    return interest_only(
+        36, 24, principal="20000.00", disbursed_on=dt.date(2024, 6, 20), loan_id="L-PLAN"
     )
-    paid = [add_months(contract.disbursed_on, k) for k in range(1, 25)]
-    return Loan("L-PLAN", contract, tuple(Payment(d, Decimal("600.00"), f"pay-{d}") for d in paid))
 
 
 def make_planted(root: Path) -> tuple[Path, Path]:
