@@ -8,9 +8,10 @@ runs it: the claims of every account from the reference ledger, the four documen
 PDF, the evidence PDFs, the complaint checks, the filing lists, the ZIPs and ``batch.json``.
 
 In the same run it measures the baseline: the same build on a 200-account sample with one worker,
-so the two-core speed-up is visible. It prints wall time, accounts/s, documents/s per type, peak
-RSS (the main process and the largest worker), and compares with the target of the issue
-(10,000 accounts in at most 180 s on this 2-core machine). Figures go to ``bench/RESULTS.md`` by
+so the two-core speed-up is visible. It prints wall time, accounts/s, where the CPU goes by step
+(the build's own tally), documents per CPU-second per type and format, peak RSS (the main
+process and the largest worker), and compares with the target of the issue (10,000 accounts in
+at most 180 s on this 2-core machine). Figures go to ``bench/RESULTS.md`` by
 hand, with the machine and the date.
 """
 
@@ -35,13 +36,45 @@ def _rss_gb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024 / 1024
 
 
-def _cpu() -> float:
-    """User + system CPU seconds of this process and its finished children (the workers)."""
+def _cpu() -> tuple[float, float]:
+    """User + system CPU seconds of this process, and of its finished children (the workers)."""
     me, kids = (
         resource.getrusage(resource.RUSAGE_SELF),
         resource.getrusage(resource.RUSAGE_CHILDREN),
     )
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
+KINDS = ("complaint", "evidence_list", "power_of_attorney", "service_address", "evidence")
+STEPS = ("markdown", "docx", "pdf")  # the renderer's steps per type (Renderer.cpu)
+
+
+def _where(cpu: dict[str, float], main: float, workers: float, accounts: int) -> None:
+    """Where the CPU went, from the build's own tally (BatchResult.cpu) and rusage."""
+    ms = 1000 / accounts
+    print(f"where the CPU goes (ms per account; {(main + workers) * ms:.1f} in all processes):")
+    for step, seconds in sorted(cpu.items(), key=lambda kv: -kv[1]):
+        print(f"  {step:28s} {seconds * ms:6.1f}")
+    print(f"  {'workers, other':28s} {(workers - sum(cpu.values())) * ms:6.1f}  (start-up, IPC)")
+    print(f"  {'main process':28s} {main * ms:6.1f}  (reading the selection, totals)")
+
+
+def _per_type(cpu: dict[str, float], rendered: dict[str, int]) -> None:
+    """Documents per CPU-second of one core, per type and format: the template's Markdown
+    (shared by both formats of a type) plus that format's own step."""
+    print("per document type (CPU of one core; Markdown counted in both formats):")
+    print(f"  {'type':20s} {'documents':>9s} {'markdown':>9s} {'docx':>7s} {'pdf':>7s}   docs/s")
+    for kind in KINDS:
+        n = rendered.get(f"{kind}_pdf", 0)
+        if not n:
+            continue
+        md, docx, pdf = (1000 * cpu.get(f"{kind} {step}", 0.0) / n for step in STEPS)
+        has_docx = bool(rendered.get(f"{kind}_docx"))
+        rates = f"PDF {1000 / (md + pdf):6.1f}"
+        if has_docx:
+            rates = f"DOCX {1000 / (md + docx):6.1f}, " + rates
+        docx_ms = f"{docx:4.2f} ms" if has_docx else f"{'-':>7s}"
+        print(f"  {kind:20s} {n:9,d} {md:6.2f} ms {docx_ms} {pdf:4.1f} ms   {rates}")
 
 
 def main() -> None:
@@ -95,7 +128,7 @@ def main() -> None:
     )
     t_base = time.perf_counter() - t0
 
-    cpu0 = _cpu()
+    main0, workers0 = _cpu()
     t0 = time.perf_counter()
     r = build_batch(
         selection_dir=tmp / "selection",
@@ -104,7 +137,9 @@ def main() -> None:
         workers=args.workers,
     )
     t_build = time.perf_counter() - t0
-    cpu_build = _cpu() - cpu0
+    main1, workers1 = _cpu()
+    main_cpu, workers_cpu = main1 - main0, workers1 - workers0
+    cpu_build = main_cpu + workers_cpu
 
     print(
         f"machine: {platform.node()} {platform.machine()}, {os.cpu_count()} cores, "
@@ -129,8 +164,8 @@ def main() -> None:
         "10,000 accounts (the wall time above is inflated when other work shares the cores)"
     )
     print(f"speed-up over 1 worker: {(r.accounts / t_build) / (base.accounts / t_base):.2f}x")
-    for kind, n in sorted(r.rendered.items()):
-        print(f"  {kind:28s} {n:7,d}  {n / t_build:7.1f}/s (whole build, all steps)")
+    _where(dict(r.cpu), main_cpu, workers_cpu, r.accounts)
+    _per_type(dict(r.cpu), dict(r.rendered))
     print(
         f"peak RSS: main {_rss_gb(resource.RUSAGE_SELF):.2f} GB, largest worker "
         f"{_rss_gb(resource.RUSAGE_CHILDREN):.2f} GB"

@@ -18,6 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from overdue.cputime import CpuTally
 from overdue.documents import filters
 from overdue.documents.blocks import Block, Heading, md_escape, parse
 from overdue.documents.context import ComplaintContext, EvidenceContext, NegotiationLetterContext
@@ -200,6 +201,10 @@ class Renderer:
         self._env = _environment(directory)
         self._templates = {name: self._env.get_template(k.template) for name, k in KINDS.items()}
         self._pdf = TypstPdf(directory / "_layout.typ", font_paths, tagged=tagged_pdf)
+        # CPU seconds of the batch methods (render_pdfs, render_many) by "kind step", the steps
+        # being markdown (template and parse, shared by both formats), docx and pdf (Typst's
+        # compile, the split and any text extraction): for benchmarks (bench/litigation.py).
+        self.cpu = CpuTally()
 
     def _kind(self, kind: str, ctx: Context) -> Kind:
         spec = KINDS.get(kind)
@@ -246,28 +251,35 @@ class Renderer:
         spec = KINDS.get(kind)
         if spec is None:
             raise UnknownKindError(f"unknown document kind {kind!r}; known: {sorted(KINDS)}")
-        documents = [self.blocks(kind, ctx) for ctx in contexts]
+        with self.cpu.step(f"{kind} markdown"):
+            documents = [self.blocks(kind, ctx) for ctx in contexts]
         if not documents:
             return []
-        return self._pdf.write_many(documents, spec.title, max(_created(ctx) for ctx in contexts))
+        with self.cpu.step(f"{kind} pdf"):
+            return self._pdf.write_many(
+                documents, spec.title, max(_created(ctx) for ctx in contexts)
+            )
 
     def render_many(
         self, kind: str, contexts: Sequence[Context], with_text: bool = False
     ) -> list[Rendered]:
         """DOCX and PDF for each context, the PDFs compiled together; ``with_text`` adds each
         PDF's extracted text (read from the compiled batch, see :func:`pdf.split_pdf`)."""
-        spec = self._kind(kind, contexts[0]) if contexts else None
-        if spec is not None and not spec.docx:
-            raise UnknownKindError(f"{kind} is rendered as PDF only; use render_pdfs")
-        out = []
-        documents = []
-        for ctx in contexts:
-            blocks = self.blocks(kind, ctx)
-            documents.append(blocks)
-            out.append(write_docx(blocks, _title(blocks, KINDS[kind].title), _created(ctx)))
-        if not documents:
+        if not contexts:
             return []
-        parts = self._pdf.parts(
-            documents, KINDS[kind].title, max(_created(ctx) for ctx in contexts), with_text
-        )
+        spec = self._kind(kind, contexts[0])
+        if not spec.docx:
+            raise UnknownKindError(f"{kind} is rendered as PDF only; use render_pdfs")
+        title = spec.title
+        with self.cpu.step(f"{kind} markdown"):
+            documents = [self.blocks(kind, ctx) for ctx in contexts]
+        with self.cpu.step(f"{kind} docx"):
+            out = [
+                write_docx(blocks, _title(blocks, title), _created(ctx))
+                for blocks, ctx in zip(documents, contexts, strict=True)
+            ]
+        with self.cpu.step(f"{kind} pdf"):
+            parts = self._pdf.parts(
+                documents, title, max(_created(ctx) for ctx in contexts), with_text
+            )
         return [Rendered(docx, p.pdf, p.text) for docx, p in zip(out, parts, strict=True)]

@@ -41,6 +41,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from overdue.cputime import CpuTally, summed
 from overdue.errors import InputError, OverdueError
 from overdue.litigation.case import Case, build_case, with_evidence_hashes
 from overdue.litigation.parties import mask_phone
@@ -131,6 +132,9 @@ class BatchResult:
     documents: int
     example_complaint_pdf: Path | None
     rendered: Mapping[str, int] = field(default_factory=dict)
+    # CPU seconds of the worker processes by step (claims, "complaint pdf", zip …), for the
+    # benchmark; not part of batch.json, which is the same for the same inputs.
+    cpu: Mapping[str, float] = field(default_factory=dict)
 
 
 # --- worker --------------------------------------------------------------------------------------
@@ -150,7 +154,13 @@ def _init_worker(
         dated=dt.date.fromisoformat(dated),
         accelerate=accelerate,
         renderer=Renderer(),
+        cpu=CpuTally(),
     )
+
+
+def _cpu_taken() -> dict[str, float]:
+    """This worker's CPU seconds by step since the last call (build and renderer steps)."""
+    return summed([_W["cpu"].take(), _W["renderer"].cpu.take()])
 
 
 def _sha(data: bytes) -> str:
@@ -187,8 +197,9 @@ class _Account:
     complaint_sha: str = ""
 
     def put(self, name: str, data: bytes, kind: str) -> str:
-        (self.base / name).write_bytes(data)
-        digest = _sha(data)
+        with _W["cpu"].step("files"):
+            (self.base / name).write_bytes(data)
+            digest = _sha(data)
         self.files.append((name, digest, len(data)))
         self.rendered[kind] += 1
         return digest
@@ -214,11 +225,13 @@ def _start(job: _Job) -> _Account:
     return _Account(job, case, rel, base)
 
 
-def _render_chunk(jobs: Sequence[_Job]) -> list[AccountResult]:
+def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, float]]:
     """A chunk of accounts: each document kind of the whole chunk is compiled in one go
-    (:meth:`Renderer.render_pdfs`), which is what makes a batch fast."""
+    (:meth:`Renderer.render_pdfs`), which is what makes a batch fast. With the CPU seconds
+    by step."""
     renderer = _W["renderer"]
-    accounts = [_start(job) for job in jobs]
+    with _W["cpu"].step("claims"):
+        accounts = [_start(job) for job in jobs]
     sections: dict[str, list[tuple[_Account, str, Any]]] = defaultdict(list)
     for a in accounts:
         for item, ectx in zip(a.case.complaint.evidence, a.case.evidence, strict=True):
@@ -237,12 +250,15 @@ def _render_chunk(jobs: Sequence[_Job]) -> list[AccountResult]:
         for a, doc in zip(accounts, rendered, strict=True):
             if kind == "complaint":
                 assert doc.text is not None
-                _check_complaint(a.case, doc.text)
+                with _W["cpu"].step("complaint check"):
+                    _check_complaint(a.case, doc.text)
                 a.complaint_sha = a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
             else:
                 a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
             a.put(f"{stem}.docx", doc.docx, f"{kind}_docx")
-    return [_finish(a) for a in accounts]
+    with _W["cpu"].step("files"):
+        results = [_finish(a) for a in accounts]
+    return results, _cpu_taken()
 
 
 def _finish(a: _Account) -> AccountResult:
@@ -355,6 +371,7 @@ def build_batch(
     jobs = _jobs(selection_dir, selected, plaintiff)
     workers = workers or min(os.cpu_count() or 1, 8)
     results: list[AccountResult] = []
+    cpu: list[dict[str, float]] = []
     init = (
         plaintiff.model_dump_json(),
         str(out_dir),
@@ -366,8 +383,9 @@ def build_batch(
         progress(0, len(jobs))
     chunks = list(_chunks(jobs, CHUNK))
     with _mapper(1 if len(chunks) <= 1 else workers, init) as run:
-        for done in run(_render_chunk, chunks):
+        for done, seconds in run(_render_chunk, chunks):
             results.extend(done)
+            cpu.append(seconds)
             if progress:
                 progress(len(results), len(jobs))
         by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
@@ -378,7 +396,10 @@ def build_batch(
             (out_dir, code, name, accounts, dated)
             for (code, name), accounts in sorted(by_court.items())
         ]
-        courts = list(run(_package_court, packages))
+        courts = []
+        for court, seconds in run(_package_court, packages):
+            courts.append(court)
+            cpu.append(seconds)
     rendered: dict[str, int] = defaultdict(int)
     for r in results:
         for k, n in r.rendered.items():
@@ -394,6 +415,7 @@ def build_batch(
         if results
         else None,
         rendered=dict(rendered),
+        cpu=summed(cpu),
     )
     _write_batch_json(out_dir, result, meta, selection_dir, dated)
     return result
@@ -401,14 +423,16 @@ def build_batch(
 
 def _package_court(
     args: tuple[Path, str, str, list[AccountResult], dt.date],
-) -> CourtTotals:
-    """One court's filing list and ZIP (run in a worker)."""
+) -> tuple[CourtTotals, dict[str, float]]:
+    """One court's filing list and ZIP (run in a worker), with the CPU seconds by step."""
     out_dir, code, name, accounts, dated = args
     folder = court_folder(code, name)
-    _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
+    with _W["cpu"].step("filing list"):
+        _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
     zip_name = f"{folder}.zip"
-    zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
-    return CourtTotals(
+    with _W["cpu"].step("zip"):
+        zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
+    totals = CourtTotals(
         code,
         name,
         len(accounts),
@@ -418,6 +442,7 @@ def _package_court(
         zip_name,
         zip_sha,
     )
+    return totals, _cpu_taken()
 
 
 @contextmanager

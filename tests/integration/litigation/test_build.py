@@ -228,9 +228,18 @@ def test_worker_processes_build_the_same_package(
 
     monkeypatch.setattr(build_module, "CHUNK", 1)
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
-    build_batch(
+    result = build_batch(
         selection_dir=batch / "selection", plaintiff=plaintiff, out_dir=tmp_path / "pool", workers=2
     )
+    # The workers' CPU tally (what bench/litigation.py reports) reaches the caller, with every
+    # step of the pipeline in it.
+    kinds = ("complaint", "evidence_list", "power_of_attorney", "service_address")
+    assert set(result.cpu) == {
+        "claims", "complaint check", "files", "filing list", "zip", "evidence markdown",
+        "evidence pdf", *(f"{k} {step}" for k in kinds for step in ("markdown", "docx", "pdf")),
+    }  # fmt: skip
+    assert all(seconds >= 0 for seconds in result.cpu.values())
+    assert result.cpu["complaint pdf"] > 0
     one = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
     two = json.loads((tmp_path / "pool" / "batch.json").read_text(encoding="utf-8"))
     for key in ("counts", "claim_total", "fee_total"):
