@@ -138,8 +138,10 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
                     f"；被告已付利息、费用中超过{_cap_name(s.cap.cap_rate)}的"
                     f"{fmt(offset)}元已冲抵本金"
                 )
-        elif c in (Component.PENALTY, Component.COMPOUND) and first_charge[c.value]:
-            period = f"自{date_cn(first_charge[c.value])}起至{date_cn(cut_off)}止"
+        elif c in (Component.PENALTY, Component.COMPOUND) and (start := first_charge[c.value]):
+            period = f"自{date_cn(start)}起至{date_cn(cut_off)}止" + _paid_within(
+                r, overdue, c.value, start, owed[c.value]
+            )
         elif c is Component.INTEREST:
             period = _installments_period(r, c, cut_off, contract.disbursed_on)
         else:  # a fee of some installments: which ones ("第1期至第3期"), not a period
@@ -287,6 +289,16 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
         return f"截至{date_cn(cut_off)}"
     first, last = due[0], due[-1]
     nos = f"第{first.no}期" if first is last else f"第{first.no}期至第{last.no}期"
+    # Installments of the range whose amount was partly (or, between two unpaid ones, wholly)
+    # paid: the range's scheduled amounts less these payments are the claim.
+    paid = []
+    for i in r.state.installments:
+        part, left = i.paid.get(c.value, ZERO), i.unpaid.get(c.value, ZERO)
+        if first.no <= i.no <= last.no and part > 0:
+            paid.append(
+                f"第{i.no}期已付{fmt(part)}元、尚欠{fmt(left)}元" if left > 0 else f"第{i.no}期已付清"
+            )
+    nos += f"，其中{'；'.join(paid)}" if paid else ""
     if c is not Component.INTEREST:
         return nos
     before = [i.due_on for i in r.state.installments if i.no == first.no - 1]
@@ -311,6 +323,22 @@ def _first_unpaid_accrual(r: Replay, overdue: Sequence[InstallmentState], c: str
                     starts.append(ln.start)
                     break
     return min(starts, default=None)
+
+
+def _paid_within(
+    r: Replay, overdue: Sequence[InstallmentState], c: str, start: dt.date, owed: Decimal
+) -> str:
+    """What the borrower paid of ``c`` accrued from ``start`` on (the claim's period), as the
+    period's note: the accrual lines of the overdue installments from ``start`` less what is
+    owed of them. Empty when nothing in the period was paid."""
+    nos = {i.no for i in overdue}
+    accrued = total(
+        ln.amount
+        for ln in r.explanation.charges
+        if ln.component == c and ln.installment in nos and ln.start and ln.start >= start
+    )
+    paid = accrued - owed
+    return f"（该期间内被告已付{COMPONENT_LABELS[c]}{fmt(paid)}元已扣除）" if paid > 0 else ""
 
 
 def _unpaid_costs(i: InstallmentState) -> list[tuple[str, Decimal]]:

@@ -456,3 +456,42 @@ def test_the_penalty_claims_period_starts_where_the_unpaid_penalty_accrued() -> 
         Decimal("300.00"),
         "自2025年5月2日起至2025年6月30日止",
     )
+
+
+def test_a_penalty_period_states_what_was_paid_of_the_penalty_accrued_in_it() -> None:
+    # The loan of the test above, but 100.00 paid on 05-01: it pays 100.00 of the 150.00
+    # penalty accrued 04-02 .. 05-01 (the contract's order puts penalty before interest), so
+    # that span is still partly unpaid and the period starts on 04-02. Accrued in the period:
+    # 150.00 + 300.00 (05-02 .. 06-30) = 450.00; claimed 350.00; the 100.00 paid is stated.
+    contract = Contract(
+        principal=Decimal("10000.00"),
+        disbursed_on=dt.date(2025, 1, 1),
+        term_months=3,
+        method=RepaymentMethod.BULLET,
+        rate=Decimal("0.12"),
+    )
+    loan = Loan("P2", contract, (Payment(dt.date(2025, 5, 1), Decimal("100.00"), "p"),))
+    c = compute_claims(loan, dt.date(2025, 6, 30), accelerate=True)
+    penalty = next(i for i in c.claims.items if i.label == "罚息")
+    assert (penalty.amount, penalty.period) == (
+        Decimal("350.00"),
+        "自2025年4月2日起至2025年6月30日止（该期间内被告已付罚息100.00元已扣除）",
+    )
+
+
+def test_an_interest_period_states_the_part_paid_of_its_first_installment() -> None:
+    # equal_principal 12,000 in 12 at 1 % a month, two installments paid; 60.00 paid on
+    # 04-15 towards installment 3 (1,000 + 100.00 interest): the contract's order pays its
+    # interest first. On 2025-06-20 installments 3 to 5 are overdue: interest 100.00 + 90.00 +
+    # 80.00 = 270.00 scheduled, 60.00 of it paid, 210.00 claimed.
+    loan = Loan(
+        "I-1",
+        equal_principal("12000.00", 12),
+        (*TWO_PAID, Payment(dt.date(2025, 4, 15), Decimal("60.00"), "p3")),
+    )
+    c = compute_claims(loan, dt.date(2025, 6, 20), accelerate=False)
+    interest = next(i for i in c.claims.items if i.label == "利息")
+    assert (interest.amount, interest.period) == (
+        Decimal("210.00"),
+        "自2025年3月15日起至2025年6月15日止（第3期至第5期，其中第3期已付60.00元、尚欠40.00元）",
+    )
