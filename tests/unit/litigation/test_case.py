@@ -307,3 +307,20 @@ def test_the_claim_sheet_says_whether_any_cost_was_received() -> None:
     nothing_paid = _case(Loan("E-13", equal_principal("3000.00", 3)), dt.date(2025, 5, 1))
     assert total_row(nothing_paid) == "均未收取"
     assert total_row(_case(interest_only(12, 3), dt.date(2025, 4, 1), True)) == "含已收取部分"
+
+
+def test_element_13_points_once_to_a_waiver_item_holding_the_cap_and_the_cut_off_day() -> None:
+    # 10,000 at 36 % a year interest only, two months paid; on 2025-05-01 installment 3 (due
+    # 04-01) is overdue and installment 4's interest of 300.00 falls due. The 24 % cap gives up
+    # part of what is overdue, and the cut-off day's interest is given up too: one waiver item
+    # holds both, and element 13 points to it once.
+    from overdue.documents.render import Renderer
+
+    case = _case(interest_only(12, 2), dt.date(2025, 5, 1), True)
+    claims = case.complaint.claims
+    assert claims.waivers
+    assert claims.cut_off_waived == (("第4期利息", Decimal("300.00")),)
+    complaint = Renderer().markdown("complaint", case.complaint)
+    element_13 = next(line for line in complaint.splitlines() if "其他需要说明的内容" in line)
+    assert element_13.count("见诉讼请求第") == 1
+    assert "原告自愿放弃（与超过上限的部分均见诉讼请求第" in element_13
