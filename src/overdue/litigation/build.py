@@ -104,7 +104,6 @@ class AccountResult:
     claim_total: Decimal
     fee: Decimal
     procedure: str
-    internet_court: str
     files: tuple[tuple[str, str, int], ...]  # (relative path, sha256, bytes)
     complaint_sha256: str
     rendered: Mapping[str, int]  # kind -> documents rendered (docx and pdf counted apart)
@@ -286,7 +285,6 @@ def _finish(a: _Account) -> AccountResult:
         claim_total=c.claims.total,
         fee=c.fee.amount,
         procedure=c.procedure_name,
-        internet_court=str(a.job.decision.get("internet_court") or ""),
         files=tuple(a.files),
         complaint_sha256=a.complaint_sha,
         rendered=dict(a.rendered),
@@ -488,7 +486,6 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
         "标的总额",
         "诉讼费",
         "适用程序",
-        "可由互联网法院管辖",
         "文书",
         "起诉状SHA-256",
     ]
@@ -510,7 +507,6 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
                 a.claim_total,
                 a.fee,
                 a.procedure,
-                a.internet_court or "否",
                 "；".join(f for f, _, _ in a.files if f.endswith(".pdf") and "/" not in f),
                 a.complaint_sha256,
             ]
@@ -519,7 +515,7 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
     for row in ws.iter_rows(min_row=2):
         for c in money_cols:
             row[c - 1].number_format = "#,##0.00"
-    widths = [6, 10, 22, 15, 14, 16] + [12] * (len(labels) + 2) + [14, 18, 60, 66]
+    widths = [6, 10, 22, 15, 14, 16] + [12] * (len(labels) + 2) + [14, 60, 66]
     for i, w in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = w
     ws.freeze_panes = "B2"
