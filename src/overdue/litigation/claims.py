@@ -296,7 +296,9 @@ def _installments_period(r: Replay, c: Component, cut_off: dt.date, disbursed_on
         part, left = i.paid.get(c.value, ZERO), i.unpaid.get(c.value, ZERO)
         if first.no <= i.no <= last.no and part > 0:
             paid.append(
-                f"第{i.no}期已付{fmt(part)}元、尚欠{fmt(left)}元" if left > 0 else f"第{i.no}期已付清"
+                f"第{i.no}期已付{fmt(part)}元、尚欠{fmt(left)}元"
+                if left > 0
+                else f"第{i.no}期已付清"
             )
     nos += f"，其中{'；'.join(paid)}" if paid else ""
     if c is not Component.INTEREST:
