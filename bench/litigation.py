@@ -4,7 +4,7 @@
 
 It synthesises a portfolio and runs the nightly batch (not timed), selects with a broad policy
 capped at ``--accounts`` accounts (timed apart), then times ``overdue litigate build`` as a user
-runs it: the claims of every account from the reference ledger, the four documents in DOCX and
+runs it: the claims of every account from the reference ledger, the six documents in DOCX and
 PDF, the evidence PDFs, the complaint checks, the filing lists, the ZIPs and ``batch.json``.
 
 In the same run it measures the baseline: the same build on a 200-account sample with one worker,
@@ -45,7 +45,10 @@ def _cpu() -> tuple[float, float]:
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
 
 
-KINDS = ("complaint", "evidence_list", "power_of_attorney", "service_address", "evidence")
+KINDS = (
+    "complaint", "evidence_list", "power_of_attorney", "service_address", "law_firm_letter",
+    "legal_rep_certificate", "evidence",
+)  # fmt: skip
 STEPS = ("markdown", "docx", "pdf")  # the renderer's steps per type (Renderer.cpu)
 
 
@@ -63,7 +66,7 @@ def _per_type(cpu: dict[str, float], rendered: dict[str, int]) -> None:
     """Documents per CPU-second of one core, per type and format: the template's Markdown
     (shared by both formats of a type) plus that format's own step."""
     print("per document type (CPU of one core; Markdown counted in both formats):")
-    print(f"  {'type':20s} {'documents':>9s} {'markdown':>9s} {'docx':>7s} {'pdf':>7s}   docs/s")
+    print(f"  {'type':22s} {'documents':>9s} {'markdown':>9s} {'docx':>7s} {'pdf':>7s}   docs/s")
     for kind in KINDS:
         n = rendered.get(f"{kind}_pdf", 0)
         if not n:
@@ -74,7 +77,7 @@ def _per_type(cpu: dict[str, float], rendered: dict[str, int]) -> None:
         if has_docx:
             rates = f"DOCX {1000 / (md + docx):6.1f}, " + rates
         docx_ms = f"{docx:4.2f} ms" if has_docx else f"{'-':>7s}"
-        print(f"  {kind:20s} {n:9,d} {md:6.2f} ms {docx_ms} {pdf:4.1f} ms   {rates}")
+        print(f"  {kind:22s} {n:9,d} {md:6.2f} ms {docx_ms} {pdf:4.1f} ms   {rates}")
 
 
 def main() -> None:

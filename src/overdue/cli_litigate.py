@@ -181,6 +181,7 @@ def build_command(
                         for c in r.courts
                     ],
                     "example_complaint_pdf": str(r.example_complaint_pdf or ""),
+                    "materials_to_supply": list(r.materials_to_supply),
                 }
             )
         )
@@ -194,6 +195,11 @@ def print_batch(r: Any) -> None:
 
     out.print(batch_table(r))
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
+    if r.materials_to_supply:
+        out.print(
+            f"to supply: {'、'.join(r.materials_to_supply)} — PLAINTIFF.yaml names no scan "
+            "(materials); each case's filing needs one"
+        )
     if r.example_complaint_pdf:
         out.print(f"complaint: {r.example_complaint_pdf.absolute()}")
 

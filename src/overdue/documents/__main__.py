@@ -38,10 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if kind == "negotiation_letter"
             else evidence.complaint
         )
+        plaintiff = evidence.complaint.plaintiff
         expected = (
             [letter.borrower_name, letter.lender_name]
             if kind == "negotiation_letter"
-            else [evidence.complaint.plaintiff.name, evidence.complaint.defendant.name]
+            # the same for every case of the plaintiff: it names no defendant
+            else [plaintiff.name, plaintiff.legal_rep]
+            if kind == "legal_rep_certificate"
+            else [plaintiff.name, evidence.complaint.defendant.name]
         )
         outputs = {"pdf": renderer.render_pdf(kind, ctx)}
         if spec.docx:

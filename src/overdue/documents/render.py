@@ -69,6 +69,14 @@ KINDS: Mapping[str, Kind] = {
         Kind("evidence_list", "evidence_list.md.j2", ComplaintContext, True, "证据目录"),
         Kind("power_of_attorney", "power_of_attorney.md.j2", ComplaintContext, True, "授权委托书"),
         Kind("service_address", "service_address.md.j2", ComplaintContext, True, "送达地址确认书"),
+        Kind("law_firm_letter", "law_firm_letter.md.j2", ComplaintContext, True, "律师事务所函"),
+        Kind(
+            "legal_rep_certificate",
+            "legal_rep_certificate.md.j2",
+            ComplaintContext,
+            True,
+            "法定代表人身份证明书",
+        ),
         Kind("evidence", "evidence.md.j2", EvidenceContext, False, "证据"),
         Kind(
             "negotiation_letter",

@@ -53,12 +53,21 @@ from overdue.rules._data import data_version
 
 __all__ = ["DOCUMENTS", "BatchResult", "CourtTotals", "DocumentCheckError", "build_batch"]
 
-# The four documents of every account, in filing order: (kind, file stem).
+# The documents of every account, in filing order: (kind, file stem). The last two are the
+# filing materials of 登记立案规定 Art. 6 that the plaintiff and its law firm sign.
 DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("complaint", "01-民事起诉状"),
     ("evidence_list", "02-证据目录"),
     ("power_of_attorney", "03-授权委托书"),
     ("service_address", "04-送达地址确认书"),
+    ("law_firm_letter", "05-律师事务所函"),
+    ("legal_rep_certificate", "06-法定代表人身份证明书"),
+)
+# The operator's scans copied into every account folder (PLAINTIFF.yaml materials): (field,
+# file stem, what a filing desk calls it). Not configured: listed as to be supplied.
+MATERIALS: tuple[tuple[str, str, str], ...] = (
+    ("business_licence", "07-营业执照副本复印件", "营业执照副本复印件"),
+    ("lawyer_licence", "08-律师执业证复印件", "律师执业证复印件"),
 )
 BATCH_FILE = "batch.json"
 # Accounts per worker task. Fixed (not derived from the number of workers) because the PDFs of
@@ -131,6 +140,8 @@ class BatchResult:
     documents: int
     example_complaint_pdf: Path | None
     rendered: Mapping[str, int] = field(default_factory=dict)
+    # Filing materials PLAINTIFF.yaml names no scan for (MATERIALS), to be supplied at filing.
+    materials_to_supply: tuple[str, ...] = ()
     # CPU seconds of the worker processes by step (claims, "complaint pdf", zip …), for the
     # benchmark; not part of batch.json, which is the same for the same inputs.
     cpu: Mapping[str, float] = field(default_factory=dict)
@@ -146,8 +157,10 @@ def _init_worker(
 ) -> None:
     from overdue.documents.render import Renderer
 
+    plaintiff = Plaintiff.model_validate_json(plaintiff_json)
     _W.update(
-        plaintiff=Plaintiff.model_validate_json(plaintiff_json),
+        plaintiff=plaintiff,
+        materials=_materials(plaintiff),
         out_dir=Path(out_dir),
         cut_off=dt.date.fromisoformat(cut_off),
         dated=dt.date.fromisoformat(dated),
@@ -160,6 +173,16 @@ def _init_worker(
 def _cpu_taken() -> dict[str, float]:
     """This worker's CPU seconds by step since the last call (build and renderer steps)."""
     return summed([_W["cpu"].take(), _W["renderer"].cpu.take()])
+
+
+def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes]]:
+    """(file name, bytes) of every scan PLAINTIFF.yaml names (checked by build_batch)."""
+    out = []
+    for attr, stem, _ in MATERIALS:
+        path: Path | None = getattr(plaintiff.materials, attr)
+        if path is not None:
+            out.append((stem + path.suffix.lower(), path.read_bytes()))
+    return out
 
 
 def _sha(data: bytes) -> str:
@@ -195,12 +218,15 @@ class _Account:
     rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     complaint_sha: str = ""
 
-    def put(self, name: str, data: bytes, kind: str) -> str:
+    def put(self, name: str, data: bytes, kind: str | None) -> str:
+        """Write a file of the account; ``kind`` counts it as a rendered document (None: a
+        copy, such as the operator's scans)."""
         with _W["cpu"].step("files"):
             (self.base / name).write_bytes(data)
             digest = _sha(data)
         self.files.append((name, digest, len(data)))
-        self.rendered[kind] += 1
+        if kind is not None:
+            self.rendered[kind] += 1
         return digest
 
 
@@ -255,6 +281,9 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
             else:
                 a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
             a.put(f"{stem}.docx", doc.docx, f"{kind}_docx")
+    for a in accounts:
+        for name, data in _W["materials"]:
+            a.put(name, data, None)
     with _W["cpu"].step("files"):
         results = [_finish(a) for a in accounts]
     return results, _cpu_taken()
@@ -323,12 +352,15 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
         if e["kind"] == "demand":
             demands[e["loan_id"]].append((e["on"], e.get("note") or "催收"))
     jobs = []
+    missing = []
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
         sha = ""
         if plaintiff.econtract_dir is not None:
             f = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
             if f.is_file():
                 sha = _sha(f.read_bytes())
+            else:
+                missing.append(f.name)
         jobs.append(
             _Job(
                 loans[d["loan_id"]],
@@ -338,6 +370,15 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 tuple(sorted(demands[d["loan_id"]])),
                 sha,
             )
+        )
+    if missing:
+        shown = ", ".join(missing[:5]) + (
+            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        )
+        raise InputError(
+            "econtract_dir",
+            f"{len(missing)} selected account(s) have no stored e-contract: {shown}",
+            source=str(plaintiff.econtract_dir),
         )
     return jobs
 
@@ -360,13 +401,17 @@ def build_batch(
 
     selection_dir, out_dir = Path(selection_dir), Path(out_dir)
     require_fonts()  # here, in one line, rather than in every worker process
+    for attr, _, _ in MATERIALS:
+        path = getattr(plaintiff.materials, attr)
+        if path is not None and not path.is_file():
+            raise InputError(f"materials.{attr}", f"no such file: {path}", source="PLAINTIFF.yaml")
     meta, selected, policy = _read_selection(selection_dir)
     as_of = dt.date.fromisoformat(meta["as_of"])
     dated = plaintiff.filing_date or as_of
+    jobs = _jobs(selection_dir, selected, plaintiff)  # checks the e-contracts: before the rmtree
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
-    jobs = _jobs(selection_dir, selected, plaintiff)
     workers = workers or min(os.cpu_count() or 1, 8)
     results: list[AccountResult] = []
     cpu: list[dict[str, float]] = []
@@ -413,6 +458,9 @@ def build_batch(
         if results
         else None,
         rendered=dict(rendered),
+        materials_to_supply=tuple(
+            label for attr, _, label in MATERIALS if getattr(plaintiff.materials, attr) is None
+        ),
         cpu=summed(cpu),
     )
     _write_batch_json(out_dir, result, meta, selection_dir, dated)
@@ -595,6 +643,7 @@ def _write_batch_json(
             "documents": r.documents,
             "rendered": r.rendered,
         },
+        "materials_to_supply": list(r.materials_to_supply),
         "claim_total": str(r.claim_total),
         "fee_total": str(r.fee_total),
         "courts": [

@@ -161,6 +161,27 @@ class Agent(_Model):
     )
 
 
+# File types a scan of a certificate may come in (copied as they are).
+SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+
+
+class Materials(_Model):
+    """Scans the operator files with every case (登记立案规定 Art. 6: the plaintiff's proof of
+    standing and the lawyer's certificate), copied into each account's folder. A path relative
+    to PLAINTIFF.yaml is read from beside it; None: to be supplied at filing (the build lists
+    it in batch.json and says so)."""
+
+    business_licence: Path | None = None  # 营业执照副本复印件（加盖公章）
+    lawyer_licence: Path | None = None  # 律师执业证复印件
+
+    @field_validator("business_licence", "lawyer_licence")
+    @classmethod
+    def _scan(cls, path: Path | None) -> Path | None:
+        if path is not None and path.suffix.lower() not in SCAN_SUFFIXES:
+            raise ValueError(f"a scan must be one of {', '.join(SCAN_SUFFIXES)}, not {path.name}")
+        return path
+
+
 class Plaintiff(_Model):
     """The lender that sues and the law firm that files (PLAINTIFF.yaml)."""
 
@@ -172,6 +193,7 @@ class Plaintiff(_Model):
     preservation_requested: bool = False
     mediation_willing: bool = True
     econtract_dir: Path | None = None  # {loan_id}.pdf stored e-contracts, referenced by SHA-256
+    materials: Materials = Field(default_factory=Materials)
 
     def product(self, product_id: str | None) -> Product:
         return self.products.get(product_id or "", self.default_product)
@@ -183,7 +205,16 @@ def load_policy(path: Path | None) -> Policy:
 
 
 def load_plaintiff(path: Path) -> Plaintiff:
-    return load_yaml_model(Plaintiff, path)
+    """PLAINTIFF.yaml; the paths it names are read relative to its own folder."""
+    p = load_yaml_model(Plaintiff, path)
+
+    def beside(f: Path | None) -> Path | None:
+        return None if f is None else path.parent / f
+
+    materials = p.materials.model_copy(
+        update={k: beside(getattr(p.materials, k)) for k in ("business_licence", "lawyer_licence")}
+    )
+    return p.model_copy(update={"econtract_dir": beside(p.econtract_dir), "materials": materials})
 
 
 def example_file(name: str) -> Path:

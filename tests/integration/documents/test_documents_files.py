@@ -251,7 +251,7 @@ def test_preview_writes_every_kind_and_checks_it(tmp_path: Path) -> None:
 
     assert main([str(tmp_path), "--seed", "6"]) == 0
     written = sorted(p.name for p in tmp_path.iterdir())
-    assert len(written) == 11
+    assert len(written) == 15  # 8 kinds in PDF, all but the evidence bundle in DOCX too
     assert "evidence.pdf" in written
     assert "evidence.docx" not in written
 

@@ -233,10 +233,10 @@ def test_worker_processes_build_the_same_package(
     )
     # The workers' CPU tally (what bench/litigation.py reports) reaches the caller, with every
     # step of the pipeline in it.
-    kinds = ("complaint", "evidence_list", "power_of_attorney", "service_address")
+    steps = ("markdown", "docx", "pdf")
     assert set(result.cpu) == {
         "claims", "complaint check", "files", "filing list", "zip", "evidence markdown",
-        "evidence pdf", *(f"{k} {step}" for k in kinds for step in ("markdown", "docx", "pdf")),
+        "evidence pdf", *(f"{k} {step}" for k, _ in DOCUMENTS for step in steps),
     }  # fmt: skip
     assert all(seconds >= 0 for seconds in result.cpu.values())
     assert result.cpu["complaint pdf"] > 0
@@ -283,3 +283,118 @@ def test_a_complaint_whose_text_lacks_a_party_or_misstates_a_capital_stops_the_b
     wrong = f"{fmt(total)}元（大写：{capital(total + 1)}）"
     with pytest.raises(b.DocumentCheckError, match="大写金额不符"):
         b._check_complaint(case, _flat(text).replace(right, wrong))
+
+
+def _pdftotext(path: Path) -> str:
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(path), "-"], check=True, capture_output=True, text=True
+    )
+    return _flat(out.stdout)
+
+
+def test_each_case_has_the_law_firms_letter_and_the_legal_representatives_certificate(
+    batch: Path,
+) -> None:
+    """登记立案规定 Art. 6: the agent's proof (律师事务所函) names this case; the plaintiff's
+    certificate names its legal representative. The example PLAINTIFF.yaml names no scans, so
+    batch.json lists them as to be supplied."""
+    (folder,) = (batch / "out").glob("*/A-OK-*")
+    letter = _pdftotext(folder / "05-律师事务所函.pdf")
+    for part in ("杭州互联网法院", "示例消费金融股份有限公司", "林晓示", "13301202010123456",
+                 "浙江示例律师事务所"):  # fmt: skip
+        assert part in letter, part
+    certificate = _pdftotext(folder / "06-法定代表人身份证明书.pdf")
+    assert "王示例在我单位任董事长职务，是我单位的法定代表人" in certificate
+    complaint = _pdftotext(folder / "01-民事起诉状.pdf")
+    assert "授权委托书、律师事务所函、送达地址确认书各1份" in complaint
+    meta = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
+    assert meta["materials_to_supply"] == ["营业执照副本复印件", "律师执业证复印件"]
+    assert not list((batch / "out").rglob("07-*"))
+
+
+def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:
+    """The example PLAINTIFF.yaml with ``extra`` in place of its econtract_dir and materials."""
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    head = text.split("\necontract_dir:")[0]
+    path = tmp_path / "cfg" / "PLAINTIFF.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(head + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
+    batch: Path, tmp_path: Path
+) -> None:
+    yaml_path = _plaintiff_yaml(
+        tmp_path,
+        "materials:\n  business_licence: scans/licence.pdf\n  lawyer_licence: scans/lawyer.PNG\n",
+    )
+    (yaml_path.parent / "scans").mkdir()
+    licence, lawyer = b"%PDF-1.7 licence scan", b"\x89PNG lawyer scan"
+    (yaml_path.parent / "scans" / "licence.pdf").write_bytes(licence)
+    (yaml_path.parent / "scans" / "lawyer.PNG").write_bytes(lawyer)
+    r = build_batch(
+        selection_dir=batch / "selection",
+        plaintiff=load_plaintiff(yaml_path),  # paths are read from beside the YAML
+        out_dir=tmp_path / "out",
+        workers=1,
+    )
+    assert r.materials_to_supply == ()
+    folders = [p.parent for p in (tmp_path / "out").rglob("manifest.json")]
+    assert len(folders) == 2
+    for folder in folders:
+        assert (folder / "07-营业执照副本复印件.pdf").read_bytes() == licence
+        assert (folder / "08-律师执业证复印件.png").read_bytes() == lawyer
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        assert {"07-营业执照副本复印件.pdf", "08-律师执业证复印件.png"} <= {
+            f["file"] for f in manifest["files"]
+        }
+
+
+def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
+    batch: Path, tmp_path: Path
+) -> None:
+    from overdue.errors import InputError
+
+    previous = tmp_path / "out" / "batch.json"  # a previous batch, which a failed build keeps
+    previous.parent.mkdir()
+    previous.write_text("{}", encoding="utf-8")
+    missing = _plaintiff_yaml(tmp_path, "materials:\n  lawyer_licence: nowhere.pdf\n")
+    with pytest.raises(InputError, match=r"materials\.lawyer_licence: no such file"):
+        build_batch(
+            selection_dir=batch / "selection",
+            plaintiff=load_plaintiff(missing),
+            out_dir=tmp_path / "out",
+            workers=1,
+        )
+    # Stored e-contracts: every selected account must have one; one of the two is missing.
+    contracts = tmp_path / "cfg" / "contracts"
+    contracts.mkdir(parents=True)
+    (contracts / "A-OK.pdf").write_bytes(b"%PDF-1.7 e-contract of A-OK")
+    stored = _plaintiff_yaml(tmp_path, "econtract_dir: contracts\n")
+    with pytest.raises(InputError, match=r"1 selected account\(s\) have no stored e-contract: "):
+        build_batch(
+            selection_dir=batch / "selection",
+            plaintiff=load_plaintiff(stored),
+            out_dir=tmp_path / "out",
+            workers=1,
+        )
+    assert previous.read_text(encoding="utf-8") == "{}"
+    (contracts / "C-RESOLVED.pdf").write_bytes(b"%PDF-1.7 e-contract of C-RESOLVED")
+    build_batch(
+        selection_dir=batch / "selection",
+        plaintiff=load_plaintiff(stored),
+        out_dir=tmp_path / "out",
+        workers=1,
+    )
+    (folder,) = (tmp_path / "out").glob("*/A-OK-*")
+    digest = hashlib.sha256(b"%PDF-1.7 e-contract of A-OK").hexdigest()
+    assert digest in _pdftotext(folder / "01-民事起诉状.pdf")
+
+
+def test_a_scan_must_be_a_pdf_or_an_image(tmp_path: Path) -> None:
+    from overdue.errors import InputError
+
+    bad = _plaintiff_yaml(tmp_path, "materials:\n  business_licence: licence.docx\n")
+    with pytest.raises(InputError, match="business_licence"):
+        load_plaintiff(bad)
