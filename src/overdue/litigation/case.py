@@ -31,7 +31,7 @@ from overdue.litigation.claims import COMPONENT_LABELS, ComputedClaims, compute_
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES
 from overdue.litigation.parties import id_birth_date, id_gender, mask_id
 from overdue.litigation.policy import Plaintiff, Product
-from overdue.money import ZERO, fmt, percent
+from overdue.money import ZERO, fmt, percent, total
 from overdue.rules.courts import lookup_court
 from overdue.rules.fees import FeeKind, Procedure, court_fee
 
@@ -415,9 +415,13 @@ def _cap_rows(computed: ComputedClaims) -> tuple[LedgerRow, ...]:
             "含已收取部分" if computed.costs_paid > 0 else "均未收取",
         )
     )
-    rows.append(
-        LedgerRow(None, "上限合计", cap.allowed, "上列各段未经四舍五入的精确值之和，四舍五入至分")
-    )
+    shown = total(sp.allowance for sp in cap.spans)
+    note = "上列各段未经四舍五入的精确值之和，四舍五入至分"
+    if shown != cap.allowed:  # a judge adding the column finds the rounding difference stated
+        note += (
+            f"（各段四舍五入后相加为{fmt(shown)}元，差额{fmt(abs(shown - cap.allowed))}元为尾差）"
+        )
+    rows.append(LedgerRow(None, "上限合计", cap.allowed, note))
     if cap.excess > 0:
         rows.append(
             LedgerRow(

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from tests.litigation_support import equal_principal, interest_only
+from tests.litigation_support import TWO_PAID, equal_principal, interest_only
 from tests.planted import _id
 
 from overdue.ledger.contract import (
@@ -324,3 +324,17 @@ def test_element_13_points_once_to_a_waiver_item_holding_the_cap_and_the_cut_off
     element_13 = next(line for line in complaint.splitlines() if "其他需要说明的内容" in line)
     assert element_13.count("见诉讼请求第") == 1
     assert "原告自愿放弃（与超过上限的部分均见诉讼请求第" in element_13
+
+
+def test_the_cap_total_states_the_rounding_difference_of_its_span_rows() -> None:
+    # 12,000 in 12 equal principal parts, two paid; the 24 % cap's spans up to 2025-05-03:
+    # 12,000 x 24 % x 31 / 365 = 244.6027..., 11,000 x 24 % x 28 / 365 = 202.5205...,
+    # 10,000 x 24 % x 49 / 365 = 322.1917...; exact sum 769.3150... -> 769.32, while the rows
+    # as printed (244.60, 202.52, 322.19) add up to 769.31.
+    case = _case(Loan("E-5", equal_principal("12000.00", 12), TWO_PAID), dt.date(2025, 5, 3))
+    [sheet] = [e for e in case.evidence if e.section == "claim_sheet"]
+    spans = [r.amount for r in sheet.computation if r.what.endswith("其他费用上限")]
+    assert spans == [Decimal("244.60"), Decimal("202.52"), Decimal("322.19")]
+    [cap_total] = [r for r in sheet.computation if r.what == "上限合计"]
+    assert cap_total.amount == Decimal("769.32")
+    assert cap_total.detail.endswith("（各段四舍五入后相加为769.31元，差额0.01元为尾差）")
