@@ -43,7 +43,7 @@ import pyarrow.parquet as pq
 
 from overdue.cputime import CpuTally, summed
 from overdue.errors import InputError, OverdueError
-from overdue.litigation.case import Case, build_case, with_evidence_hashes
+from overdue.litigation.case import ECONTRACT_FILE, Case, build_case, with_evidence_hashes
 from overdue.litigation.parties import mask_phone
 from overdue.litigation.policy import Plaintiff, Policy
 from overdue.litigation.select import DECISIONS_FILE, SELECTION_FILE, SUBSET_DIR
@@ -185,6 +185,19 @@ def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes]]:
     return out
 
 
+def _econtract(job: _Job) -> bytes:
+    """The stored e-contract of ``job``, as hashed when the build started."""
+    directory: Path = _W["plaintiff"].econtract_dir
+    data = (directory / f"{job.loan.loan_id}.pdf").read_bytes()
+    if _sha(data) != job.econtract_sha256:
+        raise InputError(
+            "econtract_dir",
+            f"{job.loan.loan_id}.pdf changed while the batch was being built",
+            source=str(directory),
+        )
+    return data
+
+
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -268,6 +281,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
             hashes[id(a)][name] = a.put(name, pdf, "evidence_pdf")
     for a in accounts:
         a.case = with_evidence_hashes(a.case, hashes[id(a)])
+        if a.job.econtract_sha256:  # the stored e-contract whose hash the complaint states
+            a.put(ECONTRACT_FILE, _econtract(a.job), None)
     for kind, stem in DOCUMENTS:
         rendered = renderer.render_many(
             kind, [a.case.complaint for a in accounts], with_text=kind == "complaint"

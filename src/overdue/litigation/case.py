@@ -85,6 +85,10 @@ EVIDENCE: tuple[EvidenceSpec, ...] = (
     ),
 )
 
+# Where a stored e-contract (PLAINTIFF.yaml econtract_dir) is filed in the account's folder, as
+# part of evidence item 1 (the contract summary is made from it).
+ECONTRACT_FILE = "evidence/01-电子借款合同.pdf"
+
 
 @dataclass(frozen=True, slots=True)
 class Case:
@@ -287,11 +291,7 @@ def build_case(
         EvidenceItem(
             i,
             e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
-            # Where the plaintiff relies on the notice of a jurisdiction clause, its record (the
-            # signing page, the tick) is filed with the contract, as the source says.
-            e.source.replace("电子合同另行提交", "电子合同及管辖条款提示记录另行提交")
-            if notice_relied and e.section == "loan_contract"
-            else e.source,
+            _source(e, notice_relied, bool(econtract_sha256)),
             e.purpose + ("；合同约定的管辖条款及其提请借款人注意的方式" * notice_relied)
             if e.section == "loan_contract"
             else e.purpose,
@@ -487,6 +487,20 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
             rows.append(LedgerRow(cut_off, label, amount, what))
     rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)
+
+
+def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool) -> str:
+    """An evidence item's source. The contract summary's says where the contract is: the
+    stored e-contract filed with it, or filed separately; where the plaintiff relies on the
+    notice of a jurisdiction clause, its record (the signing page, the tick) is filed with the
+    contract."""
+    if e.section != "loan_contract":
+        return e.source
+    notice = "管辖条款提示记录另行提交" if notice_relied else ""
+    if econtract:
+        attached = f"电子合同原件随附（{ECONTRACT_FILE.removeprefix('evidence/')}，与起诉状所载存证哈希值一致）"
+        return f"原告根据借款合同制作；{attached}" + (f"；{notice}" if notice else "")
+    return e.source.replace("电子合同另行提交", "电子合同及" + notice) if notice else e.source
 
 
 def _evidence_specs(demands: Sequence[tuple[dt.date, str]]) -> tuple[EvidenceSpec, ...]:

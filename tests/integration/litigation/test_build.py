@@ -390,6 +390,17 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     (folder,) = (tmp_path / "out").glob("*/A-OK-*")
     digest = hashlib.sha256(b"%PDF-1.7 e-contract of A-OK").hexdigest()
     assert digest in _pdftotext(folder / "01-民事起诉状.pdf")
+    # The e-contract itself is filed with the contract summary (evidence item 1) and listed.
+    copy = folder / "evidence" / "01-电子借款合同.pdf"
+    assert copy.read_bytes() == b"%PDF-1.7 e-contract of A-OK"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {"file": "evidence/01-电子借款合同.pdf", "sha256": digest, "bytes": 27} in manifest[
+        "files"
+    ]
+    from overdue.documents.checks import docx_text
+
+    listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))  # a cell per line
+    assert "电子合同原件随附（01-电子借款合同.pdf，与起诉状所载存证哈希值一致）" in listing
 
 
 def test_a_scan_must_be_a_pdf_or_an_image(tmp_path: Path) -> None:
