@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from tests.planted import AS_OF
 
-from overdue.litigation.build import DOCUMENTS, build_batch
+from overdue.litigation.build import DOCUMENTS, BatchResult, build_batch
 from overdue.litigation.policy import LenderType, Policy, example_file, load_plaintiff
 from overdue.litigation.select import select_accounts
 
@@ -322,6 +322,17 @@ def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:
     return path
 
 
+def _build_with(batch: Path, plaintiff_yaml: Path, out_dir: Path) -> BatchResult:
+    """The planted selection built with the PLAINTIFF.yaml at ``plaintiff_yaml`` (whose
+    paths are read from beside it), in one process."""
+    return build_batch(
+        selection_dir=batch / "selection",
+        plaintiff=load_plaintiff(plaintiff_yaml),
+        out_dir=out_dir,
+        workers=1,
+    )
+
+
 def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
     batch: Path, tmp_path: Path
 ) -> None:
@@ -333,12 +344,7 @@ def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
     licence, lawyer = b"%PDF-1.7 licence scan", b"\x89PNG lawyer scan"
     (yaml_path.parent / "scans" / "licence.pdf").write_bytes(licence)
     (yaml_path.parent / "scans" / "lawyer.PNG").write_bytes(lawyer)
-    r = build_batch(
-        selection_dir=batch / "selection",
-        plaintiff=load_plaintiff(yaml_path),  # paths are read from beside the YAML
-        out_dir=tmp_path / "out",
-        workers=1,
-    )
+    r = _build_with(batch, yaml_path, tmp_path / "out")
     assert r.materials_to_supply == ()
     folders = [p.parent for p in (tmp_path / "out").rglob("manifest.json")]
     assert len(folders) == 2
@@ -361,32 +367,17 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     previous.write_text("{}", encoding="utf-8")
     missing = _plaintiff_yaml(tmp_path, "materials:\n  lawyer_licence: nowhere.pdf\n")
     with pytest.raises(InputError, match=r"materials\.lawyer_licence: no such file"):
-        build_batch(
-            selection_dir=batch / "selection",
-            plaintiff=load_plaintiff(missing),
-            out_dir=tmp_path / "out",
-            workers=1,
-        )
+        _build_with(batch, missing, tmp_path / "out")
     # Stored e-contracts: every selected account must have one; one of the two is missing.
     contracts = tmp_path / "cfg" / "contracts"
     contracts.mkdir(parents=True)
     (contracts / "A-OK.pdf").write_bytes(b"%PDF-1.7 e-contract of A-OK")
     stored = _plaintiff_yaml(tmp_path, "econtract_dir: contracts\n")
     with pytest.raises(InputError, match=r"1 selected account\(s\) have no stored e-contract: "):
-        build_batch(
-            selection_dir=batch / "selection",
-            plaintiff=load_plaintiff(stored),
-            out_dir=tmp_path / "out",
-            workers=1,
-        )
+        _build_with(batch, stored, tmp_path / "out")
     assert previous.read_text(encoding="utf-8") == "{}"
     (contracts / "C-RESOLVED.pdf").write_bytes(b"%PDF-1.7 e-contract of C-RESOLVED")
-    build_batch(
-        selection_dir=batch / "selection",
-        plaintiff=load_plaintiff(stored),
-        out_dir=tmp_path / "out",
-        workers=1,
-    )
+    _build_with(batch, stored, tmp_path / "out")
     (folder,) = (tmp_path / "out").glob("*/A-OK-*")
     digest = hashlib.sha256(b"%PDF-1.7 e-contract of A-OK").hexdigest()
     assert digest in _pdftotext(folder / "01-民事起诉状.pdf")

@@ -437,46 +437,43 @@ def test_costs_paid_on_the_cut_off_day_count_in_the_cap() -> None:
     assert c.accelerated_set_off == Decimal("308.22")
 
 
-def test_the_penalty_claims_period_starts_where_the_unpaid_penalty_accrued() -> None:
+def _bullet_12() -> Contract:
+    """10,000 for 3 months at 12 % a year, bullet, disbursed 2025-01-01."""
+    return Contract(
+        principal=Decimal("10000.00"),
+        disbursed_on=dt.date(2025, 1, 1),
+        term_months=3,
+        method=RepaymentMethod.BULLET,
+        rate=Decimal("0.12"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("paid", "claimed", "period"),
+    [
+        # 450.00 on 05-01 pays the 150.00 penalty and the 300.00 interest: the claim is the
+        # 300.00 accrued from 05-02 (not from 04-02, whose penalty was paid).
+        ("450.00", "300.00", "自2025年5月2日起至2025年6月30日止"),
+        # 100.00 on 05-01 pays 100.00 of the 150.00 penalty (the contract's order puts penalty
+        # before interest): that span is partly unpaid, so the period starts on 04-02; accrued
+        # in it 150.00 + 300.00 = 450.00, claimed 350.00, and the 100.00 paid is stated.
+        (
+            "100.00",
+            "350.00",
+            "自2025年4月2日起至2025年6月30日止（该期间内被告已付罚息100.00元已扣除）",
+        ),
+    ],
+)
+def test_the_penalty_claims_period_starts_where_the_unpaid_penalty_accrued(
+    paid: str, claimed: str, period: str
+) -> None:
     # 10,000 for 3 months at 12 % a year, bullet: interest 10,000 x 1 % x 3 = 300.00 due
     # 2025-04-01. Penalty at 18 % from 04-02: 30 days to 05-01 = 10,000 x 0.18 x 30 / 360 =
-    # 150.00, paid with the interest on 05-01 (450.00); then 60 days to 06-30 = 300.00, unpaid.
-    # The claim is that 300.00, accrued from 05-02 (not from 04-02, whose penalty was paid).
-    contract = Contract(
-        principal=Decimal("10000.00"),
-        disbursed_on=dt.date(2025, 1, 1),
-        term_months=3,
-        method=RepaymentMethod.BULLET,
-        rate=Decimal("0.12"),
-    )
-    loan = Loan("P1", contract, (Payment(dt.date(2025, 5, 1), Decimal("450.00"), "p"),))
+    # 150.00; then 60 days to 06-30 = 300.00.
+    loan = Loan("P1", _bullet_12(), (Payment(dt.date(2025, 5, 1), Decimal(paid), "p"),))
     c = compute_claims(loan, dt.date(2025, 6, 30), accelerate=True)
     penalty = next(i for i in c.claims.items if i.label == "罚息")
-    assert (penalty.amount, penalty.period) == (
-        Decimal("300.00"),
-        "自2025年5月2日起至2025年6月30日止",
-    )
-
-
-def test_a_penalty_period_states_what_was_paid_of_the_penalty_accrued_in_it() -> None:
-    # The loan of the test above, but 100.00 paid on 05-01: it pays 100.00 of the 150.00
-    # penalty accrued 04-02 .. 05-01 (the contract's order puts penalty before interest), so
-    # that span is still partly unpaid and the period starts on 04-02. Accrued in the period:
-    # 150.00 + 300.00 (05-02 .. 06-30) = 450.00; claimed 350.00; the 100.00 paid is stated.
-    contract = Contract(
-        principal=Decimal("10000.00"),
-        disbursed_on=dt.date(2025, 1, 1),
-        term_months=3,
-        method=RepaymentMethod.BULLET,
-        rate=Decimal("0.12"),
-    )
-    loan = Loan("P2", contract, (Payment(dt.date(2025, 5, 1), Decimal("100.00"), "p"),))
-    c = compute_claims(loan, dt.date(2025, 6, 30), accelerate=True)
-    penalty = next(i for i in c.claims.items if i.label == "罚息")
-    assert (penalty.amount, penalty.period) == (
-        Decimal("350.00"),
-        "自2025年4月2日起至2025年6月30日止（该期间内被告已付罚息100.00元已扣除）",
-    )
+    assert (penalty.amount, penalty.period) == (Decimal(claimed), period)
 
 
 def test_an_interest_period_states_the_part_paid_of_its_first_installment() -> None:
