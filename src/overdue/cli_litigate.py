@@ -191,15 +191,12 @@ def build_command(
 
 def print_batch(r: Any) -> None:
     """The per-court table of a built batch and where to open one complaint."""
-    from overdue.report import batch_table
+    from overdue.report import batch_table, materials_note
 
     out.print(batch_table(r))
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
-    if r.materials_to_supply:
-        out.print(
-            f"to supply: {'、'.join(r.materials_to_supply)} — PLAINTIFF.yaml names no scan "
-            "(materials); each case's filing needs one"
-        )
+    if note := materials_note(r):
+        out.print(f"to supply: {note}")
     if r.example_complaint_pdf:
         out.print(f"complaint: {r.example_complaint_pdf.absolute()}")
 

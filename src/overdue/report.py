@@ -233,9 +233,21 @@ def _demo_litigation(
     console.print(f"litigation batch:       {(batch.out_dir / 'batch.json').absolute()}")
     if batch.example_complaint_pdf is not None:
         console.print(f"open one complaint:     {batch.example_complaint_pdf.absolute()}")
+    if note := materials_note(batch):
+        console.print(f"to supply at filing:    {note}")
     console.print(
         "why one account:        .venv/bin/overdue litigate explain "
         f"--selection {selection_dir} --loan ID"
+    )
+
+
+def materials_note(batch: BatchResult) -> str:
+    """The filing materials a built batch lacks (BatchResult.materials_to_supply), or ""."""
+    if not batch.materials_to_supply:
+        return ""
+    return (
+        f"{'、'.join(batch.materials_to_supply)} (PLAINTIFF.yaml names no scan under materials;"
+        " every case's filing needs one)"
     )
 
 
