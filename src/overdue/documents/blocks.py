@@ -12,7 +12,8 @@ lines separated by a blank line:
 - ``**粗体**`` inside any text; ``\\X`` is a literal ``X`` for any ASCII punctuation;
 - a line ``{.right}`` directly above a block sets its classes and attributes (the syntax of
   mdit-py-plugins' ``attrs_block``): ``.center``, ``.right``, ``.left``, ``.noindent`` on
-  paragraphs and headings; ``.small`` (a ledger: smaller type, ruled rows without vertical
+  paragraphs and headings; ``.keep`` on a paragraph keeps it on one page with the next block
+  (a chain of them moves as one: a closing and its signatures); ``.small`` (a ledger: smaller type, ruled rows without vertical
   lines) and ``widths="1 4 2"`` (relative column widths) on tables.
 
 Values inserted by templates are escaped with :func:`md_escape` (the Jinja environment does it
@@ -88,6 +89,11 @@ class Paragraph:
     def indent(self) -> bool:
         """First-line indent of two characters (body text); not for centred or right text."""
         return self.align == "justify" and "noindent" not in self.classes
+
+    @property
+    def keep(self) -> bool:
+        """Kept on one page with the next block (``.keep``; Word's keep-with-next)."""
+        return "keep" in self.classes
 
 
 @dataclass(frozen=True, slots=True)

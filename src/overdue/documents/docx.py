@@ -208,7 +208,10 @@ def _paragraph(block: Paragraph) -> str:
     style = _PARA_STYLE[block.align]
     if not style and "noindent" in block.classes:
         style = "NoIndent"
-    ppr = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    props = (f'<w:pStyle w:val="{style}"/>' if style else "") + (
+        "<w:keepNext/><w:keepLines/>" if block.keep else ""
+    )
+    ppr = f"<w:pPr>{props}</w:pPr>" if props else ""
     return f"<w:p>{ppr}{_runs(block.runs)}</w:p>"
 
 

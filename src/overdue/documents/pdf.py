@@ -85,7 +85,8 @@ def _runs(runs: tuple[Run, ...]) -> str | list[list[object]]:
 
 def _block(block: Block) -> list[Any]:
     if isinstance(block, Paragraph):
-        return ["p", block.align, 1 if block.indent else 0, _runs(block.runs)]
+        keep = 1 if block.keep else 0
+        return ["p", block.align, 1 if block.indent else 0, _runs(block.runs), keep]
     if isinstance(block, Heading):
         return ["h", block.level, block.align, _runs(block.runs)]
     if isinstance(block, Table):
