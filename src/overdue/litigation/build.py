@@ -68,6 +68,7 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
 MATERIALS: tuple[tuple[str, str, str], ...] = (
     ("business_licence", "07-营业执照副本复印件", "营业执照副本复印件"),
     ("lawyer_licence", "08-律师执业证复印件", "律师执业证复印件"),
+    ("legal_rep_id", "09-法定代表人身份证复印件", "法定代表人身份证复印件"),
 )
 BATCH_FILE = "batch.json"
 # Accounts per worker task. Fixed (not derived from the number of workers) because the PDFs of
@@ -196,6 +197,13 @@ def _econtract(job: _Job) -> bytes:
             source=str(directory),
         )
     return data
+
+
+def _to_supply(plaintiff: Plaintiff) -> tuple[str, ...]:
+    """The filing materials PLAINTIFF.yaml names no scan for, as a filing desk calls them."""
+    return tuple(
+        label for attr, _, label in MATERIALS if getattr(plaintiff.materials, attr) is None
+    )
 
 
 def _sha(data: bytes) -> str:
@@ -473,9 +481,7 @@ def build_batch(
         if results
         else None,
         rendered=dict(rendered),
-        materials_to_supply=tuple(
-            label for attr, _, label in MATERIALS if getattr(plaintiff.materials, attr) is None
-        ),
+        materials_to_supply=_to_supply(plaintiff),
         cpu=summed(cpu),
     )
     _write_batch_json(out_dir, result, meta, selection_dir, dated)
@@ -588,6 +594,9 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
         last, 7 + len(labels), total(a.claim_total for a in accounts)
     ).number_format = "#,##0.00"
     ws.cell(last, 8 + len(labels), total(a.fee for a in accounts)).number_format = "#,##0.00"
+    if missing := _to_supply(_W["plaintiff"]):
+        ws.cell(last + 2, 1, "待补材料")
+        ws.cell(last + 2, 2, f"以上各案均未随附，立案时每案各补交1份：{'、'.join(missing)}")
     wb.properties.creator = "overdue"
     created = dt.datetime.combine(dated, dt.time(0, 0))
     wb.properties.created = created

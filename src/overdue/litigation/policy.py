@@ -173,8 +173,9 @@ class Materials(_Model):
 
     business_licence: Path | None = None  # 营业执照副本复印件（加盖公章）
     lawyer_licence: Path | None = None  # 律师执业证复印件
+    legal_rep_id: Path | None = None  # 法定代表人身份证复印件 (the certificate's attachment)
 
-    @field_validator("business_licence", "lawyer_licence")
+    @field_validator("business_licence", "lawyer_licence", "legal_rep_id")
     @classmethod
     def _scan(cls, path: Path | None) -> Path | None:
         if path is not None and path.suffix.lower() not in SCAN_SUFFIXES:
@@ -212,7 +213,7 @@ def load_plaintiff(path: Path) -> Plaintiff:
         return None if f is None else path.parent / f
 
     materials = p.materials.model_copy(
-        update={k: beside(getattr(p.materials, k)) for k in ("business_licence", "lawyer_licence")}
+        update={k: beside(getattr(p.materials, k)) for k in Materials.model_fields}
     )
     return p.model_copy(update={"econtract_dir": beside(p.econtract_dir), "materials": materials})
 

@@ -174,7 +174,7 @@ def test_filing_list_and_batch_json_mask_id_numbers(
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
     header = rows[0]
-    by_loan = {r[header.index("贷款编号")]: r for r in rows[1:] if r[0] != "合计"}
+    by_loan = {r[header.index("贷款编号")]: r for r in rows[1:] if isinstance(r[0], int)}
     assert set(by_loan) == {"A-OK", "C-RESOLVED"}
     a = by_loan["A-OK"]
     full = ids["B-A-OK"]
@@ -308,8 +308,16 @@ def test_each_case_has_the_law_firms_letter_and_the_legal_representatives_certif
     complaint = _pdftotext(folder / "01-民事起诉状.pdf")
     assert "授权委托书、律师事务所函、送达地址确认书各1份" in complaint
     meta = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
-    assert meta["materials_to_supply"] == ["营业执照副本复印件", "律师执业证复印件"]
+    missing = ["营业执照副本复印件", "律师执业证复印件", "法定代表人身份证复印件"]
+    assert meta["materials_to_supply"] == missing
     assert not list((batch / "out").rglob("07-*"))
+    # The court's own copy of the list says so too, below the totals.
+    (listing,) = (batch / "out").glob("*/立案清单.xlsx")
+    ws = openpyxl.load_workbook(listing).active
+    assert ws is not None
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "待补材料"]
+    assert rows == [("待补材料", "以上各案均未随附，立案时每案各补交1份：" + "、".join(missing))
+                    + (None,) * (len(rows[0]) - 2)]  # fmt: skip
 
 
 def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:
@@ -338,12 +346,14 @@ def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
 ) -> None:
     yaml_path = _plaintiff_yaml(
         tmp_path,
-        "materials:\n  business_licence: scans/licence.pdf\n  lawyer_licence: scans/lawyer.PNG\n",
+        "materials:\n  business_licence: scans/licence.pdf\n  lawyer_licence: scans/lawyer.PNG\n"
+        f"  legal_rep_id: {tmp_path / 'cfg' / 'scans' / 'id.jpg'}\n",
     )
     (yaml_path.parent / "scans").mkdir()
     licence, lawyer = b"%PDF-1.7 licence scan", b"\x89PNG lawyer scan"
     (yaml_path.parent / "scans" / "licence.pdf").write_bytes(licence)
     (yaml_path.parent / "scans" / "lawyer.PNG").write_bytes(lawyer)
+    (yaml_path.parent / "scans" / "id.jpg").write_bytes(b"\xff\xd8 id scan")  # an absolute path
     r = _build_with(batch, yaml_path, tmp_path / "out")
     assert r.materials_to_supply == ()
     folders = [p.parent for p in (tmp_path / "out").rglob("manifest.json")]
@@ -351,6 +361,7 @@ def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
     for folder in folders:
         assert (folder / "07-营业执照副本复印件.pdf").read_bytes() == licence
         assert (folder / "08-律师执业证复印件.png").read_bytes() == lawyer
+        assert (folder / "09-法定代表人身份证复印件.jpg").read_bytes() == b"\xff\xd8 id scan"
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         assert {"07-营业执照副本复印件.pdf", "08-律师执业证复印件.png"} <= {
             f["file"] for f in manifest["files"]
