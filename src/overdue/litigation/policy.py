@@ -167,7 +167,8 @@ SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
 
 class Materials(_Model):
     """Scans the operator files with every case (登记立案规定 Art. 6: the plaintiff's proof of
-    standing and the lawyer's certificate), copied into each account's folder. A path relative
+    standing, its legal representative's identity card and the lawyer's certificate), copied
+    into each account's folder. A path relative
     to PLAINTIFF.yaml is read from beside it; None: to be supplied at filing (the build lists
     it in batch.json and says so)."""
 
