@@ -97,7 +97,7 @@ class _Job:
     decision: dict[str, Any]
     product_id: str
     demands: tuple[tuple[dt.date, str], ...]
-    econtract_sha256: str
+    econtract: Path | None  # the stored e-contract (PLAINTIFF.yaml econtract_dir), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,19 +186,6 @@ def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes]]:
     return out
 
 
-def _econtract(job: _Job) -> bytes:
-    """The stored e-contract of ``job``, as hashed when the build started."""
-    directory: Path = _W["plaintiff"].econtract_dir
-    data = (directory / f"{job.loan.loan_id}.pdf").read_bytes()
-    if _sha(data) != job.econtract_sha256:
-        raise InputError(
-            "econtract_dir",
-            f"{job.loan.loan_id}.pdf changed while the batch was being built",
-            source=str(directory),
-        )
-    return data
-
-
 def _to_supply(plaintiff: Plaintiff) -> tuple[str, ...]:
     """The filing materials PLAINTIFF.yaml names no scan for, as a filing desk calls them."""
     return tuple(
@@ -238,6 +225,7 @@ class _Account:
     files: list[tuple[str, str, int]] = field(default_factory=list)
     rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     complaint_sha: str = ""
+    econtract: bytes | None = None  # filed as ECONTRACT_FILE; the complaint states its hash
 
     def put(self, name: str, data: bytes, kind: str | None) -> str:
         """Write a file of the account; ``kind`` counts it as a rendered document (None: a
@@ -253,6 +241,7 @@ class _Account:
 
 def _start(job: _Job) -> _Account:
     plaintiff: Plaintiff = _W["plaintiff"]
+    econtract = job.econtract.read_bytes() if job.econtract is not None else None
     case = build_case(
         loan=job.loan,
         borrower=job.borrower,
@@ -263,12 +252,12 @@ def _start(job: _Job) -> _Account:
         dated=_W["dated"],
         accelerate=_W["accelerate"],
         demands=job.demands,
-        econtract_sha256=job.econtract_sha256,
+        econtract_sha256=_sha(econtract) if econtract is not None else "",
     )
     rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder
     base = _W["out_dir"] / rel
     (base / "evidence").mkdir(parents=True, exist_ok=True)
-    return _Account(job, case, rel, base)
+    return _Account(job, case, rel, base, econtract=econtract)
 
 
 def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, float]]:
@@ -289,8 +278,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
             hashes[id(a)][name] = a.put(name, pdf, "evidence_pdf")
     for a in accounts:
         a.case = with_evidence_hashes(a.case, hashes[id(a)])
-        if a.job.econtract_sha256:  # the stored e-contract whose hash the complaint states
-            a.put(ECONTRACT_FILE, _econtract(a.job), None)
+        if a.econtract is not None:  # the bytes whose hash the complaint states
+            a.put(ECONTRACT_FILE, a.econtract, None)
     for kind, stem in DOCUMENTS:
         rendered = renderer.render_many(
             kind, [a.case.complaint for a in accounts], with_text=kind == "complaint"
@@ -377,13 +366,13 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
     jobs = []
     missing = []
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
-        sha = ""
+        # Only looked for here (read and hashed by the workers, in parallel), so that a missing
+        # one stops the build before anything is written.
+        econtract = None
         if plaintiff.econtract_dir is not None:
-            f = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
-            if f.is_file():
-                sha = _sha(f.read_bytes())
-            else:
-                missing.append(f.name)
+            econtract = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
+            if not econtract.is_file():
+                missing.append(econtract.name)
         jobs.append(
             _Job(
                 loans[d["loan_id"]],
@@ -391,7 +380,7 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 d,
                 d["product_id"] or "",
                 tuple(sorted(demands[d["loan_id"]])),
-                sha,
+                econtract,
             )
         )
     if missing:
@@ -495,7 +484,7 @@ def _package_court(
     out_dir, code, name, accounts, dated = args
     folder = court_folder(code, name)
     with _W["cpu"].step("filing list"):
-        _filing_list(out_dir / folder / FILING_LIST, accounts, dated)
+        _filing_list(out_dir / folder / FILING_LIST, accounts, dated, _to_supply(_W["plaintiff"]))
     zip_name = f"{folder}.zip"
     with _W["cpu"].step("zip"):
         zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
@@ -534,7 +523,9 @@ def _init_pool_worker(*init: Any) -> None:
     _init_worker(*init)
 
 
-def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) -> None:
+def _filing_list(
+    path: Path, accounts: Sequence[AccountResult], dated: dt.date, to_supply: Sequence[str]
+) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -594,9 +585,9 @@ def _filing_list(path: Path, accounts: Sequence[AccountResult], dated: dt.date) 
         last, 7 + len(labels), total(a.claim_total for a in accounts)
     ).number_format = "#,##0.00"
     ws.cell(last, 8 + len(labels), total(a.fee for a in accounts)).number_format = "#,##0.00"
-    if missing := _to_supply(_W["plaintiff"]):
+    if to_supply:
         ws.cell(last + 2, 1, "待补材料")
-        ws.cell(last + 2, 2, f"以上各案均未随附，立案时每案各补交1份：{'、'.join(missing)}")
+        ws.cell(last + 2, 2, f"以上各案均未随附，立案时每案各补交1份：{'、'.join(to_supply)}")
     wb.properties.creator = "overdue"
     created = dt.datetime.combine(dated, dt.time(0, 0))
     wb.properties.created = created
