@@ -417,6 +417,14 @@ def build_batch(
         path = getattr(plaintiff.materials, attr)
         if path is not None and not path.is_file():
             raise InputError(f"materials.{attr}", f"no such file: {path}", source="PLAINTIFF.yaml")
+    missing = [
+        f"{a} ({label})" for a, _, label in MATERIALS if getattr(plaintiff.materials, a) is None
+    ]
+    if plaintiff.materials.required and missing:
+        raise InputError(
+            "materials", f"required is true, but no scan is named for {', '.join(missing)}",
+            source="PLAINTIFF.yaml",
+        )  # fmt: skip
     meta, selected, policy = _read_selection(selection_dir)
     as_of = dt.date.fromisoformat(meta["as_of"])
     dated = plaintiff.filing_date or as_of

@@ -163,6 +163,7 @@ class Agent(_Model):
 
 # File types a scan of a certificate may come in (copied as they are).
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
+SCAN_FIELDS = ("business_licence", "lawyer_licence", "legal_rep_id")
 
 
 class Materials(_Model):
@@ -175,8 +176,15 @@ class Materials(_Model):
     business_licence: Path | None = None  # 营业执照副本复印件（加盖公章）
     lawyer_licence: Path | None = None  # 律师执业证复印件
     legal_rep_id: Path | None = None  # 法定代表人身份证复印件 (the certificate's attachment)
+    # True: a scan not named stops the build before anything is written (production use);
+    # False: the build goes on and lists it as to be supplied at filing.
+    required: bool = False
 
-    @field_validator("business_licence", "lawyer_licence", "legal_rep_id")
+    def scans(self) -> dict[str, Path | None]:
+        """The scan fields and their paths (``required`` is not a scan)."""
+        return {k: getattr(self, k) for k in SCAN_FIELDS}
+
+    @field_validator(*SCAN_FIELDS)
     @classmethod
     def _scan(cls, path: Path | None) -> Path | None:
         if path is not None and path.suffix.lower() not in SCAN_SUFFIXES:
@@ -214,7 +222,7 @@ def load_plaintiff(path: Path) -> Plaintiff:
         return None if f is None else path.parent / f
 
     materials = p.materials.model_copy(
-        update={k: beside(getattr(p.materials, k)) for k in Materials.model_fields}
+        update={k: beside(f) for k, f in p.materials.scans().items()}
     )
     return p.model_copy(update={"econtract_dir": beside(p.econtract_dir), "materials": materials})
 

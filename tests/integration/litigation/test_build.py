@@ -379,6 +379,17 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     missing = _plaintiff_yaml(tmp_path, "materials:\n  lawyer_licence: nowhere.pdf\n")
     with pytest.raises(InputError, match=r"materials\.lawyer_licence: no such file"):
         _build_with(batch, missing, tmp_path / "out")
+    # With required: true, a scan that is not named stops it too, naming what is missing.
+    (tmp_path / "cfg" / "lawyer.pdf").write_bytes(b"%PDF-1.7 lawyer scan")
+    unnamed = _plaintiff_yaml(
+        tmp_path, "materials:\n  lawyer_licence: lawyer.pdf\n  required: true\n"
+    )
+    with pytest.raises(InputError) as err:
+        _build_with(batch, unnamed, tmp_path / "out")
+    assert str(err.value) == (
+        "PLAINTIFF.yaml: materials: required is true, but no scan is named for "
+        "business_licence (营业执照副本复印件), legal_rep_id (法定代表人身份证复印件)"
+    )
     # Stored e-contracts: every selected account must have one; one of the two is missing.
     contracts = tmp_path / "cfg" / "contracts"
     contracts.mkdir(parents=True)
