@@ -63,6 +63,10 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
     ("law_firm_letter", "05-律师事务所函"),
     ("legal_rep_certificate", "06-法定代表人身份证明书"),
 )
+# Documents whose text depends on the plaintiff and the filing date only: each worker renders
+# them once per build (alone, so the bytes do not depend on the chunk) and files the same bytes
+# in every account's folder.
+SAME_FOR_EVERY_CASE = frozenset({"legal_rep_certificate"})
 # The operator's scans copied into every account folder (PLAINTIFF.yaml materials): (field,
 # file stem, what a filing desk calls it). Not configured: listed as to be supplied.
 MATERIALS: tuple[tuple[str, str, str], ...] = (
@@ -168,6 +172,7 @@ def _init_worker(
         accelerate=accelerate,
         renderer=Renderer(),
         cpu=CpuTally(),
+        same={},  # kind -> Rendered, for SAME_FOR_EVERY_CASE
     )
 
 
@@ -281,9 +286,14 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
         if a.econtract is not None:  # the bytes whose hash the complaint states
             a.put(ECONTRACT_FILE, a.econtract, None)
     for kind, stem in DOCUMENTS:
-        rendered = renderer.render_many(
-            kind, [a.case.complaint for a in accounts], with_text=kind == "complaint"
-        )
+        if kind in SAME_FOR_EVERY_CASE:
+            if kind not in _W["same"]:
+                _W["same"][kind] = renderer.render_many(kind, [accounts[0].case.complaint])[0]
+            rendered = [_W["same"][kind]] * len(accounts)
+        else:
+            rendered = renderer.render_many(
+                kind, [a.case.complaint for a in accounts], with_text=kind == "complaint"
+            )
         for a, doc in zip(accounts, rendered, strict=True):
             if kind == "complaint":
                 assert doc.text is not None

@@ -254,6 +254,28 @@ def test_worker_processes_build_the_same_package(
     assert listing(batch / "out") == listing(tmp_path / "pool")
 
 
+def test_the_legal_representative_certificate_is_the_plaintiffs_own_in_every_case(
+    batch: Path, tmp_path: Path
+) -> None:
+    """The certificate depends on the plaintiff and the filing date only: rendered once per
+    worker, the same bytes in every folder; a later build for another plaintiff in the same
+    process states the other plaintiff's representative."""
+    stem = dict(DOCUMENTS)["legal_rep_certificate"]
+    for suffix in (".pdf", ".docx"):
+        copies = {p.read_bytes() for p in (batch / "out").rglob(stem + suffix)}
+        assert len(copies) == 1, suffix
+    (one,) = {p.read_bytes() for p in (batch / "out").rglob(stem + ".pdf")}
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    other = tmp_path / "PLAINTIFF.yaml"
+    other.write_text(text.replace("legal_rep: 王示例", "legal_rep: 李另例"), encoding="utf-8")
+    _build_with(batch, other, tmp_path / "other")
+    pdfs = list((tmp_path / "other").rglob(stem + ".pdf"))
+    assert len(pdfs) == 2
+    for pdf in pdfs:
+        assert "李另例在我单位任董事长职务" in _pdftotext(pdf)
+        assert pdf.read_bytes() != one
+
+
 def test_a_complaint_whose_text_lacks_a_party_or_misstates_a_capital_stops_the_batch(
     batch: Path, tmp_path: Path
 ) -> None:
