@@ -43,9 +43,15 @@ import pyarrow.parquet as pq
 
 from overdue.cputime import CpuTally, summed
 from overdue.errors import InputError, OverdueError
-from overdue.litigation.case import ECONTRACT_FILE, Case, build_case, with_evidence_hashes
+from overdue.litigation.case import (
+    ECONTRACT_FILE,
+    NOTICE_STEM,
+    Case,
+    build_case,
+    with_evidence_hashes,
+)
 from overdue.litigation.parties import mask_phone
-from overdue.litigation.policy import Plaintiff, Policy
+from overdue.litigation.policy import SCAN_SUFFIXES, Plaintiff, Policy
 from overdue.litigation.select import DECISIONS_FILE, SELECTION_FILE, SUBSET_DIR
 from overdue.money import ZERO, fmt, total
 from overdue.portfolio.frames import loans_from_tables
@@ -102,6 +108,7 @@ class _Job:
     product_id: str
     demands: tuple[tuple[dt.date, str], ...]
     econtract: Path | None  # the stored e-contract (PLAINTIFF.yaml econtract_dir), if any
+    notice: Path | None  # the record of the jurisdiction clause's notice (notice_dir), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +238,7 @@ class _Account:
     rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     complaint_sha: str = ""
     econtract: bytes | None = None  # filed as ECONTRACT_FILE; the complaint states its hash
+    notice: tuple[str, bytes] | None = None  # (file name, bytes): the clause's notice record
 
     def put(self, name: str, data: bytes, kind: str | None) -> str:
         """Write a file of the account; ``kind`` counts it as a rendered document (None: a
@@ -247,6 +255,9 @@ class _Account:
 def _start(job: _Job) -> _Account:
     plaintiff: Plaintiff = _W["plaintiff"]
     econtract = job.econtract.read_bytes() if job.econtract is not None else None
+    notice = None
+    if job.notice is not None:
+        notice = (NOTICE_STEM + job.notice.suffix.lower(), job.notice.read_bytes())
     case = build_case(
         loan=job.loan,
         borrower=job.borrower,
@@ -258,11 +269,12 @@ def _start(job: _Job) -> _Account:
         accelerate=_W["accelerate"],
         demands=job.demands,
         econtract_sha256=_sha(econtract) if econtract is not None else "",
+        notice_file=notice[0] if notice is not None else "",
     )
     rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder
     base = _W["out_dir"] / rel
     (base / "evidence").mkdir(parents=True, exist_ok=True)
-    return _Account(job, case, rel, base, econtract=econtract)
+    return _Account(job, case, rel, base, econtract=econtract, notice=notice)
 
 
 def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, float]]:
@@ -285,6 +297,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
         a.case = with_evidence_hashes(a.case, hashes[id(a)])
         if a.econtract is not None:  # the bytes whose hash the complaint states
             a.put(ECONTRACT_FILE, a.econtract, None)
+        if a.notice is not None:
+            a.put(*a.notice, None)
     for kind, stem in DOCUMENTS:
         if kind in SAME_FOR_EVERY_CASE:
             if kind not in _W["same"]:
@@ -374,15 +388,27 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
         if e["kind"] == "demand":
             demands[e["loan_id"]].append((e["on"], e.get("note") or "催收"))
     jobs = []
-    missing = []
+    missing: dict[str, list[str]] = {"econtract_dir": [], "notice_dir": []}
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
         # Only looked for here (read and hashed by the workers, in parallel), so that a missing
         # one stops the build before anything is written.
-        econtract = None
+        econtract = notice = None
         if plaintiff.econtract_dir is not None:
             econtract = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
             if not econtract.is_file():
-                missing.append(econtract.name)
+                missing["econtract_dir"].append(econtract.name)
+        product = plaintiff.product(d["product_id"])
+        if plaintiff.notice_dir is not None and product.relies_on_notice():
+            notice = next(
+                (
+                    f
+                    for f in (plaintiff.notice_dir / f"{d['loan_id']}{x}" for x in SCAN_SUFFIXES)
+                    if f.is_file()
+                ),
+                None,
+            )
+            if notice is None:
+                missing["notice_dir"].append(d["loan_id"])
         jobs.append(
             _Job(
                 loans[d["loan_id"]],
@@ -391,17 +417,22 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 d["product_id"] or "",
                 tuple(sorted(demands[d["loan_id"]])),
                 econtract,
+                notice,
             )
         )
-    if missing:
-        shown = ", ".join(missing[:5]) + (
-            f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        )
-        raise InputError(
-            "econtract_dir",
-            f"{len(missing)} selected account(s) have no stored e-contract: {shown}",
-            source=str(plaintiff.econtract_dir),
-        )
+    what = {
+        "econtract_dir": "have no stored e-contract",
+        "notice_dir": "filed at their agreed court have no record of the clause's notice "
+        f"({'/'.join(SCAN_SUFFIXES)})",
+    }
+    for key, names in missing.items():
+        if names:
+            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+            raise InputError(
+                key,
+                f"{len(names)} selected account(s) {what[key]}: {shown}",
+                source=str(getattr(plaintiff, key)),
+            )
     return jobs
 
 

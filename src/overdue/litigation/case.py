@@ -88,6 +88,9 @@ EVIDENCE: tuple[EvidenceSpec, ...] = (
 # Where a stored e-contract (PLAINTIFF.yaml econtract_dir) is filed in the account's folder, as
 # part of evidence item 1 (the contract summary is made from it).
 ECONTRACT_FILE = "evidence/01-电子借款合同.pdf"
+# Where the record of the jurisdiction clause's notice (PLAINTIFF.yaml notice_dir) is filed, with
+# its own suffix (.pdf, .png, .jpg): also part of evidence item 1.
+NOTICE_STEM = "evidence/01-管辖条款提示记录"
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,8 +199,11 @@ def build_case(
     accelerate: bool,
     demands: Sequence[tuple[dt.date, str]],
     econtract_sha256: str = "",
+    notice_file: str = "",
 ) -> Case:
-    """The contexts of one account (evidence hashes empty until the evidence is rendered)."""
+    """The contexts of one account (evidence hashes empty until the evidence is rendered).
+    ``notice_file``: where the record of the jurisdiction clause's notice is filed in the
+    account's folder (NOTICE_STEM and its suffix), if it is."""
     computed = compute_claims(loan, cut_off, accelerate=accelerate)
     r, claims = computed.replay, computed.claims
     s, contract = r.state, loan.contract
@@ -286,12 +292,12 @@ def build_case(
         jurisdiction_clause=_jurisdiction_clause(product),
         guarantee_text="无担保",
     )
-    notice_relied = bool(product.agreed_court and product.agreed_court_notice)
+    notice_relied = product.relies_on_notice()
     evidence = tuple(
         EvidenceItem(
             i,
             e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
-            _source(e, notice_relied, bool(econtract_sha256)),
+            _source(e, notice_relied, bool(econtract_sha256), notice_file),
             e.purpose + ("；合同约定的管辖条款及其提请借款人注意的方式" * notice_relied)
             if e.section == "loan_contract"
             else e.purpose,
@@ -489,17 +495,25 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
     return tuple(rows)
 
 
-def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool) -> str:
+def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool, notice_file: str) -> str:
     """An evidence item's source. The contract summary's says where the contract is: the
     stored e-contract filed with it, or filed separately; where the plaintiff relies on the
-    notice of a jurisdiction clause, its record (the signing page, the tick) is filed with the
-    contract."""
+    notice of a jurisdiction clause, where its record (the signing page, the tick) is: filed
+    with it (``notice_file``) or separately."""
     if e.section != "loan_contract":
         return e.source
-    notice = "管辖条款提示记录另行提交" if notice_relied else ""
+    notice = ""
+    if notice_relied:
+        notice = (
+            f"管辖条款提示记录随附（{notice_file.removeprefix('evidence/')}）"
+            if notice_file
+            else "管辖条款提示记录另行提交"
+        )
     if econtract:
         attached = f"电子合同原件随附（{ECONTRACT_FILE.removeprefix('evidence/')}，与起诉状所载存证哈希值一致）"
         return f"原告根据借款合同制作；{attached}" + (f"；{notice}" if notice else "")
+    if notice_file and notice_relied:
+        return f"{e.source}；{notice}"
     return e.source.replace("电子合同另行提交", "电子合同及" + notice) if notice else e.source
 
 

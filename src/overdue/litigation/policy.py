@@ -132,6 +132,10 @@ class Product(_Model):
     penalty_clause: str = "逾期后按借款利率上浮50%计收罚息"
     fees_clause: str = ""
 
+    def relies_on_notice(self) -> bool:
+        """Its loans are filed at the agreed court on the strength of the clause's notice."""
+        return bool(self.agreed_court and self.agreed_court_notice)
+
 
 class Party(_Model):
     name: str = Field(min_length=2)
@@ -203,6 +207,9 @@ class Plaintiff(_Model):
     preservation_requested: bool = False
     mediation_willing: bool = True
     econtract_dir: Path | None = None  # {loan_id}.pdf stored e-contracts, referenced by SHA-256
+    # {loan_id}.pdf/.png/.jpg: the record of how the jurisdiction clause was brought to the
+    # borrower's attention (the signing page, the tick), for loans filed at the agreed court.
+    notice_dir: Path | None = None
     materials: Materials = Field(default_factory=Materials)
 
     def product(self, product_id: str | None) -> Product:
@@ -224,7 +231,13 @@ def load_plaintiff(path: Path) -> Plaintiff:
     materials = p.materials.model_copy(
         update={k: beside(f) for k, f in p.materials.scans().items()}
     )
-    return p.model_copy(update={"econtract_dir": beside(p.econtract_dir), "materials": materials})
+    return p.model_copy(
+        update={
+            "econtract_dir": beside(p.econtract_dir),
+            "notice_dir": beside(p.notice_dir),
+            "materials": materials,
+        }
+    )
 
 
 def example_file(name: str) -> Path:

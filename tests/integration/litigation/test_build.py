@@ -438,6 +438,64 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     assert "电子合同原件随附（01-电子借款合同.pdf，与起诉状所载存证哈希值一致）" in listing
 
 
+def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Where the plaintiff sues at the agreed court on the strength of the clause's notice,
+    PLAINTIFF.yaml's notice_dir holds each loan's record of it: filed with the contract
+    summary, or its absence stops the build; without notice_dir it is filed separately."""
+    from overdue.documents.checks import docx_text
+    from overdue.errors import InputError
+
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    head = text.split("\necontract_dir:")[0].replace(
+        "default_product:                            # every other product\n",
+        "default_product:\n  agreed_court: 浙0106\n  agreed_court_clause: 由贷款人住所地法院管辖\n"
+        "  agreed_court_notice: 在借款页面以加粗字体提示，并经借款人单独勾选确认\n",
+    )
+    cfg = tmp_path / "cfg"
+    (cfg / "notices").mkdir(parents=True)
+    without, with_dir = cfg / "WITHOUT.yaml", cfg / "PLAINTIFF.yaml"
+    without.write_text(head + "\n", encoding="utf-8")
+    with_dir.write_text(head + "\nnotice_dir: notices\n", encoding="utf-8")
+    data, run = planted
+    select_accounts(
+        data_dir=data,
+        state_dir=run,
+        policy=Policy(lender_types=(LenderType.LICENSED,)),
+        as_of=AS_OF,
+        out_dir=tmp_path / "selection",
+        plaintiff=load_plaintiff(with_dir),
+    )
+    record = b"\x89PNG signing page of A-OK"
+    (cfg / "notices" / "A-OK.png").write_bytes(record)
+    with pytest.raises(InputError) as err:
+        _build_with(tmp_path, with_dir, tmp_path / "out")
+    assert str(err.value) == (
+        f"{cfg / 'notices'}: notice_dir: 2 selected account(s) filed at their agreed court have "
+        "no record of the clause's notice (.pdf/.jpg/.jpeg/.png): C-RESOLVED, I-NOCOURT"
+    )  # I-NOCOURT, whose county names no court, is filed at the agreed court here
+    for loan_id in ("C-RESOLVED", "I-NOCOURT"):
+        (cfg / "notices" / f"{loan_id}.pdf").write_bytes(b"%PDF-1.7 signing page")
+    _build_with(tmp_path, with_dir, tmp_path / "out")
+    (folder,) = (tmp_path / "out").glob("*/A-OK-*")
+    assert (folder / "evidence" / "01-管辖条款提示记录.png").read_bytes() == record
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {
+        "file": "evidence/01-管辖条款提示记录.png",
+        "sha256": hashlib.sha256(record).hexdigest(),
+        "bytes": len(record),
+    } in manifest["files"]
+    listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))
+    assert "管辖条款提示记录随附（01-管辖条款提示记录.png）" in listing
+    assert "合同约定的管辖条款及其提请借款人注意的方式" in listing
+    _build_with(tmp_path, without, tmp_path / "out2")
+    (folder,) = (tmp_path / "out2").glob("*/A-OK-*")
+    assert not (folder / "evidence" / "01-管辖条款提示记录.png").exists()
+    listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))
+    assert "合同原件或电子合同及管辖条款提示记录另行提交" in listing
+
+
 def test_a_scan_must_be_a_pdf_or_an_image(tmp_path: Path) -> None:
     from overdue.errors import InputError
 
