@@ -16,7 +16,13 @@ import pytest
 from tests.planted import AS_OF
 
 from overdue.litigation.build import DOCUMENTS, BatchResult, build_batch
-from overdue.litigation.policy import LenderType, Policy, example_file, load_plaintiff
+from overdue.litigation.policy import (
+    LenderType,
+    Plaintiff,
+    Policy,
+    example_file,
+    load_plaintiff,
+)
 from overdue.litigation.select import select_accounts
 
 pytestmark = pytest.mark.integration
@@ -24,21 +30,26 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def batch(planted: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data, run = planted
     root = tmp_path_factory.mktemp("batch")
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    _select(planted, root / "selection", plaintiff)
+    build_batch(
+        selection_dir=root / "selection", plaintiff=plaintiff, out_dir=root / "out", workers=1
+    )
+    return root
+
+
+def _select(planted: tuple[Path, Path], out_dir: Path, plaintiff: Plaintiff) -> None:
+    """The licensed lender's accounts of the planted portfolio, selected into ``out_dir``."""
+    data, run = planted
     select_accounts(
         data_dir=data,
         state_dir=run,
         policy=Policy(lender_types=(LenderType.LICENSED,)),
         as_of=AS_OF,
-        out_dir=root / "selection",
+        out_dir=out_dir,
         plaintiff=plaintiff,
     )
-    build_batch(
-        selection_dir=root / "selection", plaintiff=plaintiff, out_dir=root / "out", workers=1
-    )
-    return root
 
 
 def _sha(path: Path) -> str:
@@ -458,15 +469,7 @@ def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
     without, with_dir = cfg / "WITHOUT.yaml", cfg / "PLAINTIFF.yaml"
     without.write_text(head + "\n", encoding="utf-8")
     with_dir.write_text(head + "\nnotice_dir: notices\n", encoding="utf-8")
-    data, run = planted
-    select_accounts(
-        data_dir=data,
-        state_dir=run,
-        policy=Policy(lender_types=(LenderType.LICENSED,)),
-        as_of=AS_OF,
-        out_dir=tmp_path / "selection",
-        plaintiff=load_plaintiff(with_dir),
-    )
+    _select(planted, tmp_path / "selection", load_plaintiff(with_dir))
     record = b"\x89PNG signing page of A-OK"
     (cfg / "notices" / "A-OK.png").write_bytes(record)
     with pytest.raises(InputError) as err:
