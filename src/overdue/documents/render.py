@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import jinja2
 from markupsafe import Markup
@@ -112,6 +112,11 @@ def _finalize(value: object) -> str:
     return md_escape(str(value))
 
 
+def _fail(message: str) -> NoReturn:
+    """For a template to stop on what must not happen (a numbering it relies on, say)."""
+    raise jinja2.TemplateRuntimeError(message)
+
+
 def _environment(directory: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(directory)),
@@ -132,6 +137,7 @@ def _environment(directory: Path) -> jinja2.Environment:
         masked=filters.masked,
     )
     env.globals["EVIDENCE_SECTIONS"] = EVIDENCE_SECTIONS
+    env.globals["fail"] = _fail
     return env
 
 

@@ -324,6 +324,16 @@ def test_element_13_points_once_to_a_waiver_item_holding_the_cap_and_the_cut_off
     element_13 = next(line for line in complaint.splitlines() if "其他需要说明的内容" in line)
     assert element_13.count("见诉讼请求第") == 1
     assert "原告自愿放弃（与超过上限的部分均见诉讼请求第" in element_13
+    # Each claim the cap cuts points to the waiver item by its number, as the heading has it.
+    import re
+
+    (waiver_no,) = re.findall(r"^(\d+)\. \*\*原告自愿放弃的部分\*\*", complaint, re.M)
+    assert f"见诉讼请求第{waiver_no}项" in element_13
+    pointing = [line for line in complaint.splitlines() if "超过上限的部分见第" in line]
+    assert [w.label for w in claims.waivers] == ["利息"]
+    assert len(pointing) == 1
+    assert pointing[0].startswith("2. **利息**：")
+    assert f"，超过上限的部分见第{waiver_no}项；依据：" in pointing[0]
 
 
 def test_the_cap_total_states_the_rounding_difference_of_its_span_rows() -> None:
