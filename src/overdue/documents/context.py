@@ -205,6 +205,7 @@ class ComplaintContext:
     preservation_requested: bool
     mediation_willing: bool  # 是否愿意诉前调解
     dated: dt.date  # 具状日期
+    defendant_id_copy: str = ""  # the file of the defendant's ID copy filed with it, if any
 
 
 @dataclass(frozen=True, slots=True)

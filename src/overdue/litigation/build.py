@@ -45,6 +45,7 @@ from overdue.cputime import CpuTally, summed
 from overdue.errors import InputError, OverdueError
 from overdue.litigation.case import (
     ECONTRACT_FILE,
+    ID_COPY_STEM,
     NOTICE_STEM,
     Case,
     build_case,
@@ -108,7 +109,9 @@ class _Job:
     product_id: str
     demands: tuple[tuple[dt.date, str], ...]
     econtract: Path | None  # the stored e-contract (PLAINTIFF.yaml econtract_dir), if any
-    notice: Path | None  # the record of the jurisdiction clause's notice (notice_dir), if any
+    # Files of this account copied as they are: (name in its folder, source), e.g. the record
+    # of the jurisdiction clause's notice (notice_dir) and the defendant's ID copy (id_copy_dir).
+    copies: tuple[tuple[str, Path], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,7 +241,7 @@ class _Account:
     rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     complaint_sha: str = ""
     econtract: bytes | None = None  # filed as ECONTRACT_FILE; the complaint states its hash
-    notice: tuple[str, bytes] | None = None  # (file name, bytes): the clause's notice record
+    copies: list[tuple[str, bytes]] = field(default_factory=list)  # _Job.copies, read
 
     def put(self, name: str, data: bytes, kind: str | None) -> str:
         """Write a file of the account; ``kind`` counts it as a rendered document (None: a
@@ -255,9 +258,8 @@ class _Account:
 def _start(job: _Job) -> _Account:
     plaintiff: Plaintiff = _W["plaintiff"]
     econtract = job.econtract.read_bytes() if job.econtract is not None else None
-    notice = None
-    if job.notice is not None:
-        notice = (NOTICE_STEM + job.notice.suffix.lower(), job.notice.read_bytes())
+    copies = [(name, source.read_bytes()) for name, source in job.copies]
+    names = [name for name, _ in copies]
     case = build_case(
         loan=job.loan,
         borrower=job.borrower,
@@ -269,12 +271,13 @@ def _start(job: _Job) -> _Account:
         accelerate=_W["accelerate"],
         demands=job.demands,
         econtract_sha256=_sha(econtract) if econtract is not None else "",
-        notice_file=notice[0] if notice is not None else "",
+        notice_file=next((n for n in names if n.startswith(NOTICE_STEM)), ""),
+        id_copy_file=next((n for n in names if n.startswith(ID_COPY_STEM)), ""),
     )
     rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder
     base = _W["out_dir"] / rel
     (base / "evidence").mkdir(parents=True, exist_ok=True)
-    return _Account(job, case, rel, base, econtract=econtract, notice=notice)
+    return _Account(job, case, rel, base, econtract=econtract, copies=copies)
 
 
 def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, float]]:
@@ -297,8 +300,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
         a.case = with_evidence_hashes(a.case, hashes[id(a)])
         if a.econtract is not None:  # the bytes whose hash the complaint states
             a.put(ECONTRACT_FILE, a.econtract, None)
-        if a.notice is not None:
-            a.put(*a.notice, None)
+        for name, data in a.copies:
+            a.put(name, data, None)
     for kind, stem in DOCUMENTS:
         if kind in SAME_FOR_EVERY_CASE:
             if kind not in _W["same"]:
@@ -388,27 +391,35 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
         if e["kind"] == "demand":
             demands[e["loan_id"]].append((e["on"], e.get("note") or "催收"))
     jobs = []
-    missing: dict[str, list[str]] = {"econtract_dir": [], "notice_dir": []}
+    missing: dict[str, list[str]] = {"econtract_dir": [], "notice_dir": [], "id_copy_dir": []}
+    stored = {
+        key: _stored(folder, key)
+        for key in ("notice_dir", "id_copy_dir")
+        if (folder := getattr(plaintiff, key)) is not None
+    }
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
         # Only looked for here (read and hashed by the workers, in parallel), so that a missing
         # one stops the build before anything is written.
-        econtract = notice = None
+        econtract = None
         if plaintiff.econtract_dir is not None:
             econtract = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
             if not econtract.is_file():
                 missing["econtract_dir"].append(econtract.name)
-        product = plaintiff.product(d["product_id"])
-        if plaintiff.notice_dir is not None and product.relies_on_notice():
-            notice = next(
-                (
-                    f
-                    for f in (plaintiff.notice_dir / f"{d['loan_id']}{x}" for x in SCAN_SUFFIXES)
-                    if f.is_file()
-                ),
-                None,
-            )
-            if notice is None:
-                missing["notice_dir"].append(d["loan_id"])
+        copies = []
+        wanted = (
+            ("notice_dir", d["loan_id"], NOTICE_STEM,
+             plaintiff.product(d["product_id"]).relies_on_notice()),
+            ("id_copy_dir", d["borrower_id"], ID_COPY_STEM, True),
+        )  # fmt: skip
+        for key, name, stem, needed in wanted:
+            if key in stored and needed:
+                found = stored[key].get(name)
+                if found is None:
+                    missing[key].append(
+                        d["loan_id"] + (f" (borrower {name})" if name != d["loan_id"] else "")
+                    )
+                else:
+                    copies.append((stem + found.suffix.lower(), found))
         jobs.append(
             _Job(
                 loans[d["loan_id"]],
@@ -417,13 +428,14 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 d["product_id"] or "",
                 tuple(sorted(demands[d["loan_id"]])),
                 econtract,
-                notice,
+                tuple(copies),
             )
         )
+    scans = "/".join(SCAN_SUFFIXES)
     what = {
         "econtract_dir": "have no stored e-contract",
-        "notice_dir": "filed at their agreed court have no record of the clause's notice "
-        f"({'/'.join(SCAN_SUFFIXES)})",
+        "notice_dir": f"filed at their agreed court have no record of the clause's notice ({scans})",
+        "id_copy_dir": f"have no copy of the defendant's identity card ({scans})",
     }
     for key, names in missing.items():
         if names:
@@ -434,6 +446,24 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 source=str(getattr(plaintiff, key)),
             )
     return jobs
+
+
+def _stored(folder: Path, key: str) -> dict[str, Path]:
+    """The scans in ``folder`` (PLAINTIFF.yaml ``key``) by file name without its suffix, which
+    may be any of SCAN_SUFFIXES in either case; two for one name are refused."""
+    if not folder.is_dir():
+        raise InputError(key, f"no such folder: {folder}", source="PLAINTIFF.yaml")
+    found: dict[str, Path] = {}
+    for f in sorted(folder.iterdir()):
+        if f.suffix.lower() in SCAN_SUFFIXES and f.is_file():
+            if f.stem in found:
+                raise InputError(
+                    key,
+                    f"two files for {f.stem}: {found[f.stem].name}, {f.name}",
+                    source=str(folder),
+                )
+            found[f.stem] = f
+    return found
 
 
 def _chunks(jobs: Sequence[_Job], size: int) -> Iterable[Sequence[_Job]]:

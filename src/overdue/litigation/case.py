@@ -91,6 +91,9 @@ ECONTRACT_FILE = "evidence/01-电子借款合同.pdf"
 # Where the record of the jurisdiction clause's notice (PLAINTIFF.yaml notice_dir) is filed, with
 # its own suffix (.pdf, .png, .jpg): also part of evidence item 1.
 NOTICE_STEM = "evidence/01-管辖条款提示记录"
+# Where the defendant's identity card as the lender holds it (PLAINTIFF.yaml id_copy_dir) is filed,
+# with its own suffix: a filing material beside the plaintiff's (07- to 09-).
+ID_COPY_STEM = "10-被告身份证复印件"
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,10 +203,12 @@ def build_case(
     demands: Sequence[tuple[dt.date, str]],
     econtract_sha256: str = "",
     notice_file: str = "",
+    id_copy_file: str = "",
 ) -> Case:
     """The contexts of one account (evidence hashes empty until the evidence is rendered).
     ``notice_file``: where the record of the jurisdiction clause's notice is filed in the
-    account's folder (NOTICE_STEM and its suffix), if it is."""
+    account's folder (NOTICE_STEM and its suffix), if it is; ``id_copy_file`` likewise for
+    the defendant's identity card (ID_COPY_STEM)."""
     computed = compute_claims(loan, cut_off, accelerate=accelerate)
     r, claims = computed.replay, computed.claims
     s, contract = r.state, loan.contract
@@ -324,6 +329,7 @@ def build_case(
         preservation_requested=plaintiff.preservation_requested,
         mediation_willing=plaintiff.mediation_willing,
         dated=dated,
+        defendant_id_copy=id_copy_file,
     )
     schedule_rows = tuple(
         LedgerRow(

@@ -210,6 +210,9 @@ class Plaintiff(_Model):
     # {loan_id}.pdf/.png/.jpg: the record of how the jurisdiction clause was brought to the
     # borrower's attention (the signing page, the tick), for loans filed at the agreed court.
     notice_dir: Path | None = None
+    # {borrower_id}.pdf/.png/.jpg: the defendant's identity card as the lender holds it (KYC),
+    # filed with every case as 10-被告身份证复印件.
+    id_copy_dir: Path | None = None
     materials: Materials = Field(default_factory=Materials)
 
     def product(self, product_id: str | None) -> Product:
@@ -235,6 +238,7 @@ def load_plaintiff(path: Path) -> Plaintiff:
         update={
             "econtract_dir": beside(p.econtract_dir),
             "notice_dir": beside(p.notice_dir),
+            "id_copy_dir": beside(p.id_copy_dir),
             "materials": materials,
         }
     )

@@ -499,6 +499,44 @@ def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
     assert "合同原件或电子合同及管辖条款提示记录另行提交" in listing
 
 
+def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: Path) -> None:
+    """id_copy_dir holds the lender's copy of each borrower's identity card, by borrower_id:
+    filed in the case's folder and named in the complaint's annex; one missing stops the
+    build, naming the loan and the borrower."""
+    from overdue.errors import InputError
+
+    selected = pq.read_table(batch / "selection" / "decisions.parquet").to_pylist()
+    borrower = {r["loan_id"]: r["borrower_id"] for r in selected if r["selected"]}
+    assert sorted(borrower) == ["A-OK", "C-RESOLVED"]
+    yaml_path = _plaintiff_yaml(tmp_path, "id_copy_dir: ids\n")
+    (yaml_path.parent / "ids").mkdir()
+    copy = b"\xff\xd8 identity card of A-OK's borrower"
+    (yaml_path.parent / "ids" / f"{borrower['A-OK']}.jpg").write_bytes(copy)
+    with pytest.raises(InputError) as err:
+        _build_with(batch, yaml_path, tmp_path / "out")
+    assert str(err.value).endswith(
+        "id_copy_dir: 1 selected account(s) have no copy of the defendant's identity card "
+        f"(.pdf/.jpg/.jpeg/.png): C-RESOLVED (borrower {borrower['C-RESOLVED']})"
+    )
+    (yaml_path.parent / "ids" / f"{borrower['C-RESOLVED']}.PNG").write_bytes(b"\x89PNG id")
+    _build_with(batch, yaml_path, tmp_path / "out")
+    (folder,) = (tmp_path / "out").glob("*/A-OK-*")
+    assert (folder / "10-被告身份证复印件.jpg").read_bytes() == copy
+    (other,) = (tmp_path / "out").glob("*/C-RESOLVED-*")
+    assert (other / "10-被告身份证复印件.png").read_bytes() == b"\x89PNG id"
+    assert "；被告身份证复印件1份。" in _pdftotext(folder / "01-民事起诉状.pdf")
+    assert "被告身份证复印件" not in _pdftotext(
+        next((batch / "out").glob("*/A-OK-*")) / "01-民事起诉状.pdf"
+    )
+    # Two scans for one borrower are refused, as is a folder that is not there.
+    (yaml_path.parent / "ids" / f"{borrower['A-OK']}.pdf").write_bytes(b"%PDF-1.7 id")
+    with pytest.raises(InputError, match=rf"two files for {borrower['A-OK']}: "):
+        _build_with(batch, yaml_path, tmp_path / "out")
+    nowhere = _plaintiff_yaml(tmp_path, "id_copy_dir: nowhere\n")
+    with pytest.raises(InputError, match=r"id_copy_dir: no such folder: "):
+        _build_with(batch, nowhere, tmp_path / "out")
+
+
 def test_a_scan_must_be_a_pdf_or_an_image(tmp_path: Path) -> None:
     from overdue.errors import InputError
 
