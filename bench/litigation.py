@@ -68,9 +68,15 @@ def _per_type(cpu: dict[str, float], rendered: dict[str, int]) -> None:
     (shared by both formats of a type) plus that format's own step."""
     print("per document type (CPU of one core; Markdown counted in both formats):")
     print(f"  {'type':22s} {'documents':>9s} {'markdown':>9s} {'docx':>7s} {'pdf':>7s}   docs/s")
+    from overdue.litigation.build import SAME_FOR_EVERY_CASE
+
     for kind in KINDS:
         n = rendered.get(f"{kind}_pdf", 0)
         if not n:
+            continue
+        if kind in SAME_FOR_EVERY_CASE:  # its CPU is one rendering per worker, not per copy
+            seconds = sum(cpu.get(f"{kind} {step}", 0.0) for step in STEPS)
+            print(f"  {kind:22s} {n:9,d} copies of one rendering per worker ({seconds:.2f} s)")
             continue
         md, docx, pdf = (1000 * cpu.get(f"{kind} {step}", 0.0) / n for step in STEPS)
         has_docx = bool(rendered.get(f"{kind}_docx"))
@@ -99,7 +105,8 @@ def main() -> None:
         _run(args, tmp)
     finally:
         if args.keep is None:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp)
+            print(f"outputs removed: {tmp} (--keep DIR keeps them)")
 
 
 def _run(args: argparse.Namespace, tmp: Path) -> None:
@@ -190,7 +197,8 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
     scaled = t_build * 10_000 / max(r.accounts, 1)
     verdict = "MET" if scaled <= TARGET_SECONDS else "NOT MET"
     print(f"target: 10,000 accounts in <= {TARGET_SECONDS:.0f} s -> {scaled:.1f} s ({verdict})")
-    print(f"outputs: {tmp}" if args.keep else "outputs removed (--keep DIR keeps them)")
+    if args.keep:
+        print(f"outputs: {tmp}")
 
 
 if __name__ == "__main__":

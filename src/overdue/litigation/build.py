@@ -49,6 +49,7 @@ from overdue.litigation.case import (
     NOTICE_STEM,
     Case,
     build_case,
+    clause_relied,
     with_evidence_hashes,
 )
 from overdue.litigation.parties import mask_phone
@@ -391,35 +392,39 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
         if e["kind"] == "demand":
             demands[e["loan_id"]].append((e["on"], e.get("note") or "催收"))
     jobs = []
-    missing: dict[str, list[str]] = {"econtract_dir": [], "notice_dir": [], "id_copy_dir": []}
+    # The operator's stored records, looked for here (read and hashed by the workers, in
+    # parallel) so that a missing one stops the build before anything is written: by
+    # PLAINTIFF.yaml key, the file stem a record is filed under, its suffixes.
+    kinds = {
+        "econtract_dir": (ECONTRACT_FILE.removesuffix(".pdf"), (".pdf",)),
+        "notice_dir": (NOTICE_STEM, SCAN_SUFFIXES),
+        "id_copy_dir": (ID_COPY_STEM, SCAN_SUFFIXES),
+    }
     stored = {
-        key: _stored(folder, key)
-        for key in ("notice_dir", "id_copy_dir")
+        key: _stored(folder, key, suffixes)
+        for key, (_, suffixes) in kinds.items()
         if (folder := getattr(plaintiff, key)) is not None
     }
+    missing: dict[str, list[str]] = defaultdict(list)
+    twice: dict[str, list[str]] = defaultdict(list)
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):
-        # Only looked for here (read and hashed by the workers, in parallel), so that a missing
-        # one stops the build before anything is written.
-        econtract = None
-        if plaintiff.econtract_dir is not None:
-            econtract = plaintiff.econtract_dir / f"{d['loan_id']}.pdf"
-            if not econtract.is_file():
-                missing["econtract_dir"].append(econtract.name)
-        copies = []
+        found: dict[str, Path] = {}
         wanted = (
-            ("notice_dir", d["loan_id"], NOTICE_STEM,
-             plaintiff.product(d["product_id"]).relies_on_notice()),
-            ("id_copy_dir", d["borrower_id"], ID_COPY_STEM, True),
-        )  # fmt: skip
-        for key, name, stem, needed in wanted:
-            if key in stored and needed:
-                found = stored[key].get(name)
-                if found is None:
-                    missing[key].append(
-                        d["loan_id"] + (f" (borrower {name})" if name != d["loan_id"] else "")
-                    )
-                else:
-                    copies.append((stem + found.suffix.lower(), found))
+            ("econtract_dir", d["loan_id"], True),
+            ("notice_dir", d["loan_id"], clause_relied(d, plaintiff.product(d["product_id"]))),
+            ("id_copy_dir", d["borrower_id"], True),
+        )
+        for key, name, needed in wanted:
+            files = stored[key].get(name, []) if key in stored and needed else None
+            if files is None:
+                continue
+            who = d["loan_id"] + (f" (borrower {name})" if name != d["loan_id"] else "")
+            if not files:
+                missing[key].append(who)
+            elif len(files) > 1:
+                twice[key].append(f"{who}: {', '.join(f.name for f in files)}")
+            else:
+                found[key] = files[0]
         jobs.append(
             _Job(
                 loans[d["loan_id"]],
@@ -427,42 +432,55 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 d,
                 d["product_id"] or "",
                 tuple(sorted(demands[d["loan_id"]])),
-                econtract,
-                tuple(copies),
+                found.get("econtract_dir"),
+                tuple(
+                    (kinds[key][0] + f.suffix.lower(), f)
+                    for key, f in found.items()
+                    if key != "econtract_dir"
+                ),
             )
         )
-    scans = "/".join(SCAN_SUFFIXES)
     what = {
-        "econtract_dir": "have no stored e-contract",
-        "notice_dir": f"filed at their agreed court have no record of the clause's notice ({scans})",
-        "id_copy_dir": f"have no copy of the defendant's identity card ({scans})",
+        "econtract_dir": "have no stored e-contract ({loan_id}.pdf)",
+        "notice_dir": "rely on their contract's jurisdiction clause and have no record of its "
+        "notice ({loan_id}%s)",
+        "id_copy_dir": "have no copy of the defendant's identity card ({borrower_id}%s)",
     }
-    for key, names in missing.items():
-        if names:
-            shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-            raise InputError(
-                key,
-                f"{len(names)} selected account(s) {what[key]}: {shown}",
-                source=str(getattr(plaintiff, key)),
-            )
+    scans = "/".join(SCAN_SUFFIXES)
+    problems = [
+        (key, f"{len(names)} selected account(s) {what[key].replace('%s', scans)}: {_few(names)}")
+        for key, names in missing.items()
+    ] + [
+        (key, f"{len(names)} selected account(s) have two files: {_few(names, sep='; ')}")
+        for key, names in twice.items()
+    ]
+    if len(problems) == 1:
+        ((key, message),) = problems
+        raise InputError(key, message, source=str(getattr(plaintiff, key)))
+    if problems:
+        raise InputError(
+            "stored records",
+            "; ".join(f"{key} ({getattr(plaintiff, key)}): {message}" for key, message in problems),
+            source="PLAINTIFF.yaml",
+        )
     return jobs
 
 
-def _stored(folder: Path, key: str) -> dict[str, Path]:
-    """The scans in ``folder`` (PLAINTIFF.yaml ``key``) by file name without its suffix, which
-    may be any of SCAN_SUFFIXES in either case; two for one name are refused."""
+def _few(names: Sequence[str], sep: str = ", ") -> str:
+    """The first five of ``names``, and how many more."""
+    return sep.join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _stored(folder: Path, key: str, suffixes: Sequence[str]) -> dict[str, list[Path]]:
+    """The files in ``folder`` (PLAINTIFF.yaml ``key``) by name without the suffix, which may be
+    any of ``suffixes`` in either case. Two files for one name are refused by the caller, for
+    the names it looks up."""
     if not folder.is_dir():
         raise InputError(key, f"no such folder: {folder}", source="PLAINTIFF.yaml")
-    found: dict[str, Path] = {}
+    found: dict[str, list[Path]] = defaultdict(list)
     for f in sorted(folder.iterdir()):
-        if f.suffix.lower() in SCAN_SUFFIXES and f.is_file():
-            if f.stem in found:
-                raise InputError(
-                    key,
-                    f"two files for {f.stem}: {found[f.stem].name}, {f.name}",
-                    source=str(folder),
-                )
-            found[f.stem] = f
+        if f.suffix.lower() in suffixes and f.is_file():
+            found[f.stem].append(f)
     return found
 
 

@@ -297,7 +297,7 @@ def build_case(
         jurisdiction_clause=_jurisdiction_clause(product),
         guarantee_text="无担保",
     )
-    notice_relied = product.relies_on_notice()
+    notice_relied = clause_relied(decision, product)
     evidence = tuple(
         EvidenceItem(
             i,
@@ -499,6 +499,14 @@ def _principal_rows(computed: ComputedClaims, cut_off: dt.date) -> tuple[LedgerR
             rows.append(LedgerRow(cut_off, label, amount, what))
     rows.append(LedgerRow(None, "主张本金合计", claimed, "见诉讼请求"))
     return tuple(rows)
+
+
+def clause_relied(decision: Mapping[str, Any], product: Product) -> bool:
+    """Whether the account's court follows from its contract's jurisdiction clause (so the
+    clause's notice is evidence), as the selection decided; for a selection written before it
+    recorded that, from the product's clause and notice."""
+    relied = decision.get("clause_relied")
+    return product.relies_on_notice() if relied is None else bool(relied)
 
 
 def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool, notice_file: str) -> str:

@@ -340,7 +340,7 @@ def _paid_within(
         if ln.component == c and ln.installment in nos and ln.start and ln.start >= start
     )
     paid = accrued - owed
-    return f"（已扣除被告就该期间已付的{COMPONENT_LABELS[c]}{fmt(paid)}元）" if paid > 0 else ""
+    return f"（已扣除被告就该期间支付的{COMPONENT_LABELS[c]}{fmt(paid)}元）" if paid > 0 else ""
 
 
 def _unpaid_costs(i: InstallmentState) -> list[tuple[str, Decimal]]:

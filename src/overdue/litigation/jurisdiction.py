@@ -46,6 +46,9 @@ class Venue:
     rule: str
     internet_court: Court | None  # an internet court that could hear it, else None
     internet_reason: str
+    # The court follows from the contract's jurisdiction clause (its notice relied on), directly
+    # or through the internet court that hears the agreed court's cases.
+    clause_relied: bool = False
 
 
 def _internet_court(
@@ -95,12 +98,13 @@ def venue(
     when ``agreed_notice`` says how; otherwise the defendant's domicile, and the basis says why.
     ``basis`` answers the complaint's question 有无仲裁、法院管辖约定 (有。… / 无。…)."""
     court: Court | None = None
+    relied = False
     agreed = lookup_court(agreed_court) if agreed_court else None
     clause = ""
     if agreed is not None:
         clause = f"“{agreed_clause}”" if agreed_clause else f"由{agreed.name}管辖"
         if agreed_notice:
-            court = agreed
+            court, relied = agreed, True
             basis = (
                 f"有。借款合同约定{clause}（该格式条款已{agreed_notice}，"
                 f"民诉解释第三十一条），据此由{court.name}管辖"
@@ -126,12 +130,13 @@ def venue(
         )
         rule += "；法释〔2018〕16号第二条（互联网法院集中管辖）"
         return Venue(
-            internet, basis, rule, internet, "合同在互联网上签订和履行，属互联网法院集中管辖"
-        )
+            internet, basis, rule, internet, "合同在互联网上签订和履行，属互联网法院集中管辖",
+            clause_relied=relied,
+        )  # fmt: skip
     # Otherwise report an internet court the plaintiff's side could point to (place of
     # performance of a money claim, 民诉解释 Art. 18), without choosing it.
     other, reason = _internet_court(signed_online, None, plaintiff_county)
-    return Venue(court, basis, rule, other, reason)
+    return Venue(court, basis, rule, other, reason, clause_relied=relied)
 
 
 @dataclass(frozen=True, slots=True)

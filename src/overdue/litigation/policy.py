@@ -132,6 +132,15 @@ class Product(_Model):
     penalty_clause: str = "逾期后按借款利率上浮50%计收罚息"
     fees_clause: str = ""
 
+    @field_validator("agreed_court")
+    @classmethod
+    def _known_court(cls, code: str | None) -> str | None:
+        from overdue.rules.courts import lookup_court
+
+        if code is not None and lookup_court(code) is None:
+            raise ValueError(f"no court with the code {code} in the court table")
+        return code
+
     def relies_on_notice(self) -> bool:
         """Its loans are filed at the agreed court on the strength of the clause's notice."""
         return bool(self.agreed_court and self.agreed_court_notice)

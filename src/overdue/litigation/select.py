@@ -325,6 +325,7 @@ def _decide(
             court_code=None,
             court_name=None,
             venue_basis=None,
+            clause_relied=False,
             internet_court=None,
             internet_reason=None,
             procedure=None,
@@ -346,6 +347,7 @@ def _decide(
             court_code=v.court.code,
             court_name=v.court.name,
             venue_basis=v.basis,
+            clause_relied=v.clause_relied,
             internet_court=v.internet_court.name if v.internet_court else None,
             internet_reason=v.internet_reason,
             procedure=proc.procedure.value,
@@ -442,6 +444,7 @@ _COLUMNS: Sequence[tuple[str, pa.DataType]] = (
     ("court_code", pa.string()),
     ("court_name", pa.string()),
     ("venue_basis", pa.string()),
+    ("clause_relied", pa.bool_()),  # the court follows from the jurisdiction clause
     ("internet_court", pa.string()),
     ("internet_reason", pa.string()),
     ("procedure", pa.string()),

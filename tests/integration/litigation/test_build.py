@@ -39,7 +39,7 @@ def batch(planted: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) 
     return root
 
 
-def _select(planted: tuple[Path, Path], out_dir: Path, plaintiff: Plaintiff) -> None:
+def _select(planted: tuple[Path, Path], out_dir: Path, plaintiff: Plaintiff | None) -> None:
     """The licensed lender's accounts of the planted portfolio, selected into ``out_dir``."""
     data, run = planted
     select_accounts(
@@ -263,6 +263,12 @@ def test_worker_processes_build_the_same_package(
         return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())
 
     assert listing(batch / "out") == listing(tmp_path / "pool")
+    # The certificate, rendered once per worker, has the same bytes however the work is split.
+    stem = dict(DOCUMENTS)["legal_rep_certificate"]
+    for suffix in (".pdf", ".docx"):
+        copies = [*(batch / "out").rglob(stem + suffix), *(tmp_path / "pool").rglob(stem + suffix)]
+        assert len(copies) == 4
+        assert len({_sha(c) for c in copies}) == 1
 
 
 def test_the_legal_representative_certificate_is_the_plaintiffs_own_in_every_case(
@@ -363,11 +369,13 @@ def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:
     return path
 
 
-def _build_with(batch: Path, plaintiff_yaml: Path, out_dir: Path) -> BatchResult:
+def _build_with(
+    batch: Path, plaintiff_yaml: Path, out_dir: Path, selection: str = "selection"
+) -> BatchResult:
     """The planted selection built with the PLAINTIFF.yaml at ``plaintiff_yaml`` (whose
     paths are read from beside it), in one process."""
     return build_batch(
-        selection_dir=batch / "selection",
+        selection_dir=batch / selection,
         plaintiff=load_plaintiff(plaintiff_yaml),
         out_dir=out_dir,
         workers=1,
@@ -380,7 +388,7 @@ def test_scans_named_in_plaintiff_yaml_are_copied_into_every_case(
     yaml_path = _plaintiff_yaml(
         tmp_path,
         "materials:\n  business_licence: scans/licence.pdf\n  lawyer_licence: scans/lawyer.PNG\n"
-        f"  legal_rep_id: {tmp_path / 'cfg' / 'scans' / 'id.jpg'}\n",
+        f"  legal_rep_id: {tmp_path / 'cfg' / 'scans' / 'id.jpg'}\n  required: true\n",
     )
     (yaml_path.parent / "scans").mkdir()
     licence, lawyer = b"%PDF-1.7 licence scan", b"\x89PNG lawyer scan"
@@ -428,10 +436,15 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     contracts.mkdir(parents=True)
     (contracts / "A-OK.pdf").write_bytes(b"%PDF-1.7 e-contract of A-OK")
     stored = _plaintiff_yaml(tmp_path, "econtract_dir: contracts\n")
-    with pytest.raises(InputError, match=r"1 selected account\(s\) have no stored e-contract: "):
+    with pytest.raises(InputError) as err:
         _build_with(batch, stored, tmp_path / "out")
+    assert str(err.value) == (
+        f"{contracts}: econtract_dir: 1 selected account(s) have no stored e-contract "
+        "({loan_id}.pdf): C-RESOLVED"
+    )
     assert previous.read_text(encoding="utf-8") == "{}"
-    (contracts / "C-RESOLVED.pdf").write_bytes(b"%PDF-1.7 e-contract of C-RESOLVED")
+    # A suffix in capitals, as exports from other systems have it, is found too.
+    (contracts / "C-RESOLVED.PDF").write_bytes(b"%PDF-1.7 e-contract of C-RESOLVED")
     _build_with(batch, stored, tmp_path / "out")
     (folder,) = (tmp_path / "out").glob("*/A-OK-*")
     digest = hashlib.sha256(b"%PDF-1.7 e-contract of A-OK").hexdigest()
@@ -475,8 +488,9 @@ def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
     with pytest.raises(InputError) as err:
         _build_with(tmp_path, with_dir, tmp_path / "out")
     assert str(err.value) == (
-        f"{cfg / 'notices'}: notice_dir: 2 selected account(s) filed at their agreed court have "
-        "no record of the clause's notice (.pdf/.jpg/.jpeg/.png): C-RESOLVED, I-NOCOURT"
+        f"{cfg / 'notices'}: notice_dir: 2 selected account(s) rely on their contract's "
+        "jurisdiction clause and have no record of its notice ({loan_id}.pdf/.jpg/.jpeg/.png): "
+        "C-RESOLVED, I-NOCOURT"
     )  # I-NOCOURT, whose county names no court, is filed at the agreed court here
     for loan_id in ("C-RESOLVED", "I-NOCOURT"):
         (cfg / "notices" / f"{loan_id}.pdf").write_bytes(b"%PDF-1.7 signing page")
@@ -497,6 +511,17 @@ def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
     assert not (folder / "evidence" / "01-管辖条款提示记录.png").exists()
     listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))
     assert "合同原件或电子合同及管辖条款提示记录另行提交" in listing
+    # What counts is where the selection sent the account: selected without the clause (no
+    # PLAINTIFF.yaml), the accounts go to the defendants' courts, and the same build neither
+    # asks for nor files a record of the clause's notice, nor names it as evidence.
+    (cfg / "notices" / "C-RESOLVED.pdf").unlink()
+    _select(planted, tmp_path / "domicile", None)
+    _build_with(tmp_path, with_dir, tmp_path / "out3", selection="domicile")
+    (folder,) = (tmp_path / "out3").glob("*/A-OK-*")
+    assert not list(folder.rglob("01-管辖条款提示记录.*"))
+    listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))
+    assert "管辖" not in listing
+    assert "有无仲裁、法院管辖约定：无。" in _flat(_pdftotext(folder / "01-民事起诉状.pdf"))
 
 
 def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: Path) -> None:
@@ -516,7 +541,7 @@ def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: P
         _build_with(batch, yaml_path, tmp_path / "out")
     assert str(err.value).endswith(
         "id_copy_dir: 1 selected account(s) have no copy of the defendant's identity card "
-        f"(.pdf/.jpg/.jpeg/.png): C-RESOLVED (borrower {borrower['C-RESOLVED']})"
+        f"({{borrower_id}}.pdf/.jpg/.jpeg/.png): C-RESOLVED (borrower {borrower['C-RESOLVED']})"
     )
     (yaml_path.parent / "ids" / f"{borrower['C-RESOLVED']}.PNG").write_bytes(b"\x89PNG id")
     _build_with(batch, yaml_path, tmp_path / "out")
@@ -530,16 +555,34 @@ def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: P
     )
     # Two scans for one borrower are refused, as is a folder that is not there.
     (yaml_path.parent / "ids" / f"{borrower['A-OK']}.pdf").write_bytes(b"%PDF-1.7 id")
-    with pytest.raises(InputError, match=rf"two files for {borrower['A-OK']}: "):
+    with pytest.raises(InputError) as err:
         _build_with(batch, yaml_path, tmp_path / "out")
+    b = borrower["A-OK"]
+    assert str(err.value).endswith(
+        f"id_copy_dir: 1 selected account(s) have two files: A-OK (borrower {b}): {b}.jpg, {b}.pdf"
+    )
+    # Every kind of record missing is reported at once.
+    (yaml_path.parent / "empty").mkdir()
+    both = _plaintiff_yaml(tmp_path, "econtract_dir: empty\nid_copy_dir: empty\n")
+    with pytest.raises(InputError) as err:
+        _build_with(batch, both, tmp_path / "out")
+    message = str(err.value)
+    assert message.startswith("PLAINTIFF.yaml: stored records: econtract_dir (")
+    assert "have no stored e-contract ({loan_id}.pdf): A-OK, C-RESOLVED; id_copy_dir (" in message
     nowhere = _plaintiff_yaml(tmp_path, "id_copy_dir: nowhere\n")
     with pytest.raises(InputError, match=r"id_copy_dir: no such folder: "):
         _build_with(batch, nowhere, tmp_path / "out")
 
 
-def test_a_scan_must_be_a_pdf_or_an_image(tmp_path: Path) -> None:
+def test_a_scan_must_be_a_pdf_or_an_image_and_an_agreed_court_known(tmp_path: Path) -> None:
     from overdue.errors import InputError
 
     bad = _plaintiff_yaml(tmp_path, "materials:\n  business_licence: licence.docx\n")
     with pytest.raises(InputError, match="business_licence"):
         load_plaintiff(bad)
+    # So is a jurisdiction clause naming a court the court table does not have.
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    unknown = tmp_path / "UNKNOWN.yaml"
+    unknown.write_text(text.replace("agreed_court: 浙0106", "agreed_court: 浙0999", 1), "utf-8")
+    with pytest.raises(InputError, match=r"products\.P01\.agreed_court: .*浙0999"):
+        load_plaintiff(unknown)

@@ -329,11 +329,11 @@ def test_element_13_points_once_to_a_waiver_item_holding_the_cap_and_the_cut_off
 
     (waiver_no,) = re.findall(r"^(\d+)\. \*\*原告自愿放弃的部分\*\*", complaint, re.M)
     assert f"见诉讼请求第{waiver_no}项" in element_13
-    pointing = [line for line in complaint.splitlines() if "超过上限的部分见第" in line]
+    pointing = [line for line in complaint.splitlines() if "上限的部分原告已自愿放弃（见第" in line]
     assert [w.label for w in claims.waivers] == ["利息"]
     assert len(pointing) == 1
     assert pointing[0].startswith("2. **利息**：")
-    assert f"，超过上限的部分见第{waiver_no}项；依据：" in pointing[0]
+    assert f"，超过法律保护上限的部分原告已自愿放弃（见第{waiver_no}项）；依据：" in pointing[0]
 
 
 def test_the_cap_total_states_the_rounding_difference_of_its_span_rows() -> None:

@@ -72,6 +72,7 @@ def test_agreed_court_comes_before_the_defendants_domicile() -> None:
     )
     assert "第三十五条" in offline.rule
     assert offline.internet_court is None
+    assert offline.clause_relied
 
 
 def test_a_standard_form_clause_not_shown_to_the_borrower_is_not_relied_on() -> None:
@@ -92,6 +93,7 @@ def test_a_standard_form_clause_not_shown_to_the_borrower_is_not_relied_on() -> 
         "（民诉解释第三十一条）；被告住所地在北京市朝阳区人民法院辖区，由该院管辖"
     )
     assert "第二十二条" in v.rule
+    assert not v.clause_relied
 
 
 def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> None:
@@ -108,6 +110,7 @@ def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> N
     assert agreed is not None
     assert agreed.court.code == "浙0192"
     assert "集中管辖" in agreed.basis
+    assert agreed.clause_relied  # the internet court hears the agreed court's cases
     assert "法释〔2018〕16号第二条" in agreed.rule
     domicile = venue(
         defendant_county="110105",
@@ -460,7 +463,7 @@ def _bullet_12() -> Contract:
         (
             "100.00",
             "350.00",
-            "自2025年4月2日起至2025年6月30日止（已扣除被告就该期间已付的罚息100.00元）",
+            "自2025年4月2日起至2025年6月30日止（已扣除被告就该期间支付的罚息100.00元）",
         ),
     ],
 )
