@@ -184,6 +184,9 @@ class EvidenceItem:
     purpose: str  # 证明目的
     file_name: str  # the file in the package, e.g. evidence/01-借款合同.pdf
     sha256: str  # "" until the file exists
+    # Originals filed with the item as they are (the stored e-contract, the record of the
+    # jurisdiction clause's notice): (file in the package, SHA-256).
+    attached: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

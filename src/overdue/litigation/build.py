@@ -273,6 +273,7 @@ def _start(job: _Job) -> _Account:
         demands=job.demands,
         econtract_sha256=_sha(econtract) if econtract is not None else "",
         notice_file=next((n for n in names if n.startswith(NOTICE_STEM)), ""),
+        notice_sha256=next((_sha(b) for n, b in copies if n.startswith(NOTICE_STEM)), ""),
         id_copy_file=next((n for n in names if n.startswith(ID_COPY_STEM)), ""),
     )
     rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder

@@ -203,12 +203,13 @@ def build_case(
     demands: Sequence[tuple[dt.date, str]],
     econtract_sha256: str = "",
     notice_file: str = "",
+    notice_sha256: str = "",
     id_copy_file: str = "",
 ) -> Case:
     """The contexts of one account (evidence hashes empty until the evidence is rendered).
     ``notice_file``: where the record of the jurisdiction clause's notice is filed in the
-    account's folder (NOTICE_STEM and its suffix), if it is; ``id_copy_file`` likewise for
-    the defendant's identity card (ID_COPY_STEM)."""
+    account's folder (NOTICE_STEM and its suffix), if it is, and ``notice_sha256`` its hash;
+    ``id_copy_file`` likewise for the defendant's identity card (ID_COPY_STEM)."""
     computed = compute_claims(loan, cut_off, accelerate=accelerate)
     r, claims = computed.replay, computed.claims
     s, contract = r.state, loan.contract
@@ -298,16 +299,22 @@ def build_case(
         guarantee_text="无担保",
     )
     notice_relied = clause_relied(decision, product)
+    notice_file = notice_file if notice_relied else ""
+    attached: tuple[tuple[str, str], ...] = (
+        ((ECONTRACT_FILE, econtract_sha256),) if econtract_sha256 else ()
+    )
+    attached += ((notice_file, notice_sha256),) if notice_file else ()
     evidence = tuple(
         EvidenceItem(
             i,
             e.name if e.section != "loan_contract" else f"{e.name}（{product.contract_name}）",
-            _source(e, notice_relied, bool(econtract_sha256), notice_file),
+            _source(e, notice_relied, bool(econtract_sha256), bool(notice_file)),
             e.purpose + ("；合同约定的管辖条款及其提请借款人注意的方式" * notice_relied)
             if e.section == "loan_contract"
             else e.purpose,
             f"evidence/{e.file_stem}.pdf",
             "",
+            attached if e.section == "loan_contract" else (),
         )
         for i, e in enumerate(_evidence_specs(demands), start=1)
     )
@@ -509,24 +516,21 @@ def clause_relied(decision: Mapping[str, Any], product: Product) -> bool:
     return product.relies_on_notice() if relied is None else bool(relied)
 
 
-def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool, notice_file: str) -> str:
+def _source(e: EvidenceSpec, notice_relied: bool, econtract: bool, notice_filed: bool) -> str:
     """An evidence item's source. The contract summary's says where the contract is: the
     stored e-contract filed with it, or filed separately; where the plaintiff relies on the
-    notice of a jurisdiction clause, where its record (the signing page, the tick) is: filed
-    with it (``notice_file``) or separately."""
+    notice of a jurisdiction clause, where its record (the signing page, the tick) is. Files
+    filed with it are named in the evidence list's file column (EvidenceItem.attached)."""
     if e.section != "loan_contract":
         return e.source
     notice = ""
     if notice_relied:
-        notice = (
-            f"管辖条款提示记录随附（{notice_file.removeprefix('evidence/')}）"
-            if notice_file
-            else "管辖条款提示记录另行提交"
-        )
+        notice = "管辖条款提示记录随附" if notice_filed else "管辖条款提示记录另行提交"
     if econtract:
-        attached = f"电子合同原件随附（{ECONTRACT_FILE.removeprefix('evidence/')}，与起诉状所载存证哈希值一致）"
-        return f"原告根据借款合同制作；{attached}" + (f"；{notice}" if notice else "")
-    if notice_file and notice_relied:
+        if notice_filed:
+            return "原告根据借款合同制作；电子合同原件及管辖条款提示记录随附"
+        return "原告根据借款合同制作；电子合同原件随附" + (f"，{notice}" if notice else "")
+    if notice_filed:
         return f"{e.source}；{notice}"
     return e.source.replace("电子合同另行提交", "电子合同及" + notice) if notice else e.source
 

@@ -459,7 +459,11 @@ def test_a_scan_or_an_e_contract_that_is_not_there_stops_the_build(
     from overdue.documents.checks import docx_text
 
     listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))  # a cell per line
-    assert "电子合同原件随附（01-电子借款合同.pdf，与起诉状所载存证哈希值一致）" in listing
+    cells = docx_text((folder / "02-证据目录.docx").read_bytes()).splitlines()
+    assert "原告根据借款合同制作；电子合同原件随附" in cells
+    # The original is named in the file column and its hash is in the list's hash table.
+    assert "evidence/01-借款合同要素表.pdf；evidence/01-电子借款合同.pdf" in listing
+    assert f"evidence/01-电子借款合同.pdf{digest}" in listing
 
 
 def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
@@ -504,7 +508,9 @@ def test_the_record_of_a_jurisdiction_clauses_notice_is_filed_with_the_contract(
         "bytes": len(record),
     } in manifest["files"]
     listing = _flat(docx_text((folder / "02-证据目录.docx").read_bytes()))
-    assert "管辖条款提示记录随附（01-管辖条款提示记录.png）" in listing
+    assert "管辖条款提示记录随附" in listing
+    assert "evidence/01-借款合同要素表.pdf；evidence/01-管辖条款提示记录.png" in listing
+    assert "evidence/01-管辖条款提示记录.png" + hashlib.sha256(record).hexdigest() in listing
     assert "合同约定的管辖条款及其提请借款人注意的方式" in listing
     _build_with(tmp_path, without, tmp_path / "out2")
     (folder,) = (tmp_path / "out2").glob("*/A-OK-*")
