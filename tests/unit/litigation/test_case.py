@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from tests.litigation_support import TWO_PAID, equal_principal, interest_only
@@ -334,6 +335,30 @@ def test_element_13_points_once_to_a_waiver_item_holding_the_cap_and_the_cut_off
     assert len(pointing) == 1
     assert pointing[0].startswith("2. **利息**：")
     assert f"，超过法律保护上限的部分原告已自愿放弃（见第{waiver_no}项）；依据：" in pointing[0]
+
+
+def test_the_complaint_stops_if_its_pointer_and_the_waiver_item_disagree(tmp_path: Path) -> None:
+    """The claims point to the waiver item by a number computed up front; a template whose
+    count is off (here by one) fails to render, naming the contract, rather than point wrong."""
+    import shutil
+
+    import jinja2
+
+    from overdue.documents.render import TEMPLATES_DIR, Renderer
+
+    shutil.copytree(TEMPLATES_DIR, tmp_path / "t")
+    complaint = tmp_path / "t" / "complaint.md.j2"
+    text = complaint.read_text(encoding="utf-8")
+    assert text.count("claims.continuing | length + 6 %}") == 1
+    complaint.write_text(
+        text.replace("claims.continuing | length + 6 %}", "claims.continuing | length + 7 %}"),
+        "utf-8",
+    )
+    case = _case(interest_only(12, 2), dt.date(2025, 5, 1), True)
+    with pytest.raises(
+        jinja2.TemplateRuntimeError, match=r"complaint of XD-IO: the waiver item is item 10, not 11"
+    ):
+        Renderer(templates=tmp_path / "t").markdown("complaint", case.complaint)
 
 
 def test_the_cap_total_states_the_rounding_difference_of_its_span_rows() -> None:
