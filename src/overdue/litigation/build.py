@@ -665,7 +665,8 @@ def _filing_list(
                 a.claim_total,
                 a.fee,
                 a.procedure,
-                "；".join(f for f, _, _ in a.files if f.endswith(".pdf") and "/" not in f),
+                # what is filed: the PDFs and the scans (whatever their format), not the DOCX
+                "；".join(f for f, _, _ in a.files if not f.endswith(".docx") and "/" not in f),
                 a.complaint_sha256,
             ]
         )

@@ -555,6 +555,13 @@ def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: P
     assert (folder / "10-被告身份证复印件.jpg").read_bytes() == copy
     (other,) = (tmp_path / "out").glob("*/C-RESOLVED-*")
     assert (other / "10-被告身份证复印件.png").read_bytes() == b"\x89PNG id"
+    # The court's filing list names it with the documents, whatever its format.
+    (listing,) = (tmp_path / "out").glob("*/立案清单.xlsx")
+    ws = openpyxl.load_workbook(listing).active
+    assert ws is not None
+    documents = [str(r[-2]) for r in ws.iter_rows(min_row=2, values_only=True) if r[4] == "A-OK"]
+    assert len(documents) == 1
+    assert documents[0].endswith("06-法定代表人身份证明书.pdf；10-被告身份证复印件.jpg")
     assert "；被告身份证复印件1份。" in _pdftotext(folder / "01-民事起诉状.pdf")
     assert "被告身份证复印件" not in _pdftotext(
         next((batch / "out").glob("*/A-OK-*")) / "01-民事起诉状.pdf"
