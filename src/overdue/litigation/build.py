@@ -109,9 +109,9 @@ class _Job:
     decision: dict[str, Any]
     product_id: str
     demands: tuple[tuple[dt.date, str], ...]
-    econtract: Path | None  # the stored e-contract (PLAINTIFF.yaml econtract_dir), if any
-    # Files of this account copied as they are: (name in its folder, source), e.g. the record
-    # of the jurisdiction clause's notice (notice_dir) and the defendant's ID copy (id_copy_dir).
+    # The operator's records of this account, copied as they are: (name in its folder,
+    # source): the stored e-contract (econtract_dir, as ECONTRACT_FILE), the record of the
+    # jurisdiction clause's notice (notice_dir), the defendant's ID copy (id_copy_dir).
     copies: tuple[tuple[str, Path], ...]
 
 
@@ -192,13 +192,15 @@ def _cpu_taken() -> dict[str, float]:
     return summed([_W["cpu"].take(), _W["renderer"].cpu.take()])
 
 
-def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes]]:
-    """(file name, bytes) of every scan PLAINTIFF.yaml names (checked by build_batch)."""
+def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes, str]]:
+    """(file name, bytes, SHA-256) of every scan PLAINTIFF.yaml names (checked by build_batch),
+    read and hashed once per worker: the same files go into every account's folder."""
     out = []
     for attr, stem, _ in MATERIALS:
         path: Path | None = getattr(plaintiff.materials, attr)
         if path is not None:
-            out.append((stem + path.suffix.lower(), path.read_bytes()))
+            data = path.read_bytes()
+            out.append((stem + path.suffix.lower(), data, _sha(data)))
     return out
 
 
@@ -241,15 +243,14 @@ class _Account:
     files: list[tuple[str, str, int]] = field(default_factory=list)
     rendered: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     complaint_sha: str = ""
-    econtract: bytes | None = None  # filed as ECONTRACT_FILE; the complaint states its hash
-    copies: list[tuple[str, bytes]] = field(default_factory=list)  # _Job.copies, read
+    copies: list[tuple[str, bytes, str]] = field(default_factory=list)  # _Job.copies: bytes, hash
 
-    def put(self, name: str, data: bytes, kind: str | None) -> str:
+    def put(self, name: str, data: bytes, kind: str | None, digest: str = "") -> str:
         """Write a file of the account; ``kind`` counts it as a rendered document (None: a
-        copy, such as the operator's scans)."""
+        copy, such as the operator's scans); ``digest``: its SHA-256 when already known."""
         with _W["cpu"].step("files"):
             (self.base / name).write_bytes(data)
-            digest = _sha(data)
+            digest = digest or _sha(data)
         self.files.append((name, digest, len(data)))
         if kind is not None:
             self.rendered[kind] += 1
@@ -258,9 +259,12 @@ class _Account:
 
 def _start(job: _Job) -> _Account:
     plaintiff: Plaintiff = _W["plaintiff"]
-    econtract = job.econtract.read_bytes() if job.econtract is not None else None
-    copies = [(name, source.read_bytes()) for name, source in job.copies]
-    names = [name for name, _ in copies]
+    copies = []
+    for name, source in job.copies:  # read and hashed once, here, in the worker
+        data = source.read_bytes()
+        copies.append((name, data, _sha(data)))
+    digests = {name: digest for name, _, digest in copies}
+    notice = next((n for n in digests if n.startswith(NOTICE_STEM)), "")
     case = build_case(
         loan=job.loan,
         borrower=job.borrower,
@@ -271,15 +275,15 @@ def _start(job: _Job) -> _Account:
         dated=_W["dated"],
         accelerate=_W["accelerate"],
         demands=job.demands,
-        econtract_sha256=_sha(econtract) if econtract is not None else "",
-        notice_file=next((n for n in names if n.startswith(NOTICE_STEM)), ""),
-        notice_sha256=next((_sha(b) for n, b in copies if n.startswith(NOTICE_STEM)), ""),
-        id_copy_file=next((n for n in names if n.startswith(ID_COPY_STEM)), ""),
+        econtract_sha256=digests.get(ECONTRACT_FILE, ""),  # the bytes filed under that name
+        notice_file=notice,
+        notice_sha256=digests.get(notice, ""),
+        id_copy_file=next((n for n in digests if n.startswith(ID_COPY_STEM)), ""),
     )
     rel = Path(court_folder(job.decision["court_code"], job.decision["court_name"])) / case.folder
     base = _W["out_dir"] / rel
     (base / "evidence").mkdir(parents=True, exist_ok=True)
-    return _Account(job, case, rel, base, econtract=econtract, copies=copies)
+    return _Account(job, case, rel, base, copies=copies)
 
 
 def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, float]]:
@@ -300,10 +304,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
             hashes[id(a)][name] = a.put(name, pdf, "evidence_pdf")
     for a in accounts:
         a.case = with_evidence_hashes(a.case, hashes[id(a)])
-        if a.econtract is not None:  # the bytes whose hash the complaint states
-            a.put(ECONTRACT_FILE, a.econtract, None)
-        for name, data in a.copies:
-            a.put(name, data, None)
+        for name, data, digest in a.copies:
+            a.put(name, data, None, digest)
     for kind, stem in DOCUMENTS:
         if kind in SAME_FOR_EVERY_CASE:
             if kind not in _W["same"]:
@@ -323,8 +325,8 @@ def _render_chunk(jobs: Sequence[_Job]) -> tuple[list[AccountResult], dict[str, 
                 a.put(f"{stem}.pdf", doc.pdf, f"{kind}_pdf")
             a.put(f"{stem}.docx", doc.docx, f"{kind}_docx")
     for a in accounts:
-        for name, data in _W["materials"]:
-            a.put(name, data, None)
+        for name, data, digest in _W["materials"]:
+            a.put(name, data, None, digest)
     with _W["cpu"].step("files"):
         results = [_finish(a) for a in accounts]
     return results, _cpu_taken()
@@ -433,23 +435,18 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
                 d,
                 d["product_id"] or "",
                 tuple(sorted(demands[d["loan_id"]])),
-                found.get("econtract_dir"),
-                tuple(
-                    (kinds[key][0] + f.suffix.lower(), f)
-                    for key, f in found.items()
-                    if key != "econtract_dir"
-                ),
+                tuple((kinds[key][0] + f.suffix.lower(), f) for key, f in found.items()),
             )
         )
+    scans = "/".join(SCAN_SUFFIXES)
     what = {
         "econtract_dir": "have no stored e-contract ({loan_id}.pdf)",
         "notice_dir": "rely on their contract's jurisdiction clause and have no record of its "
-        "notice ({loan_id}%s)",
-        "id_copy_dir": "have no copy of the defendant's identity card ({borrower_id}%s)",
+        f"notice ({{loan_id}}{scans})",
+        "id_copy_dir": f"have no copy of the defendant's identity card ({{borrower_id}}{scans})",
     }
-    scans = "/".join(SCAN_SUFFIXES)
     problems = [
-        (key, f"{len(names)} selected account(s) {what[key].replace('%s', scans)}: {_few(names)}")
+        (key, f"{len(names)} selected account(s) {what[key]}: {_few(names)}")
         for key, names in missing.items()
     ] + [
         (key, f"{len(names)} selected account(s) have two files: {_few(names, sep='; ')}")
