@@ -53,7 +53,7 @@ from overdue.litigation.case import (
     with_evidence_hashes,
 )
 from overdue.litigation.parties import mask_phone
-from overdue.litigation.policy import SCAN_SUFFIXES, Plaintiff, Policy
+from overdue.litigation.policy import SCAN_SUFFIXES, SCANS, Plaintiff, Policy
 from overdue.litigation.select import DECISIONS_FILE, SELECTION_FILE, SUBSET_DIR
 from overdue.money import ZERO, fmt, total
 from overdue.portfolio.frames import loans_from_tables
@@ -76,11 +76,11 @@ DOCUMENTS: tuple[tuple[str, str], ...] = (
 # in every account's folder.
 SAME_FOR_EVERY_CASE = frozenset({"legal_rep_certificate"})
 # The operator's scans copied into every account folder (PLAINTIFF.yaml materials): (field,
-# file stem, what a filing desk calls it). Not configured: listed as to be supplied.
-MATERIALS: tuple[tuple[str, str, str], ...] = (
-    ("business_licence", "07-营业执照副本复印件", "营业执照副本复印件"),
-    ("lawyer_licence", "08-律师执业证复印件", "律师执业证复印件"),
-    ("legal_rep_id", "09-法定代表人身份证复印件", "法定代表人身份证复印件"),
+# file stem, what a filing desk calls it), numbered after the documents. Not configured: listed
+# as to be supplied.
+MATERIALS: tuple[tuple[str, str, str], ...] = tuple(
+    (attr, f"{len(DOCUMENTS) + n:02d}-{label}", label)
+    for n, (attr, label) in enumerate(SCANS.items(), start=1)
 )
 BATCH_FILE = "batch.json"
 # Accounts per worker task. Fixed (not derived from the number of workers) because the PDFs of
@@ -204,11 +204,16 @@ def _materials(plaintiff: Plaintiff) -> list[tuple[str, bytes, str]]:
     return out
 
 
+def _unnamed(plaintiff: Plaintiff) -> list[tuple[str, str]]:
+    """(field, what a filing desk calls it) of each scan PLAINTIFF.yaml names no file for."""
+    return [
+        (attr, label) for attr, _, label in MATERIALS if getattr(plaintiff.materials, attr) is None
+    ]
+
+
 def _to_supply(plaintiff: Plaintiff) -> tuple[str, ...]:
     """The filing materials PLAINTIFF.yaml names no scan for, as a filing desk calls them."""
-    return tuple(
-        label for attr, _, label in MATERIALS if getattr(plaintiff.materials, attr) is None
-    )
+    return tuple(label for _, label in _unnamed(plaintiff))
 
 
 def _sha(data: bytes) -> str:
@@ -504,12 +509,10 @@ def build_batch(
         path = getattr(plaintiff.materials, attr)
         if path is not None and not path.is_file():
             raise InputError(f"materials.{attr}", f"no such file: {path}", source="PLAINTIFF.yaml")
-    missing = [
-        f"{a} ({label})" for a, _, label in MATERIALS if getattr(plaintiff.materials, a) is None
-    ]
-    if plaintiff.materials.required and missing:
+    if plaintiff.materials.required and (unnamed := _unnamed(plaintiff)):
+        missing = ", ".join(f"{attr} ({label})" for attr, label in unnamed)
         raise InputError(
-            "materials", f"required is true, but no scan is named for {', '.join(missing)}",
+            "materials", f"required is true, but no scan is named for {missing}",
             source="PLAINTIFF.yaml",
         )  # fmt: skip
     meta, selected, policy = _read_selection(selection_dir)

@@ -176,7 +176,13 @@ class Agent(_Model):
 
 # File types a scan of a certificate may come in (copied as they are).
 SCAN_SUFFIXES = (".pdf", ".jpg", ".jpeg", ".png")
-SCAN_FIELDS = ("business_licence", "lawyer_licence", "legal_rep_id")
+# The scans of Materials, in filing order, and what a filing desk calls each.
+SCANS: dict[str, str] = {
+    "business_licence": "营业执照副本复印件",
+    "lawyer_licence": "律师执业证复印件",
+    "legal_rep_id": "法定代表人身份证复印件",
+}
+SCAN_FIELDS = tuple(SCANS)
 
 
 class Materials(_Model):
