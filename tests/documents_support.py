@@ -99,6 +99,11 @@ def minimal_contexts(seed: int = 0) -> tuple[EvidenceContext, NegotiationLetterC
     )
     evidence = dataclasses.replace(ev, complaint=complaint, payments=(), computation=())
     letter = dataclasses.replace(
-        sample_letter(seed), lawful_total=None, alternatives=(), requests=(), contract_no=""
+        sample_letter(seed),
+        lawful_total=None,
+        alternatives=(),
+        requests=(),
+        contract_no="",
+        hardship="",
     )
     return evidence, letter

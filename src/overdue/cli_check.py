@@ -291,7 +291,11 @@ def plan_command(
         list[str] | None, typer.Option(help="Letter: a request (repeat the option).")
     ] = None,
     lawful_total: Annotated[
-        str | None, typer.Option(help="Letter: the lawful amount you recomputed.")
+        str | None,
+        typer.Option(
+            help="The lawful amount you recomputed (check claim): the plans and the letter "
+            "spread it instead of --debt, which it may not exceed."
+        ),
     ] = None,
     as_of: AsOf = None,
     as_json: JsonFlag = False,
@@ -313,6 +317,7 @@ def plan_command(
         monthly_fee_rate=rate,
         first_due_on=_date(first_due_on, "--first-due-on") if first_due_on else None,
         as_of=day,
+        lawful_total=_amount(lawful_total, "--lawful-total") if lawful_total else None,
     )
     written: list[str] = []
     if letter is not None:
@@ -325,7 +330,6 @@ def plan_command(
             contract_no=contract_no,
             hardship=hardship,
             requests=tuple(request or ()),
-            lawful_total=_amount(lawful_total, "--lawful-total") if lawful_total else None,
             dated=day,
         )
         written = _write_letter(ctx, letter)

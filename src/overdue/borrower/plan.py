@@ -1,6 +1,7 @@
 """A plan I can afford: installment options up to 60 months and the negotiation letter.
 
-The budget is monthly income less essential expenses. Each option spreads the debt evenly
+The budget is monthly income less essential expenses. Each option spreads the amount to repay
+(the lawful amount when the borrower has recomputed it, else the lender's claim) evenly
 over ``n`` months (rounded down to the fen, the last installment taking the remainder, so it
 is never smaller than the others); with a lender's installment fee (e.g. 0.6 % a month, the way
 credit-card installments are usually priced) the fee is charged on the original debt every
@@ -55,7 +56,7 @@ class PlanLine:
     months: int
     monthly: Decimal  # installment without the lender's fee
     last_monthly: Decimal  # the last installment (absorbs the rounding)
-    total: Decimal  # = debt
+    total: Decimal  # = the proposal's base
     monthly_fee: Decimal  # lender's installment fee per month (0 when none given)
     fee_total: Decimal
     monthly_with_fee: Decimal  # the largest monthly payment including the fee
@@ -68,7 +69,8 @@ class PlanLine:
 
 @dataclass(frozen=True, slots=True)
 class PlanProposal:
-    debt: Decimal
+    debt: Decimal  # what the lender claims
+    lawful_total: Decimal | None  # what the borrower recomputed as lawfully owed (None: not done)
     monthly_income: Decimal
     monthly_expenses: Decimal
     budget: Decimal  # income - essential expenses
@@ -78,6 +80,11 @@ class PlanProposal:
     summary: str
     lines: tuple[str, ...]
     as_of: dt.date
+
+    @property
+    def base(self) -> Decimal:
+        """The amount the options spread: the lawful amount when known, never more than claimed."""
+        return self.debt if self.lawful_total is None else self.lawful_total
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = to_plain(self, frozenset({"monthly_fee_rate", "fee_nominal_annual"}))
@@ -124,14 +131,25 @@ def propose_plans(
     monthly_income: Decimal,
     monthly_expenses: Decimal,
     as_of: dt.date,
+    lawful_total: Decimal | None = None,
     monthly_fee_rate: Decimal | None = None,
     first_due_on: dt.date | None = None,
     terms: tuple[int, ...] = DEFAULT_TERMS,
 ) -> PlanProposal:
-    """Installment options for ``debt`` within the monthly budget (income - expenses)."""
+    """Installment options within the monthly budget (income - expenses) for ``debt``, the
+    lender's claim, or for ``lawful_total`` when the borrower has recomputed what is lawfully
+    owed (it may not exceed the claim: a plan never offers more than the lender asks)."""
     debt = _amount(debt, "debt")
     if debt <= 0:
         raise InputError("debt", "欠款金额必须大于0")
+    lawful = None if lawful_total is None else _amount(lawful_total, "lawful_total")
+    if lawful is not None and not 0 < lawful <= debt:
+        raise InputError(
+            "lawful_total",
+            f"核算的依法应还金额（{fmt(lawful)}元）应大于0且不超过对方主张的{fmt(debt)}元："
+            "请核对；方案和申请书不会承诺多于对方主张的金额",
+        )
+    base = debt if lawful is None else lawful
     income = _amount(monthly_income, "monthly_income")
     expenses = _amount(monthly_expenses, "monthly_expenses")
     fee_rate = ZERO if monthly_fee_rate is None else yuan(monthly_fee_rate)
@@ -143,7 +161,7 @@ def propose_plans(
     if first <= as_of:
         raise InputError("first_due_on", "首期还款日应晚于今天")
     budget = income - expenses
-    options = tuple(_line(debt, n, fee_rate, first, budget) for n in sorted(set(terms)))
+    options = tuple(_line(base, n, fee_rate, first, budget) for n in sorted(set(terms)))
     recommended = next((o for o in options if o.affordable), None)
     has_fee = fee_rate > 0
     lines = [
@@ -163,9 +181,10 @@ def propose_plans(
             f"{fee_text}——{mark}。"
         )
     if recommended is not None:
+        with_fee = f"（含对方手续费{fmt(recommended.monthly_fee)}元）" if has_fee else ""
         summary = (
-            f"建议申请{recommended.months}期：每期约{fmt(recommended.monthly_with_fee)}元，"
-            f"在每月{fmt(budget)}元的预算之内。"
+            f"建议申请{recommended.months}期：每期最多{fmt(recommended.monthly_with_fee)}元"
+            f"{with_fee}，在每月{fmt(budget)}元的预算之内。"
         )
     elif budget <= 0:
         summary = "目前收入不足以覆盖必要支出，任何分期都难以负担：建议先向出借方说明困难，申请暂缓或减免。"
@@ -175,6 +194,12 @@ def propose_plans(
             f"即使分{longest.months}期，每期{fmt(longest.monthly_with_fee)}元也超出每月{fmt(budget)}元的预算："
             "建议同时申请减免利息、罚息和费用，或请求降低总额后再分期。"
         )
+    if lawful is not None and lawful < debt:
+        lines.insert(
+            0,
+            f"以下方案按您核算的依法应还金额{fmt(lawful)}元计算（对方主张{fmt(debt)}元，"
+            f"相差{fmt(debt - lawful)}元）。",
+        )
     lines.insert(0, summary)
     lines.append(
         "说明：信用卡个性化分期最长5年（60期），由银行在持卡人确有困难且有还款意愿时“可以”同意，不是借款人的权利；"
@@ -183,16 +208,19 @@ def propose_plans(
     )
     lines.append("不知道如何开口？可以用“协商还款申请书”把方案写下来，寄给出借方并保留寄送凭证。")
     return PlanProposal(
-        debt, income, expenses, budget, monthly_fee_rate if has_fee else None, options,
+        debt, lawful, income, expenses, budget, monthly_fee_rate if has_fee else None, options,
         recommended, summary, tuple(lines), as_of,
     )  # fmt: skip
 
 
 def _option(line: PlanLine, note: str) -> PlanOption:
+    """The option as the letter offers it: the amount itself, without the lender's installment
+    fee (a fee is the lender's to ask for, not the borrower's to offer)."""
     return PlanOption(
         months=line.months,
-        monthly=line.monthly_with_fee,
-        total=line.total_with_fee,
+        monthly=line.monthly,
+        last_monthly=line.last_monthly,
+        total=line.total,
         first_due_on=line.first_due_on,
         note=note,
     )
@@ -208,13 +236,14 @@ def letter_context(
     contract_no: str = "",
     hardship: str = "",
     requests: tuple[str, ...] = (),
-    lawful_total: Decimal | None = None,
     dated: dt.date,
 ) -> NegotiationLetterContext:
     """The context of 协商还款申请书 for ``overdue.documents`` to render.
 
     The proposed plan is the recommended one, or the longest when none fits the budget (the
     letter then asks for a reduction as well); up to three other affordable options follow.
+    The options spread :attr:`PlanProposal.base` (the lawful amount when the proposal has one)
+    and leave the lender's installment fee out.
     """
     if not lender_name.strip():
         raise InputError("lender_name", "请填写出借机构名称")
@@ -223,7 +252,7 @@ def letter_context(
     if not proposal.options:
         raise InputError("proposal", "没有分期方案")
     chosen = proposal.recommended or proposal.options[-1]
-    note = "在借款人每月还款能力之内" if chosen.affordable else "已是最长期限，仍需同时减免部分欠款"
+    note = "在本人每月还款能力之内" if chosen.affordable else "已是最长期限，仍需同时减免部分欠款"
     others = tuple(
         _option(o, "可负担的其他方案") for o in proposal.options if o.affordable and o is not chosen
     )[:3]
@@ -233,7 +262,7 @@ def letter_context(
     return NegotiationLetterContext(
         lender_name=lender_name.strip(), borrower_name=borrower_name.strip(),
         borrower_id_masked=borrower_id_masked, borrower_phone=borrower_phone,
-        contract_no=contract_no, debt_total=proposal.debt, lawful_total=lawful_total,
+        contract_no=contract_no, debt_total=proposal.debt, lawful_total=proposal.lawful_total,
         hardship=hardship, monthly_income=proposal.monthly_income,
         monthly_expenses=proposal.monthly_expenses, proposed=_option(chosen, note),
         alternatives=others, requests=tuple(asked), dated=dated,

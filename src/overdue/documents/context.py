@@ -240,7 +240,8 @@ class EvidenceContext:
 @dataclass(frozen=True, slots=True)
 class PlanOption:
     months: int
-    monthly: Decimal
+    monthly: Decimal  # each installment but the last
+    last_monthly: Decimal  # the last one (takes the rounding remainder)
     total: Decimal
     first_due_on: dt.date
     note: str

@@ -36,7 +36,7 @@ from overdue.documents.context import (
     Waiver,
 )
 from overdue.litigation.parties import id_check_character
-from overdue.money import ZERO, exact, round_fen, total
+from overdue.money import ZERO, Rounding, exact, round_fen, total
 
 __all__ = [
     "sample_complaint",
@@ -381,7 +381,8 @@ def sample_letter(seed: int = 0) -> NegotiationLetterContext:
     ctx = sample_complaint(seed)
     lawful = ctx.claims.total
     with exact():
-        monthly = round_fen(lawful / 24)
+        monthly = round_fen(lawful / 24, Rounding.DOWN)
+        monthly36 = round_fen(lawful / 36, Rounding.DOWN)
     first_due = dt.date(2027, 1, 15)
     return NegotiationLetterContext(
         lender_name=ctx.plaintiff.name,
@@ -395,12 +396,15 @@ def sample_letter(seed: int = 0) -> NegotiationLetterContext:
         "同时需承担家中老人的医疗费用，因此未能按期还款。",
         monthly_income=Decimal("4500.00"),
         monthly_expenses=Decimal("3200.00"),
-        proposed=PlanOption(24, monthly, monthly * 24, first_due, "每月15日前还款"),
+        proposed=PlanOption(
+            24, monthly, lawful - monthly * 23, lawful, first_due, "每月15日前还款"
+        ),
         alternatives=(
             PlanOption(
                 36,
-                round_fen(lawful / 36),
-                round_fen(lawful / 36) * 36,
+                monthly36,
+                lawful - monthly36 * 35,
+                lawful,
                 first_due,
                 "收入无法恢复时的备选方案",
             ),

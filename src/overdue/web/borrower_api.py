@@ -115,6 +115,7 @@ class ClaimAnswer(_Answer):
 
 class PlanAnswer(_Answer):
     debt: str
+    lawful_total: str | None
     budget: str
     options: list[dict[str, Any]]
     recommended: dict[str, Any] | None

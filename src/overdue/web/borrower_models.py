@@ -339,6 +339,11 @@ class PlanQuestion(_Question):
         None, title="分期手续费月费率", description="对方分期要收的月手续费率，如 0.5%"
     )
     first_due_on: Day | None = Field(None, title="第一期还款日")
+    lawful_total: Money | None = Field(
+        None,
+        title="您核算的依法应还金额",
+        description="填写后按这个金额分期（不能超过对方主张的欠款总额）",
+    )
 
     def answer(self) -> PlanProposal:
         return propose_plans(
@@ -346,6 +351,7 @@ class PlanQuestion(_Question):
             monthly_income=self.monthly_income,
             monthly_expenses=self.monthly_expenses,
             as_of=self.day(),
+            lawful_total=self.lawful_total,
             monthly_fee_rate=self.monthly_fee_rate,
             first_due_on=self.first_due_on,
         )
@@ -366,7 +372,6 @@ class LetterQuestion(PlanQuestion):
     requests: list[Annotated[str, Field(max_length=200)]] = Field(
         default_factory=list, title="请求事项", max_length=10
     )
-    lawful_total: Money | None = Field(None, title="您核算的合法金额")
 
     def letter(self) -> NegotiationLetterContext:
         return letter_context(
@@ -378,6 +383,5 @@ class LetterQuestion(PlanQuestion):
             contract_no=self.contract_no,
             hardship=self.hardship,
             requests=tuple(r for r in self.requests if r),
-            lawful_total=self.lawful_total,
             dated=self.day(),
         )

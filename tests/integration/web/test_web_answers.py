@@ -496,6 +496,31 @@ def test_letter_downloads_as_pdf_from_the_page_form(client: TestClient) -> None:
     assert "减免部分利息" in text
 
 
+def test_the_letter_offers_the_recomputed_lawful_amount_without_the_fee(
+    client: TestClient,
+) -> None:
+    """12,000 claimed, 9,800.50 lawful, a 0.6 % monthly installment fee: the plan on the page
+    and the letter spread 9,800.50, and the letter's total is that amount, not the claim and
+    not the claim plus the lender's fee."""
+    form = {k: v for k, v in LETTER.items() if k != "requests"}
+    form |= {"debt": "12000", "lawful_total": "9800.50", "monthly_fee_rate": "0.6%"}
+    page = client.post(
+        "/plan",
+        data={k: form[k] for k in PLAN} | {"lawful_total": "9800.50", "monthly_fee_rate": "0.6%"},
+    )
+    assert page.status_code == 200
+    assert "按您核算的依法应还金额9,800.50元计算" in page.text
+    response = client.post("/plan/letter", data={**form, "format": "pdf"})
+    assert response.status_code == 200, response.text
+    text = "".join(pdf_text(response.content).split())
+    assert "依法应当偿还的金额为9,800.50元" in text
+    assert "合计9,800.50元" in text
+    assert "12,000.00元" in text  # the claim, named once as what the lender asks
+    refused = client.post(API + "letter", json={**LETTER, "lawful_total": "13000"})
+    assert refused.status_code == 422
+    assert "lawful_total" in refused.text
+
+
 @pytest.mark.parametrize(
     ("terms", "item", "expected"),
     [

@@ -83,6 +83,7 @@ def test_the_letter_context_carries_the_recommended_plan_and_other_affordable_on
         monthly_income=Decimal("6000"),
         monthly_expenses=Decimal("4500"),
         as_of=AS_OF,
+        lawful_total=Decimal("21000.00"),
     )
     ctx = letter_context(
         p,
@@ -90,13 +91,48 @@ def test_the_letter_context_carries_the_recommended_plan_and_other_affordable_on
         borrower_name="张三",
         borrower_id_masked="110105********4567",
         hardship="失业三个月，刚找到新工作",
-        lawful_total=Decimal("21000.00"),
         dated=AS_OF,
     )
+    # 21,000 in 12 months is 1,750 a month (over 1,500); in 18 it is 1,166.66 (last 1,166.78)
     assert ctx.proposed.months == 18
     assert [a.months for a in ctx.alternatives] == [24, 36, 48]
     assert ctx.lawful_total == Decimal("21000.00")
+    assert ctx.debt_total == Decimal("24000")
     assert ctx.monthly_income - ctx.monthly_expenses == Decimal("1500")
+
+
+def test_the_letter_offers_the_lawful_amount_and_never_the_lenders_fee() -> None:
+    """The plan spreads what the borrower recomputed as lawfully owed, not the claim, and the
+    letter offers the installments themselves: a lender's installment fee is the lender's to
+    ask for. Each option's installments add up to exactly the amount offered."""
+    p = propose_plans(
+        debt=Decimal("12345.67"),
+        monthly_income=Decimal("5000"),
+        monthly_expenses=Decimal("4000"),
+        as_of=AS_OF,
+        lawful_total=Decimal("10000.10"),
+        monthly_fee_rate=Decimal("0.005"),
+    )
+    assert p.base == Decimal("10000.10")
+    assert "按您核算的依法应还金额10,000.10元计算" in p.lines[1]
+    ctx = letter_context(p, lender_name="某某银行信用卡中心", borrower_name="张三", dated=AS_OF)
+    for option in (ctx.proposed, *ctx.alternatives):
+        assert option.total == Decimal("10000.10")
+        assert option.monthly * (option.months - 1) + option.last_monthly == option.total
+        assert option.last_monthly >= option.monthly
+    assert ctx.proposed.months == 12  # 833.34 + 50.00 of fee a month fits 1,000; 6 months does not
+
+
+def test_a_lawful_amount_above_the_claim_is_refused() -> None:
+    with pytest.raises(InputError, match="lawful_total") as err:
+        propose_plans(
+            debt=Decimal("10000"),
+            monthly_income=Decimal("5000"),
+            monthly_expenses=Decimal("1000"),
+            as_of=AS_OF,
+            lawful_total=Decimal("12000"),
+        )
+    assert "不超过对方主张的10,000.00元" in str(err.value)
 
 
 def test_bad_input_names_the_field() -> None:

@@ -224,7 +224,8 @@ def test_every_kind_renders_with_every_optional_part_empty(renderer: Renderer) -
     assert "性别：不详" in complaint
     assert "是否接受电子送达：否" in complaint
     letter_text = _text(renderer, "negotiation_letter", letter)
-    assert "三、还款方案" in letter_text
+    assert "逾期原因" not in letter_text  # no hardship given: no empty section
+    assert "二、还款方案" in letter_text
 
 
 def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) -> None:
