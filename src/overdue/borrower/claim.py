@@ -240,10 +240,7 @@ def check_claim(
                 else f"冲抵全部未到期本金后还多{fmt(credit - not_yet_due)}元，可要求出借方退还。"
             )
         )
-    lines.append(
-        f"诉讼时效：到{state.limitation.expires_on.isoformat()}届满（民法典第一百八十八、一百九十五条；"
-        "每次催收、还款或认可欠款都会让时效重新计算）。"
-    )
+    lines.append(_limitation_line(state.limitation.expires_on, as_of))
     lines.append("以上按出借方的合同条款和您提供的还款记录计算；条款或记录不同，结果也会不同。")
     return ClaimCheck(
         loan_id=the_loan.loan_id, claimed_total=claimed_sum, contract_total=contract_total,
@@ -252,3 +249,21 @@ def check_claim(
         cap_rate=state.cap.cap_rate, limitation_expires_on=state.limitation.expires_on,
         summary=summary, lines=tuple(lines), as_of=as_of,
     )  # fmt: skip
+
+
+def _limitation_line(expires_on: dt.date, as_of: dt.date) -> str:
+    """What the limitation period means for the borrower on ``as_of``: running or expired, and
+    what restarts it or gives the defence up (民法典 Arts. 188, 192, 193, 195)."""
+    if expires_on < as_of:
+        return (
+            f"诉讼时效：按您提供的记录，已于{expires_on.isoformat()}届满（民法典第一百八十八条）。"
+            "届满后出借方仍可起诉，但您可以提出诉讼时效抗辩，法院不会主动适用（第一百九十二、一百九十三条）；"
+            "出借方如能证明此前有催收（短信、电话、律师函等），时效从最后一次催收起重新计算（第一百九十五条）。"
+            "注意：时效届满后您同意履行（书面认可欠款、签订还款协议或还了一部分），就不能再以时效届满为由抗辩"
+            "（第一百九十二条第二款）：协商之前请先确认这一点。"
+        )
+    return (
+        f"诉讼时效：按您提供的记录，到{expires_on.isoformat()}届满（民法典第一百八十八条）。"
+        "出借方每次催收、您每次还款、认可欠款或同意还款计划，时效都会中断并重新计算三年"
+        "（第一百九十五条）。"
+    )

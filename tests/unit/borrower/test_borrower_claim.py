@@ -131,3 +131,25 @@ def test_interest_paid_above_the_cap_with_nothing_overdue_to_absorb_it_reduces_t
         "您已多付的利息和费用中，有578.63元超过上限且无已到期欠款可抵，应冲抵未到期本金："
         "未到期本金依法只需再还9,421.37元。" in r.lines
     )
+
+
+def test_an_expired_limitation_period_is_said_to_have_expired_with_what_waives_the_defence() -> (
+    None
+):
+    """The example loan's limitation period runs from its last installment; checked three and
+    more years later it has expired: the line says so, names the defence (民法典 Arts. 192,
+    193) and warns that agreeing to pay afterwards gives it up; before then it is running."""
+    running = check_claim(EXAMPLE, claimed_total=Decimal("15000"), as_of=AS_OF)
+    expires = running.limitation_expires_on
+    assert expires > AS_OF
+    line = next(x for x in running.lines if x.startswith("诉讼时效"))
+    assert f"到{expires.isoformat()}届满" in line
+    assert "重新计算" in line
+    later = expires + dt.timedelta(days=1)
+    expired = check_claim(EXAMPLE, claimed_total=Decimal("15000"), as_of=later)
+    assert expired.limitation_expires_on == expires  # nothing happened in between
+    line = next(x for x in expired.lines if x.startswith("诉讼时效"))
+    assert f"已于{expires.isoformat()}届满" in line
+    assert "时效抗辩" in line
+    assert "第一百九十二条第二款" in line
+    assert "到" + expires.isoformat() + "届满" not in line
