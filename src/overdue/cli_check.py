@@ -60,7 +60,14 @@ def apr_command(
     first_on: Annotated[
         str | None, typer.Option(help="Regular schedule: first payment day.")
     ] = None,
-    upfront_fee: Annotated[str, typer.Option(help="Fee paid or deducted at the start.")] = "0",
+    upfront_fee: Annotated[
+        str,
+        typer.Option(
+            help="A fee taken at the start: with payments, one you paid back out of --received "
+            "(a fee deducted before the money arrived is already out of --received: leave it "
+            "out); with --rate, one deducted from the principal."
+        ),
+    ] = "0",
     lender_type: Annotated[
         LenderType, typer.Option(help="licensed or private.")
     ] = LenderType.LICENSED,

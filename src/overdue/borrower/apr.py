@@ -237,7 +237,7 @@ def check_apr(
     ]
     if upfront_fee > 0:
         lines.append(
-            f"放款时另收或预先扣除的{fmt(upfront_fee)}元已从到手金额中减去：借款本金应按实际到手金额计算"
+            f"前期费用{fmt(upfront_fee)}元不算借到的钱：实际可用的借款按{fmt(net)}元计算"
             "（民法典第六百七十条：利息不得预先在本金中扣除；民间借贷另见法释〔2020〕17号第二十六条）。"
         )
     if above:

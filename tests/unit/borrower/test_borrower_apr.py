@@ -48,7 +48,8 @@ def test_an_upfront_fee_is_taken_off_what_was_received() -> None:
     )
     assert r.received == Decimal("9500")
     assert r.cashflows[0] == (dt.date(2025, 1, 15), Decimal("9500"))
-    assert any("第六百七十条" in line for line in r.lines)
+    line = next(x for x in r.lines if "第六百七十条" in x)
+    assert "前期费用500.00元不算借到的钱：实际可用的借款按9,500.00元计算" in line
 
 
 def test_irregular_dates_use_xirr_and_convert_to_a_nominal_monthly_rate() -> None:
