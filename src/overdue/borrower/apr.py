@@ -126,15 +126,28 @@ def solve_rate(amounts: Sequence[Decimal], dates: Sequence[dt.date] | None = Non
 
 
 def _cap(
-    lender_type: LenderType, contract_on: dt.date, as_of: dt.date
+    lender_type: LenderType, contract_on: dt.date, as_of: dt.date, flows: Sequence[dt.date]
 ) -> tuple[Decimal, str, Decimal | None]:
+    """The cap the loan's cost is compared with, its rule and the LPR it rests on (private
+    lending from 2020-08-20). A private loan made before 2020-08-20 has two segments (法释
+    〔2020〕17号 Art. 31): the one covering its last cash flow is compared; one whose flows
+    straddle the transition gets a note that the whole-life rate is only an approximation."""
     if lender_type is LenderType.LICENSED:
         segment = cap_segments(CapProfile.LICENSED_24, contract_on, filed_on=as_of)[0]
         return segment.annual_rate, segment.rule, None
     segments = cap_segments(CapProfile.PRIVATE_4LPR, contract_on, filed_on=as_of)
-    segment = next((s for s in segments if s.covers(as_of)), segments[-1])
+    last = min(max(flows), as_of)
+    segment = next((s for s in segments if s.covers(last)), segments[-1])
     lpr = lpr_1y(contract_on).rate_1y if contract_on >= TRANSITION_DAY else None
-    return segment.annual_rate, segment.rule, lpr
+    rule = segment.rule
+    spanned = [s for s in segments if any(s.covers(d) for d in (contract_on, *flows))]
+    if len(spanned) > 1:
+        rule += (
+            "。这笔借款跨越2020年8月20日，上限分段适用（此前" + percent(spanned[0].annual_rate, 2)
+            + "，此后" + percent(spanned[-1].annual_rate, 2) + "，法释〔2020〕17号第三十一条）："
+            "整体年化只能近似比较，分段核算请用合同条款计算欠款。"
+        )  # fmt: skip
+    return segment.annual_rate, rule, lpr
 
 
 def _monthly_anniversaries(start: dt.date, dates: Sequence[dt.date]) -> bool:
@@ -212,7 +225,7 @@ def check_apr(
             )
         nominal = round_ratio(monthly * 12)
         effective = round_ratio(effective)
-    cap_rate, cap_rule, lpr = _cap(lender_type, contract_on or disbursed_on, as_of)
+    cap_rate, cap_rule, lpr = _cap(lender_type, contract_on or disbursed_on, as_of, dates)
     above = nominal > cap_rate
     who = (
         "持牌金融机构（银行、消费金融公司、小贷公司等）"

@@ -81,6 +81,31 @@ def test_private_lending_compares_with_four_times_the_lpr_at_contract_date() -> 
     assert r.above_cap  # nominal 14.06 % (effective 15 %)
 
 
+def test_a_private_loan_repaid_before_2020_08_20_is_compared_with_the_old_24_percent() -> None:
+    """法释〔2020〕17号 Art. 31: interest before 2020-08-20 under the old rule. A loan made and
+    repaid before then is compared with 24 % (not with 4x the LPR at filing); one whose
+    payments run past the day is compared with the later cap and says the cap is split."""
+    before = check_apr(
+        received=Decimal("10000"),
+        disbursed_on=dt.date(2019, 6, 1),
+        payments=[(dt.date(2020, 6, 1), Decimal("11500"))],
+        lender_type=LenderType.PRIVATE,
+        as_of=AS_OF,
+    )
+    assert before.cap_rate == Decimal("0.24")
+    assert not before.above_cap
+    assert "分段" not in before.cap_rule
+    straddling = check_apr(
+        received=Decimal("10000"),
+        disbursed_on=dt.date(2019, 12, 1),
+        payments=[(dt.date(2020, 12, 1), Decimal("11500"))],
+        lender_type=LenderType.PRIVATE,
+        as_of=AS_OF,
+    )
+    assert straddling.cap_rate < Decimal("0.24")
+    assert "上限分段适用（此前24.00%" in straddling.cap_rule
+
+
 def test_the_contract_terms_give_the_same_cost_as_their_schedule() -> None:
     contract = Contract(
         principal=Decimal("12000.00"),
