@@ -31,9 +31,13 @@ VERIFY_CHANNELS: tuple[str, ...] = (
     "直接打给案号所示法院：电话请从法院官方网站查，不要用催收消息里给的号码",
 )
 
+# Spaces inside the number are tolerated ("(2024) 京0105 民初 12345 号"), as the validator does.
 _NUMBER = re.compile(
-    r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]\s*[^\s，。,;；:：!！?？]{1,20}?号(?:之[一二三四五六七八九十]+)?"
+    r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]\s*(?:[^\s，。,;；:：!！?？]|\s(?=\S)){1,24}?号"
+    r"(?:之[一二三四五六七八九十]+)?"
 )
+# A bracketed year: what is given is meant as a case number, even without its 号.
+_BRACKETED_YEAR = re.compile(r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]")
 _FILED_TYPES = {"民初", "民终", "民申", "民再", "民撤", "民监", "民抗"}
 _PRE_SUIT = {"民诉前调", "诉前调"}
 
@@ -83,7 +87,7 @@ def _stage_findings(type_code: str, domain: str) -> tuple[bool, list[str]]:
         ]
     if type_code == "民初":
         return True, [
-            "这是民事一审案件：法院已经正式立案。法院会送达起诉状副本，收到后15日内可以答辩"
+            "这是民事一审案件的案号：案号真实存在，才说明法院已经正式立案。立案后法院会送达起诉状副本，收到后15日内可以答辩"
             "（民事诉讼法第一百二十八条）；判决书送达后15日内可以上诉（小额诉讼一审终审除外）。"
         ]
     if type_code in _FILED_TYPES:
@@ -99,8 +103,9 @@ def explain_case_number(text: str | None, as_of: dt.date) -> CaseExplanation:
     """Explain the case number in ``text`` (or its absence) for a borrower."""
     given = (text or "").strip()
     number = find_case_number(given) if given else None
-    if number is None and given and len(given) <= 30 and re.search(r"\d+号", given):
-        number = given  # something number-like without brackets: let the validator say why
+    looks_like_one = re.search(r"\d+号", given) or _BRACKETED_YEAR.match(given)
+    if number is None and given and len(given) <= 30 and looks_like_one:
+        number = given  # number-like without brackets or 号: let the validator say why
     if number is None:
         missing = (
             "没有提供案号。法院立案后每个案件都有唯一的案号，起诉状副本和传票由法院正式送达；"

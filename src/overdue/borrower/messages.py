@@ -19,7 +19,9 @@ words it warns against ("我司不会要求您转账至个人账户", "近期有
 等名义实施诈骗"). The catalogue's ``warning_context`` says which clauses deny or advise against a
 conduct (``cues``), which sentences frame what they quote as a scam (``sentence_cues``), and which
 clauses are kept all the same because they give a payment directive (``unless``: "谨防诈骗，请转入
-以下账户" stays a directive). ``unless`` patterns of the rules still see the whole text.
+以下账户" stays a directive; so does a threat addressed to the reader). ``unless`` patterns of
+the rules see the whole text, or only the matched sentence for a rule with
+``unless_scope: sentence``.
 
 Worked example: "您已逾期10天，明天将正式被列入失信被执行人名单" (10:00) fires
 IMPOSSIBLE_TIMELINE (明天 near 失信; 逾期10天 < 30 with 失信 would fire it too), so the verdict
@@ -130,6 +132,9 @@ class Rule:
     status: str
     when: tuple[_Clause, ...]
     unless: tuple[re.Pattern[str], ...]
+    # "text": ``unless`` anywhere in the message cancels the rule; "sentence": only in the
+    # sentence the rule matched in (a reassurance elsewhere does not excuse a threat)
+    unless_scope: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,6 +247,9 @@ def _rule(raw: Any, i: int) -> Rule:
     if not isinstance(when, list) or not when:
         raise InputError(f"{field}.when", "expected a non-empty list of clauses")
     unless = raw.get("unless", [])
+    scope = raw.get("unless_scope", "text")
+    if scope not in ("text", "sentence"):
+        raise InputError(f"{field}.unless_scope", f"must be text or sentence: {scope!r}")
     return Rule(
         code=str(raw["code"]),
         verdict=verdict,
@@ -251,6 +259,7 @@ def _rule(raw: Any, i: int) -> Rule:
         status=str(raw["status"]),
         when=tuple(_clause(c, f"{field}.when[{j}]") for j, c in enumerate(when)),
         unless=tuple(_compile(p, f"{field}.unless[{j}]") for j, p in enumerate(unless)),
+        unless_scope=scope,
     )
 
 
@@ -428,32 +437,52 @@ def lint(
     """
     if as_of is None and received_at is not None:
         as_of = received_at.date()
+    whole: tuple[_Texts, ...] = (_texts(catalogue, text),)
+    sentences: tuple[_Texts, ...] | None = None
+    flags = []
+    for rule in catalogue.rules:
+        parts = whole
+        if rule.unless_scope == "sentence" and rule.unless:
+            if sentences is None:
+                sentences = tuple(
+                    _texts(catalogue, s) for s in _SENTENCE_SPLIT.split(text) if s.strip()
+                )
+            parts = sentences
+        matched = next(
+            (
+                m
+                for texts in parts
+                if not any(p.search(texts.full) for p in rule.unless)
+                for clause in rule.when
+                if (m := _clause_holds(clause, texts, received_at, as_of)) is not None
+            ),
+            None,
+        )
+        if matched is not None:
+            flags.append(
+                Flag(
+                    rule.code,
+                    rule.text,
+                    f"{rule.basis}（核实状态：{rule.status}）",
+                    rule.verdict,
+                    rule.severity,
+                    matched,
+                )
+            )
+    return tuple(flags)
+
+
+_SENTENCE_SPLIT = re.compile(r"[。！？!?\n]")
+
+
+def _texts(catalogue: Catalogue, text: str) -> _Texts:
     unwarned = _without_warnings(catalogue, text)
-    texts = _Texts(
+    return _Texts(
         text,
         _mapped(catalogue, unwarned),
         normalize(catalogue, unwarned),
         normalize(catalogue, text),
     )
-    flags = []
-    for rule in catalogue.rules:
-        if any(p.search(texts.full) for p in rule.unless):
-            continue
-        for clause in rule.when:
-            matched = _clause_holds(clause, texts, received_at, as_of)
-            if matched is not None:
-                flags.append(
-                    Flag(
-                        rule.code,
-                        rule.text,
-                        f"{rule.basis}（核实状态：{rule.status}）",
-                        rule.verdict,
-                        rule.severity,
-                        matched,
-                    )
-                )
-                break
-    return tuple(flags)
 
 
 def verdict_of(flags: tuple[Flag, ...]) -> Verdict:

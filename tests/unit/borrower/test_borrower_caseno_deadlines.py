@@ -41,6 +41,16 @@ def test_pre_suit_mediation_is_not_a_filed_lawsuit() -> None:
     assert any("还没有正式立案" in f for f in r.findings)
 
 
+def test_spaces_inside_a_number_and_a_missing_hao_are_read_as_a_case_number() -> None:
+    spaced = explain_case_number("(2024) 京0105 民初 12345 号", DAY)
+    assert spaced.valid
+    assert spaced.case_number == "（2024）京0105民初12345号"
+    no_hao = explain_case_number("(2024)京0105民初12345", DAY)
+    assert not no_hao.valid
+    assert any("号" in f for f in no_hao.findings)
+    assert not no_hao.summary.startswith("没有案号")
+
+
 def test_no_case_number_at_all_is_itself_a_finding() -> None:
     for text in (None, "", "你的案件已立案，请速处理"):
         r = explain_case_number(text, DAY)

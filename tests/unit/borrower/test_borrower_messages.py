@@ -126,6 +126,54 @@ def test_a_collector_posing_as_a_court_is_flagged_as_impersonation() -> None:
     assert {"IMPERSONATE_AUTHORITY", "FILED_WITHOUT_CASE_NUMBER"} <= codes(text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你不还钱就等着坐牢吧，谨防诈骗。",  # anti-fraud words in the threat's own sentence
+        "再不还款明天就来抓你。有疑问请拨打110。",  # and in another sentence
+        "逾期不会坐牢？你想得美，明天就移交公安。",  # a reassurance in another sentence
+        "您的欠款纠纷已立案，案号(2024)京0105刑初123号，请尽快处理。",  # a criminal case number
+    ],
+)
+def test_a_criminal_threat_is_not_excused_by_words_elsewhere(text: str) -> None:
+    assert "CRIMINAL_THREAT" in codes(text)
+
+
+def test_a_reassurance_in_the_same_sentence_is_not_a_threat() -> None:
+    assert "CRIMINAL_THREAT" not in codes("欠款逾期属于民事纠纷，不会坐牢，请尽快还款。")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【北京市朝阳区人民法院】你的网贷欠款请于今日内还清。",
+        "【朝阳区人民法院】请立即联系本院书记员13800000000处理你的网贷欠款。",
+    ],
+)
+def test_a_debt_demand_under_a_courts_name_without_a_case_number_is_flagged(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.ABUSIVE
+    assert "COURT_NAME_DEMAND" in codes(text)
+
+
+def test_a_court_message_with_its_case_number_is_not_flagged() -> None:
+    text = (
+        "【北京市朝阳区人民法院】张三：原告某某消费金融有限公司诉你金融借款合同纠纷一案"
+        "（2026）京0105民初123号已立案，请登录人民法院在线服务查看诉讼材料。"
+    )
+    assert codes(text) == set()
+
+
+def test_mediation_entrusted_by_the_court_with_its_number_is_not_impersonation() -> None:
+    text = (
+        "您好，我们是某某调解中心，受法院委托对你的网贷纠纷进行诉前调解，"
+        "案号(2026)京0105民诉前调888号，请于本周内联系我们。"
+    )
+    assert "IMPERSONATE_AUTHORITY" not in codes(text)
+    assert "IMPERSONATE_AUTHORITY" in codes(
+        "您好，我们是某某调解中心，受法院委托处理你的网贷欠款，请今天联系还款。"
+    )
+
+
 def test_threatening_the_contact_list_is_abusive() -> None:
     text = "今天不还款，我们就给你通讯录里所有人打电话。"
     result = lint_message(text, NOON, AS_OF)
