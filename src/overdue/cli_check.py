@@ -18,7 +18,7 @@ import typer
 
 from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _today
 from overdue.documents.context import NegotiationLetterContext
-from overdue.errors import InputError
+from overdue.errors import CalendarCoverageError, InputError
 from overdue.ledger.contract import Contract, LenderType, Loan, RateUnit, RepaymentMethod
 from overdue.money import MoneyError, parse_rate
 
@@ -256,17 +256,24 @@ def deadline_command(
     ],
     received_on: Annotated[str, typer.Option(help="Day you received it, YYYY-MM-DD.")],
     small_claims: Annotated[
-        bool, typer.Option(help="The judgment is a small-claims judgment (小额诉讼).")
+        bool, typer.Option(help="The judgment or ruling is of a small-claims case (小额诉讼).")
     ] = False,
     as_of: AsOf = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Last day to answer, appeal or object, holiday-aware, and what happens after it."""
     from overdue.borrower.deadlines import borrower_deadline
+    from overdue.dates import calendar_coverage_zh
 
-    result = borrower_deadline(
-        kind, _date(received_on, "--received-on"), as_of=_as_of(as_of), small_claims=small_claims
-    )
+    try:
+        result = borrower_deadline(
+            kind,
+            _date(received_on, "--received-on"),
+            as_of=_as_of(as_of),
+            small_claims=small_claims,
+        )
+    except CalendarCoverageError:
+        _fail(calendar_coverage_zh())
     if as_json:
         _emit_json(result.to_json())
     else:

@@ -53,6 +53,21 @@ def calendar_range() -> tuple[dt.date, dt.date]:
     return dt.date(first, 1, 1), dt.date(last, 12, 31)
 
 
+def calendar_coverage_zh() -> str:
+    """The refusal for a day beyond the holiday calendar, in Chinese for borrowers."""
+    first, last = calendar_range()
+    return (
+        f"无法计算：节假日日历只覆盖 {first.year}–{last.year} 年，这个日期超出范围，"
+        "我们不猜测节假日安排"
+    )
+
+
+def pending_year(day: dt.date) -> bool:
+    """True for a day in the year right after the holiday calendar: the year whose holidays the
+    State Council has not yet published (or this package not yet received)."""
+    return day.year == calendar_range()[1].year + 1
+
+
 def _check_covered(day: dt.date) -> None:
     first, last = calendar_range()
     if not first <= day <= last:

@@ -2,13 +2,14 @@
 
 * 起诉状副本 (complaint copy): 15 days to answer (答辩), 民事诉讼法 Art. 128.
 * 判决书 (judgment): 15 days to appeal; 裁定书 (ruling): 10 days (Art. 171).
-  A small-claims judgment (小额诉讼) is final at first instance (一审终审, Art. 165): it takes
-  effect when served and there is no appeal.
+  A small-claims judgment or ruling (小额诉讼) is final at first instance (一审终审, Art. 165):
+  it takes effect when served and there is no appeal.
 * 支付令 (payment order): 15 days to pay or to object in writing (督促程序).
 
 Counting is :func:`overdue.rules.periods.deadline` / :func:`overdue.dates.period_end`
 (Art. 85): the day of receipt is not counted; a last day on a rest day moves to the next
-working day.
+working day. A last day in a year whose holidays are not yet published is given as the nominal
+day (the earliest the period can end) with a note that it may still move.
 
 Worked example: a judgment received on 2025-09-20 may be appealed until 2025-10-09 (day 15 is
 2025-10-05, inside the National Day holiday).
@@ -22,9 +23,9 @@ from enum import StrEnum
 from typing import Any
 
 from overdue.borrower._json import to_plain
-from overdue.dates import PeriodUnit, period_end
-from overdue.errors import InputError
-from overdue.rules.periods import DeadlineKind, deadline
+from overdue.dates import PeriodUnit, pending_year, period_end
+from overdue.errors import CalendarCoverageError, InputError
+from overdue.rules.periods import DeadlineKind, beyond_calendar_note, deadline
 
 __all__ = ["DeadlineAnswer", "DocumentKind", "borrower_deadline"]
 
@@ -58,11 +59,11 @@ class DeadlineAnswer:
     kind: DocumentKind
     received_on: dt.date
     action: str  # 答辩 / 上诉 / 提出书面异议 / （无，一审终审）
-    last_day: dt.date | None  # None: no period (small-claims judgment)
+    last_day: dt.date | None  # None: no period (small-claims judgment or ruling)
     nominal_last_day: dt.date | None
     rolled_over: bool
     days_left: int | None  # calendar days from as_of to last_day; negative: passed
-    final_on_service: bool  # small-claims judgment: effective on service
+    final_on_service: bool  # small-claims judgment or ruling: effective on service
     rule: str
     after: str  # what happens after the deadline
     status: str  # VERIFIED / UNVERIFIED ...
@@ -115,12 +116,17 @@ def borrower_deadline(
     if received_on > as_of:
         raise InputError("received_on", f"收到日期 {received_on} 晚于查询日期 {as_of}")
 
-    if kind is DocumentKind.JUDGMENT and small_claims:
-        summary = f"小额诉讼判决一审终审：{received_on.isoformat()}送达时即发生法律效力，不能上诉。"
+    if kind in (DocumentKind.JUDGMENT, DocumentKind.RULING) and small_claims:
+        what = "判决" if kind is DocumentKind.JUDGMENT else "裁定"
+        summary = (
+            f"小额诉讼{what}一审终审：{received_on.isoformat()}送达时即发生法律效力，不能上诉。"
+        )
         final_lines = (
             summary,
-            "判决确定的履行期限届满仍未还款的，对方可以申请强制执行。",
-            "认为判决确有错误的，可以依法申请再审（条件和期限请向法院或律师、12348法律服务热线咨询）。",
+            "判决确定的履行期限届满仍未还款的，对方可以申请强制执行。"
+            if kind is DocumentKind.JUDGMENT
+            else "小额诉讼程序中的裁定（包括管辖权异议裁定）同样一经送达即生效，没有上诉期。",
+            "认为确有错误的，可以依法申请再审（条件和期限请向法院或律师、12348法律服务热线咨询）。",
             "依据：民事诉讼法（2023）第一百六十五条（小额诉讼一审终审）",
         )
         return DeadlineAnswer(
@@ -129,8 +135,15 @@ def borrower_deadline(
             "VERIFIED", summary, final_lines, as_of,
         )  # fmt: skip
 
+    pending: tuple[str, ...] = ()  # the holiday calendar does not reach the last day
     if kind is DocumentKind.PAYMENT_ORDER:
-        end = period_end(received_on, 15, PeriodUnit.DAY)
+        try:
+            end = period_end(received_on, 15, PeriodUnit.DAY)
+        except CalendarCoverageError:
+            end = period_end(received_on, 15, PeriodUnit.DAY, roll_over=False)
+            if not pending_year(end.nominal_last_day):
+                raise
+            pending = (beyond_calendar_note(end.nominal_last_day),)
         last, nominal, rolled = end.last_day, end.nominal_last_day, end.rolled_over
         rule, status = _PAYMENT_ORDER_RULE, "UNVERIFIED"
     else:
@@ -139,9 +152,10 @@ def borrower_deadline(
             DocumentKind.JUDGMENT: DeadlineKind.APPEAL_JUDGMENT,
             DocumentKind.RULING: DeadlineKind.APPEAL_RULING,
         }[kind]
-        d = deadline(which, received_on)
+        d = deadline(which, received_on, beyond_calendar=True)
         last, nominal, rolled = d.last_day, d.nominal_last_day, d.rolled_over
         rule, status = d.rule, d.status.value
+        pending = tuple(n for n in d.policy_notes if n.startswith(f"{nominal.year}年的法定节假日"))
     days_left = (last - as_of).days
     action = _ACTION[kind]
     rolled_text = f"（期间最后一日{nominal.isoformat()}是休息日，顺延）" if rolled else ""
@@ -156,6 +170,7 @@ def borrower_deadline(
             f"（已过{-days_left}天）。"
         )
     lines = [summary, "收到当天不算，从第二天起算；最后一天遇周末或法定节假日顺延到下一个工作日。"]
+    lines.extend(f"{note}。" for note in pending)
     if kind is DocumentKind.JUDGMENT:
         lines.append(
             "如果判决书写明适用小额诉讼程序，则一审终审、不能上诉（请看判决书首页或末尾）。"

@@ -32,8 +32,8 @@ from enum import StrEnum
 from functools import cache
 
 from overdue import money
-from overdue.dates import PeriodUnit, period_end
-from overdue.errors import InputError, RuleLookupError
+from overdue.dates import PeriodUnit, pending_year, period_end
+from overdue.errors import CalendarCoverageError, InputError, RuleLookupError
 from overdue.rules._data import Status, in_force, read_rows
 
 __all__ = [
@@ -232,7 +232,7 @@ def period_rule(rule_id: str, on: dt.date) -> PeriodRule:
     return in_force(versions, on, f"period rule {rule_id!r}")
 
 
-def deadline(kind: DeadlineKind, start: dt.date) -> Deadline:
+def deadline(kind: DeadlineKind, start: dt.date, *, beyond_calendar: bool = False) -> Deadline:
     """The last day of the period ``kind`` that starts from ``start``.
 
     The rule in force on ``start`` applies. Worked examples (Art. 85 count, by hand):
@@ -244,15 +244,25 @@ def deadline(kind: DeadlineKind, start: dt.date) -> Deadline:
       working day, so it stays.
 
     Raises :class:`~overdue.errors.CalendarCoverageError` when a roll-over needs a year the
-    holiday calendar does not cover (trial limits, which do not roll over, need no calendar).
+    holiday calendar does not cover (trial limits, which do not roll over, need no calendar);
+    with ``beyond_calendar``, for a last day in the year right after the calendar (whose
+    holidays are not yet published), it returns the nominal last day instead — the earliest the
+    period can end — with a policy note saying the day may still move (``last_day`` is then
+    that nominal day and ``rolled_over`` False).
     """
     kind = DeadlineKind(kind)
     rule = period_rule(kind.value, start)
     if rule.length is None:  # pragma: no cover - the data file gives every deadline a length
         raise RuleLookupError(f"period rule {kind.value!r} has no length")
-    end = period_end(start, rule.length, rule.unit, roll_over=rule.roll_over)
-    counting = period_rule(_ROLL_OVER, start)
     notes: tuple[str, ...] = ()
+    try:
+        end = period_end(start, rule.length, rule.unit, roll_over=rule.roll_over)
+    except CalendarCoverageError:
+        end = period_end(start, rule.length, rule.unit, roll_over=False)
+        if not (beyond_calendar and pending_year(end.nominal_last_day)):
+            raise
+        notes = (beyond_calendar_note(end.nominal_last_day),)
+    counting = period_rule(_ROLL_OVER, start)
     statuses = {rule.status}
     if rule.roll_over:
         text = f"{rule.citation}：{rule.summary_zh}；{counting.summary_zh}（{_article(counting)}）"
@@ -262,7 +272,7 @@ def deadline(kind: DeadlineKind, start: dt.date) -> Deadline:
             f"{rule.citation}：{rule.summary_zh}；期间开始之日不计算在内（{_article(counting)}）；"
             "审理期限届满日遇节假日不顺延"
         )
-        notes = ("审理期限届满日遇节假日不顺延为本系统默认政策，未经核实",)
+        notes = (*notes, "审理期限届满日遇节假日不顺延为本系统默认政策，未经核实")
     return Deadline(
         kind=kind,
         start=start,
@@ -279,6 +289,15 @@ def deadline(kind: DeadlineKind, start: dt.date) -> Deadline:
         citation=rule.citation,
         status=max(statuses, key=_STATUS_ORDER.index),
         policy_notes=notes,
+    )
+
+
+def beyond_calendar_note(nominal: dt.date) -> str:
+    """Why a last day past the holiday calendar is given as its nominal day."""
+    return (
+        f"{nominal.year}年的法定节假日安排尚未收录（国务院每年秋冬公布次年安排）：无法判断"
+        f"{nominal.isoformat()}是否为节假日。期间最早在这一天届满；如果这天是节假日，会顺延到其后的"
+        "第一个工作日。为稳妥起见，请按这一天办理"
     )
 
 

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from overdue.dates import calendar_range
+from overdue.dates import calendar_coverage_zh
 from overdue.errors import CalendarCoverageError, InputError, OverdueError
 
 __all__ = [
@@ -305,9 +305,5 @@ def domain_message(exc: OverdueError) -> str:
     """A domain refusal other than bad input (a date beyond the holiday calendar, a rule not
     yet in force) in Chinese for the borrower."""
     if isinstance(exc, CalendarCoverageError):
-        first, last = calendar_range()
-        return (
-            f"无法计算：节假日日历只覆盖 {first.year}–{last.year} 年，这个日期超出范围，"
-            "我们不猜测节假日安排"
-        )
+        return calendar_coverage_zh()
     return f"无法计算：{exc}"

@@ -8,6 +8,7 @@ import pytest
 
 from overdue.borrower.caseno import explain_case_number
 from overdue.borrower.deadlines import DocumentKind, borrower_deadline
+from overdue.dates import calendar_range
 from overdue.errors import InputError
 
 pytestmark = pytest.mark.unit
@@ -123,6 +124,32 @@ def test_a_small_claims_judgment_is_final_on_service() -> None:
     assert r.final_on_service
     assert r.last_day is None
     assert "一审终审" in r.summary
+
+
+def test_a_small_claims_ruling_is_final_on_service_too() -> None:
+    r = borrower_deadline(
+        "ruling", dt.date(2026, 11, 30), as_of=dt.date(2026, 12, 3), small_claims=True
+    )
+    assert r.final_on_service
+    assert r.last_day is None
+    assert "裁定一审终审" in r.summary
+
+
+@pytest.mark.parametrize("kind", ["complaint", "judgment", "ruling", "payment-order"])
+def test_a_last_day_past_the_holiday_calendar_is_its_nominal_day_with_a_warning(
+    kind: str,
+) -> None:
+    """Received five days before the calendar's last covered day: the count ends in a year
+    whose holidays are not published. The answer is the nominal day (the earliest possible),
+    said to possibly move, instead of an error."""
+    received = calendar_range()[1] - dt.timedelta(days=5)
+    r = borrower_deadline(kind, received, as_of=received)
+    days = 10 if kind == "ruling" else 15
+    assert r.last_day == r.nominal_last_day == received + dt.timedelta(days=days)
+    assert not r.rolled_over
+    note = next(line for line in r.lines if "节假日安排尚未收录" in line)
+    assert r.last_day.isoformat() in note
+    assert "顺延" in note
 
 
 def test_a_passed_deadline_says_so() -> None:
