@@ -380,23 +380,38 @@ def run_command(
     as_json: JsonFlag = False,
 ) -> None:
     """The nightly run: every loan's state as of a date, with rejects, summaries and a manifest."""
-    from overdue.portfolio.run import run_nightly
+    from overdue.portfolio.load import RejectThresholdExceeded, counts_by_table
+    from overdue.portfolio.run import check_out, run_nightly
+    from overdue.report import counts_table
 
     if engine not in ("duckdb", "spark"):
         _fail(f"--engine: must be duckdb or spark; got {engine!r}")
     day = _date(as_of, "--as-of")
     ratio = _amount(max_reject_ratio, "--max-reject-ratio")
+    check_out(out_dir)  # before the progress bar and the hours of work
     bar, update = _progress_bar()
-    with bar:
-        summary = run_nightly(
-            data,
-            out_dir,
-            day,
-            engine=engine,
-            max_reject_ratio=ratio,
-            progress=update,
-            spark_master=spark_master,
-        )
+    try:
+        with bar:
+            summary = run_nightly(
+                data,
+                out_dir,
+                day,
+                engine=engine,
+                max_reject_ratio=ratio,
+                progress=update,
+                spark_master=spark_master,
+            )
+    except RejectThresholdExceeded as exc:
+        # A failed night is when the counts matter most: print them before the error.
+        counts = counts_by_table(exc.counts)
+        if as_json:
+            _emit_json(
+                {"out": str(out_dir), "as_of": day.isoformat(), "failed": True,
+                 "counts": counts, "rejects": str(exc.rejects_dir)}
+            )  # fmt: skip
+        else:
+            out.print(counts_table(counts, day))
+        _fail(str(exc))
     if as_json:
         _emit_json(
             plain(
@@ -427,15 +442,13 @@ def synth(
     ] = "2026-11-20",
 ) -> None:
     """A realistic synthetic portfolio (loans, payments, events, borrowers), deterministic by seed."""
-    from overdue.portfolio.synth import synthesize
+    from overdue.portfolio.synth import check_arguments, synthesize
 
-    if loans < 1:
-        _fail("--loans: must be at least 1")
+    day = _date(as_of, "--as-of")
+    check_arguments(loans, seed, day)  # one line and exit status 2, before the progress bar
     bar, update = _progress_bar()
     with bar:
-        summary = synthesize(
-            loans, out_dir, seed=seed, as_of=_date(as_of, "--as-of"), progress=update
-        )
+        summary = synthesize(loans, out_dir, seed=seed, as_of=day, progress=update)
     counts = ", ".join(f"{k} {v:,}" for k, v in summary.counts.items())
     out.print(f"{counts} in {summary.seconds:.1f} s → {out_dir.resolve()}")
 

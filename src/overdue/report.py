@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,13 +124,19 @@ def _limitation_text(s: LoanState) -> str:
     return text
 
 
+def counts_table(counts: Mapping[str, Mapping[str, int]], as_of: dt.date) -> Table:
+    """The input counts of a run, per table and in total (read = accepted + rejected)."""
+    table = Table(title=f"输入行数核对 · 截至 {as_of}（读取 = 接受 + 拒绝）")
+    for col in ("表", "读取", "接受", "拒绝"):
+        table.add_column(col, justify="right")
+    for name, c in counts.items():
+        table.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
+    return table
+
+
 def run_tables(summary: RunSummary) -> Group:
     """The input counts (read = accepted + rejected) and the bucket table of a nightly run."""
-    counts = Table(title=f"输入行数核对 · 截至 {summary.as_of}（读取 = 接受 + 拒绝）")
-    for col in ("表", "读取", "接受", "拒绝"):
-        counts.add_column(col, justify="right")
-    for name, c in summary.counts.items():
-        counts.add_row(name, f"{c['read']:,}", f"{c['accepted']:,}", f"{c['rejected']:,}")
+    counts = counts_table(summary.counts, summary.as_of)
     buckets = Table(title=f"账龄分布 · 截至 {summary.as_of}")
     for col in ("账龄", "户数", "剩余本金", "逾期应还", "可依法主张"):
         buckets.add_column(col, justify="right")

@@ -193,6 +193,9 @@ def test_loan_state_shows_interest_paid_above_the_cap_that_nothing_overdue_absor
         (("deadline", "--kind", "answer", "--from", "2027-06-01"), "2027"),
         (("loan", "state", "missing.json", "--as-of", "2025-01-01"), "missing.json"),
         (("loan", "state", "examples/loan.json", "--as-of", "soon"), "--as-of"),
+        (("synth", "--loans", "10", "--out", "/nonexistent/x", "--seed", "-1"), "--seed"),
+        (("synth", "--loans", "10", "--out", "/nonexistent/x", "--as-of", "1999-01-01"), "2003"),
+        (("synth", "--loans", "0", "--out", "/nonexistent/x"), "--loans"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(
@@ -290,3 +293,57 @@ def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> 
     failed = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(tmp_path / "r2"))
     assert failed.returncode == 2
     assert "reject" in failed.stderr
+    # the counts of the failed run are printed all the same: 1 of 2 loans, 1 of 2 payments
+    assert "输入行数核对" in failed.stdout
+    rows = {line.split("│")[1].strip(): line for line in failed.stdout.splitlines() if "│" in line}
+    assert [c.strip() for c in rows["payments"].split("│")[2:5]] == ["2", "1", "1"]
+    assert [c.strip() for c in rows["total"].split("│")[2:5]] == ["4", "2", "2"]
+    as_json = run(
+        "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(tmp_path / "r2"),
+        "--json",
+    )  # fmt: skip
+    assert as_json.returncode == 2
+    data_out = json.loads(as_json.stdout)
+    assert data_out["failed"] is True
+    assert data_out["counts"]["loans"] == {"read": 2, "accepted": 1, "rejected": 1}
+    assert Path(data_out["rejects"]).is_dir()
+
+
+def test_run_refuses_an_out_that_is_not_a_run_link_before_it_starts(tmp_path: Path) -> None:
+    """A directory (or file) at --out is refused at once, with one line and exit status 2,
+    and nothing is left beside it (no hidden link, no versions)."""
+    data = tmp_path / "p"
+    data.mkdir()
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n",
+        encoding="utf-8",
+    )
+    (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    runs = tmp_path / "runs"
+    (runs / "plain").mkdir(parents=True)
+    (runs / "afile").write_text("x", encoding="utf-8")
+    for name in ("plain", "afile"):
+        done = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / name))
+        assert done.returncode == 2
+        assert done.stderr.startswith("error: --out:")
+        assert "not the link of an earlier run" in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1
+    assert sorted(p.name for p in runs.iterdir()) == ["afile", "plain"]
+
+
+def test_the_spark_submit_entry_point_takes_the_reject_threshold() -> None:
+    """``python -m overdue.portfolio.spark`` (what spark-submit runs) has the threshold of
+    ``overdue run``; a bad value stops it before Spark starts."""
+    entry = (sys.executable, "-m", "overdue.portfolio.spark")
+    helped = subprocess.run([*entry, "--help"], capture_output=True, text=True, check=False)
+    assert helped.returncode == 0
+    assert "--max-reject-ratio" in helped.stdout
+    for bad in ("2", "x"):
+        done = subprocess.run(
+            [*entry, "--data", "p", "--as-of", "2026-11-20", "--out", "r",
+             "--max-reject-ratio", bad],
+            capture_output=True, text=True, check=False, cwd=ROOT,
+        )  # fmt: skip
+        assert done.returncode == 2
+        assert "--max-reject-ratio" in done.stderr

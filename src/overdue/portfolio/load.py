@@ -75,6 +75,7 @@ __all__ = [
     "LoadedPortfolio",
     "RejectThresholdExceeded",
     "TableCounts",
+    "counts_by_table",
     "load_portfolio",
     "table_files",
 ]
@@ -183,6 +184,14 @@ class RejectThresholdExceeded(OverdueError):
         super().__init__(
             f"reject ratio above {max_reject_ratio}: {'; '.join(parts)}; see {rejects_dir}"
         )
+
+
+def counts_by_table(counts: Mapping[str, TableCounts]) -> dict[str, dict[str, int]]:
+    """Per table and in total ("total"): read, accepted, rejected (as the manifest has them)."""
+    return {
+        name: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
+        for name, c in (*counts.items(), ("total", _total(counts)))
+    }
 
 
 def _total(counts: Mapping[str, TableCounts]) -> TableCounts:

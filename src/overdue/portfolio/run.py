@@ -36,10 +36,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import overdue
+from overdue.errors import InputError
 from overdue.portfolio.load import (
     DEFAULT_MAX_REJECT_RATIO,
     LoadedPortfolio,
     RejectThresholdExceeded,
+    counts_by_table,
     load_portfolio,
 )
 from overdue.portfolio.prepare import CHUNK, compute_states, iter_states
@@ -48,7 +50,15 @@ from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
 from overdue.rules._data import data_version
 from overdue.rules.caps import CapProfile
 
-__all__ = ["RULE_FILES", "Engine", "RunSummary", "publish", "run_nightly", "write_parquet"]
+__all__ = [
+    "RULE_FILES",
+    "Engine",
+    "RunSummary",
+    "check_out",
+    "publish",
+    "run_nightly",
+    "write_parquet",
+]
 
 RULE_FILES = ("cap_profiles.csv", "lpr.csv", "periods.csv", "court_fees.csv")
 KEEP_VERSIONS = 2
@@ -186,13 +196,16 @@ def _system_allocator() -> Iterator[None]:
 def publish(staging: Path, out_dir: Path) -> Path:
     """Point ``out_dir`` at ``staging`` atomically; keep the previous version, drop older ones."""
     versions = staging.parent
+    check_out(out_dir)
     link = out_dir.with_name(f".{out_dir.name}.link-{os.getpid()}")
     if link.is_symlink() or link.exists():
         link.unlink()
     os.symlink(os.path.relpath(staging, out_dir.parent), link)
-    if out_dir.exists() and not out_dir.is_symlink():
-        raise FileExistsError(f"{out_dir} exists and is not a run link; choose another --out")
-    os.replace(link, out_dir)  # atomic on POSIX
+    try:
+        os.replace(link, out_dir)  # atomic on POSIX
+    except OSError:
+        link.unlink()
+        raise
     current = staging.resolve()
     done = [p for p in versions.iterdir() if p.is_dir() and p.suffix not in (".partial", ".failed")]
     done.sort(key=lambda p: p.stat().st_mtime, reverse=True)
@@ -203,6 +216,19 @@ def publish(staging: Path, out_dir: Path) -> Path:
         if not _alive(int(partial.name.split(".")[1])):
             shutil.rmtree(partial, ignore_errors=True)
     return staging
+
+
+def check_out(out_dir: Path) -> None:
+    """``out_dir`` must be absent or a run link: a directory or file of something else is
+    never replaced (checked before a run starts, and again when it is published)."""
+    if out_dir.is_symlink() or not out_dir.exists():
+        return
+    kind = "a directory" if out_dir.is_dir() else "a file"
+    raise InputError(
+        "--out",
+        f"{out_dir} is {kind}, not the link of an earlier run: choose another --out (a run "
+        f"is published as a link to {out_dir.name}.versions/)",
+    )
 
 
 def _alive(pid: int) -> bool:
@@ -228,6 +254,7 @@ def run_nightly(
 ) -> RunSummary:
     """Run the nightly batch over ``data_dir`` as of ``as_of`` and publish it at ``out_dir``."""
     timings: dict[str, float] = {}
+    check_out(out_dir)
     versions = out_dir.with_name(f"{out_dir.name}.versions")
     versions.mkdir(parents=True, exist_ok=True)
     staging = versions / f"{as_of.isoformat()}.{os.getpid()}.{time.time_ns()}.partial"
@@ -273,16 +300,7 @@ def run_nightly(
                 f"COPY buckets TO {literal(str(staging / 'summary_buckets.csv'))}"
                 " (HEADER, DELIMITER ',')"
             )
-        counts = {
-            k: {"read": c.read, "accepted": c.accepted, "rejected": c.rejected}
-            for k, c in loaded.counts.items()
-        }
-        total = loaded.total
-        counts["total"] = {
-            "read": total.read,
-            "accepted": total.accepted,
-            "rejected": total.rejected,
-        }
+        counts = counts_by_table(loaded.counts)
         manifest = {
             "as_of": as_of.isoformat(),
             "engine": engine,

@@ -48,6 +48,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -58,7 +59,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from overdue.errors import InputError
-from overdue.portfolio.load import LoadedPortfolio
+from overdue.portfolio.load import DEFAULT_MAX_REJECT_RATIO, LoadedPortfolio
 from overdue.portfolio.prepare import compute_states
 from overdue.portfolio.schema import NORMALIZED
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
@@ -462,6 +463,16 @@ def _in_loan_order(states: pa.Table, loan_ids: pa.ChunkedArray) -> pa.Table:
 # spark-submit entry point
 
 
+def _ratio(text: str) -> Decimal:
+    try:
+        ratio = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"not a decimal number: {text!r}") from None
+    if not 0 <= ratio <= 1:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
+    return ratio
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """The nightly run with the Spark engine, for ``spark-submit`` (see the README).
 
@@ -480,13 +491,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="where the run is published")
     parser.add_argument("--master", help="Spark master when not run by spark-submit")
     parser.add_argument("--staging", help=f"shared staging directory (or --conf {STAGING_CONF})")
+    parser.add_argument(
+        "--max-reject-ratio",
+        type=_ratio,
+        default=DEFAULT_MAX_REJECT_RATIO,
+        help=f"fail above this share of rejected rows (default {DEFAULT_MAX_REJECT_RATIO})",
+    )
     args = parser.parse_args(argv)
-    as_of = dt.date.fromisoformat(args.as_of)
+    try:
+        as_of = dt.date.fromisoformat(args.as_of)
+    except ValueError:
+        parser.error(f"--as-of: not a date in the form YYYY-MM-DD: {args.as_of!r}")
     started = time.perf_counter()
     spark = spark_session(args.master, {STAGING_CONF: args.staging} if args.staging else None)
     try:
         master = spark.sparkContext.master or "local[*]"
-        summary = run_nightly(args.data, args.out, as_of, engine="spark", spark_master=master)
+        summary = run_nightly(
+            args.data, args.out, as_of, engine="spark", spark_master=master,
+            max_reject_ratio=args.max_reject_ratio,
+        )  # fmt: skip
     finally:
         spark.stop()
     total = summary.counts["total"]

@@ -66,6 +66,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from overdue.errors import InputError
 from overdue.ledger.contract import (
     DEFAULT_ORDER,
     AllocationBy,
@@ -91,6 +92,7 @@ __all__ = [
     "TABLES",
     "Product",
     "SynthSummary",
+    "check_arguments",
     "synthesize",
 ]
 
@@ -1251,6 +1253,21 @@ def _prepare_out_dir(out_dir: Path) -> None:
             stale.unlink()
 
 
+def check_arguments(n_loans: int, seed: int, as_of: dt.date) -> None:
+    """Raise :class:`InputError` (a ValueError), named after the command-line option, for a
+    number of loans, seed or as-of date :func:`synthesize` cannot use."""
+    if isinstance(n_loans, bool) or not isinstance(n_loans, int) or not 1 <= n_loans <= MAX_LOANS:
+        raise InputError("--loans", f"must be an integer from 1 to {MAX_LOANS:,}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise InputError("--seed", "must be a non-negative integer")
+    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
+        raise InputError("--as-of", "must be a date")
+    if as_of < dt.date(2003, 1, 1):
+        raise InputError(
+            "--as-of", "must be a date from 2003-01-01 (disbursements start 3 years earlier)"
+        )
+
+
 def synthesize(
     n_loans: int,
     out_dir: Path,
@@ -1273,16 +1290,7 @@ def synthesize(
     does not change the output; ``chunk_loans`` does, and is there for tests.
     """
     started = time.perf_counter()
-    if isinstance(n_loans, bool) or not isinstance(n_loans, int) or not 1 <= n_loans <= MAX_LOANS:
-        raise ValueError(f"n_loans must be an integer from 1 to {MAX_LOANS:,}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ValueError("seed must be a non-negative integer")
-    if isinstance(as_of, dt.datetime) or not isinstance(as_of, dt.date):
-        raise ValueError("as_of must be a date")
-    if as_of < dt.date(2003, 1, 1):
-        raise ValueError(
-            "as_of must be a date from 2003-01-01 (disbursements start 3 years earlier)"
-        )
+    check_arguments(n_loans, seed, as_of)
     if chunk_loans < 1 or -(-n_loans // chunk_loans) > 499:
         raise ValueError("chunk_loans must be positive and give at most 499 chunks")
     out_dir = Path(out_dir)
