@@ -461,6 +461,39 @@ def test_row_numbers_survive_ragged_and_blank_lines(tmp_path: Path) -> None:
     assert got.payments["payment_id"].to_pylist() == ["P1", "P5"]
 
 
+def test_a_quote_never_closed_is_a_file_level_error_not_a_swallowed_tail(tmp_path: Path) -> None:
+    """A stray quote makes every later line part of one value: in the middle column the rest
+    of the file became one reject, in the last column one accepted note; either way the
+    records after it were counted nowhere. The load stops, naming the file and the row."""
+    tail = "".join(f"P{k},L1,2024-04-{k:02d},1.00\n" for k in range(3, 20))
+    d = write(
+        tmp_path / "middle",
+        loans=LOANS,
+        payments='payment_id,loan_id,paid_on,amount\nP1,L1,2024-04-01,1.00\nP2,"L1,2024-04-02,1.00\n'
+        + tail,
+    )
+    with pytest.raises(InputError) as err:
+        load(d)
+    assert err.value.source == "payments.csv"
+    assert "row 2: a quote opened here is never closed, so the 17 records" in str(err.value)
+    events = (
+        EVENTS
+        + 'E5,L1,2025-03-01,demand,,"called\n'
+        + "".join(f"E{k},L1,2025-03-{k:02d},demand,,\n" for k in range(6, 12))
+    )
+    d = write(tmp_path / "last", loans=LOANS, payments=PAYMENTS, events=events)
+    with pytest.raises(InputError) as err:
+        load(d)
+    assert err.value.source == "events.csv"
+    assert "row 5: a quote opened here is never closed, so the 6 records" in str(err.value)
+
+
+def test_a_quoted_value_over_several_lines_is_still_one_value(tmp_path: Path) -> None:
+    events = EVENTS + 'E5,L1,2025-03-01,demand,,"called twice\nno answer, left a message"\n'
+    got = load(write(tmp_path, loans=LOANS, payments=PAYMENTS, events=events))
+    assert "called twice\nno answer, left a message" in got.events["note"].to_pylist()
+
+
 def test_a_table_may_be_a_directory_of_files_with_rows_counted_per_file(tmp_path: Path) -> None:
     d = write(tmp_path, loans=LOANS)
     write(

@@ -350,7 +350,44 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     # pyarrow numbers records from 1 with the header as record 1; blank lines are not records.
     records = [(int(b.number) - 1, str(b.text), int(b.expected_columns), int(b.actual_columns))
                for b in bad]  # fmt: skip
+    _check_quotes(file, len(header), data, records)
     return _Part(file, data, True, records)
+
+
+def _check_quotes(
+    file: str, columns: int, data: pa.Table, records: Sequence[tuple[int, str, int, int]]
+) -> None:
+    """Refuse a CSV file in which a quote is opened and never closed.
+
+    A quoted value may span lines, so PyArrow reads every line after a stray ``"`` as part of
+    one value, up to the next quote or the end of the file: thousands of records can vanish
+    into one cell (and one reject) without being counted. A value, or a rejected record, that
+    spans lines each holding a whole record's separators (``columns - 1`` commas) is such a
+    swallow: a file-level error naming the row where the quote opens.
+    """
+    if columns < 2:
+        return
+    spans: list[tuple[int, str]] = [(row, text) for row, text, _, _ in records if "\n" in text]
+    rows: np.ndarray[Any, Any] | None = None
+    for name in data.column_names:
+        col = data[name]
+        multi = pc.match_substring(col, "\n")
+        if not pc.any(multi).as_py():
+            continue
+        if rows is None:
+            rows = _row_numbers(data.num_rows, [r[0] for r in records])
+        for i in np.flatnonzero(multi.to_numpy(zero_copy_only=False)):
+            spans.append((int(rows[i]), str(col[int(i)].as_py())))
+    for row, text in sorted(spans):
+        swallowed = sum(1 for line in text.split("\n")[1:] if line.count(",") >= columns - 1)
+        if swallowed:
+            raise InputError(
+                "(file)",
+                f"row {row}: a quote opened here is never closed, so the {swallowed:,} records "
+                "after it read as part of one value; close the quote, or double a quote inside "
+                'a value ("")',
+                source=file,
+            )
 
 
 # Arrow types accepted per kind for Parquet columns (besides text, always accepted).

@@ -368,7 +368,9 @@ otherwise be skipped silently); a missing required column; a column that is not 
 (a misspelt optional column would otherwise fall back to its default silently); a repeated
 column; a Parquet column of the wrong type, in particular a floating-point column for an
 amount, a rate or a whole number; a file that is not valid UTF-8 CSV or Parquet; a table file in
-another format (`loans.csv.gz`). Other files and directories are ignored.
+another format (`loans.csv.gz`); a CSV file with a quote that is never closed (every record
+after it would read as part of one value; the error names the row where the quote opens).
+Other files and directories are ignored.
 
 ## Values
 
