@@ -16,6 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from overdue.errors import InputError
 from overdue.ledger.engine import loan_state
 from overdue.portfolio.frames import loan_from_tables
 from overdue.portfolio.load import load_portfolio
@@ -158,14 +159,22 @@ def test_a_run_killed_half_way_leaves_the_previous_outputs_intact(
     assert not list(versions.glob("*.partial"))
 
 
-def test_an_empty_portfolio_gives_an_empty_state_table(tmp_path: Path) -> None:
+def test_a_loans_table_with_only_a_header_is_refused_and_the_last_run_stays(
+    tmp_path: Path,
+) -> None:
+    """A header-only loans file is an export that failed, not a lender without loans:
+    publishing it would replace last night's run with an empty one."""
     data = tmp_path / "empty"
     data.mkdir()
     (data / "loans.csv").write_text(
         "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n", encoding="utf-8"
     )
     (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
-    s = run_nightly(data, tmp_path / "run", AS_OF)
-    assert s.counts["total"] == {"read": 0, "accepted": 0, "rejected": 0}
-    assert pq.read_table(tmp_path / "run" / "loan_state.parquet").num_rows == 0
-    assert [b["accounts"] for b in s.buckets] == [0] * 7
+    good = tmp_path / "good"
+    synthesize(50, good, seed=3, as_of=AS_OF)
+    before = run_nightly(good, tmp_path / "run", AS_OF)
+    with pytest.raises(InputError, match="only a header"):
+        run_nightly(data, tmp_path / "run", AS_OF)
+    assert (tmp_path / "run").resolve() == before.version_dir.resolve()
+    assert pq.read_table(tmp_path / "run" / "loan_state.parquet").num_rows == 50
+    assert not list((tmp_path / "run.versions").glob("*.partial"))

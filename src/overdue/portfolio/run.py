@@ -268,6 +268,11 @@ def run_nightly(
                 max_reject_ratio=max_reject_ratio,
                 lean=engine == "duckdb",
             )
+        if loaded.counts["loans"].read == 0:
+            # Publishing would replace the last good run with an empty one.
+            raise InputError(
+                "loans", f"no rows in {data_dir}: the loans table has only a header; nothing to run"
+            )
         if progress:
             progress("load", 1, 1)
         state_file = staging / "loan_state.parquet"
