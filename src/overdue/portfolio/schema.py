@@ -174,6 +174,8 @@ TABLES: tuple[Table, ...] = (
                 "(may be after disbursement: an IOU is often written after the money is lent)",
             ),
         ),
+        "At least one row: a header-only loans table stops the run (an export that failed would "
+        "otherwise replace the last run with an empty one).",
     ),
     Table(
         "payments",
