@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 
+from overdue.borrower.wording import for_reader
 from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _today
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import CalendarCoverageError, InputError
@@ -37,7 +38,7 @@ def _as_of(value: str | None) -> dt.date:
 
 def _print(lines: tuple[str, ...]) -> None:
     for line in lines:
-        print(line)
+        print(for_reader(line))
 
 
 def _dated_amount(text: str, option: str) -> tuple[dt.date, Decimal]:

@@ -463,13 +463,21 @@ def lint(
                 Flag(
                     rule.code,
                     rule.text,
-                    f"{rule.basis}（核实状态：{rule.status}）",
+                    _with_status(rule),
                     rule.verdict,
                     rule.severity,
                     matched,
                 )
             )
     return tuple(flags)
+
+
+def _with_status(rule: Rule) -> str:
+    """The rule's basis and its verification status (once: a basis that ends with its own
+    status, "…（SECONDARY）", is not given it again)."""
+    if rule.basis.rstrip("）)").endswith(rule.status):
+        return rule.basis
+    return f"{rule.basis}（核实状态：{rule.status}）"
 
 
 _SENTENCE_SPLIT = re.compile(r"[。！？!?\n]")
@@ -515,8 +523,10 @@ def lint_message(
     lines = [summary]
     if find_case_number(text) is not None:
         lines.append(f"消息中的案号：{explain_case_number(text, as_of).summary}")
-    for f in flags:
-        lines.append(f"【{f.code}】{f.text}")
+    numbered = iter(range(1, len(flags) + 1))
+    for f in flags:  # the codes stay in the JSON; a reader sees problems numbered, notes as such
+        label = "提示" if f.verdict is Verdict.LAWFUL else f"问题{next(numbered)}"
+        lines.append(f"{label}：{f.text}")
         lines.append(f"    依据：{f.basis}")
     advice = cat.advice.get(verdict, ())
     lines.append("建议：")

@@ -19,6 +19,7 @@ from overdue.borrower.claim import ClaimCheck
 from overdue.borrower.deadlines import DeadlineAnswer
 from overdue.borrower.messages import MessageVerdict, Verdict
 from overdue.borrower.plan import PlanProposal
+from overdue.borrower.wording import for_reader
 
 __all__ = [
     "Answer",
@@ -42,6 +43,10 @@ class Point:
     basis: str = ""
     heading: bool = False
 
+    def __post_init__(self) -> None:  # verification codes in Chinese for the reader
+        object.__setattr__(self, "text", for_reader(self.text))
+        object.__setattr__(self, "basis", for_reader(self.basis))
+
 
 @dataclass(slots=True)
 class Answer:
@@ -52,6 +57,9 @@ class Answer:
     why: list[Point] = field(default_factory=list)
     todo: list[Point] = field(default_factory=list)
     result: Any = None
+
+    def __post_init__(self) -> None:
+        self.verdict = for_reader(self.verdict)
 
 
 def tidy(lines: Iterable[str], summary: str = "") -> list[Point]:

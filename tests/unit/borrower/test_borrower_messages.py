@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from overdue.borrower.messages import Verdict, lint, lint_message, load_catalogue, normalize
+from overdue.borrower.wording import for_reader
 from overdue.errors import InputError
 
 pytestmark = pytest.mark.unit
@@ -194,7 +195,12 @@ def test_a_polite_reminder_at_night_breaks_the_quiet_hours() -> None:
 def test_every_flag_cites_a_basis_with_its_verification_status() -> None:
     result = lint_message("你个老赖，再不还钱就坐牢，明天去你家。", NOON, AS_OF)
     assert {f.code for f in result.flags} >= {"INSULT", "CRIMINAL_THREAT", "HOME_VISIT_THREAT"}
-    assert all("核实状态：" in f.basis for f in result.flags)
+    statuses = ("UNVERIFIED", "VERIFIED", "SECONDARY", "PARTIAL")
+    assert all(f.basis.rstrip("）").endswith(statuses) for f in result.flags)
+    lines = "\n".join(for_reader(line) for line in result.lines)
+    # a reader sees the statuses in Chinese, numbered problems and no rule codes
+    assert "问题1：" in lines
+    assert not any(s in lines for s in (*statuses, "CRIMINAL_THREAT", "legal.md"))
 
 
 def test_the_json_view_starts_with_verdict_and_flags() -> None:
