@@ -36,7 +36,7 @@ _LABELS = {
     Component.PENALTY.value: "罚息",
     Component.COMPOUND.value: "复利",
     Component.LATE_FEE.value: "违约金/滞纳金",
-    Component.SERVICE_FEE.value: "服务费",
+    Component.SERVICE_FEE.value: "服务费（含担保费、会员费、手续费等）",
     OTHER: "其他费用（催收费、律师费等）",
 }
 ITEM_ALIASES: Mapping[str, str] = {
@@ -50,6 +50,18 @@ ITEM_ALIASES: Mapping[str, str] = {
     "滞纳金": "late_fee",
     "服务费": "service_fee",
     "管理费": "service_fee",
+    # fees that are usually interest by another name (九民纪要 Art. 51): counted under the cap
+    "担保费": "service_fee",
+    "会员费": "service_fee",
+    "手续费": "service_fee",
+    "分期手续费": "service_fee",
+    "咨询费": "service_fee",
+    "平台费": "service_fee",
+    "信息服务费": "service_fee",
+    "风险管理费": "service_fee",
+    "账户管理费": "service_fee",
+    "逾期管理费": "late_fee",
+    "催收服务费": OTHER,
     "其他": OTHER,
     "其他费用": OTHER,
     "催收费": OTHER,

@@ -153,3 +153,13 @@ def test_an_expired_limitation_period_is_said_to_have_expired_with_what_waives_t
     assert "时效抗辩" in line
     assert "第一百九十二条第二款" in line
     assert "到" + expires.isoformat() + "届满" not in line
+
+
+@pytest.mark.parametrize("name", ["担保费", "会员费", "手续费", "咨询费"])
+def test_fees_that_are_interest_by_another_name_count_as_service_fees(name: str) -> None:
+    """九民纪要 Art. 51: such fees are counted with interest under the cap, not refused."""
+    r = check_claim(
+        EXAMPLE, claimed_items={"本金": Decimal("14000"), name: Decimal("300")}, as_of=AS_OF
+    )
+    fee = next(line for line in r.lines_by_item if line.item == "service_fee")
+    assert fee.claimed == Decimal("300")
