@@ -36,7 +36,7 @@ _LABELS = {
     Component.PENALTY.value: "罚息",
     Component.COMPOUND.value: "复利",
     Component.LATE_FEE.value: "违约金/滞纳金",
-    Component.SERVICE_FEE.value: "服务费（含担保费、会员费、手续费等）",
+    Component.SERVICE_FEE.value: "服务费、担保费等",
     OTHER: "其他费用（催收费、律师费等）",
 }
 ITEM_ALIASES: Mapping[str, str] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -63,6 +64,12 @@ Q = TypeVar("Q", bound=BaseModel)
 R = TypeVar("R")
 
 _LINE_SPLIT = re.compile(r"[\s,，、;；]+")
+# "日期 金额" however the day is written (2025-04-15, 2025/4/15, 2025年4月15日) and whatever
+# separates them; the amount may carry thousands separators and 元 ("1,000.00元").
+_DATED_LINE = re.compile(
+    r"\s*(?P<on>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?)"
+    r"(?:\s*[,，、;；:：]\s*|\s+|(?<=日))(?P<amount>[¥￥]?\s*\d[\d,，]*(?:\.\d+)?\s*元?)\s*"
+)
 _MAX_LINES = 600
 
 DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
@@ -135,7 +142,10 @@ def _payment_lines(
         problems.append(FieldProblem(field_name, "还款记录", f"最多 {_MAX_LINES} 行"))
         return rows, numbers, problems
     for number, line in lines:
-        parts = [p for p in _LINE_SPLIT.split(line) if p]
+        dated = _DATED_LINE.fullmatch(unicodedata.normalize("NFKC", line))
+        parts = (
+            [dated["on"], dated["amount"]] if dated else [p for p in _LINE_SPLIT.split(line) if p]
+        )
         if len(parts) != 2:
             problems.append(
                 FieldProblem(

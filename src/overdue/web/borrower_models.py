@@ -159,7 +159,7 @@ CLAIM_ITEM_LABELS: dict[str, str] = {
     "penalty": "罚息",
     "compound": "复利",
     "late_fee": "违约金",
-    "service_fee": "服务费（含担保费、会员费、手续费等）",
+    "service_fee": "服务费、担保费等",
     "other": "其他费用",
 }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -45,6 +46,9 @@ MAX_AMOUNT = Decimal("100000000000")  # 一千亿元
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 _AMOUNT_DECORATION = str.maketrans("", "", ",，¥￥元 \u3000")
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# The ways people write a day: 2025-04-15, 2025/4/15, 2025.4.15, 2025年4月15日 (full-width
+# digits are made ASCII first).
+_WRITTEN_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _INDEX = re.compile(r"\[(\d+)\]")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 _BEIJING = ZoneInfo("Asia/Shanghai")
@@ -107,7 +111,11 @@ def _day(value: Any) -> dt.date:
         return value
     if not isinstance(value, str):
         raise PydanticCustomError("day_type", "应为日期，格式为 年-月-日，例如 2025-01-15")
-    text = value.strip()
+    text = unicodedata.normalize("NFKC", value).strip()
+    written = _WRITTEN_DAY.fullmatch(text)
+    if written:
+        year, month, day = written.groups()
+        text = f"{year}-{int(month):02d}-{int(day):02d}"
     if not _DAY.fullmatch(text):
         raise PydanticCustomError(
             "day_parsing", "“{text}”不是日期：格式应为 年-月-日，例如 2025-01-15",

@@ -304,6 +304,26 @@ def test_apr_needs_payments_or_a_schedule_and_says_which_line_is_wrong(
     assert "还款记录第3行日期：还款日期 2024-12-01 不晚于放款日 2025-01-01" in page.text
 
 
+def test_repayment_lines_may_be_written_the_way_people_write_days_and_amounts(
+    client: TestClient,
+) -> None:
+    """2025年2月1日, 2025/3/1, full-width digits and spaces, thousands separators and 元 read
+    as the ISO lines do."""
+    form = {"received": "10000", "disbursed_on": "2025-01-01", "mode": "payments"}
+    iso = client.post("/owe/apr", data=form | {"payments_text": "2025-02-01 5000\n2025-03-01 5500"})
+    assert iso.status_code == 200
+    for text in (
+        "2025年2月1日 5,000\n2025/3/1，5500元",
+        "２０２５年２月１日　５０００\n2025.3.1:5,500.00",
+        "2025年2月1日5000\n2025年3月1日5500",
+    ):
+        page = client.post("/owe/apr", data=form | {"payments_text": text})
+        assert page.status_code == 200, text
+        verdict = re.search(r'<h2 class="verdict">(.*?)</h2>', page.text, re.S)
+        assert verdict is not None
+        assert verdict[1] == re.search(r'<h2 class="verdict">(.*?)</h2>', iso.text, re.S)[1]
+
+
 # -- 我到底欠多少 · 催收金额 -------------------------------------------------------------------
 
 # A one-month bullet loan worked by hand: 10,000 lent on 2025-01-01, due 2025-02-01 with one

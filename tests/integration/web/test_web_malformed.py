@@ -35,7 +35,7 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("apr", {**APR, "received": ["1"]}, "received", "应为金额"),
     ("apr", {"disbursed_on": "2025-01-01"}, "received", "必须填写"),
     ("apr", {**APR, "disbursed_on": "2025-02-30"}, "disbursed_on", "不存在"),
-    ("apr", {**APR, "disbursed_on": "2025/01/01"}, "disbursed_on", "年-月-日"),
+    ("apr", {**APR, "disbursed_on": "01/01/2025"}, "disbursed_on", "年-月-日"),
     ("apr", {**APR, "disbursed_on": 20250101}, "disbursed_on", "日期"),
     ("apr", {**APR, "disbursed_on": "2025-01-01T10:00"}, "disbursed_on", "年-月-日"),
     ("apr", {**APR, "disbursed_on": ""}, "disbursed_on", "年-月-日"),
