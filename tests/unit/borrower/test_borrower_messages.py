@@ -175,6 +175,12 @@ def test_mediation_entrusted_by_the_court_with_its_number_is_not_impersonation()
     )
 
 
+def test_a_residence_address_is_not_a_visit_and_a_payment_order_needs_a_number() -> None:
+    assert codes("请核实您的户籍地址是否变更，以便寄送账单。") == set()
+    assert "HOME_VISIT_THREAT" in codes("明天派人去你户籍地走访。")
+    assert "FILED_WITHOUT_CASE_NUMBER" in codes("我们已向法院申请了支付令，请尽快还款。")
+
+
 def test_threatening_the_contact_list_is_abusive() -> None:
     text = "今天不还款，我们就给你通讯录里所有人打电话。"
     result = lint_message(text, NOON, AS_OF)
