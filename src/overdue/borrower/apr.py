@@ -125,6 +125,13 @@ def solve_rate(amounts: Sequence[Decimal], dates: Sequence[dt.date] | None = Non
     return round_ratio(Decimal(repr(rate)), 10)
 
 
+# How sure the licensed-lender cap is (reference/legal.md §2.3): the 24 % total is SECONDARY;
+# that small-loan companies are held to it as well is UNVERIFIED (some courts use 4x the LPR).
+LICENSED_CAP_NOTE = (
+    "（SECONDARY；小额贷款公司是否同样适用24%因法院而异，有的法院参照4倍LPR，UNVERIFIED）"
+)
+
+
 def _cap(
     lender_type: LenderType, contract_on: dt.date, as_of: dt.date, flows: Sequence[dt.date]
 ) -> tuple[Decimal, str, Decimal | None]:
@@ -134,7 +141,7 @@ def _cap(
     straddle the transition gets a note that the whole-life rate is only an approximation."""
     if lender_type is LenderType.LICENSED:
         segment = cap_segments(CapProfile.LICENSED_24, contract_on, filed_on=as_of)[0]
-        return segment.annual_rate, segment.rule, None
+        return segment.annual_rate, segment.rule + LICENSED_CAP_NOTE, None
     segments = cap_segments(CapProfile.PRIVATE_4LPR, contract_on, filed_on=as_of)
     last = min(max(flows), as_of)
     segment = next((s for s in segments if s.covers(last)), segments[-1])

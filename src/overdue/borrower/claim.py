@@ -21,8 +21,9 @@ from decimal import Decimal
 from typing import Any
 
 from overdue.borrower._json import to_plain
+from overdue.borrower.apr import LICENSED_CAP_NOTE
 from overdue.errors import InputError
-from overdue.ledger.contract import Component, Loan
+from overdue.ledger.contract import Component, LenderType, Loan
 from overdue.ledger.engine import replay
 from overdue.ledger.loanfile import loan_from_dict
 from overdue.money import ZERO, MoneyError, fmt, total, yuan
@@ -179,6 +180,8 @@ def check_claim(
         written = replay(as_written, as_of, filed_on=filed_on).state
     due = [i for i in written.installments if i.due_on < as_of]
     cap_rule = "；".join(state.cap.rules) or "（未适用上限）"
+    if state.cap.rules and c.lender_type is LenderType.LICENSED:
+        cap_rule += LICENSED_CAP_NOTE
     lines_by_item = []
     for item in _ORDER:
         if item == OTHER:
