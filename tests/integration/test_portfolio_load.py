@@ -489,9 +489,25 @@ def test_a_quote_never_closed_is_a_file_level_error_not_a_swallowed_tail(tmp_pat
 
 
 def test_a_quoted_value_over_several_lines_is_still_one_value(tmp_path: Path) -> None:
-    events = EVENTS + 'E5,L1,2025-03-01,demand,,"called twice\nno answer, left a message"\n'
+    """Closed quotes around lines of text, even lines with as many commas as a record has
+    (an address, amounts), are one value: only a line that reads as a whole record of the
+    table (a date where the table has its required date) marks a quote left open."""
+    notes = [
+        "called twice\nno answer, left a message",
+        "promised to pay\nin parts: 1,000, 2,000, 3,000, 4,000, 5,000",
+        "visited\nBeijing, Chaoyang, Jianguo Rd, No. 1, Bldg 2",
+    ]
+    events = EVENTS + "".join(
+        f'E{5 + k},L1,2025-03-0{1 + k},demand,,"{note}"\n' for k, note in enumerate(notes)
+    )
     got = load(write(tmp_path, loans=LOANS, payments=PAYMENTS, events=events))
-    assert "called twice\nno answer, left a message" in got.events["note"].to_pylist()
+    assert set(notes) <= set(got.events["note"].to_pylist())
+
+
+def test_one_record_swallowed_by_a_quote_is_named_in_the_singular(tmp_path: Path) -> None:
+    payments = PAYMENTS + 'P8,"L1,2024-04-12,1.00\nP9,L1,2024-04-13,1.00\n'
+    with pytest.raises(InputError, match="so the record after it reads as part of one value"):
+        load(write(tmp_path, loans=LOANS, payments=payments))
 
 
 def test_a_table_may_be_a_directory_of_files_with_rows_counted_per_file(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -350,22 +351,29 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     # pyarrow numbers records from 1 with the header as record 1; blank lines are not records.
     records = [(int(b.number) - 1, str(b.text), int(b.expected_columns), int(b.actual_columns))
                for b in bad]  # fmt: skip
-    _check_quotes(file, len(header), data, records)
+    _check_quotes(file, header, spec, data, records)
     return _Part(file, data, True, records)
 
 
 def _check_quotes(
-    file: str, columns: int, data: pa.Table, records: Sequence[tuple[int, str, int, int]]
+    file: str,
+    header: Sequence[str],
+    spec: Table,
+    data: pa.Table,
+    records: Sequence[tuple[int, str, int, int]],
 ) -> None:
     """Refuse a CSV file in which a quote is opened and never closed.
 
     A quoted value may span lines, so PyArrow reads every line after a stray ``"`` as part of
     one value, up to the next quote or the end of the file: thousands of records can vanish
     into one cell (and one reject) without being counted. A value, or a rejected record, that
-    spans lines each holding a whole record's separators (``columns - 1`` commas) is such a
-    swallow: a file-level error naming the row where the quote opens.
+    spans lines one of which reads as a whole record of the table (as many fields as the
+    header, an ISO date in each of its required date columns) is such a swallow: a file-level
+    error naming the row where the quote opens. A closed quote around several lines of text
+    (an address, a note with commas) is a value like any other.
     """
-    if columns < 2:
+    dates = [i for i, name in enumerate(header) if _required_date(spec, name)]
+    if not dates:
         return
     spans: list[tuple[int, str]] = [(row, text) for row, text, _, _ in records if "\n" in text]
     rows: np.ndarray[Any, Any] | None = None
@@ -379,15 +387,31 @@ def _check_quotes(
         for i in np.flatnonzero(multi.to_numpy(zero_copy_only=False)):
             spans.append((int(rows[i]), str(col[int(i)].as_py())))
     for row, text in sorted(spans):
-        swallowed = sum(1 for line in text.split("\n")[1:] if line.count(",") >= columns - 1)
+        swallowed = sum(
+            1
+            for fields in csv.reader(text.split("\n")[1:])
+            if len(fields) == len(header) and all(_ISO_DAY.fullmatch(fields[i]) for i in dates)
+        )
         if swallowed:
+            after = (
+                "the record after it reads"
+                if swallowed == 1
+                else (f"the {swallowed:,} records after it read")
+            )
             raise InputError(
                 "(file)",
-                f"row {row}: a quote opened here is never closed, so the {swallowed:,} records "
-                "after it read as part of one value; close the quote, or double a quote inside "
-                'a value ("")',
+                f"row {row}: a quote opened here is never closed, so {after} as part of one "
+                'value; close the quote, or double a quote inside a value ("")',
                 source=file,
             )
+
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _required_date(spec: Table, name: str) -> bool:
+    column = spec.column(name)
+    return column.required and column.kind is Kind.DATE
 
 
 # Arrow types accepted per kind for Parquet columns (besides text, always accepted).
