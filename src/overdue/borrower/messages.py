@@ -132,8 +132,9 @@ class Rule:
     status: str
     when: tuple[_Clause, ...]
     unless: tuple[re.Pattern[str], ...]
-    # "text": ``unless`` anywhere in the message cancels the rule; "sentence": only in the
-    # sentence the rule matched in (a reassurance elsewhere does not excuse a threat)
+    # "text": the rule reads the whole message, and ``unless`` anywhere cancels it;
+    # "sentence": the rule reads sentence by sentence, and ``unless`` cancels it only in the
+    # sentence it matched in (a reassurance elsewhere does not excuse a threat)
     unless_scope: str = "text"
 
 
@@ -348,6 +349,9 @@ _SENTENCE_END = re.compile(r"([。！？!?\n])")
 _CLAUSE_END = re.compile(r"([；;，]|,(?!\d{3}))")
 
 
+_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|\"[^\"]*\"")
+
+
 def _without_warnings(catalogue: Catalogue, text: str) -> str:
     """``text`` without its warning clauses and sentences: "我司不会要求您转账至个人账户" and
     "近期有不法分子冒充我司，以“征信修复”等名义实施诈骗" quote the conduct they warn against.
@@ -364,7 +368,9 @@ def _without_warnings(catalogue: Catalogue, text: str) -> str:
         for clause in _CLAUSE_END.split(sentence):
             norm = normalize(catalogue, clause)
             warns = whole or found(catalogue.warning, norm)
-            if not warns or found(catalogue.warning_unless, norm):
+            # what a warning quotes ("以“明天就来抓你”等话术") is a quotation, never a directive
+            own = normalize(catalogue, _QUOTED.sub("", clause))
+            if not warns or found(catalogue.warning_unless, own):
                 kept.append(clause)
     return "".join(kept)
 
@@ -473,9 +479,10 @@ def lint(
 
 
 def _with_status(rule: Rule) -> str:
-    """The rule's basis and its verification status (once: a basis that ends with its own
-    status, "…（SECONDARY）", is not given it again)."""
-    if rule.basis.rstrip("）)").endswith(rule.status):
+    """The rule's basis and its verification status, once: a basis whose last bracket already
+    states that status ("…（SECONDARY）", "…（UNVERIFIED：…）") is not given it again."""
+    tail = rule.basis[rule.basis.rfind("（") :] if rule.basis.endswith("）") else ""
+    if re.search(rf"(?<![A-Z]){rule.status}(?![A-Z])", tail):
         return rule.basis
     return f"{rule.basis}（核实状态：{rule.status}）"
 

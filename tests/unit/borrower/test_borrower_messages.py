@@ -134,10 +134,27 @@ def test_a_collector_posing_as_a_court_is_flagged_as_impersonation() -> None:
         "再不还款明天就来抓你。有疑问请拨打110。",  # and in another sentence
         "逾期不会坐牢？你想得美，明天就移交公安。",  # a reassurance in another sentence
         "您的欠款纠纷已立案，案号(2024)京0105刑初123号，请尽快处理。",  # a criminal case number
+        "别以为欠钱不会坐牢，我们已经向公安机关报案了。",  # a reassurance mocked
     ],
 )
 def test_a_criminal_threat_is_not_excused_by_words_elsewhere(text: str) -> None:
     assert "CRIMINAL_THREAT" in codes(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "近期有不法分子冒充公安，以“不还钱明天就来抓你”等话术实施诈骗，请勿相信。",
+        "请勿相信“明天来抓你”之类的说法。",
+        "有人冒充我司员工以“等着坐牢”恐吓客户，请谨防诈骗。",
+    ],
+)
+def test_a_warning_that_quotes_a_threat_is_not_a_threat(text: str) -> None:
+    assert codes(text) == set()
+
+
+def test_a_bill_with_a_year_in_brackets_is_not_a_case_number() -> None:
+    assert codes("您的账单（2024）已逾期 请于本月15号前还款。") == set()
 
 
 def test_a_reassurance_in_the_same_sentence_is_not_a_threat() -> None:
@@ -207,6 +224,9 @@ def test_every_flag_cites_a_basis_with_its_verification_status() -> None:
     # a reader sees the statuses in Chinese, numbered problems and no rule codes
     assert "问题1：" in lines
     assert not any(s in lines for s in (*statuses, "CRIMINAL_THREAT", "legal.md"))
+    fraud = lint_message("请提供您的银行卡密码和短信验证码。", NOON, AS_OF)
+    for flag in fraud.flags:  # a basis that states its status is not given it a second time
+        assert "核实状态" not in flag.basis, flag.basis
 
 
 def test_the_json_view_starts_with_verdict_and_flags() -> None:
