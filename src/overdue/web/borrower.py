@@ -68,7 +68,8 @@ _LINE_SPLIT = re.compile(r"[\s,，、;；]+")
 # separates them; the amount may carry thousands separators and 元 ("1,000.00元").
 _DATED_LINE = re.compile(
     r"\s*(?P<on>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?)"
-    r"(?:\s*[,，、;；:：]\s*|\s+|(?<=日))(?P<amount>[¥￥]?\s*\d[\d,，]*(?:\.\d+)?\s*元?)\s*"
+    r"(?:\s*[,，、;；:：]\s*|\s+|(?<=日))"
+    r"(?P<amount>[¥￥]?\s*(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*元?)\s*"
 )
 _MAX_LINES = 600
 

@@ -322,6 +322,14 @@ def test_repayment_lines_may_be_written_the_way_people_write_days_and_amounts(
         verdict = re.search(r'<h2 class="verdict">(.*?)</h2>', page.text, re.S)
         assert verdict is not None
         assert verdict[1] == re.search(r'<h2 class="verdict">(.*?)</h2>', iso.text, re.S)[1]
+    # a comma that does not group thousands is not read as one (1000,50 is not 100,050)
+    for text in ("2025-02-01 5000,50\n2025-03-01 5500", "2025-02-01 5,0,0,0\n2025-03-01 5500"):
+        refused = client.post("/owe/apr", data=form | {"payments_text": text})
+        assert refused.status_code == 422, text
+        assert "还款记录第1行" in refused.text
+    refused = client.post("/owe/apr", data=form | {"received": "10000,50", "schedule.count": "1"})
+    assert refused.status_code == 422
+    assert "逗号只能用来每三位分隔" in refused.text
 
 
 # -- 我到底欠多少 · 催收金额 -------------------------------------------------------------------
