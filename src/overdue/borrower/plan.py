@@ -4,7 +4,7 @@ The budget is monthly income less essential expenses. Each option spreads the am
 (the lawful amount when the borrower has recomputed it, else the lender's claim) evenly
 over ``n`` months (rounded down to the fen, the last installment taking the remainder, so it
 is never smaller than the others); with a lender's installment fee (e.g. 0.6 % a month, the way
-credit-card installments are usually priced) the fee is charged on the original debt every
+credit-card installments are usually priced) the fee is charged on the amount spread every
 month, and its true cost is shown as an annual rate (IRR × 12). The recommended option is the
 shortest one whose largest monthly payment fits the budget (least fee, soonest done).
 
@@ -240,10 +240,11 @@ def letter_context(
 ) -> NegotiationLetterContext:
     """The context of 协商还款申请书 for ``overdue.documents`` to render.
 
-    The proposed plan is the recommended one, or the longest when none fits the budget (the
-    letter then asks for a reduction as well); up to three other affordable options follow.
     The options spread :attr:`PlanProposal.base` (the lawful amount when the proposal has one)
-    and leave the lender's installment fee out.
+    and leave the lender's installment fee out, so they are judged against the budget without
+    it: the proposed plan is the shortest whose installments fit, or the longest when none
+    does (the letter then asks for a reduction as well); up to three other fitting options
+    follow.
     """
     if not lender_name.strip():
         raise InputError("lender_name", "请填写出借机构名称")
@@ -251,13 +252,17 @@ def letter_context(
         raise InputError("borrower_name", "请填写借款人姓名")
     if not proposal.options:
         raise InputError("proposal", "没有分期方案")
-    chosen = proposal.recommended or proposal.options[-1]
-    note = "在本人每月还款能力之内" if chosen.affordable else "已是最长期限，仍需同时减免部分欠款"
+    # The letter offers the installments without the lender's fee, so it judges them so.
+    def fits(o: PlanLine) -> bool:
+        return max(o.monthly, o.last_monthly) <= proposal.budget
+
+    chosen = next((o for o in proposal.options if fits(o)), proposal.options[-1])
+    note = "在本人每月还款能力之内" if fits(chosen) else "已是最长期限，仍需同时减免部分欠款"
     others = tuple(
-        _option(o, "可负担的其他方案") for o in proposal.options if o.affordable and o is not chosen
+        _option(o, "可负担的其他方案") for o in proposal.options if fits(o) and o is not chosen
     )[:3]
     asked = requests or _DEFAULT_REQUESTS
-    if not chosen.affordable and "减免部分利息和费用" not in asked:
+    if not fits(chosen) and "减免部分利息和费用" not in asked:
         asked = (*asked, "减免部分利息和费用")
     return NegotiationLetterContext(
         lender_name=lender_name.strip(), borrower_name=borrower_name.strip(),

@@ -178,3 +178,34 @@ def test_installments_add_up_to_the_debt_and_the_last_is_never_smaller(
     assert line.monthly * (months - 1) + line.last_monthly == debt
     assert line.last_monthly >= line.monthly
     assert line.last_monthly - line.monthly < Decimal("0.01") * months
+
+
+def test_the_letter_judges_its_plans_without_the_fee_it_leaves_out() -> None:
+    """6,000 with a budget of 1,000 and a 1 % monthly fee: 6 x 1,000 plus 60 of fee does not
+    fit, but the letter offers 6 x 1,000 without the fee, which does."""
+    p = propose_plans(
+        debt=Decimal("6000"),
+        monthly_income=Decimal("3000"),
+        monthly_expenses=Decimal("2000"),
+        as_of=AS_OF,
+        monthly_fee_rate=Decimal("0.01"),
+    )
+    assert p.recommended is not None
+    assert p.recommended.months == 12  # with the fee
+    ctx = letter_context(p, lender_name="星河消费金融有限公司", borrower_name="张三", dated=AS_OF)
+    assert ctx.proposed.months == 6
+    assert ctx.proposed.note == "在本人每月还款能力之内"
+    long = propose_plans(
+        debt=Decimal("60000"),
+        monthly_income=Decimal("3050"),
+        monthly_expenses=Decimal("2000"),
+        as_of=AS_OF,
+        monthly_fee_rate=Decimal("0.005"),
+    )
+    assert long.recommended is None  # 1,000 + 300 of fee > 1,050
+    ctx = letter_context(
+        long, lender_name="星河消费金融有限公司", borrower_name="张三", dated=AS_OF
+    )
+    assert (ctx.proposed.months, ctx.proposed.monthly) == (60, Decimal("1000.00"))
+    assert ctx.proposed.note == "在本人每月还款能力之内"
+    assert "减免部分利息和费用" in ctx.requests  # a default request, not one added for a shortfall
