@@ -63,9 +63,11 @@ def calendar_coverage_zh() -> str:
 
 
 def pending_year(day: dt.date) -> bool:
-    """True for a day in the year right after the holiday calendar: the year whose holidays the
-    State Council has not yet published (or this package not yet received)."""
-    return day.year == calendar_range()[1].year + 1
+    """True for a day whose roll-over may need the year right after the holiday calendar (the
+    year whose holidays the State Council has not yet published, or this package not yet
+    received): a day in that year, or in the calendar's last year (31 December on a weekend)."""
+    last = calendar_range()[1].year
+    return day.year in (last, last + 1)
 
 
 def _check_covered(day: dt.date) -> None:

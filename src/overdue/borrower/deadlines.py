@@ -25,7 +25,7 @@ from typing import Any
 from overdue.borrower._json import to_plain
 from overdue.dates import PeriodUnit, pending_year, period_end
 from overdue.errors import CalendarCoverageError, InputError
-from overdue.rules.periods import DeadlineKind, beyond_calendar_note, deadline
+from overdue.rules.periods import BEYOND_CALENDAR, DeadlineKind, beyond_calendar_note, deadline
 
 __all__ = ["DeadlineAnswer", "DocumentKind", "borrower_deadline"]
 
@@ -155,13 +155,14 @@ def borrower_deadline(
         d = deadline(which, received_on, beyond_calendar=True)
         last, nominal, rolled = d.last_day, d.nominal_last_day, d.rolled_over
         rule, status = d.rule, d.status.value
-        pending = tuple(n for n in d.policy_notes if n.startswith(f"{nominal.year}年的法定节假日"))
+        pending = tuple(n for n in d.policy_notes if n.startswith(BEYOND_CALENDAR))
     days_left = (last - as_of).days
     action = _ACTION[kind]
     rolled_text = f"（期间最后一日{nominal.isoformat()}是休息日，顺延）" if rolled else ""
     if days_left >= 0:
         summary = (
-            f"{received_on.isoformat()}收到{kind.zh}：最后一天是{last.isoformat()}{rolled_text}，"
+            f"{received_on.isoformat()}收到{kind.zh}：最后一天{'最早' if pending else ''}是"
+            f"{last.isoformat()}{rolled_text}{'（可能因节假日顺延，见下）' if pending else ''}，"
             f"还剩{days_left}天，请在这一天结束前{action}。"
         )
     else:

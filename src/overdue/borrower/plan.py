@@ -252,6 +252,7 @@ def letter_context(
         raise InputError("borrower_name", "请填写借款人姓名")
     if not proposal.options:
         raise InputError("proposal", "没有分期方案")
+
     # The letter offers the installments without the lender's fee, so it judges them so.
     def fits(o: PlanLine) -> bool:
         return max(o.monthly, o.last_monthly) <= proposal.budget

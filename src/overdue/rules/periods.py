@@ -32,7 +32,7 @@ from enum import StrEnum
 from functools import cache
 
 from overdue import money
-from overdue.dates import PeriodUnit, pending_year, period_end
+from overdue.dates import PeriodUnit, calendar_range, pending_year, period_end
 from overdue.errors import CalendarCoverageError, InputError, RuleLookupError
 from overdue.rules._data import Status, in_force, read_rows
 
@@ -292,13 +292,28 @@ def deadline(kind: DeadlineKind, start: dt.date, *, beyond_calendar: bool = Fals
     )
 
 
+BEYOND_CALENDAR = "节假日安排尚未收录："  # the start of every note of beyond_calendar_note
+# Fixed-date statutory holidays (《全国年节及纪念日放假办法》): known before each year's schedule.
+_FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节",
+                   (10, 3): "国庆节"}  # fmt: skip
+
+
 def beyond_calendar_note(nominal: dt.date) -> str:
-    """Why a last day past the holiday calendar is given as its nominal day."""
-    return (
-        f"{nominal.year}年的法定节假日安排尚未收录（国务院每年秋冬公布次年安排）：无法判断"
-        f"{nominal.isoformat()}是否为节假日。期间最早在这一天届满；如果这天是节假日，会顺延到其后的"
-        "第一个工作日。为稳妥起见，请按这一天办理"
-    )
+    """Why a last day whose roll-over needs an unpublished year is given as its nominal day."""
+    pending = calendar_range()[1].year + 1
+    unknown = f"{pending}年的放假安排尚未公布或尚未收录，具体哪一天还不能确定"
+    holiday = _FIXED_HOLIDAYS.get((nominal.month, nominal.day))
+    day = nominal.isoformat()
+    if nominal.year < pending:  # a known rest day, rolling over into the unpublished year
+        text = f"{day}是休息日，期间顺延到其后第一个工作日，已进入{pending}年；{unknown}。请在{day}之前办理"
+    elif holiday:
+        text = f"{day}是法定节假日（{holiday}），期间会顺延到节后第一个工作日；{unknown}。请在{day}之前办理"
+    else:
+        text = (
+            f"{pending}年的法定节假日安排尚未公布或尚未收录，无法判断{day}是否为节假日。期间最早在"
+            f"这一天届满；如果这天是节假日，会顺延到节后第一个工作日。为稳妥起见，请在{day}当天或之前办理"
+        )
+    return BEYOND_CALENDAR + text
 
 
 def _article(rule: PeriodRule) -> str:

@@ -8,8 +8,9 @@ import pytest
 
 from overdue.borrower.caseno import explain_case_number
 from overdue.borrower.deadlines import DocumentKind, borrower_deadline
-from overdue.dates import calendar_range
+from overdue.dates import calendar_range, pending_year
 from overdue.errors import InputError
+from overdue.rules.periods import BEYOND_CALENDAR, beyond_calendar_note
 
 pytestmark = pytest.mark.unit
 
@@ -150,6 +151,22 @@ def test_a_last_day_past_the_holiday_calendar_is_its_nominal_day_with_a_warning(
     note = next(line for line in r.lines if "节假日安排尚未收录" in line)
     assert r.last_day.isoformat() in note
     assert "顺延" in note
+
+
+def test_a_last_day_on_new_years_day_of_the_unpublished_year_certainly_moves() -> None:
+    """元旦 is a statutory holiday every year: the note says the day moves, and to act before
+    it; a rest day at the end of the calendar's last year rolls into the unpublished year."""
+    pending = calendar_range()[1].year + 1
+    new_year = dt.date(pending, 1, 1)
+    r = borrower_deadline("judgment", new_year - dt.timedelta(days=15), as_of=new_year)
+    assert r.last_day == new_year
+    assert r.summary.startswith(f"{new_year - dt.timedelta(days=15)}收到判决书：最后一天最早是")
+    note = next(line for line in r.lines if line.startswith(BEYOND_CALENDAR))
+    assert "元旦" in note
+    assert f"请在{new_year.isoformat()}之前办理" in note
+    assert pending_year(dt.date(pending - 1, 12, 31))
+    assert not pending_year(dt.date(pending - 2, 12, 31))
+    assert "是休息日" in beyond_calendar_note(dt.date(pending - 1, 12, 31))
 
 
 def test_a_passed_deadline_says_so() -> None:
