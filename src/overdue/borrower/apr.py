@@ -125,6 +125,10 @@ def solve_rate(amounts: Sequence[Decimal], dates: Sequence[dt.date] | None = Non
     return round_ratio(Decimal(repr(rate)), 10)
 
 
+# Private lending before 2020-08-20 (法释〔2015〕18号 Art. 26): 24 % protected, above 36 % void,
+# in between neither enforced nor, once paid, returned.
+OLD_PRIVATE_CAP = Decimal("0.24")
+
 # How sure the licensed-lender cap is (reference/legal.md §2.3): the 24 % total is SECONDARY;
 # that small-loan companies are held to it as well is UNVERIFIED (some courts use 4x the LPR).
 LICENSED_CAP_NOTE = (
@@ -260,7 +264,14 @@ def check_apr(
             f"前期费用{fmt(upfront_fee)}元不算借到的钱：实际可用的借款按{fmt(net)}元计算"
             "（民法典第六百七十条：利息不得预先在本金中扣除；民间借贷另见法释〔2020〕17号第二十六条）。"
         )
-    if above:
+    old_rules = lender_type is LenderType.PRIVATE and cap_rate == OLD_PRIVATE_CAP
+    if above and old_rules:
+        lines.append(
+            "按2020年8月20日前的规定，年利率24%至36%之间的利息，出借人起诉要求支付的，法院不支持；"
+            "但借款人已经自愿支付的，要求返还法院不予支持。超过36%的部分约定无效，已付的可以要求返还"
+            "（原《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》（2015年）第二十六条）。"
+        )
+    elif above:
         lines.append(
             "超过上限的部分，法院通常不支持；可以要求出借方按上限重算，"
             "或在被起诉时以此抗辩（利息、罚息、复利、违约金和各种费用合并计算）。"

@@ -127,12 +127,18 @@ def borrower_deadline(
             if kind is DocumentKind.JUDGMENT
             else "小额诉讼程序中的裁定（包括管辖权异议裁定）同样一经送达即生效，没有上诉期。",
             "认为确有错误的，可以依法申请再审（条件和期限请向法院或律师、12348法律服务热线咨询）。",
-            "依据：民事诉讼法（2023）第一百六十五条（小额诉讼一审终审）",
+            "依据：民事诉讼法（2023）第一百六十五条（小额诉讼一审终审）"
+            + (
+                ""
+                if kind is DocumentKind.JUDGMENT
+                else "；小额诉讼中的裁定一经作出即生效，见民事诉讼法司法解释的相关条文（条号未经核实）"
+            ),
         )
         return DeadlineAnswer(
             kind, received_on, "（无上诉期，一审终审）", None, None, False, None, True,
             "民事诉讼法（2023）第一百六十五条：小额诉讼案件实行一审终审", final_lines[1],
-            "VERIFIED", summary, final_lines, as_of,
+            "VERIFIED" if kind is DocumentKind.JUDGMENT else "UNVERIFIED", summary, final_lines,
+            as_of,
         )  # fmt: skip
 
     pending: tuple[str, ...] = ()  # the holiday calendar does not reach the last day

@@ -95,6 +95,17 @@ def test_a_private_loan_repaid_before_2020_08_20_is_compared_with_the_old_24_per
     assert before.cap_rate == Decimal("0.24")
     assert not before.above_cap
     assert "分段" not in before.cap_rule
+    # 30 % under the old rules: above 24 %, but what was paid up to 36 % is not returned
+    dearer = check_apr(
+        received=Decimal("10000"),
+        disbursed_on=dt.date(2019, 6, 1),
+        payments=[(dt.date(2020, 6, 1), Decimal("13000"))],
+        lender_type=LenderType.PRIVATE,
+        as_of=AS_OF,
+    )
+    assert dearer.above_cap
+    assert any("已经自愿支付的，要求返还法院不予支持" in line for line in dearer.lines)
+    assert not any("可以要求出借方按上限重算" in line for line in dearer.lines)
     straddling = check_apr(
         received=Decimal("10000"),
         disbursed_on=dt.date(2019, 12, 1),
