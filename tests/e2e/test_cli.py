@@ -330,6 +330,14 @@ def test_run_refuses_an_out_that_is_not_a_run_link_before_it_starts(tmp_path: Pa
         assert "not the link of an earlier run" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in runs.iterdir()) == ["afile", "plain"]
+    under = run(
+        "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / "afile" / "x")
+    )
+    assert under.returncode == 2
+    assert (
+        under.stderr.strip()
+        == f"error: --out: {runs / 'afile'} is a file, so {runs / 'afile' / 'x'} cannot be made"
+    )
 
 
 def test_the_spark_submit_entry_point_takes_the_reject_threshold() -> None:
@@ -339,7 +347,7 @@ def test_the_spark_submit_entry_point_takes_the_reject_threshold() -> None:
     helped = subprocess.run([*entry, "--help"], capture_output=True, text=True, check=False)
     assert helped.returncode == 0
     assert "--max-reject-ratio" in helped.stdout
-    for bad in ("2", "x"):
+    for bad in ("2", "x", "NaN"):
         done = subprocess.run(
             [*entry, "--data", "p", "--as-of", "2026-11-20", "--out", "r",
              "--max-reject-ratio", bad],

@@ -468,7 +468,7 @@ def _ratio(text: str) -> Decimal:
         ratio = Decimal(text)
     except ArithmeticError:
         raise argparse.ArgumentTypeError(f"not a decimal number: {text!r}") from None
-    if not 0 <= ratio <= 1:
+    if not ratio.is_finite() or not 0 <= ratio <= 1:
         raise argparse.ArgumentTypeError(f"must be between 0 and 1: {text!r}")
     return ratio
 
@@ -479,7 +479,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Takes the master and every other Spark setting from ``spark-submit``; ``--master`` is only
     for running the module without it.
     """
-    from overdue.portfolio.run import run_nightly
+    from overdue.errors import OverdueError
+    from overdue.portfolio.run import check_out, run_nightly
 
     parser = argparse.ArgumentParser(
         prog="python -m overdue.portfolio.spark",
@@ -503,15 +504,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError:
         parser.error(f"--as-of: not a date in the form YYYY-MM-DD: {args.as_of!r}")
     started = time.perf_counter()
-    spark = spark_session(args.master, {STAGING_CONF: args.staging} if args.staging else None)
     try:
-        master = spark.sparkContext.master or "local[*]"
-        summary = run_nightly(
-            args.data, args.out, as_of, engine="spark", spark_master=master,
-            max_reject_ratio=args.max_reject_ratio,
-        )  # fmt: skip
-    finally:
-        spark.stop()
+        check_out(args.out)  # before Spark starts
+        spark = spark_session(args.master, {STAGING_CONF: args.staging} if args.staging else None)
+        try:
+            master = spark.sparkContext.master or "local[*]"
+            summary = run_nightly(
+                args.data, args.out, as_of, engine="spark", spark_master=master,
+                max_reject_ratio=args.max_reject_ratio,
+            )  # fmt: skip
+        finally:
+            spark.stop()
+    except OverdueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     total = summary.counts["total"]
     print(
         f"{summary.counts['loans']['accepted']} loans as of {as_of} on {master}: "
