@@ -504,6 +504,16 @@ def test_a_quoted_value_over_several_lines_is_still_one_value(tmp_path: Path) ->
     assert set(notes) <= set(got.events["note"].to_pylist())
 
 
+def test_swallowed_records_are_found_however_their_fields_are_written(tmp_path: Path) -> None:
+    """Spaces around fields, 2024/04/03, a trailing comma: still records of the table."""
+    for k, tail in enumerate(
+        ["P9, L1, 2024-04-03, 1.00\n", "P9,L1,2024/04/03,1.00\n", "P9,L1,2024-04-03,1.00,\n"]
+    ):
+        payments = PAYMENTS + 'P8,"L1,2024-04-12,1.00\n' + tail
+        with pytest.raises(InputError, match="the record after it reads"):
+            load(write(tmp_path / str(k), loans=LOANS, payments=payments))
+
+
 def test_one_record_swallowed_by_a_quote_is_named_in_the_singular(tmp_path: Path) -> None:
     payments = PAYMENTS + 'P8,"L1,2024-04-12,1.00\nP9,L1,2024-04-13,1.00\n'
     with pytest.raises(InputError, match="so the record after it reads as part of one value"):

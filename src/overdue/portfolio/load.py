@@ -367,8 +367,8 @@ def _check_quotes(
     A quoted value may span lines, so PyArrow reads every line after a stray ``"`` as part of
     one value, up to the next quote or the end of the file: thousands of records can vanish
     into one cell (and one reject) without being counted. A value, or a rejected record, that
-    spans lines one of which reads as a whole record of the table (as many fields as the
-    header, an ISO date in each of its required date columns) is such a swallow: a file-level
+    spans lines one of which reads as a record of the table (the header's number of fields,
+    give or take one, and a day in each of its required date columns) is such a swallow: a file-level
     error naming the row where the quote opens. A closed quote around several lines of text
     (an address, a note with commas) is a value like any other.
     """
@@ -389,8 +389,9 @@ def _check_quotes(
     for row, text in sorted(spans):
         swallowed = sum(
             1
-            for fields in csv.reader(text.split("\n")[1:])
-            if len(fields) == len(header) and all(_ISO_DAY.fullmatch(fields[i]) for i in dates)
+            for fields in csv.reader(line.rstrip("\r") for line in text.split("\n")[1:])
+            if abs(len(fields) - len(header)) <= 1
+            and all(i < len(fields) and _DAY_LIKE.fullmatch(fields[i].strip()) for i in dates)
         )
         if swallowed:
             after = (
@@ -406,7 +407,8 @@ def _check_quotes(
             )
 
 
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+# A day however written (the checks then say what is wrong with it): what marks a record.
+_DAY_LIKE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 
 
 def _required_date(spec: Table, name: str) -> bool:
