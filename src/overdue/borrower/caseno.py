@@ -31,13 +31,15 @@ VERIFY_CHANNELS: tuple[str, ...] = (
     "直接打给案号所示法院：电话请从法院官方网站查，不要用催收消息里给的号码",
 )
 
-# Spaces inside the number are tolerated ("(2024) 京0105 民初 12345 号"), as the validator does;
-# after the year comes a court code, so it starts with a province's abbreviation (or 最高法) —
-# "（2024）已逾期 请于本月15号前还款" is a bill, not a case number.
-_COURT_INITIAL = "京津冀晋内辽吉黑沪苏浙皖闽赣鲁豫鄂湘粤桂琼渝川黔贵云滇藏陕甘青宁新军兵最"
+# Spaces inside the number are tolerated ("(2024) 京0105 民初 12345 号"), as the validator does.
+# What follows the year must name a kind of case (民, 执, 刑 …) before its 号: "（2024）已逾期
+# 请于本月15号前还款" is a bill, while a made-up "（2024）民初字第8823号" is still found (and then
+# found invalid).
+_KIND_CHARS = "民执刑行赔商知破督"
+_PART = r"(?:[^\s，。,;；:：!！?？号]|\s(?=\S))"
 _NUMBER = re.compile(
-    r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]\s*[" + _COURT_INITIAL + r"]"
-    r"(?:[^\s，。,;；:：!！?？]|\s(?=\S)){0,23}?号(?:之[一二三四五六七八九十]+)?"
+    r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]\s*"
+    rf"(?={_PART}{{0,20}}?[{_KIND_CHARS}]){_PART}{{1,24}}?号(?:之[一二三四五六七八九十]+)?"
 )
 # A bracketed year: what is given is meant as a case number, even without its 号.
 _BRACKETED_YEAR = re.compile(r"[（(〔\[【]\s*\d{4}\s*[)）〕\]】]")

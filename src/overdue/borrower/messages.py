@@ -151,6 +151,9 @@ class Catalogue:
     warning: re.Pattern[str] | None = None
     warning_sentence: re.Pattern[str] | None = None
     warning_unless: re.Pattern[str] | None = None
+    # a clause that threatens the reader is kept too, unless the threat is a framed quotation
+    # (以“明天就来抓你”等话术, “…”之类的说法)
+    warning_threats: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -284,12 +287,12 @@ def _parse_catalogue(data: Any) -> Catalogue:
     warning = data.get("warning_context", {}) or {}
     if not isinstance(warning, dict):
         raise InputError("warning_context", "expected a mapping with cues/sentence_cues/unless")
-    unknown = set(warning) - {"cues", "sentence_cues", "unless"}
+    unknown = set(warning) - {"cues", "sentence_cues", "unless", "threats"}
     if unknown:
         raise InputError("warning_context", f"unknown keys {sorted(unknown)}")
     patterns = {
         key: _compile(warning[key], f"warning_context.{key}") if key in warning else None
-        for key in ("cues", "sentence_cues", "unless")
+        for key in ("cues", "sentence_cues", "unless", "threats")
     }
     return Catalogue(
         str(data.get("version", "")),
@@ -300,6 +303,7 @@ def _parse_catalogue(data: Any) -> Catalogue:
         patterns["cues"],
         patterns["sentence_cues"],
         patterns["unless"],
+        patterns["threats"],
     )
 
 
@@ -349,7 +353,11 @@ _SENTENCE_END = re.compile(r"([。！？!?\n])")
 _CLAUSE_END = re.compile(r"([；;，]|,(?!\d{3}))")
 
 
-_QUOTED = re.compile(r"“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|\"[^\"]*\"")
+# A quotation framed as one: followed by 等, 之类, 的说法, 恐吓 …
+_FRAMED_QUOTE = re.compile(
+    r"(?:“[^”]*”|「[^」]*」|『[^』]*』|‘[^’]*’|\"[^\"]*\")"
+    r"(?=\s*(?:等|之类|这类|一类|这样的|的说法|的话术|话术|说法|恐吓|威胁|吓唬))"
+)
 
 
 def _without_warnings(catalogue: Catalogue, text: str) -> str:
@@ -368,9 +376,13 @@ def _without_warnings(catalogue: Catalogue, text: str) -> str:
         for clause in _CLAUSE_END.split(sentence):
             norm = normalize(catalogue, clause)
             warns = whole or found(catalogue.warning, norm)
-            # what a warning quotes ("以“明天就来抓你”等话术") is a quotation, never a directive
-            own = normalize(catalogue, _QUOTED.sub("", clause))
-            if not warns or found(catalogue.warning_unless, own):
+            # a threat the warning frames as a quotation ("以“明天就来抓你”等话术") is not one
+            own = normalize(catalogue, _FRAMED_QUOTE.sub("", clause))
+            if (
+                not warns
+                or found(catalogue.warning_unless, norm)
+                or found(catalogue.warning_threats, own)
+            ):
                 kept.append(clause)
     return "".join(kept)
 

@@ -135,6 +135,8 @@ def test_a_collector_posing_as_a_court_is_flagged_as_impersonation() -> None:
         "逾期不会坐牢？你想得美，明天就移交公安。",  # a reassurance in another sentence
         "您的欠款纠纷已立案，案号(2024)京0105刑初123号，请尽快处理。",  # a criminal case number
         "别以为欠钱不会坐牢，我们已经向公安机关报案了。",  # a reassurance mocked
+        "不要天真地认为不会坐牢，明天就移交公安。",
+        "你再不还，公安“明天就来抓你”，谨防诈骗。",  # a quotation, but not framed as one
     ],
 )
 def test_a_criminal_threat_is_not_excused_by_words_elsewhere(text: str) -> None:
@@ -153,8 +155,34 @@ def test_a_warning_that_quotes_a_threat_is_not_a_threat(text: str) -> None:
     assert codes(text) == set()
 
 
-def test_a_bill_with_a_year_in_brackets_is_not_a_case_number() -> None:
-    assert codes("您的账单（2024）已逾期 请于本月15号前还款。") == set()
+def test_a_genuine_reassurance_is_not_a_threat() -> None:
+    text = "很多人以为逾期会坐牢，其实逾期不会坐牢，不构成犯罪，请放心协商还款。"
+    assert codes(text) == set()
+
+
+def test_a_quoted_account_in_a_warning_is_still_a_payment_directive() -> None:
+    assert lint_message("还款账户“张三 6222021234567890123”，谨防诈骗。", NOON, AS_OF).verdict is (
+        Verdict.FRAUD
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您的账单（2024）已逾期 请于本月15号前还款。",
+        "您的账单（2024）京东白条已逾期 请于本月15号前还款。",
+    ],
+)
+def test_a_bill_with_a_year_in_brackets_is_not_a_case_number(text: str) -> None:
+    assert codes(text) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["您已被起诉，案号（2024）民初字第8823号，请速还款。", "案号(2024)XX0105民初123号，请速还款。"],
+)
+def test_a_made_up_case_number_is_still_found_and_found_invalid(text: str) -> None:
+    assert "INVALID_CASE_NUMBER" in codes(text)
 
 
 def test_a_reassurance_in_the_same_sentence_is_not_a_threat() -> None:
