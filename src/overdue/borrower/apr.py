@@ -125,7 +125,7 @@ def solve_rate(amounts: Sequence[Decimal], dates: Sequence[dt.date] | None = Non
     return round_ratio(Decimal(repr(rate)), 10)
 
 
-# Private lending before 2020-08-20 (法释〔2015〕18号 Art. 26): 24 % protected, above 36 % void,
+# Private lending before 2020-08-20 (法释〔2015〕18号 Arts. 26, 31): 24 % protected, above 36 % void,
 # in between neither enforced nor, once paid, returned.
 OLD_PRIVATE_CAP = Decimal("0.24")
 
@@ -269,7 +269,7 @@ def check_apr(
         lines.append(
             "按2020年8月20日前的规定，年利率24%至36%之间的利息，出借人起诉要求支付的，法院不支持；"
             "但借款人已经自愿支付的，要求返还法院不予支持。超过36%的部分约定无效，已付的可以要求返还"
-            "（原《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》（2015年）第二十六条）。"
+            "（原《最高人民法院关于审理民间借贷案件适用法律若干问题的规定》（2015年）第二十六条、第三十一条）。"
         )
     elif above:
         lines.append(

@@ -118,14 +118,13 @@ def borrower_deadline(
 
     if kind in (DocumentKind.JUDGMENT, DocumentKind.RULING) and small_claims:
         what = "判决" if kind is DocumentKind.JUDGMENT else "裁定"
-        summary = (
-            f"小额诉讼{what}一审终审：{received_on.isoformat()}送达时即发生法律效力，不能上诉。"
-        )
+        effective = "送达时" if kind is DocumentKind.JUDGMENT else "一经作出"
+        summary = f"小额诉讼{what}一审终审：{effective}即发生法律效力，不能上诉。"
         final_lines = (
             summary,
             "判决确定的履行期限届满仍未还款的，对方可以申请强制执行。"
             if kind is DocumentKind.JUDGMENT
-            else "小额诉讼程序中的裁定（包括管辖权异议裁定）同样一经送达即生效，没有上诉期。",
+            else "小额诉讼程序中的裁定（包括管辖权异议裁定）一经作出即生效，没有上诉期。",
             "认为确有错误的，可以依法申请再审（条件和期限请向法院或律师、12348法律服务热线咨询）。",
             "依据：民事诉讼法（2023）第一百六十五条（小额诉讼一审终审）"
             + (
@@ -165,10 +164,19 @@ def borrower_deadline(
     days_left = (last - as_of).days
     action = _ACTION[kind]
     rolled_text = f"（期间最后一日{nominal.isoformat()}是休息日，顺延）" if rolled else ""
-    if days_left >= 0:
+    if pending and days_left >= 0:
         summary = (
-            f"{received_on.isoformat()}收到{kind.zh}：最后一天{'最早' if pending else ''}是"
-            f"{last.isoformat()}{rolled_text}{'（可能因节假日顺延，见下）' if pending else ''}，"
+            f"{received_on.isoformat()}收到{kind.zh}：最后一天最早是{last.isoformat()}"
+            f"（可能因节假日顺延，见下），还剩{days_left}天；为稳妥起见，请不晚于这一天{action}。"
+        )
+    elif pending:  # the earliest day has passed; the real one may not have
+        summary = (
+            f"{received_on.isoformat()}收到{kind.zh}：期间最早在{last.isoformat()}届满，如遇节假日"
+            f"会顺延，可能尚未届满（见下）；还没有{action}的，请立即办理，并向法院说明。"
+        )
+    elif days_left >= 0:
+        summary = (
+            f"{received_on.isoformat()}收到{kind.zh}：最后一天是{last.isoformat()}{rolled_text}，"
             f"还剩{days_left}天，请在这一天结束前{action}。"
         )
     else:

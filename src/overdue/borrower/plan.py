@@ -263,6 +263,9 @@ def letter_context(
         _option(o, "可负担的其他方案") for o in proposal.options if fits(o) and o is not chosen
     )[:3]
     asked = requests or _DEFAULT_REQUESTS
+    if proposal.monthly_fee_rate and not chosen.affordable and fits(chosen):
+        # it fits only if the lender waives its installment fee: say so
+        asked = (*asked, "分期期间免收分期手续费")
     if not fits(chosen) and "减免部分利息和费用" not in asked:
         asked = (*asked, "减免部分利息和费用")
     return NegotiationLetterContext(

@@ -221,9 +221,10 @@ def publish(staging: Path, out_dir: Path) -> Path:
 def check_out(out_dir: Path) -> None:
     """``out_dir`` must be absent or a run link: a directory or file of something else is
     never replaced (checked before a run starts, and again when it is published)."""
-    above = next((p for p in out_dir.parents if p.exists()), None)
+    above = next((p for p in out_dir.parents if p.exists() or p.is_symlink()), None)
     if above is not None and not above.is_dir():
-        raise InputError("--out", f"{above} is a file, so {out_dir} cannot be made")
+        what = "a broken link" if above.is_symlink() and not above.exists() else "a file"
+        raise InputError("--out", f"{above} is {what}, so {out_dir} cannot be made")
     if out_dir.is_symlink() or not out_dir.exists():
         return
     kind = "a directory" if out_dir.is_dir() else "a file"

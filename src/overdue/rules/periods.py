@@ -294,8 +294,9 @@ def deadline(kind: DeadlineKind, start: dt.date, *, beyond_calendar: bool = Fals
 
 BEYOND_CALENDAR = "节假日安排尚未收录："  # the start of every note of beyond_calendar_note
 # Fixed-date statutory holidays (《全国年节及纪念日放假办法》): known before each year's schedule.
-_FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (10, 1): "国庆节", (10, 2): "国庆节",
-                   (10, 3): "国庆节"}  # fmt: skip
+# 劳动节 is two days from 2025 (the Measures as revised in 2024; from memory, UNVERIFIED).
+_FIXED_HOLIDAYS = {(1, 1): "元旦", (5, 1): "劳动节", (5, 2): "劳动节", (10, 1): "国庆节",
+                   (10, 2): "国庆节", (10, 3): "国庆节"}  # fmt: skip
 
 
 def beyond_calendar_note(nominal: dt.date) -> str:

@@ -46,8 +46,11 @@ MAX_AMOUNT = Decimal("100000000000")  # 一千亿元
 _AMOUNT = re.compile(r"\d+(\.\d{1,2})?")
 _AMOUNT_DECORATION = str.maketrans("", "", ",，¥￥元 \u3000")
 # A comma that does not group thousands ("1000,50" is not 100,050): digits before it that are
-# not 1-3 after the start or a comma, or other than three digits after it.
-_BAD_GROUPING = re.compile(r"\d{4,}[,，]|[,，](?!\d{3}(?:\D|$))")
+# not 1-3 after the start or a comma, other than three digits after it, nothing or a lone 0
+# before it; and a space between digits ("1000 50").
+_BAD_GROUPING = re.compile(
+    r"\d{4,}[,，]|[,，](?!\d{3}(?:\D|$))|(?<![\d,，])[,，]|(?<![\d,，])0[,，]|\d[ \u3000]+\d"
+)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # The ways people write a day: 2025-04-15, 2025/4/15, 2025.4.15, 2025年4月15日 (full-width
 # digits are made ASCII first).
@@ -70,7 +73,8 @@ def _amount(value: Any, *, positive: bool) -> Decimal:
         raise PydanticCustomError("money_type", '应为金额，例如 "1234.56"')
     if _BAD_GROUPING.search(value.strip()):
         raise PydanticCustomError(
-            "money_parsing", "“{text}”不是金额：逗号只能用来每三位分隔（如 1,000.50），小数请用小数点",
+            "money_parsing",
+            "“{text}”不是金额：数字中间不能有空格，逗号只能用来每三位分隔（如 1,000.50），小数请用小数点",
             {"text": value[:40]},
         )  # fmt: skip
     text = value.translate(_AMOUNT_DECORATION)

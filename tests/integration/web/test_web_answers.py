@@ -327,9 +327,10 @@ def test_repayment_lines_may_be_written_the_way_people_write_days_and_amounts(
         refused = client.post("/owe/apr", data=form | {"payments_text": text})
         assert refused.status_code == 422, text
         assert "还款记录第1行" in refused.text
-    refused = client.post("/owe/apr", data=form | {"received": "10000,50", "schedule.count": "1"})
-    assert refused.status_code == 422
-    assert "逗号只能用来每三位分隔" in refused.text
+    for amount in ("10000,50", "10000 50", ",100", "0,500"):
+        refused = client.post("/owe/apr", data=form | {"received": amount, "schedule.count": "1"})
+        assert refused.status_code == 422, amount
+        assert "逗号只能用来每三位分隔" in refused.text
 
 
 # -- 我到底欠多少 · 催收金额 -------------------------------------------------------------------

@@ -164,6 +164,11 @@ def test_a_last_day_on_new_years_day_of_the_unpublished_year_certainly_moves() -
     note = next(line for line in r.lines if line.startswith(BEYOND_CALENDAR))
     assert "元旦" in note
     assert f"请在{new_year.isoformat()}之前办理" in note
+    later = borrower_deadline(
+        "judgment", new_year - dt.timedelta(days=15), as_of=new_year + dt.timedelta(days=1)
+    )
+    assert "已于" not in later.summary  # the real last day is after the holiday: not expired
+    assert "可能尚未届满" in later.summary
     assert pending_year(dt.date(pending - 1, 12, 31))
     assert not pending_year(dt.date(pending - 2, 12, 31))
     assert "是休息日" in beyond_calendar_note(dt.date(pending - 1, 12, 31))

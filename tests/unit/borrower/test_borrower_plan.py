@@ -195,6 +195,7 @@ def test_the_letter_judges_its_plans_without_the_fee_it_leaves_out() -> None:
     ctx = letter_context(p, lender_name="星河消费金融有限公司", borrower_name="张三", dated=AS_OF)
     assert ctx.proposed.months == 6
     assert ctx.proposed.note == "在本人每月还款能力之内"
+    assert "分期期间免收分期手续费" in ctx.requests  # it fits only without the fee: asked for
     long = propose_plans(
         debt=Decimal("60000"),
         monthly_income=Decimal("3050"),
