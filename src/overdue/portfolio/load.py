@@ -368,9 +368,9 @@ def _check_quotes(
     one value, up to the next quote or the end of the file: thousands of records can vanish
     into one cell (and one reject) without being counted. A value, or a rejected record, that
     spans lines one of which reads as a record of the table (the header's number of fields,
-    give or take one, and a day in each of its required date columns) is such a swallow: a file-level
-    error naming the row where the quote opens. A closed quote around several lines of text
-    (an address, a note with commas) is a value like any other.
+    give or take one, and a day in each of its required date columns) is such a swallow: a
+    file-level error naming the row where the quote opens. A closed quote around several lines
+    of text (an address, a note with commas) is a value like any other.
     """
     dates = [i for i, name in enumerate(header) if _required_date(spec, name)]
     if not dates:
