@@ -23,9 +23,9 @@ from enum import StrEnum
 from typing import Any
 
 from overdue.borrower._json import to_plain
-from overdue.dates import PeriodUnit, pending_year, period_end
-from overdue.errors import CalendarCoverageError, InputError
-from overdue.rules.periods import BEYOND_CALENDAR, DeadlineKind, beyond_calendar_note, deadline
+from overdue.dates import PeriodUnit
+from overdue.errors import InputError
+from overdue.rules.periods import BEYOND_CALENDAR, DeadlineKind, deadline, period_end_or_nominal
 
 __all__ = ["DeadlineAnswer", "DocumentKind", "borrower_deadline"]
 
@@ -142,13 +142,8 @@ def borrower_deadline(
 
     pending: tuple[str, ...] = ()  # the holiday calendar does not reach the last day
     if kind is DocumentKind.PAYMENT_ORDER:
-        try:
-            end = period_end(received_on, 15, PeriodUnit.DAY)
-        except CalendarCoverageError:
-            end = period_end(received_on, 15, PeriodUnit.DAY, roll_over=False)
-            if not pending_year(end.nominal_last_day):
-                raise
-            pending = (beyond_calendar_note(end.nominal_last_day),)
+        end, note = period_end_or_nominal(received_on, 15, PeriodUnit.DAY)
+        pending = (note,) if note else ()
         last, nominal, rolled = end.last_day, end.nominal_last_day, end.rolled_over
         rule, status = _PAYMENT_ORDER_RULE, "UNVERIFIED"
     else:

@@ -32,17 +32,20 @@ from enum import StrEnum
 from functools import cache
 
 from overdue import money
-from overdue.dates import PeriodUnit, calendar_range, pending_year, period_end
+from overdue.dates import PeriodEnd, PeriodUnit, calendar_range, pending_year, period_end
 from overdue.errors import CalendarCoverageError, InputError, RuleLookupError
 from overdue.rules._data import Status, in_force, read_rows
 
 __all__ = [
+    "BEYOND_CALENDAR",
     "Deadline",
     "DeadlineKind",
     "DelayInterest",
     "PeriodRule",
+    "beyond_calendar_note",
     "deadline",
     "delay_interest",
+    "period_end_or_nominal",
     "period_rule",
     "rule_ids",
 ]
@@ -254,14 +257,11 @@ def deadline(kind: DeadlineKind, start: dt.date, *, beyond_calendar: bool = Fals
     rule = period_rule(kind.value, start)
     if rule.length is None:  # pragma: no cover - the data file gives every deadline a length
         raise RuleLookupError(f"period rule {kind.value!r} has no length")
-    notes: tuple[str, ...] = ()
-    try:
-        end = period_end(start, rule.length, rule.unit, roll_over=rule.roll_over)
-    except CalendarCoverageError:
-        end = period_end(start, rule.length, rule.unit, roll_over=False)
-        if not (beyond_calendar and pending_year(end.nominal_last_day)):
-            raise
-        notes = (beyond_calendar_note(end.nominal_last_day),)
+    if beyond_calendar:
+        end, pending = period_end_or_nominal(start, rule.length, rule.unit, rule.roll_over)
+        notes: tuple[str, ...] = (pending,) if pending else ()
+    else:
+        end, notes = period_end(start, rule.length, rule.unit, roll_over=rule.roll_over), ()
     counting = period_rule(_ROLL_OVER, start)
     statuses = {rule.status}
     if rule.roll_over:
@@ -290,6 +290,22 @@ def deadline(kind: DeadlineKind, start: dt.date, *, beyond_calendar: bool = Fals
         status=max(statuses, key=_STATUS_ORDER.index),
         policy_notes=notes,
     )
+
+
+def period_end_or_nominal(
+    start: dt.date, length: int, unit: PeriodUnit, roll_over: bool = True
+) -> tuple[PeriodEnd, str | None]:
+    """:func:`~overdue.dates.period_end`, or, when its roll-over needs the year right after the
+    holiday calendar, the nominal last day (the earliest the period can end) and the note of
+    :func:`beyond_calendar_note` (None otherwise). Years further out still raise
+    :class:`~overdue.errors.CalendarCoverageError`."""
+    try:
+        return period_end(start, length, unit, roll_over=roll_over), None
+    except CalendarCoverageError:
+        end = period_end(start, length, unit, roll_over=False)
+        if not pending_year(end.nominal_last_day):
+            raise
+        return end, beyond_calendar_note(end.nominal_last_day)
 
 
 BEYOND_CALENDAR = "节假日安排尚未收录："  # the start of every note of beyond_calendar_note
