@@ -11,6 +11,7 @@ The package covers a fixed range of years; a date outside it raises
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -21,6 +22,7 @@ from dateutil.relativedelta import relativedelta
 from overdue.errors import CalendarCoverageError, InputError
 
 __all__ = [
+    "WRITTEN_DAY",
     "PeriodEnd",
     "PeriodUnit",
     "add_months",
@@ -42,6 +44,11 @@ def parse_date(value: str, field: str = "date") -> dt.date:
         return dt.date.fromisoformat(text)
     except (ValueError, AttributeError, IndexError) as exc:
         raise InputError(field, f"not a date in the form YYYY-MM-DD: {value!r}") from exc
+
+
+# A day as people write it: 2025-04-15, 2025/4/15, 2025.4.15, 2025年4月15日 (groups: year,
+# month, day). Full-width digits are the caller's to make ASCII (NFKC) first.
+WRITTEN_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?")
 
 
 @cache

@@ -34,7 +34,6 @@ import csv
 import datetime as dt
 import hashlib
 import json
-import re
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -53,6 +52,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from overdue.dates import WRITTEN_DAY
 from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
 from overdue.portfolio.schema import (
@@ -391,7 +391,7 @@ def _check_quotes(
             1
             for fields in csv.reader(line.rstrip("\r") for line in text.split("\n")[1:])
             if abs(len(fields) - len(header)) <= 1
-            and all(i < len(fields) and _DAY_LIKE.fullmatch(fields[i].strip()) for i in dates)
+            and all(i < len(fields) and WRITTEN_DAY.fullmatch(fields[i].strip()) for i in dates)
         )
         if swallowed:
             after = (
@@ -405,10 +405,6 @@ def _check_quotes(
                 'value; close the quote, or double a quote inside a value ("")',
                 source=file,
             )
-
-
-# A day however written (the checks then say what is wrong with it): what marks a record.
-_DAY_LIKE = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 
 
 def _required_date(spec: Table, name: str) -> bool:

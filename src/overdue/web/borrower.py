@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from overdue.borrower.deadlines import DocumentKind
+from overdue.dates import WRITTEN_DAY
 from overdue.errors import InputError, OverdueError
 from overdue.web.borrower_api import letter_response
 from overdue.web.borrower_models import (
@@ -67,7 +68,7 @@ _LINE_SPLIT = re.compile(r"[\s,，、;；]+")
 # "日期 金额" however the day is written (2025-04-15, 2025/4/15, 2025年4月15日) and whatever
 # separates them; the amount may carry thousands separators and 元 ("1,000.00元").
 _DATED_LINE = re.compile(
-    r"\s*(?P<on>\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}(?:\s*日)?)"
+    rf"\s*(?P<on>{WRITTEN_DAY.pattern})"
     r"(?:\s*[,，、;；:：]\s*|\s+|(?<=日))"
     r"(?P<amount>[¥￥]?\s*(?:\d{1,3}(?:[,，]\d{3})+|\d+)(?:\.\d+)?\s*元?)\s*"
 )

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, BeforeValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from overdue.dates import calendar_coverage_zh
+from overdue.dates import WRITTEN_DAY, calendar_coverage_zh
 from overdue.errors import CalendarCoverageError, InputError, OverdueError
 
 __all__ = [
@@ -52,9 +52,6 @@ _BAD_GROUPING = re.compile(
     r"\d{4,}[,，]|[,，](?!\d{3}(?:\D|$))|(?<![\d,，])[,，]|(?<![\d,，])0[,，]|\d[ \u3000]+\d"
 )
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-# The ways people write a day: 2025-04-15, 2025/4/15, 2025.4.15, 2025年4月15日 (full-width
-# digits are made ASCII first).
-_WRITTEN_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 _INDEX = re.compile(r"\[(\d+)\]")
 _MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?(Z|[+-]\d{2}:\d{2})?")
 _BEIJING = ZoneInfo("Asia/Shanghai")
@@ -124,7 +121,7 @@ def _day(value: Any) -> dt.date:
     if not isinstance(value, str):
         raise PydanticCustomError("day_type", "应为日期，格式为 年-月-日，例如 2025-01-15")
     text = unicodedata.normalize("NFKC", value).strip()
-    written = _WRITTEN_DAY.fullmatch(text)
+    written = WRITTEN_DAY.fullmatch(text)
     if written:
         year, month, day = written.groups()
         text = f"{year}-{int(month):02d}-{int(day):02d}"
