@@ -34,6 +34,7 @@ import csv
 import datetime as dt
 import hashlib
 import json
+import os
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -55,6 +56,7 @@ import pyarrow.parquet as pq
 from overdue.dates import WRITTEN_DAY
 from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
+from overdue.portfolio import scan as compiled_scan
 from overdue.portfolio.schema import (
     EVENT_KINDS_WITH_UNTIL,
     LOADED_TABLES,
@@ -773,6 +775,7 @@ class _Stage:
     view: str | None = None
     types: pa.Schema | None = None  # the column types of raw (or of view)
     rows: int = 0  # rows of raw (or of view)
+    paths: tuple[Path, ...] = ()  # the files of view, in its order
 
     def __post_init__(self) -> None:
         if self.raw is not None:
@@ -956,7 +959,7 @@ def _typed_parquet(data_dir: Path, spec: Table, paths: Sequence[Path]) -> _Stage
     return _Stage(
         spec.name, spec, None, present, [_rel(data_dir, p) for p in paths],
         [int(o) for o in np.diff(offsets)], [False] * len(paths), [],
-        view=view, types=pa.schema(types), rows=offsets[-1],
+        view=view, types=pa.schema(types), rows=offsets[-1], paths=tuple(paths),
     )  # fmt: skip
 
 
@@ -1311,22 +1314,22 @@ def _check_all(
     counts: dict[str, TableCounts] = {}
     rejects_dir.mkdir(parents=True, exist_ok=True)
     for name, st in stages.items():
+        suspects: pa.Table | None = None  # the rows the compiled scan left to the SQL checks
         base = "p_installments" if name == "installments" else "in_" + name
         schema = _accepted_schema(name, lean)
         if name == "loans":
             tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
             del parsed_loans
+        elif (
+            lean
+            and name == "payments"
+            and (fast := _scanned_payments(con, st, as_of, schema, tables))
+        ):
+            tables[name], rejected_ids, suspects = fast
         else:
             checks = _checks(st.spec)
             ok = _all_null(ch.alias for ch in checks)
-            cols = ", ".join(
-                "_row AS source_row"
-                if f.name == "source_row"
-                else "CAST(ord - 1 AS INTEGER) AS loan_ord"
-                if f.name == LOAN_ORD.name
-                else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
-                for f in schema
-            )
+            cols = _accepted_columns(schema)
             key, tie = _ORDER[name]
             # One pass over the checked rows: sorted by DuckDB, or, for a lean load, unsorted
             # (the kernel groups them by loan_ord in linear time).
@@ -1352,9 +1355,183 @@ def _check_all(
                 _exact_duplicates(con, "d_" + name, base, id_key, id_col, repeated)
                 tables[name], rejected_ids, _ = _fetch(con.sql(query), schema)
         accepted = tables[name].num_rows
-        rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir)
+        rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir, suspects)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
     return tables, counts
+
+
+def _accepted_columns(schema: pa.Schema) -> str:
+    """SELECT list of a child table's accepted columns over its checked rows."""
+    return ", ".join(
+        "_row AS source_row"
+        if f.name == "source_row"
+        else "CAST(ord - 1 AS INTEGER) AS loan_ord"
+        if f.name == LOAN_ORD.name
+        else f"{_v(f.name.removesuffix('_fen'))} AS {_q(f.name)}"
+        for f in schema
+    )
+
+
+# The compiled scan of payments reads these Parquet types only (others take the SQL path).
+_SCANNED_PAYMENT_TYPES = {"payment_id": pa.string(), "loan_id": pa.string(), "paid_on": pa.date32()}
+
+
+def _scanned_payments(
+    con: duckdb.DuckDBPyConnection,
+    st: _Stage,
+    as_of: dt.date,
+    schema: pa.Schema,
+    tables: Mapping[str, pa.Table],
+) -> tuple[pa.Table, pa.ChunkedArray, pa.Table] | None:
+    """The lean payments of typed Parquet, most rows checked by a compiled pass; or None.
+
+    Each row group is read by PyArrow and scanned by :func:`compiled_scan.scan_payments` on the
+    cores: the rows clean on their face (present, canonical ids, a known accepted loan, dates
+    and amount in range) are accepted as they are; every other row (*suspect*) goes through the
+    SQL checks of :func:`_checked_sql`, exactly as the whole table otherwise would, so a
+    suspect row is accepted with its normalized values or rejected with its reasons. Returns
+    (accepted, rejected ``_i``, the suspect rows as read), or None — and the caller takes the
+    SQL path for the whole table — when the files' types are not the expected ones, when the
+    accepted loans are not in bytewise order, or when two payment ids (or their 64-bit
+    hashes) repeat, which the SQL path then sorts out exactly.
+    """
+    if st.raw is not None or st.types is None or not st.paths or "loans" not in tables:
+        return None
+    file_schema = pq.read_schema(st.paths[0])
+    amount = file_schema.field("amount").type if "amount" in file_schema.names else None
+    if (
+        any(
+            name not in file_schema.names or file_schema.field(name).type != t
+            for name, t in _SCANNED_PAYMENT_TYPES.items()
+        )
+        or not isinstance(amount, pa.Decimal128Type)
+        or amount.scale != 2
+    ):
+        return None
+    loans = tables["loans"]
+    keys = loans["loan_id"].combine_chunks()
+    if len(keys) == 0 or keys.null_count:
+        return None
+    key_off, key_data = compiled_scan.string_buffers(keys)
+    if not compiled_scan.strictly_increasing(key_off, key_data):
+        return None
+    disbursed = np.ascontiguousarray(
+        loans["disbursed_on"].combine_chunks().cast(pa.int32()).to_numpy(), np.int32
+    )
+    as_of_day = (as_of - dt.date(1970, 1, 1)).days
+    columns = [*_SCANNED_PAYMENT_TYPES, "amount"]
+    units = []  # (file index, path, row group, first row of the group in the file, first _i)
+    first = 0
+    for k, path in enumerate(st.paths):
+        meta = pq.read_metadata(path)
+        start = 0
+        for g in range(meta.num_row_groups):
+            units.append((k, path, g, start, first + start))
+            start += meta.row_group(g).num_rows
+        first += meta.num_rows
+    if first != st.rows:
+        return None
+    hashes = np.empty(st.rows, np.uint64)
+
+    def scan(unit: tuple[int, Path, int, int, int]) -> tuple[pa.RecordBatch, pa.Table, int]:
+        k, path, g, start, i0 = unit
+        group = pq.ParquetFile(path).read_row_group(g, columns=columns, use_threads=False)
+        group = group.combine_chunks()
+        if [group.schema.field(c).type for c in columns[:3]] != list(
+            _SCANNED_PAYMENT_TYPES.values()
+        ):
+            raise _NotScannable
+        n = group.num_rows
+        arrays = [group[c].chunk(0) if group[c].num_chunks else pa.nulls(0, group[c].type)
+                  for c in columns]  # fmt: skip
+        valid = np.ones(n, np.bool_)
+        for a in arrays:
+            if a.null_count:
+                valid &= np.asarray(a.is_valid().to_numpy(zero_copy_only=False), np.bool_)
+        pid_off, pid_data = compiled_scan.string_buffers(arrays[0])
+        lid_off, lid_data = compiled_scan.string_buffers(arrays[1])
+        day = np.frombuffer(arrays[2].buffers()[1], np.int32)[arrays[2].offset :][:n]
+        words = np.frombuffer(arrays[3].buffers()[1], np.int64)[2 * arrays[3].offset :][: 2 * n]
+        out_ord = np.empty(n, np.int32)
+        out_day = np.empty(n, np.int32)
+        out_fen = np.empty(n, np.int64)
+        odd_rows = np.empty(n, np.int64)
+        clean, odd = compiled_scan.scan_payments(
+            pid_off, pid_data, lid_off, lid_data, day, words, valid, as_of_day,
+            key_off, key_data, disbursed,
+            out_ord, out_day, out_fen, hashes[i0 : i0 + n], odd_rows,
+        )  # fmt: skip
+        batch = pa.RecordBatch.from_arrays(
+            [
+                pa.Array.from_buffers(pa.date32(), clean, [None, pa.py_buffer(out_day[:clean])]),
+                pa.array(out_fen[:clean]),
+                pa.array(out_ord[:clean]),
+            ],
+            schema=schema,
+        )
+        rows = odd_rows[:odd]
+        raw = (
+            group.take(pa.array(rows))
+            .append_column("_f", pa.array(np.full(odd, k, np.int32)))
+            .append_column("_row", pa.array(start + rows + 1))
+            .append_column("_i", pa.array(i0 + rows))
+        )
+        return batch, raw, clean
+
+    try:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            scanned = list(pool.map(scan, units))
+    except _NotScannable:
+        return None
+    batches = [b for b, _, _ in scanned]
+    suspects = pa.concat_tables([r for _, r, _ in scanned]).cast(
+        pa.schema([*(st.types.field(c) for c in columns), *_POSITION_FIELDS])
+    )
+    # Each unit's hashes fill the start of its slice; the rest of the slice is free.
+    used = np.zeros(st.rows, np.bool_)
+    for (_k, _p, _g, _s, i0), (_, _, clean) in zip(units, scanned, strict=True):
+        used[i0 : i0 + clean] = True
+    ids: pa.Array = pa.array([], pa.string())
+    if suspects.num_rows:
+        con.register("scan_suspects", suspects)
+        ok = _all_null(ch.alias for ch in _checks(st.spec))
+        checked = con.sql(
+            f"SELECT {_accepted_columns(schema)}, _i, ({ok}) AS _ok, {_v('payment_id')} AS _id "
+            f"FROM ({_checked_sql(st, as_of, 'scan_suspects')})"
+        ).to_arrow_table()
+        con.unregister("scan_suspects")
+        good = checked.filter(checked["_ok"])
+        if good.num_rows:
+            batches.append(_converted(good.combine_chunks().to_batches()[0], schema))
+        rejected = checked.filter(pc.invert(checked["_ok"]))["_i"]
+        ids = checked["_id"].combine_chunks().drop_null()
+    else:
+        rejected = pa.chunked_array([], pa.int64())
+    total = int(used.sum())
+    if total + len(ids) > st.rows:
+        raise AssertionError("payments scan: more ids than rows")
+    pool_hashes = hashes[used] if total < st.rows else hashes
+    if len(ids):
+        extra = np.empty(len(ids), np.uint64)
+        off, data = compiled_scan.string_buffers(ids)
+        compiled_scan.fnv1a(off, data, extra)
+        pool_hashes = np.concatenate([pool_hashes, extra])
+    pool_hashes.sort()
+    if compiled_scan.has_repeats(pool_hashes):
+        return None  # repeated ids (or a collision): the SQL path finds which, exactly
+    accepted = pa.Table.from_batches(batches, schema=schema)
+    if accepted.num_rows + len(rejected) != st.rows:
+        raise AssertionError("payments scan: rows lost between accepted and rejected")
+    return accepted, pa.chunked_array(rejected.chunks, pa.int64()), suspects
+
+
+class _NotScannable(Exception):
+    """A row group's types are not the compiled scan's (another file's schema may differ)."""
+
+
+_POSITION_FIELDS = (
+    pa.field("_f", pa.int32()), pa.field("_row", pa.int64()), pa.field("_i", pa.int64())
+)  # fmt: skip
 
 
 def _place_loans(
@@ -1491,10 +1668,13 @@ def _write_rejects(
     base: str,
     rejected_ids: pa.ChunkedArray,
     rejects_dir: Path,
+    rows: pa.Table | None = None,
 ) -> int:
     """Write ``<table>.csv`` (or remove a stale one); return the number of rejected rows.
 
-    The checks are evaluated again, on the rejected rows only, to list every problem.
+    The checks are evaluated again, on the rejected rows only, to list every problem. The
+    rejected rows as read are taken from ``rows`` when given (rows with ``_i``, a superset),
+    else from the stage's table, else read again from the files.
     """
     target = rejects_dir / f"{st.name}.csv"
     if len(rejected_ids) == 0 and not st.bad_records:
@@ -1502,7 +1682,10 @@ def _write_rejects(
         return 0
     checks = _checks(st.spec)
     ids = rejected_ids.take(pc.sort_indices(rejected_ids))
-    if st.raw is not None:
+    if rows is not None:
+        taken = rows.filter(pc.is_in(rows["_i"], value_set=ids.combine_chunks()))
+        con.register("rejected_raw", taken.sort_by("_i"))
+    elif st.raw is not None:
         con.register("rejected_raw", st.raw.take(ids))
     else:  # only the rejected rows are read again, from the files
         con.register("rejected_ids", pa.table({"_i": ids}))
@@ -1578,7 +1761,7 @@ def _write_rejects(
         ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",
     )
     for name in ("checks", "rejected_raw", "bad_records"):
-        if name == "rejected_raw" and st.raw is None:
+        if name == "rejected_raw" and st.raw is None and rows is None:
             _run(con, "DROP TABLE rejected_raw")
         else:
             con.unregister(name)
