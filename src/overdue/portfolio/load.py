@@ -36,7 +36,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -1320,12 +1320,8 @@ def _check_all(
         if name == "loans":
             tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
             del parsed_loans
-        elif (
-            lean
-            and name == "payments"
-            and (fast := _scanned_payments(con, st, as_of, schema, tables))
-        ):
-            tables[name], rejected_ids, suspects = fast
+        elif lean and (scanned := _scanned_children(con, st, as_of, schema, tables)):
+            tables[name], rejected_ids, suspects = scanned
         else:
             checks = _checks(st.spec)
             ok = _all_null(ch.alias for ch in checks)
@@ -1372,40 +1368,110 @@ def _accepted_columns(schema: pa.Schema) -> str:
     )
 
 
-# The compiled scan of payments reads these Parquet types only (others take the SQL path).
-_SCANNED_PAYMENT_TYPES = {"payment_id": pa.string(), "loan_id": pa.string(), "paid_on": pa.date32()}
+@dataclass(frozen=True, slots=True)
+class _ScanPlan:
+    """How :func:`_scanned_children` reads one child table: its id and day columns, the
+    Parquet types it takes (other types go the SQL way), the table's own checks of a row group
+    (a mask of the rows that pass them) and its lean columns besides the day and loan_ord,
+    taken at the clean rows."""
+
+    id: str
+    day: str
+    types: Mapping[str, pa.DataType]  # required columns
+    decimals: tuple[str, ...]  # required decimal128 columns (any precision; checks see scale)
+    optional: Mapping[str, pa.DataType]  # read when the files have them
+    checks: Callable[[pa.Table], npt.NDArray[np.bool_]]
+    values: Callable[[pa.Table, npt.NDArray[np.int64]], dict[str, pa.Array]]
 
 
-def _scanned_payments(
+def _decimal_words(a: pa.Array) -> npt.NDArray[np.int64]:
+    """The two int64 words (low, high) of each value of a decimal128 array, without a copy."""
+    return np.frombuffer(a.buffers()[1], np.int64)[2 * a.offset :][: 2 * len(a)]
+
+
+def _payment_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
+    """An amount with two places above 0 and at most MAX_AMOUNT_YUAN (_column_sql's checks)."""
+    amount = group["amount"].chunk(0)
+    if not (isinstance(amount.type, pa.Decimal128Type) and amount.type.scale == 2):
+        raise _NotScannable
+    words = _decimal_words(amount)
+    low, high = words[0::2], words[1::2]
+    ok: npt.NDArray[np.bool_] = (high == 0) & (low > 0) & (low <= MAX_AMOUNT_YUAN * 100)
+    return ok
+
+
+def _payment_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
+    return {"amount_fen": pa.array(_decimal_words(group["amount"].chunk(0))[0::2][rows])}
+
+
+def _event_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
+    """A kind written as one of the kinds, and an until only for the kinds that have one and
+    not before the day (the checks of _column_sql and _checked_sql)."""
+    kind = group["kind"].chunk(0)
+    ok = pc.is_in(kind, value_set=pa.array(table("events").column("kind").choices))
+    ok = ok.fill_null(False)
+    if "until" in group.column_names and group["until"].null_count < group.num_rows:
+        until = group["until"].chunk(0)
+        allowed = pc.and_(
+            pc.is_in(kind, value_set=pa.array(EVENT_KINDS_WITH_UNTIL)),
+            pc.greater_equal(until, group["on"].chunk(0)),
+        )
+        ok = pc.and_(ok, pc.or_(pc.is_null(until), allowed.fill_null(False)))
+    return np.asarray(ok.to_numpy(zero_copy_only=False), np.bool_)
+
+
+def _event_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
+    return {"kind": group["kind"].chunk(0).take(pa.array(rows))}
+
+
+_SCAN_PLANS = {
+    "payments": _ScanPlan(
+        "payment_id", "paid_on",
+        {"payment_id": pa.string(), "loan_id": pa.string(), "paid_on": pa.date32()},
+        ("amount",), {}, _payment_checks, _payment_values,
+    ),
+    "events": _ScanPlan(
+        "event_id", "on",
+        {"event_id": pa.string(), "loan_id": pa.string(), "on": pa.date32(), "kind": pa.string()},
+        (), {"until": pa.date32(), "note": pa.string()}, _event_checks, _event_values,
+    ),
+}  # fmt: skip
+
+
+def _scanned_children(
     con: duckdb.DuckDBPyConnection,
     st: _Stage,
     as_of: dt.date,
     schema: pa.Schema,
     tables: Mapping[str, pa.Table],
 ) -> tuple[pa.Table, pa.ChunkedArray, pa.Table] | None:
-    """The lean payments of typed Parquet, most rows checked by a compiled pass; or None.
+    """The lean payments or events of typed Parquet, most rows checked by a compiled pass; or
+    None.
 
-    Each row group is read by PyArrow and scanned by :func:`compiled_scan.scan_payments` on the
-    cores: the rows clean on their face (present, canonical ids, a known accepted loan, dates
-    and amount in range) are accepted as they are; every other row (*suspect*) goes through the
-    SQL checks of :func:`_checked_sql`, exactly as the whole table otherwise would, so a
-    suspect row is accepted with its normalized values or rejected with its reasons. Returns
-    (accepted, rejected ``_i``, the suspect rows as read), or None — and the caller takes the
-    SQL path for the whole table — when the files' types are not the expected ones, when the
-    accepted loans are not in bytewise order, or when two payment ids (or their 64-bit
-    hashes) repeat, which the SQL path then sorts out exactly.
+    Each row group is read by PyArrow and scanned by :func:`compiled_scan.scan_children` on
+    the cores: the rows clean on their face (present, canonical ids, a known accepted loan,
+    dates and values in range: the table's :class:`_ScanPlan`) are accepted as they are; every
+    other row (*suspect*) goes through the SQL checks of :func:`_checked_sql`, exactly as the
+    whole table otherwise would, so a suspect row is accepted with its normalized values or
+    rejected with its reasons. Returns (accepted, rejected ``_i``, the suspect rows as read),
+    or None — and the caller takes the SQL path for the whole table — when the files' types
+    are not the plan's, when the accepted loans are not in bytewise order, or when two ids (or
+    their 64-bit hashes) repeat, which the SQL path then sorts out exactly.
     """
-    if st.raw is not None or st.types is None or not st.paths or "loans" not in tables:
+    plan = _SCAN_PLANS.get(st.name)
+    if plan is None or st.raw is not None or st.types is None or not st.paths:
         return None
     file_schema = pq.read_schema(st.paths[0])
-    amount = file_schema.field("amount").type if "amount" in file_schema.names else None
-    if (
-        any(
-            name not in file_schema.names or file_schema.field(name).type != t
-            for name, t in _SCANNED_PAYMENT_TYPES.items()
-        )
-        or not isinstance(amount, pa.Decimal128Type)
-        or amount.scale != 2
+
+    def typed(name: str, check: Callable[[pa.DataType], bool], required: bool = True) -> bool:
+        if name not in file_schema.names:
+            return not required
+        return check(file_schema.field(name).type)
+
+    if not (
+        all(typed(c, t.equals) for c, t in plan.types.items())
+        and all(typed(c, pa.types.is_decimal128) for c in plan.decimals)
+        and all(typed(c, t.equals, required=False) for c, t in plan.optional.items())
     ):
         return None
     loans = tables["loans"]
@@ -1419,7 +1485,7 @@ def _scanned_payments(
         loans["disbursed_on"].combine_chunks().cast(pa.int32()).to_numpy(), np.int32
     )
     as_of_day = (as_of - dt.date(1970, 1, 1)).days
-    columns = [*_SCANNED_PAYMENT_TYPES, "amount"]
+    columns = [c for c in st.spec.column_names if c in file_schema.names]
     units = []  # (file index, path, row group, first row of the group in the file, first _i)
     first = 0
     for k, path in enumerate(st.paths):
@@ -1435,46 +1501,42 @@ def _scanned_payments(
 
     def scan(unit: tuple[int, Path, int, int, int]) -> tuple[pa.RecordBatch, pa.Table, int]:
         k, path, g, start, i0 = unit
-        group = pq.ParquetFile(path).read_row_group(g, columns=columns, use_threads=False)
-        group = group.combine_chunks()
-        if [group.schema.field(c).type for c in columns[:3]] != list(
-            _SCANNED_PAYMENT_TYPES.values()
-        ):
+        read = pq.ParquetFile(path).read_row_group(g, columns=columns, use_threads=False)
+        group = pa.table(
+            {c: read[c].combine_chunks() if read[c].num_chunks else pa.nulls(0, read[c].type)
+             for c in columns}
+        )  # fmt: skip
+        if any(group.schema.field(c).type != t for c, t in plan.types.items()):
             raise _NotScannable
         n = group.num_rows
-        arrays = [group[c].chunk(0) if group[c].num_chunks else pa.nulls(0, group[c].type)
-                  for c in columns]  # fmt: skip
-        valid = np.ones(n, np.bool_)
-        for a in arrays:
-            if a.null_count:
-                valid &= np.asarray(a.is_valid().to_numpy(zero_copy_only=False), np.bool_)
-        pid_off, pid_data = compiled_scan.string_buffers(arrays[0])
-        lid_off, lid_data = compiled_scan.string_buffers(arrays[1])
-        day = np.frombuffer(arrays[2].buffers()[1], np.int32)[arrays[2].offset :][:n]
-        words = np.frombuffer(arrays[3].buffers()[1], np.int64)[2 * arrays[3].offset :][: 2 * n]
+        ok = plan.checks(group)
+        for c in (*plan.types, *plan.decimals):
+            if group[c].null_count:
+                ok &= np.asarray(group[c].is_valid().to_numpy(zero_copy_only=False), np.bool_)
+        id_off, id_data = compiled_scan.string_buffers(group[plan.id].chunk(0))
+        lid_off, lid_data = compiled_scan.string_buffers(group["loan_id"].chunk(0))
+        days = group[plan.day].chunk(0)
+        day = np.frombuffer(days.buffers()[1], np.int32)[days.offset :][:n]
+        out_row = np.empty(n, np.int64)
         out_ord = np.empty(n, np.int32)
-        out_day = np.empty(n, np.int32)
-        out_fen = np.empty(n, np.int64)
         odd_rows = np.empty(n, np.int64)
-        clean, odd = compiled_scan.scan_payments(
-            pid_off, pid_data, lid_off, lid_data, day, words, valid, as_of_day,
-            key_off, key_data, disbursed,
-            out_ord, out_day, out_fen, hashes[i0 : i0 + n], odd_rows,
+        clean, odd = compiled_scan.scan_children(
+            id_off, id_data, lid_off, lid_data, day, ok, as_of_day, key_off, key_data,
+            disbursed, out_row, out_ord, hashes[i0 : i0 + n], odd_rows,
         )  # fmt: skip
-        batch = pa.RecordBatch.from_arrays(
-            [
-                pa.Array.from_buffers(pa.date32(), clean, [None, pa.py_buffer(out_day[:clean])]),
-                pa.array(out_fen[:clean]),
-                pa.array(out_ord[:clean]),
-            ],
-            schema=schema,
-        )
-        rows = odd_rows[:odd]
+        rows = out_row[:clean]
+        lean = {
+            plan.day: pa.Array.from_buffers(pa.date32(), clean, [None, pa.py_buffer(day[rows])]),
+            **plan.values(group, rows),
+            LOAN_ORD.name: pa.array(out_ord[:clean]),
+        }
+        batch = pa.RecordBatch.from_arrays([lean[f.name] for f in schema], schema=schema)
+        at = odd_rows[:odd]
         raw = (
-            group.take(pa.array(rows))
+            group.take(pa.array(at))
             .append_column("_f", pa.array(np.full(odd, k, np.int32)))
-            .append_column("_row", pa.array(start + rows + 1))
-            .append_column("_i", pa.array(i0 + rows))
+            .append_column("_row", pa.array(start + at + 1))
+            .append_column("_i", pa.array(i0 + at))
         )
         return batch, raw, clean
 
@@ -1484,19 +1546,27 @@ def _scanned_payments(
     except _NotScannable:
         return None
     batches = [b for b, _, _ in scanned]
-    suspects = pa.concat_tables([r for _, r, _ in scanned]).cast(
-        pa.schema([*(st.types.field(c) for c in columns), *_POSITION_FIELDS])
+    read = pa.concat_tables([r for _, r, _ in scanned])
+    # The suspect rows as DuckDB's view of the files has them: every column of the table.
+    suspects = pa.table(
+        {
+            f.name: read[f.name].cast(f.type)
+            if f.name in read.column_names
+            else pa.nulls(read.num_rows, f.type)
+            for f in st.types
+        }
     )
     # Each unit's hashes fill the start of its slice; the rest of the slice is free.
     used = np.zeros(st.rows, np.bool_)
     for (_k, _p, _g, _s, i0), (_, _, clean) in zip(units, scanned, strict=True):
         used[i0 : i0 + clean] = True
     ids: pa.Array = pa.array([], pa.string())
+    rejected = pa.chunked_array([], pa.int64())
     if suspects.num_rows:
         con.register("scan_suspects", suspects)
         ok = _all_null(ch.alias for ch in _checks(st.spec))
         checked = con.sql(
-            f"SELECT {_accepted_columns(schema)}, _i, ({ok}) AS _ok, {_v('payment_id')} AS _id "
+            f"SELECT {_accepted_columns(schema)}, _i, ({ok}) AS _ok, {_v(plan.id)} AS _id "
             f"FROM ({_checked_sql(st, as_of, 'scan_suspects')})"
         ).to_arrow_table()
         con.unregister("scan_suspects")
@@ -1505,11 +1575,9 @@ def _scanned_payments(
             batches.append(_converted(good.combine_chunks().to_batches()[0], schema))
         rejected = checked.filter(pc.invert(checked["_ok"]))["_i"]
         ids = checked["_id"].combine_chunks().drop_null()
-    else:
-        rejected = pa.chunked_array([], pa.int64())
     total = int(used.sum())
     if total + len(ids) > st.rows:
-        raise AssertionError("payments scan: more ids than rows")
+        raise AssertionError(f"{st.name} scan: more ids than rows")
     pool_hashes = hashes[used] if total < st.rows else hashes
     if len(ids):
         extra = np.empty(len(ids), np.uint64)
@@ -1521,17 +1589,12 @@ def _scanned_payments(
         return None  # repeated ids (or a collision): the SQL path finds which, exactly
     accepted = pa.Table.from_batches(batches, schema=schema)
     if accepted.num_rows + len(rejected) != st.rows:
-        raise AssertionError("payments scan: rows lost between accepted and rejected")
+        raise AssertionError(f"{st.name} scan: rows lost between accepted and rejected")
     return accepted, pa.chunked_array(rejected.chunks, pa.int64()), suspects
 
 
 class _NotScannable(Exception):
-    """A row group's types are not the compiled scan's (another file's schema may differ)."""
-
-
-_POSITION_FIELDS = (
-    pa.field("_f", pa.int32()), pa.field("_row", pa.int64()), pa.field("_i", pa.int64())
-)  # fmt: skip
+    """A row group's types are not its scan plan's (another file's schema may differ)."""
 
 
 def _place_loans(

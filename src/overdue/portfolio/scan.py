@@ -1,11 +1,12 @@
-"""Compiled passes over Arrow string buffers: the loader's scan of typed Parquet payments.
+"""Compiled passes over Arrow string buffers: the loader's scan of typed Parquet child tables.
 
-The loader (``overdue.portfolio.load``) checks every payment row with DuckDB SQL. For the usual
-portfolio — typed Parquet whose rows are nearly all clean — the same checks are far cheaper as
-one compiled pass over each row group: :func:`scan_payments` accepts the rows that pass every
-check on their face (and finds their loan by a search in the sorted loan ids, not a hash join
-of text), and calls every other row *suspect*. Suspect rows go through the SQL checks as before,
-so whatever a reject says is still said by one piece of code. Nothing here decides a reject.
+The loader (``overdue.portfolio.load``) checks every row with DuckDB SQL. For the usual
+portfolio — typed Parquet whose rows are nearly all clean — the checks of the payments and the
+events are far cheaper as one compiled pass over each row group: :func:`scan_children` accepts
+the rows that pass every check on their face (and finds their loan by a search in the sorted
+loan ids, not a hash join of text), and calls every other row *suspect*. Suspect rows go
+through the SQL checks as before, so whatever a reject says is still said by one piece of
+code. Nothing here decides a reject.
 
 Strings are Arrow ``string`` arrays given as their int32 offsets and UTF-8 bytes; comparisons
 are bytewise, as DuckDB orders text.
@@ -19,15 +20,12 @@ import pyarrow as pa
 from numba import njit
 
 __all__ = [
-    "MAX_AMOUNT_FEN",
     "fnv1a",
     "has_repeats",
-    "scan_payments",
+    "scan_children",
     "strictly_increasing",
     "string_buffers",
 ]
-
-MAX_AMOUNT_FEN = 10_000_000_000  # load.MAX_AMOUNT_YUAN in fen (checked there)
 
 _FNV_OFFSET = np.uint64(14695981039346656037)
 _FNV_PRIME = np.uint64(1099511628211)
@@ -108,51 +106,46 @@ def has_repeats(sorted_values: npt.NDArray[np.uint64]) -> bool:
 
 
 @njit(cache=True, nogil=True)
-def scan_payments(
-    pid_off: npt.NDArray[np.int32],
-    pid_data: npt.NDArray[np.uint8],
+def scan_children(
+    id_off: npt.NDArray[np.int32],
+    id_data: npt.NDArray[np.uint8],
     lid_off: npt.NDArray[np.int32],
     lid_data: npt.NDArray[np.uint8],
     day: npt.NDArray[np.int32],
-    amount: npt.NDArray[np.int64],
-    valid: npt.NDArray[np.bool_],
+    ok: npt.NDArray[np.bool_],
     as_of: int,
     key_off: npt.NDArray[np.int32],
     key_data: npt.NDArray[np.uint8],
     disbursed: npt.NDArray[np.int32],
+    out_row: npt.NDArray[np.int64],
     out_ord: npt.NDArray[np.int32],
-    out_day: npt.NDArray[np.int32],
-    out_fen: npt.NDArray[np.int64],
     out_hash: npt.NDArray[np.uint64],
     suspect: npt.NDArray[np.int64],
 ) -> tuple[int, int]:
-    """One row group of payments: the rows clean on their face, and the others (suspect).
+    """One row group of a table of rows that name a loan (payments, events): which rows are
+    clean on their face, and which are not (suspect).
 
-    A row is clean when every cell is present (``valid``), payment_id and loan_id are their own
-    values (not empty, no space at either end), paid_on is not after ``as_of``, the amount
-    (decimal128 words with two places, ``amount[2 i]`` low and ``amount[2 i + 1]`` high) is
-    above 0 and at most :data:`MAX_AMOUNT_FEN`, loan_id is one of the accepted loans (the
-    sorted ``key`` strings; ``disbursed`` their days) and paid_on is not before that loan's
-    disbursement. Clean rows are written compactly to the ``out_`` arrays (the loan's position,
-    the day, the fen, the payment_id's FNV-1a hash); the positions of the other rows go to
-    ``suspect``. Returns (clean, suspect) counts. Rows of one loan usually come together, so
-    the previous row's loan (or the next loan in order) is tried before a binary search.
+    A row is clean when ``ok`` (the table's own checks of its other cells, made beforehand)
+    holds, its id and loan_id are their own values (not empty, no space at either end), its
+    day is not after ``as_of``, its loan_id is one of the accepted loans (the sorted ``key``
+    strings; ``disbursed`` their days) and its day is not before that loan's disbursement.
+    For clean rows it writes compactly the row's position (``out_row``), the loan's position
+    and the id's FNV-1a hash; the positions of the other rows go to ``suspect``. Returns the
+    (clean, suspect) counts. Rows of one loan usually come together, so the previous row's
+    loan (or the next loan in order) is tried before a binary search.
     """
     n_keys = len(key_off) - 1
     prev_ord, prev_row = -1, -1
     clean, odd = 0, 0
     for i in range(len(day)):
-        lo, hi = amount[2 * i], amount[2 * i + 1]
-        ok = (
-            valid[i]
-            and _canonical(pid_off, pid_data, i)
+        good = (
+            ok[i]
+            and _canonical(id_off, id_data, i)
             and _canonical(lid_off, lid_data, i)
             and day[i] <= as_of
-            and hi == 0
-            and 0 < lo <= MAX_AMOUNT_FEN
         )
         found = -1
-        if ok:
+        if good:
             if prev_row >= 0 and _compare(lid_off, lid_data, i, lid_off, lid_data, prev_row) == 0:
                 found = prev_ord
             else:
@@ -170,12 +163,11 @@ def scan_payments(
                     if a < n_keys and _compare(key_off, key_data, a, lid_off, lid_data, i) == 0:
                         found = a
                 prev_ord, prev_row = found, i
-            ok = found >= 0 and day[i] >= disbursed[found]
-        if ok:
+            good = found >= 0 and day[i] >= disbursed[found]
+        if good:
+            out_row[clean] = i
             out_ord[clean] = found
-            out_day[clean] = day[i]
-            out_fen[clean] = lo
-            out_hash[clean] = _hash(pid_off, pid_data, i)
+            out_hash[clean] = _hash(id_off, id_data, i)
             clean += 1
         else:
             suspect[odd] = i
