@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 import overdue.portfolio.load as load_module
 from overdue.portfolio.load import LoadedPortfolio, load_portfolio
+from overdue.portfolio.synth import EVENTS_SCHEMA, PAYMENTS_SCHEMA
 
 pytestmark = pytest.mark.integration
 
@@ -39,26 +40,8 @@ l1,B4,1000,2024-03-10,6,bullet,0.1
 贷1,B5,2000,2025-01-15,6,equal-principal,0.12
 L10,B6,3000,2024-03-11,12,interest-only,0.15
 """
-TYPES = {
-    "payments": pa.schema(
-        [
-            ("payment_id", pa.string()),
-            ("loan_id", pa.string()),
-            ("paid_on", pa.date32()),
-            ("amount", pa.decimal128(18, 2)),
-        ]
-    ),
-    "events": pa.schema(
-        [
-            ("event_id", pa.string()),
-            ("loan_id", pa.string()),
-            ("on", pa.date32()),
-            ("kind", pa.string()),
-            ("until", pa.date32()),
-            ("note", pa.string()),
-        ]
-    ),
-}
+# The generator's own schemas: what the nightly run reads in production-like portfolios.
+TYPES = {"payments": PAYMENTS_SCHEMA, "events": EVENTS_SCHEMA}
 LEAN = {"payments": ("loan_ord", "paid_on", "amount_fen"), "events": ("loan_ord", "on", "kind")}
 
 LOAN_IDS = ["L1", "L2", "L3", "l1", "贷1", "L10", "L99", " L1", "L2 ", "", None]
