@@ -180,7 +180,7 @@ def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
     }  # fmt: skip
     directory = write_portfolio(tmp_path_factory.mktemp("p") / "data", rows, files, row_group)
     taken, scanned, sql = both_ways(directory, monkeypatch)
-    assert taken == {"payments": True, "events": True}
+    assert taken == {"payments": bool(payments), "events": bool(events)}  # (empty: SQL)
     assert_same(directory, scanned, sql)
     assert scanned.counts["payments"].read == len(payments)
     assert scanned.counts["events"].read == len(events)
@@ -253,3 +253,34 @@ def test_repeated_ids_are_left_to_the_sql_path_which_names_them(
     reasons = (directory / "rejects-scan" / "events.csv").read_text(encoding="utf-8")
     assert "duplicate event_id (first at row 1)" in reasons
     assert scanned.counts["events"].accepted == 1
+
+
+def test_files_without_row_groups_and_files_of_many_small_ones(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file with no row group at all (as DuckDB's COPY of no rows writes it) is an empty
+    part; a file of hundreds of one-row groups is read in a few units, not one per group."""
+    directory = write_portfolio(tmp_path / "data", {"payments": [], "events": []}, 1, 1)
+    for name in ("payments", "events"):
+        (directory / name / "part-0.parquet").unlink()
+        with pq.ParquetWriter(directory / name / "empty.parquet", TYPES[name]):
+            pass  # closed without a row group
+    assert pq.read_metadata(directory / "payments" / "empty.parquet").num_row_groups == 0
+    payments = [
+        {"payment_id": f"P{k}", "loan_id": ["L1", "L2", "L99"][k % 3],
+         "paid_on": dt.date(2025, 2, 1), "amount": Decimal("1.00")}
+        for k in range(600)
+    ]  # fmt: skip
+    pq.write_table(
+        pa.Table.from_pylist(payments, schema=TYPES["payments"]),
+        directory / "payments" / "small-groups.parquet",
+        row_group_size=1,
+    )
+    monkeypatch.setattr(load_module, "_UNIT_ROWS", 64)
+    taken, scanned, sql = both_ways(directory, monkeypatch)
+    assert taken == {"payments": True, "events": False}  # (no events: nothing to scan)
+    assert_same(directory, scanned, sql)
+    assert scanned.counts["payments"].read == 600
+    assert scanned.counts["payments"].rejected == 200  # L99, with its row in the right file
+    lines = (directory / "rejects-scan" / "payments.csv").read_text(encoding="utf-8")
+    assert "payments/small-groups.parquet,3,,loan_id,unknown loan id,L99," in lines

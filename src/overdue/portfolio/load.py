@@ -46,7 +46,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 import numpy as np
@@ -1371,6 +1371,11 @@ def _accepted_columns(schema: pa.Schema) -> str:
     )
 
 
+class _NotScannable(Exception):
+    """A row group holds text that is not valid UTF-8: the table is left to the SQL path, which
+    refuses the file as it always did."""
+
+
 @dataclass(frozen=True, slots=True)
 class _ScanPlan:
     """How :func:`_scanned_children` reads one child table: its id and day columns, the
@@ -1378,13 +1383,28 @@ class _ScanPlan:
     (a mask of the rows that pass them) and its lean columns besides the day and loan_ord,
     taken at the clean rows."""
 
-    id: str
-    day: str
+    id_column: str
+    day_column: str
     types: Mapping[str, pa.DataType]  # required columns
-    decimals: tuple[str, ...]  # required decimal128 columns (any precision; checks see scale)
+    amounts: tuple[str, ...]  # required decimal128 columns with two places, any precision
     optional: Mapping[str, pa.DataType]  # read when the files have them
     checks: Callable[[pa.Table], npt.NDArray[np.bool_]]
     values: Callable[[pa.Table, npt.NDArray[np.int64]], dict[str, pa.Array]]
+
+
+class _Unit(NamedTuple):
+    """Consecutive row groups of one file, scanned as one piece of work."""
+
+    file: int  # index in the stage's files (_f)
+    path: Path
+    metadata: pq.FileMetaData  # the file's footer, parsed once
+    groups: list[int]
+    start: int  # the first row's place in the file (0-based)
+    first: int  # the first row's _i
+    rows: int
+
+
+_UNIT_ROWS = 1 << 16  # row groups are merged into units of at least this many rows
 
 
 def _decimal_words(a: pa.Array) -> npt.NDArray[np.int64]:
@@ -1393,17 +1413,16 @@ def _decimal_words(a: pa.Array) -> npt.NDArray[np.int64]:
 
 
 def _payment_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
-    """An amount with two places above 0 and at most MAX_AMOUNT_YUAN (_column_sql's checks)."""
-    amount = group["amount"].chunk(0)
-    if not (isinstance(amount.type, pa.Decimal128Type) and amount.type.scale == 2):
-        raise _NotScannable
-    words = _decimal_words(amount)
+    """An amount above 0 and at most MAX_AMOUNT_YUAN (_column_sql's checks; the plan takes
+    only amounts with two places)."""
+    words = _decimal_words(group["amount"].chunk(0))
     low, high = words[0::2], words[1::2]
     ok: npt.NDArray[np.bool_] = (high == 0) & (low > 0) & (low <= MAX_AMOUNT_YUAN * 100)
     return ok
 
 
 def _payment_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
+    """The lean payment's amount in fen (a two-place decimal's low word) at ``rows``."""
     return {"amount_fen": pa.array(_decimal_words(group["amount"].chunk(0))[0::2][rows])}
 
 
@@ -1424,6 +1443,7 @@ def _event_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
 
 
 def _event_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
+    """The lean event's kind (as written, which the checks found canonical) at ``rows``."""
     return {"kind": group["kind"].chunk(0).take(pa.array(rows))}
 
 
@@ -1441,6 +1461,57 @@ _SCAN_PLANS = {
 }  # fmt: skip
 
 
+def _plan_fits(plan: _ScanPlan, schema: pa.Schema) -> bool:
+    """Whether files of ``schema`` have the plan's columns with the plan's types."""
+
+    def has(name: str, fits: Callable[[pa.DataType], bool], required: bool = True) -> bool:
+        return fits(schema.field(name).type) if name in schema.names else not required
+
+    def two_places(t: pa.DataType) -> bool:
+        return isinstance(t, pa.Decimal128Type) and t.scale == 2
+
+    return (
+        all(has(c, t.equals) for c, t in plan.types.items())
+        and all(has(c, two_places) for c in plan.amounts)
+        and all(has(c, t.equals, required=False) for c, t in plan.optional.items())
+    )
+
+
+def _units(st: _Stage) -> list[_Unit]:
+    """The stage's files cut into units: consecutive row groups of one file, each unit at
+    least :data:`_UNIT_ROWS` rows unless its file ends first (a file of thousands of small row
+    groups is not thousands of tasks)."""
+    units: list[_Unit] = []
+    first = 0
+    for k, path in enumerate(st.paths):
+        meta = pq.read_metadata(path)
+        start = 0
+        groups: list[int] = []
+        rows = 0
+        for g in range(meta.num_row_groups):
+            groups.append(g)
+            rows += meta.row_group(g).num_rows
+            if rows >= _UNIT_ROWS or g == meta.num_row_groups - 1:
+                units.append(_Unit(k, path, meta, groups, start, first + start, rows))
+                start += rows
+                groups, rows = [], 0
+        first += meta.num_rows
+    return units
+
+
+def _valid_utf8(a: pa.Array) -> bool:
+    """Whether a string array's text is valid UTF-8 (PyArrow's reader does not check; DuckDB's
+    does). ASCII, the usual case, is seen from the bytes alone."""
+    _, data = compiled_scan.string_buffers(a)
+    if not data.size or int(data.max()) < 0x80:
+        return True
+    try:
+        a.validate(full=True)
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
 def _scanned_children(
     con: duckdb.DuckDBPyConnection,
     st: _Stage,
@@ -1451,31 +1522,23 @@ def _scanned_children(
     """The lean payments or events of typed Parquet, most rows checked by a compiled pass; or
     None.
 
-    Each row group is read by PyArrow and scanned by :func:`compiled_scan.scan_children` on
-    the cores: the rows clean on their face (present, canonical ids, a known accepted loan,
-    dates and values in range: the table's :class:`_ScanPlan`) are accepted as they are; every
-    other row (*suspect*) goes through the SQL checks of :func:`_checked_sql`, exactly as the
-    whole table otherwise would, so a suspect row is accepted with its normalized values or
-    rejected with its reasons. Returns (accepted, rejected ``_i``, the suspect rows as read),
-    or None — and the caller takes the SQL path for the whole table — when the files' types
-    are not the plan's, when the accepted loans are not in bytewise order, or when two ids (or
-    their 64-bit hashes) repeat, which the SQL path then sorts out exactly.
+    Each unit of row groups is read by PyArrow and scanned by
+    :func:`compiled_scan.scan_children` on the cores: the rows clean on their face (present,
+    canonical ids, a known accepted loan, dates and values in range: the table's
+    :class:`_ScanPlan`) are accepted as they are; every other row (*suspect*) goes through the
+    SQL checks of :func:`_checked_sql`, exactly as the whole table otherwise would, so a
+    suspect row is accepted with its normalized values or rejected with its reasons. Returns
+    (accepted, rejected ``_i``, the suspect rows as read), or None — and the caller takes the
+    SQL path for the whole table — when the files' types are not the plan's, when the table is
+    empty, when the accepted loans are not in bytewise order, when some text is not valid
+    UTF-8, or when two ids (or their 64-bit hashes) repeat, which the SQL path then sorts out
+    exactly.
     """
     plan = _SCAN_PLANS.get(st.name)
-    if plan is None or st.raw is not None or st.types is None or not st.paths:
+    if plan is None or st.raw is not None or st.types is None or not st.paths or not st.rows:
         return None
-    file_schema = pq.read_schema(st.paths[0])
-
-    def typed(name: str, check: Callable[[pa.DataType], bool], required: bool = True) -> bool:
-        if name not in file_schema.names:
-            return not required
-        return check(file_schema.field(name).type)
-
-    if not (
-        all(typed(c, t.equals) for c, t in plan.types.items())
-        and all(typed(c, pa.types.is_decimal128) for c in plan.decimals)
-        and all(typed(c, t.equals, required=False) for c, t in plan.optional.items())
-    ):
+    file_schema = pq.read_schema(st.paths[0])  # (every file has it: see _typed_parquet)
+    if not _plan_fits(plan, file_schema):
         return None
     loans = tables["loans"]
     keys = loans["loan_id"].combine_chunks()
@@ -1489,115 +1552,109 @@ def _scanned_children(
     )
     as_of_day = (as_of - dt.date(1970, 1, 1)).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
-    units = []  # (file index, path, row group, first row of the group in the file, first _i)
-    first = 0
-    for k, path in enumerate(st.paths):
-        meta = pq.read_metadata(path)
-        start = 0
-        for g in range(meta.num_row_groups):
-            units.append((k, path, g, start, first + start))
-            start += meta.row_group(g).num_rows
-        first += meta.num_rows
-    if first != st.rows:
+    texts = [c for c in columns if file_schema.field(c).type == pa.string()]
+    units = _units(st)
+    if sum(u.rows for u in units) != st.rows:
         return None
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     hashes = np.empty(st.rows, np.uint64)
 
-    def scan(unit: tuple[int, Path, int, int, int]) -> tuple[pa.RecordBatch, pa.Table, int]:
-        k, path, g, start, i0 = unit
-        read = pq.ParquetFile(path).read_row_group(g, columns=columns, use_threads=False)
+    def scan_unit(unit: _Unit) -> tuple[pa.RecordBatch, pa.Table]:
+        """The unit's clean rows (lean) and its suspect rows as read, with _f, _row and _i."""
+        read = pq.ParquetFile(unit.path, metadata=unit.metadata).read_row_groups(
+            unit.groups, columns=columns, use_threads=len(units) < workers
+        )
         group = pa.table(
             {c: read[c].combine_chunks() if read[c].num_chunks else pa.nulls(0, read[c].type)
              for c in columns}
         )  # fmt: skip
-        if any(group.schema.field(c).type != t for c, t in plan.types.items()):
+        if not all(_valid_utf8(group[c].chunk(0)) for c in texts if group[c].num_chunks):
             raise _NotScannable
         n = group.num_rows
         ok = plan.checks(group)
-        for c in (*plan.types, *plan.decimals):
+        for c in (*plan.types, *plan.amounts):
             if group[c].null_count:
                 ok &= np.asarray(group[c].is_valid().to_numpy(zero_copy_only=False), np.bool_)
-        id_off, id_data = compiled_scan.string_buffers(group[plan.id].chunk(0))
+        id_off, id_data = compiled_scan.string_buffers(group[plan.id_column].chunk(0))
         lid_off, lid_data = compiled_scan.string_buffers(group["loan_id"].chunk(0))
-        days = group[plan.day].chunk(0)
+        days = group[plan.day_column].chunk(0)
         day = np.frombuffer(days.buffers()[1], np.int32)[days.offset :][:n]
-        out_row = np.empty(n, np.int64)
-        out_ord = np.empty(n, np.int32)
-        odd_rows = np.empty(n, np.int64)
-        clean, odd = compiled_scan.scan_children(
+        clean_at = np.empty(n, np.int64)
+        loan_ord = np.empty(n, np.int32)
+        suspect_at = np.empty(n, np.int64)
+        n_clean, n_suspect = compiled_scan.scan_children(
             id_off, id_data, lid_off, lid_data, day, ok, as_of_day, key_off, key_data,
-            disbursed, out_row, out_ord, hashes[i0 : i0 + n], odd_rows,
+            disbursed, clean_at, loan_ord, hashes[unit.first : unit.first + n], suspect_at,
         )  # fmt: skip
-        rows = out_row[:clean]
+        at = clean_at[:n_clean]
         lean = {
-            plan.day: pa.Array.from_buffers(pa.date32(), clean, [None, pa.py_buffer(day[rows])]),
-            **plan.values(group, rows),
-            LOAN_ORD.name: pa.array(out_ord[:clean]),
+            plan.day_column: pa.Array.from_buffers(
+                pa.date32(), n_clean, [None, pa.py_buffer(day[at])]
+            ),
+            **plan.values(group, at),
+            LOAN_ORD.name: pa.array(loan_ord[:n_clean]),
         }
         batch = pa.RecordBatch.from_arrays([lean[f.name] for f in schema], schema=schema)
-        at = odd_rows[:odd]
-        raw = (
-            group.take(pa.array(at))
-            .append_column("_f", pa.array(np.full(odd, k, np.int32)))
-            .append_column("_row", pa.array(start + at + 1))
-            .append_column("_i", pa.array(i0 + at))
+        odd = suspect_at[:n_suspect]
+        suspects = (
+            group.take(pa.array(odd))
+            .append_column("_f", pa.array(np.full(n_suspect, unit.file, np.int32)))
+            .append_column("_row", pa.array(unit.start + odd + 1))
+            .append_column("_i", pa.array(unit.first + odd))
         )
-        return batch, raw, clean
+        return batch, suspects
 
     try:
-        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-            scanned = list(pool.map(scan, units))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            scanned = list(pool.map(scan_unit, units))
     except _NotScannable:
         return None
-    batches = [b for b, _, _ in scanned]
-    read = pa.concat_tables([r for _, r, _ in scanned])
+    batches = [b for b, _ in scanned]
+    as_read = pa.concat_tables([s for _, s in scanned])
     # The suspect rows as DuckDB's view of the files has them: every column of the table.
     suspects = pa.table(
         {
-            f.name: read[f.name].cast(f.type)
-            if f.name in read.column_names
-            else pa.nulls(read.num_rows, f.type)
+            f.name: as_read[f.name].cast(f.type)
+            if f.name in as_read.column_names
+            else pa.nulls(as_read.num_rows, f.type)
             for f in st.types
         }
     )
-    # Each unit's hashes fill the start of its slice; the rest of the slice is free.
+    # Each unit's hashes fill the start of its slice, one per clean row; the rest is free.
     used = np.zeros(st.rows, np.bool_)
-    for (_k, _p, _g, _s, i0), (_, _, clean) in zip(units, scanned, strict=True):
-        used[i0 : i0 + clean] = True
+    for unit, (batch, _) in zip(units, scanned, strict=True):
+        used[unit.first : unit.first + batch.num_rows] = True
     ids: pa.Array = pa.array([], pa.string())
     rejected = pa.chunked_array([], pa.int64())
     if suspects.num_rows:
         con.register("scan_suspects", suspects)
         ok = _all_null(ch.alias for ch in _checks(st.spec))
         checked = con.sql(
-            f"SELECT {_accepted_columns(schema)}, _i, ({ok}) AS _ok, {_v(plan.id)} AS _id "
-            f"FROM ({_checked_sql(st, as_of, 'scan_suspects')})"
+            f"SELECT {_accepted_columns(schema)}, _i, ({ok}) AS _ok, "
+            f"{_v(plan.id_column)} AS _id FROM ({_checked_sql(st, as_of, 'scan_suspects')})"
         ).to_arrow_table()
         con.unregister("scan_suspects")
         good = checked.filter(checked["_ok"])
         if good.num_rows:
             batches.append(_converted(good.combine_chunks().to_batches()[0], schema))
         rejected = checked.filter(pc.invert(checked["_ok"]))["_i"]
-        ids = checked["_id"].combine_chunks().drop_null()
-    total = int(used.sum())
-    if total + len(ids) > st.rows:
+        ids = checked["_id"].combine_chunks().cast(pa.string()).drop_null()
+    clean = int(used.sum())
+    if clean + len(ids) > st.rows:
         raise AssertionError(f"{st.name} scan: more ids than rows")
-    pool_hashes = hashes[used] if total < st.rows else hashes
+    all_hashes = hashes[used] if clean < st.rows else hashes
     if len(ids):
         extra = np.empty(len(ids), np.uint64)
         off, data = compiled_scan.string_buffers(ids)
         compiled_scan.fnv1a(off, data, extra)
-        pool_hashes = np.concatenate([pool_hashes, extra])
-    pool_hashes.sort()
-    if compiled_scan.has_repeats(pool_hashes):
+        all_hashes = np.concatenate([all_hashes, extra])
+    all_hashes.sort()
+    if compiled_scan.has_repeats(all_hashes):
         return None  # repeated ids (or a collision): the SQL path finds which, exactly
     accepted = pa.Table.from_batches(batches, schema=schema)
     if accepted.num_rows + len(rejected) != st.rows:
         raise AssertionError(f"{st.name} scan: rows lost between accepted and rejected")
     return accepted, pa.chunked_array(rejected.chunks, pa.int64()), suspects
-
-
-class _NotScannable(Exception):
-    """A row group's types are not its scan plan's (another file's schema may differ)."""
 
 
 def _place_loans(
@@ -1734,12 +1791,12 @@ def _write_rejects(
     base: str,
     rejected_ids: pa.ChunkedArray,
     rejects_dir: Path,
-    rows: pa.Table | None = None,
+    read_rows: pa.Table | None = None,
 ) -> int:
     """Write ``<table>.csv`` (or remove a stale one); return the number of rejected rows.
 
     The checks are evaluated again, on the rejected rows only, to list every problem. The
-    rejected rows as read are taken from ``rows`` when given (rows with ``_i``, a superset),
+    rejected rows as read are taken from ``read_rows`` when given (rows with ``_i``, a superset),
     else from the stage's table, else read again from the files.
     """
     target = rejects_dir / f"{st.name}.csv"
@@ -1748,8 +1805,8 @@ def _write_rejects(
         return 0
     checks = _checks(st.spec)
     ids = rejected_ids.take(pc.sort_indices(rejected_ids))
-    if rows is not None:
-        taken = rows.filter(pc.is_in(rows["_i"], value_set=ids.combine_chunks()))
+    if read_rows is not None:
+        taken = read_rows.filter(pc.is_in(read_rows["_i"], value_set=ids.combine_chunks()))
         con.register("rejected_raw", taken.sort_by("_i"))
     elif st.raw is not None:
         con.register("rejected_raw", st.raw.take(ids))
@@ -1827,7 +1884,7 @@ def _write_rejects(
         ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",
     )
     for name in ("checks", "rejected_raw", "bad_records"):
-        if name == "rejected_raw" and st.raw is None and rows is None:
+        if name == "rejected_raw" and st.raw is None and read_rows is None:
             _run(con, "DROP TABLE rejected_raw")
         else:
             con.unregister(name)

@@ -72,6 +72,7 @@ def _canonical(off: npt.NDArray[np.int32], data: npt.NDArray[np.uint8], i: int) 
 
 @njit(cache=True, inline="always")
 def _hash(off: npt.NDArray[np.int32], data: npt.NDArray[np.uint8], i: int) -> np.uint64:
+    """The 64-bit FNV-1a hash of string ``i``'s bytes (a repeat is then confirmed in SQL)."""
     h = _FNV_OFFSET
     for k in range(off[i], off[i + 1]):
         h = (h ^ np.uint64(data[k])) * _FNV_PRIME
