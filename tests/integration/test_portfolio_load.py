@@ -15,6 +15,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -748,6 +749,35 @@ def test_a_csv_that_is_not_utf8_is_a_file_level_error(tmp_path: Path) -> None:
     with pytest.raises(InputError) as err:
         load(tmp_path)
     assert err.value.source == "loans.csv"
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_parquet_text_that_is_not_utf8_is_a_file_level_error_naming_column_and_row(
+    tmp_path: Path, lean: bool
+) -> None:
+    """PyArrow writes and reads such text unchecked; DuckDB refuses it. The load says where."""
+    write(tmp_path, loans="".join(LOANS.splitlines(keepends=True)[:3]))
+    ids = [b"P1", b"P\xff2", b"P3"]
+    offsets = np.cumsum([0, *map(len, ids)], dtype=np.int32)
+    bad = pa.Array.from_buffers(
+        pa.string(), 3, [None, pa.py_buffer(offsets.tobytes()), pa.py_buffer(b"".join(ids))]
+    )
+    pq.write_table(
+        pa.table({
+            "payment_id": bad, "loan_id": ["L1", "L1", "L2"],
+            "paid_on": pa.array([dt.date(2024, 4, 10)] * 3, pa.date32()),
+            "amount": pa.array([Decimal("1.00")] * 3, pa.decimal128(18, 2)),
+        }),
+        tmp_path / "payments.parquet",
+    )  # fmt: skip
+    with pytest.raises(InputError) as err:
+        load(tmp_path, lean=lean)
+    assert (err.value.source, err.value.row, err.value.field) == (
+        "payments.parquet",
+        2,
+        "payment_id",
+    )
+    assert err.value.message == "not UTF-8 text"
 
 
 def test_parquet_decimals_with_more_places_are_accepted_only_when_exact(tmp_path: Path) -> None:

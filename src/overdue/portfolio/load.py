@@ -38,6 +38,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -839,6 +840,8 @@ def load_portfolio(
             tables, counts = _check_all(
                 con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
             )
+        except duckdb.InvalidInputException as exc:
+            raise _not_utf8(data_dir, exc) or exc from None
         finally:
             con.close()
     pa.default_memory_pool().release_unused()  # the batches' buffers, back to the system
@@ -859,6 +862,35 @@ def load_portfolio(
         checksums=MappingProxyType(checksums),
         rejects_dir=rejects_dir,
     )
+
+
+_BAD_ENCODING = re.compile(r'Invalid string encoding found in Parquet file "(?P<path>[^"]+)"')
+
+
+def _not_utf8(data_dir: Path, exc: duckdb.InvalidInputException) -> InputError | None:
+    """The file-level error for DuckDB finding text that is not UTF-8 in a Parquet file, with
+    the column and row it is in (PyArrow reads such text without a check; DuckDB refuses it,
+    naming only the file). None for any other DuckDB error."""
+    found = _BAD_ENCODING.search(str(exc))
+    if found is None:
+        return None
+    path = Path(found["path"])
+    file = _rel(data_dir, path) if path.is_relative_to(data_dir) else str(path)
+    parquet = pq.ParquetFile(path)
+    for name in parquet.schema_arrow.names:
+        column = parquet.read(columns=[name])[name]
+        if not pa.types.is_string(column.type):
+            continue
+        row = 0
+        for chunk in column.chunks:
+            for value in chunk.cast(pa.binary()).to_pylist():
+                row += 1
+                if value is not None:
+                    try:
+                        value.decode("utf-8")
+                    except UnicodeDecodeError:
+                        return InputError(name, "not UTF-8 text", source=file, row=row)
+    return InputError("(file)", "text that is not UTF-8", source=file)
 
 
 def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
