@@ -1573,6 +1573,8 @@ def _scanned_children(
     if not _plan_fits(plan, file_schema):
         return None
     loans = tables["loans"]
+    if loans["loan_id"].nbytes >= 2**31 - 1:
+        return None  # (one string array's int32 offsets could not hold them)
     keys = loans["loan_id"].combine_chunks()
     if len(keys) == 0 or keys.null_count:
         return None
