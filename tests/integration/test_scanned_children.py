@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -284,3 +285,32 @@ def test_files_without_row_groups_and_files_of_many_small_ones(
     assert scanned.counts["payments"].rejected == 200  # L99, with its row in the right file
     lines = (directory / "rejects-scan" / "payments.csv").read_text(encoding="utf-8")
     assert "payments/small-groups.parquet,3,,loan_id,unknown loan id,L99," in lines
+
+
+def test_parquet_loans_and_amounts_of_another_precision_are_scanned_alike(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Loans given as typed Parquet, and an amount column of decimal(12, 2): the scan takes
+    it (any precision with two places), with the SQL checks' results; decimal(18, 3) is left
+    to the SQL path."""
+    records = [
+        {"payment_id": f"P{k}", "loan_id": loan, "paid_on": dt.date(2025, 2, 3),
+         "amount": amount}
+        for k, (loan, amount) in enumerate(
+            [("L1", Decimal("1.00")), ("L2", Decimal("0.00")), ("l1", Decimal("9999999999.99")),
+             ("L3", Decimal("5.00")), ("贷1", Decimal("100000000.00"))]
+        )
+    ]  # fmt: skip
+    for precision, scale, scanned_expected in ((12, 2, True), (18, 3, False)):
+        directory = tmp_path / f"d{precision}-{scale}"
+        directory.mkdir()
+        header = LOANS.splitlines()[0].split(",")
+        text = pacsv.ConvertOptions(column_types=dict.fromkeys(header, pa.string()))
+        loans = pacsv.read_csv(pa.py_buffer(LOANS.encode()), convert_options=text)
+        pq.write_table(loans, directory / "loans.parquet")  # (Parquet of text columns)
+        schema = PAYMENTS_SCHEMA.set(3, pa.field("amount", pa.decimal128(precision, scale)))
+        pq.write_table(pa.Table.from_pylist(records, schema=schema), directory / "payments.parquet")
+        taken, scanned, sql = both_ways(directory, monkeypatch)
+        assert taken["payments"] is scanned_expected
+        assert_same(directory, scanned, sql)
+        assert scanned.counts["payments"].accepted == 2  # 1.00 and 100,000,000.00
