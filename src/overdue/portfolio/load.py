@@ -780,6 +780,7 @@ class _Stage:
     types: pa.Schema | None = None  # the column types of raw (or of view)
     rows: int = 0  # rows of raw (or of view)
     paths: tuple[Path, ...] = ()  # the files of view, in its order
+    footers: tuple[pq.FileMetaData, ...] = ()  # their Parquet footers, read once
 
     def __post_init__(self) -> None:
         if self.raw is not None:
@@ -943,6 +944,7 @@ def _typed_parquet(data_dir: Path, spec: Table, paths: Sequence[Path]) -> _Stage
         return None
     schemas: list[pa.Schema] = []
     offsets = [0]
+    footers: list[pq.FileMetaData] = []
     for path in paths:
         file = _rel(data_dir, path)
         try:
@@ -958,6 +960,7 @@ def _typed_parquet(data_dir: Path, spec: Table, paths: Sequence[Path]) -> _Stage
                 return None  # the Arrow path raises the error
         schemas.append(pa.schema([(f.name, f.type) for f in schema]))
         offsets.append(offsets[-1] + meta.num_rows)
+        footers.append(meta)
     first = schemas[0]
     if any(not s.equals(first) for s in schemas) or not all(_fast_type(f.type) for f in first):
         return None
@@ -995,6 +998,7 @@ def _typed_parquet(data_dir: Path, spec: Table, paths: Sequence[Path]) -> _Stage
         spec.name, spec, None, present, [_rel(data_dir, p) for p in paths],
         [int(o) for o in np.diff(offsets)], [False] * len(paths), [],
         view=view, types=pa.schema(types), rows=offsets[-1], paths=tuple(paths),
+        footers=tuple(footers),
     )  # fmt: skip
 
 
@@ -1348,6 +1352,7 @@ def _check_all(
     tables: dict[str, pa.Table] = {}
     counts: dict[str, TableCounts] = {}
     rejects_dir.mkdir(parents=True, exist_ok=True)
+    keys: _LoanKeys | None = None  # the accepted loans, once placed, for the children's scan
     for name, st in stages.items():
         suspects: pa.Table | None = None  # the rows the compiled scan left to the SQL checks
         base = "p_installments" if name == "installments" else "in_" + name
@@ -1355,7 +1360,9 @@ def _check_all(
         if name == "loans":
             tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
             del parsed_loans
-        elif lean and (scanned := _scanned_children(con, st, as_of, schema, tables)):
+            if lean:
+                keys = _loan_keys(tables[name])
+        elif lean and (scanned := _scanned_children(con, st, as_of, schema, keys)):
             tables[name], rejected_ids, suspects = scanned
         else:
             checks = _checks(st.spec)
@@ -1429,7 +1436,7 @@ class _Unit(NamedTuple):
 
     file: int  # index in the stage's files (_f)
     path: Path
-    metadata: pq.FileMetaData  # the file's footer, parsed once
+    metadata: pq.FileMetaData  # the file's footer, as _typed_parquet read it
     groups: list[int]
     start: int  # the first row's place in the file (0-based)
     first: int  # the first row's _i
@@ -1515,8 +1522,7 @@ def _units(st: _Stage) -> list[_Unit]:
     groups is not thousands of tasks)."""
     units: list[_Unit] = []
     first = 0
-    for k, path in enumerate(st.paths):
-        meta = pq.read_metadata(path)
+    for k, (path, meta) in enumerate(zip(st.paths, st.footers, strict=True)):
         start = 0
         groups: list[int] = []
         rows = 0
@@ -1544,12 +1550,36 @@ def _valid_utf8(a: pa.Array) -> bool:
     return True
 
 
+@dataclass(frozen=True, slots=True)
+class _LoanKeys:
+    """The accepted loans as the scan looks them up: their ids' string buffers, in bytewise
+    order (their position is loan_ord), and their disbursement days."""
+
+    offsets: npt.NDArray[np.int32]
+    data: npt.NDArray[np.uint8]
+    disbursed: npt.NDArray[np.int32]
+
+
+def _loan_keys(loans: pa.Table) -> _LoanKeys | None:
+    """The accepted loans' :class:`_LoanKeys`, made once for both child tables; None when
+    they cannot be searched (no loans, ids too large for one string array, or not in bytewise
+    order), and the child tables then take the SQL path."""
+    ids = loans["loan_id"]
+    if len(ids) == 0 or ids.null_count or ids.nbytes >= 2**31 - 1:
+        return None  # (int32 offsets could not hold ids over 2 GB)
+    offsets, data = compiled_scan.string_buffers(ids.combine_chunks())
+    if not compiled_scan.strictly_increasing(offsets, data):
+        return None
+    days = loans["disbursed_on"].combine_chunks().cast(pa.int32()).to_numpy()
+    return _LoanKeys(offsets, data, np.ascontiguousarray(days, np.int32))
+
+
 def _scanned_children(
     con: duckdb.DuckDBPyConnection,
     st: _Stage,
     as_of: dt.date,
     schema: pa.Schema,
-    tables: Mapping[str, pa.Table],
+    keys: _LoanKeys | None,
 ) -> tuple[pa.Table, pa.ChunkedArray, pa.Table] | None:
     """The lean payments or events of typed Parquet, most rows checked by a compiled pass; or
     None.
@@ -1562,28 +1592,16 @@ def _scanned_children(
     suspect row is accepted with its normalized values or rejected with its reasons. Returns
     (accepted, rejected ``_i``, the suspect rows as read), or None — and the caller takes the
     SQL path for the whole table — when the files' types are not the plan's, when the table is
-    empty, when the accepted loans are not in bytewise order, when some text is not valid
+    empty, when the accepted loans cannot be searched (``keys``), when some text is not valid
     UTF-8, or when two ids (or their 64-bit hashes) repeat, which the SQL path then sorts out
     exactly.
     """
     plan = _SCAN_PLANS.get(st.name)
-    if plan is None or st.raw is not None or st.types is None or not st.paths or not st.rows:
+    if plan is None or keys is None or st.types is None or not st.footers or not st.rows:
         return None
-    file_schema = pq.read_schema(st.paths[0])  # (every file has it: see _typed_parquet)
+    file_schema = st.footers[0].schema.to_arrow_schema()  # (every file's: see _typed_parquet)
     if not _plan_fits(plan, file_schema):
         return None
-    loans = tables["loans"]
-    if loans["loan_id"].nbytes >= 2**31 - 1:
-        return None  # (one string array's int32 offsets could not hold them)
-    keys = loans["loan_id"].combine_chunks()
-    if len(keys) == 0 or keys.null_count:
-        return None
-    key_off, key_data = compiled_scan.string_buffers(keys)
-    if not compiled_scan.strictly_increasing(key_off, key_data):
-        return None
-    disbursed = np.ascontiguousarray(
-        loans["disbursed_on"].combine_chunks().cast(pa.int32()).to_numpy(), np.int32
-    )
     as_of_day = (as_of - dt.date(1970, 1, 1)).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
     texts = [c for c in columns if file_schema.field(c).type == pa.string()]
@@ -1617,8 +1635,8 @@ def _scanned_children(
         loan_ord = np.empty(n, np.int32)
         suspect_at = np.empty(n, np.int64)
         n_clean, n_suspect = compiled_scan.scan_children(
-            id_off, id_data, lid_off, lid_data, day, ok, as_of_day, key_off, key_data,
-            disbursed, clean_at, loan_ord, hashes[unit.first : unit.first + n], suspect_at,
+            id_off, id_data, lid_off, lid_data, day, ok, as_of_day, keys.offsets, keys.data,
+            keys.disbursed, clean_at, loan_ord, hashes[unit.first : unit.first + n], suspect_at,
         )  # fmt: skip
         at = clean_at[:n_clean]
         lean = {
