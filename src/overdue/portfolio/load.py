@@ -62,6 +62,7 @@ from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
 from overdue.portfolio import scan as compiled_scan
 from overdue.portfolio.schema import (
+    EVENT_KINDS,
     EVENT_KINDS_WITH_UNTIL,
     LOADED_TABLES,
     LOAN_ORD,
@@ -1469,7 +1470,7 @@ def _event_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
     """A kind written as one of the kinds, and an until only for the kinds that have one and
     not before the day (the checks of _column_sql and _checked_sql)."""
     kind = group["kind"].chunk(0)
-    ok = pc.is_in(kind, value_set=pa.array(table("events").column("kind").choices))
+    ok = pc.is_in(kind, value_set=pa.array(EVENT_KINDS))
     ok = ok.fill_null(False)
     if "until" in group.column_names and group["until"].null_count < group.num_rows:
         until = group["until"].chunk(0)
