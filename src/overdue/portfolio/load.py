@@ -881,17 +881,17 @@ def _not_utf8(data_dir: Path, exc: duckdb.InvalidInputException) -> InputError |
     parquet = pq.ParquetFile(path)
     for name in parquet.schema_arrow.names:
         column = parquet.read(columns=[name])[name]
-        if not pa.types.is_string(column.type):
+        if column.type != pa.string():
             continue
         row = 0
         for chunk in column.chunks:
-            for value in chunk.cast(pa.binary()).to_pylist():
-                row += 1
-                if value is not None:
+            if not _valid_utf8(chunk):  # only a bad chunk is looked at value by value
+                for k, value in enumerate(chunk.cast(pa.binary()).to_pylist()):
                     try:
-                        value.decode("utf-8")
+                        (value or b"").decode("utf-8")
                     except UnicodeDecodeError:
-                        return InputError(name, "not UTF-8 text", source=file, row=row)
+                        return InputError(name, "not UTF-8 text", source=file, row=row + k + 1)
+            row += len(chunk)
     return InputError("(file)", "text that is not UTF-8", source=file)
 
 
