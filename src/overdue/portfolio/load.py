@@ -111,6 +111,7 @@ _LEAN_DICTIONARY = (
     "late_fee_rate", "allocation_order", "allocation_by", "lender_type",
 )  # fmt: skip
 _BATCH_ROWS = 1 << 20  # rows per Arrow batch fetched from DuckDB
+_EPOCH = dt.date(1970, 1, 1)  # day 0 of date32
 # Tables whose id column is checked for repeats as the rows are fetched (see _check_all).
 _ID_CHECKED_WHILE_FETCHED = {"payments": "payment_id", "events": "event_id"}
 
@@ -1164,10 +1165,14 @@ def _loans_sql(st: _Stage, as_of: dt.date, source: str) -> str:
 
 
 def _parse_loans(
-    con: duckdb.DuckDBPyConnection, st: _Stage, as_of: dt.date, lean: bool
+    con: duckdb.DuckDBPyConnection,
+    st: _Stage,
+    as_of: dt.date,
+    lean: bool,
+    source: str = "in_loans",
 ) -> pa.Table:
-    """Every loan row parsed, in input order, as Arrow: the columns of the accepted table
-    (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row itself
+    """Every loan row of ``source`` parsed, in input order, as Arrow: the columns of the
+    accepted table (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row itself
     (NULL for most rows; duplicates and schedules are checked later).
 
     One pass into Arrow instead of a DuckDB table: the rows are wide and the accepted ones are
@@ -1184,7 +1189,7 @@ def _parse_loans(
         for f in schema
     )
     result = con.sql(
-        f"SELECT {cols}, _i, {_first_problem(own)} AS own FROM ({_loans_sql(st, as_of, 'in_loans')}) p"
+        f"SELECT {cols}, _i, {_first_problem(own)} AS own FROM ({_loans_sql(st, as_of, source)}) p"
     )
     full = schema.append(pa.field("_i", pa.int64())).append(pa.field("own", pa.string()))
     dictionary = _LEAN_DICTIONARY if lean else ()
@@ -1204,8 +1209,6 @@ def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of
     loan id its first row, its reason for rejection (NULL when accepted), its disbursement date
     and, for an accepted loan, its rank by loan_id.
     """
-    inst = stages["installments"]
-    v = _v
     _duplicates(con, "d_loans", "in_loans", [_clean_text("loan_id")], "loan_id")
     _run(
         con,
@@ -1214,7 +1217,31 @@ def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of
         FROM p_loans p ANTI JOIN d_loans d ON d._i = p._i
         WHERE p.loan_id IS NOT NULL""",
     )
+    _prepare_installments(con, stages["installments"], as_of)
+    _run(
+        con,
+        """CREATE TEMP TABLE ref AS
+        SELECT r.loan_id, r._i, coalesce(r.reason, s.reason) AS reason, r.disbursed_on,
+            CASE WHEN coalesce(r.reason, s.reason) IS NULL
+                 THEN row_number() OVER (PARTITION BY (coalesce(r.reason, s.reason) IS NULL)
+                                         ORDER BY r.loan_id) END AS ord
+        FROM ref0 r LEFT JOIN sched s ON s.loan_id = r.loan_id""",
+    )
+    _run(con, "DROP TABLE ref0")  # its memory, back to DuckDB for the child tables
+    _prepare_children(con)
 
+
+def _prepare_children(con: duckdb.DuckDBPyConnection) -> None:
+    """Payments and events: their ids are checked by _check_all as their rows are fetched."""
+    for name in _ID_CHECKED_WHILE_FETCHED:
+        _run(con, f"CREATE TEMP TABLE {_q('d_' + name)} (_i BIGINT, reason VARCHAR)")
+
+
+def _prepare_installments(con: duckdb.DuckDBPyConnection, inst: _Stage, as_of: dt.date) -> None:
+    """``p_installments``, ``d_installments`` and ``sched`` (see :func:`_prepare`), given
+    ``ref0``: per loan id its first row, its own reason, disbursement date, term and
+    principal."""
+    v = _v
     # Installments against their loan (as far as the loan's own row goes), then each loan's
     # schedule as a whole.
     _run(
@@ -1264,19 +1291,6 @@ def _prepare(con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of
             LEFT JOIN agg a ON a.loan_id = l.loan_id)
         WHERE reason IS NOT NULL""",
     )
-    _run(
-        con,
-        """CREATE TEMP TABLE ref AS
-        SELECT r.loan_id, r._i, coalesce(r.reason, s.reason) AS reason, r.disbursed_on,
-            CASE WHEN coalesce(r.reason, s.reason) IS NULL
-                 THEN row_number() OVER (PARTITION BY (coalesce(r.reason, s.reason) IS NULL)
-                                         ORDER BY r.loan_id) END AS ord
-        FROM ref0 r LEFT JOIN sched s ON s.loan_id = r.loan_id""",
-    )
-    _run(con, "DROP TABLE ref0")  # its memory, back to DuckDB for the child tables
-    # Payments and events: their ids are checked by _check_all as their rows are fetched.
-    for name in _ID_CHECKED_WHILE_FETCHED:
-        _run(con, f"CREATE TEMP TABLE {_q('d_' + name)} (_i BIGINT, reason VARCHAR)")
 
 
 def _checked_sql(st: _Stage, as_of: dt.date, source: str) -> str:
@@ -1345,10 +1359,19 @@ def _check_all(
             con.register("in_" + st.name, st.raw)
         else:
             _run(con, f"CREATE TEMP VIEW {_q('in_' + st.name)} AS {st.view}")
-    parsed_loans = _parse_loans(con, stages["loans"], as_of, lean)
-    con.register("p_loans", parsed_loans)
-    _prepare(con, stages, as_of)
-    con.unregister("p_loans")
+    loans_scan = _scanned_loans(con, stages, as_of) if lean else None
+    if loans_scan is None:
+        parsed_loans = _parse_loans(con, stages["loans"], as_of, lean)
+        con.register("p_loans", parsed_loans)
+        _prepare(con, stages, as_of)
+        con.unregister("p_loans")
+    else:  # _prepare's relations, from the scan: no duplicate loan ids, no installments
+        _run(con, "CREATE TEMP TABLE d_loans (_i BIGINT, reason VARCHAR)")
+        con.register("ref0", loans_scan.ref)
+        _prepare_installments(con, stages["installments"], as_of)
+        con.unregister("ref0")
+        con.register("ref", loans_scan.ref)
+        _prepare_children(con)
 
     tables: dict[str, pa.Table] = {}
     counts: dict[str, TableCounts] = {}
@@ -1359,8 +1382,12 @@ def _check_all(
         base = "p_installments" if name == "installments" else "in_" + name
         schema = _accepted_schema(name, lean)
         if name == "loans":
-            tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
-            del parsed_loans
+            if loans_scan is None:
+                tables[name], rejected_ids = _place_loans(con, parsed_loans, schema, st.rows)
+                del parsed_loans
+            else:
+                tables[name], rejected_ids = loans_scan.table, loans_scan.rejected
+                suspects = loans_scan.suspects
             if lean:
                 keys = _loan_keys(tables[name])
         elif lean and (scanned := _scanned_children(con, st, as_of, schema, keys)):
@@ -1603,7 +1630,7 @@ def _scanned_children(
     file_schema = st.footers[0].schema.to_arrow_schema()  # (every file's: see _typed_parquet)
     if not _plan_fits(plan, file_schema):
         return None
-    as_of_day = (as_of - dt.date(1970, 1, 1)).days
+    as_of_day = (as_of - _EPOCH).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
     texts = [c for c in columns if file_schema.field(c).type == pa.string()]
     units = _units(st)
@@ -1708,6 +1735,359 @@ def _scanned_children(
     if accepted.num_rows + len(rejected) != st.rows:
         raise AssertionError(f"{st.name} scan: rows lost between accepted and rejected")
     return accepted, pa.chunked_array(rejected.chunks, pa.int64()), suspects
+
+
+# The loans' own scan (lean loads of typed Parquet loans, no installments): see _scanned_loans.
+
+
+def _loan_type_fits(c: Column, t: pa.DataType) -> bool:
+    """Whether the loans' scan reads column ``c`` given as Parquet type ``t`` (else: SQL)."""
+    if c.kind in (Kind.TEXT, Kind.CHOICE, Kind.ORDER, Kind.RATE):
+        return bool(t == pa.string())
+    if c.kind is Kind.AMOUNT:
+        return isinstance(t, pa.Decimal128Type) and t.scale == 2
+    if c.kind is Kind.INT:
+        return bool(pa.types.is_integer(t))
+    if c.kind is Kind.DATE:
+        return bool(t == pa.date32())
+    return bool(c.kind is Kind.BOOL and t == pa.bool_())
+
+
+def _valid(a: pa.Array) -> npt.NDArray[np.bool_]:
+    """Which values of ``a`` are not null."""
+    if a.null_count == 0:
+        return np.ones(len(a), np.bool_)
+    return np.asarray(a.is_valid().to_numpy(zero_copy_only=False), np.bool_)
+
+
+def _indices(a: pa.DictionaryArray) -> npt.NDArray[np.int64]:
+    """The dictionary indices of ``a``, 0 where ``a`` is null (whatever its buffer holds)."""
+    raw = np.frombuffer(a.indices.buffers()[1], np.int32)[a.offset : a.offset + len(a)]
+    if a.null_count == 0:
+        return raw.astype(np.int64)
+    return np.where(_valid(a), raw, 0).astype(np.int64)
+
+
+def _per_row(a: pa.DictionaryArray, per_value: npt.NDArray[Any], null: Any) -> npt.NDArray[Any]:
+    """``per_value`` (one entry per dictionary value) at each row of ``a``; ``null`` where null."""
+    if len(a.dictionary) == 0:
+        return np.full(len(a), null, per_value.dtype)
+    values = per_value[_indices(a)]
+    return values if a.null_count == 0 else np.where(_valid(a), values, null)
+
+
+def _filled(a: pa.DictionaryArray, default: str | None) -> pa.DictionaryArray:
+    """``a`` with its nulls replaced by ``default`` (a column's default value), when it has one."""
+    if default is None or a.null_count == 0:
+        return a
+    dictionary = pa.concat_arrays([a.dictionary, pa.array([default], pa.string())])
+    at = np.where(_valid(a), _indices(a), len(a.dictionary)).astype(np.int32)
+    return pa.DictionaryArray.from_arrays(pa.array(at), dictionary)
+
+
+def _rate_micro(text: str) -> int | None:
+    """A rate in millionths when ``text`` is canonical (load's ``f:`` test) and at most
+    MAX_RATE; else None."""
+    if re.fullmatch(_RATE_RE, text) is None or Decimal(text) > MAX_RATE:
+        return None
+    return int(Decimal(text) * 1_000_000)
+
+
+def _order_canonical(text: str, default: str) -> bool:
+    """An allocation order as the SQL check leaves it: the default, or a permutation of its
+    items written without any space."""
+    if text == default:
+        return True
+    return not re.search(r"\s", text) and sorted(text.split(",")) == sorted(default.split(","))
+
+
+_UNIT_FACTOR = {"annual": 1, "monthly": 12}  # daily: by the day count (_loans_sql)
+
+
+class _LoanColumns:
+    """One unit of loans as read: per column, whether each row passes the column's checks on
+    its face (``ok``) and the lean value (``values``, nulls replaced by defaults)."""
+
+    def __init__(self, group: pa.Table, spec: Table, as_of: dt.date) -> None:
+        self.n = group.num_rows
+        self.ok = np.ones(self.n, np.bool_)
+        self.values: dict[str, pa.Array] = {}
+        self.fen: dict[str, npt.NDArray[np.int64]] = {}
+        self.micro = np.zeros(self.n, np.int64)  # the rate in millionths, where canonical
+        rules = _rules(as_of)
+        for c in spec.columns:
+            rule = rules.get(("loans", c.name), _Rule())
+            if c.name in group.column_names:
+                self._column(c, rule, group[c.name].chunk(0))
+            else:
+                self._absent(c)
+        self._across()
+
+    def _require(
+        self, c: Column, valid: npt.NDArray[np.bool_], good: npt.NDArray[np.bool_]
+    ) -> None:
+        """Rows pass when valid and good, or null in an optional column."""
+        self.ok &= good & valid if c.required else good | ~valid
+
+    def _absent(self, c: Column) -> None:
+        """An optional column no file has: its default, or null (_scanned_loans leaves a
+        table without a required column to SQL)."""
+        assert not c.required
+        name = c.name + "_fen" if c.kind is Kind.AMOUNT else c.name
+        t = NORMALIZED["loans"].field(name).type
+        if c.default is None:
+            self.values[name] = pa.nulls(self.n, t)
+        elif c.kind is Kind.AMOUNT:
+            self.fen[name] = np.full(self.n, int(Decimal(c.default) * 100), np.int64)
+            self.values[name] = pa.array(self.fen[name])
+        elif c.kind is Kind.BOOL:
+            self.values[name] = pa.array(np.full(self.n, c.default == "true"))
+        else:
+            self.values[name] = pa.DictionaryArray.from_arrays(
+                pa.array(np.zeros(self.n, np.int32)), pa.array([c.default], pa.string())
+            )
+
+    def _column(self, c: Column, rule: _Rule, a: pa.Array) -> None:
+        valid = _valid(a)
+        if c.kind is Kind.AMOUNT:
+            words = _decimal_words(a)
+            low, high = words[0::2], words[1::2]
+            floor = 1 if rule.positive else 0
+            good = (high == 0) & (low >= floor) & (low <= MAX_AMOUNT_YUAN * 100)
+            self._require(c, valid, good)
+            default = 0 if c.default is None else int(Decimal(c.default) * 100)
+            fen = np.where(valid, low, default) if a.null_count else low.copy()
+            self.fen[c.name + "_fen"] = fen
+            self.values[c.name + "_fen"] = pa.array(fen)
+        elif c.kind is Kind.INT:
+            ints = np.asarray(a.fill_null(0).to_numpy(), np.int64)
+            least, most = rule.int_range
+            self._require(c, valid, (ints >= least) & (ints <= most))
+            self.values[c.name] = pa.array(ints.astype(np.int32))
+        elif c.kind is Kind.DATE:
+            days = np.frombuffer(a.buffers()[1], np.int32)[a.offset : a.offset + len(a)]
+            good = np.ones(self.n, np.bool_)
+            if rule.first is not None:
+                good &= days >= (dt.date.fromisoformat(rule.first) - _EPOCH).days
+            if rule.last is not None:
+                good &= days <= (dt.date.fromisoformat(rule.last) - _EPOCH).days
+            self._require(c, valid, good)
+            self.values[c.name] = a
+        elif c.kind is Kind.BOOL:
+            self.values[c.name] = a if c.default is None else a.fill_null(c.default == "true")
+        elif isinstance(a, pa.DictionaryArray):
+            self._text(c, a, valid)
+        else:  # plain text (the ids)
+            off, data = compiled_scan.string_buffers(a)
+            canonical = np.empty(self.n, np.bool_)
+            compiled_scan.canonical_texts(off, data, canonical)
+            self._require(c, valid, canonical)
+            self.values[c.name] = a
+
+    def _text(self, c: Column, a: pa.DictionaryArray, valid: npt.NDArray[np.bool_]) -> None:
+        """A text column read as a dictionary: each distinct value examined once."""
+        texts: list[str] = a.dictionary.to_pylist()
+        if c.kind is Kind.TEXT:
+            off, data = compiled_scan.string_buffers(a.dictionary)
+            good = np.empty(len(texts), np.bool_)
+            compiled_scan.canonical_texts(off, data, good)
+        elif c.kind is Kind.CHOICE:
+            good = np.array([t in c.choices for t in texts], np.bool_)
+        elif c.kind is Kind.ORDER:
+            assert c.default is not None
+            good = np.array([_order_canonical(t, c.default) for t in texts], np.bool_)
+        else:  # a rate
+            micro = [_rate_micro(t) for t in texts]
+            good = np.array([m is not None for m in micro], np.bool_)
+            if c.name == "rate":
+                self.micro = _per_row(a, np.array([m or 0 for m in micro], np.int64), 0)
+        self._require(c, valid, _per_row(a, good, False))
+        self.values[c.name] = _filled(a, c.default)
+
+    def _across(self) -> None:
+        """_loans_sql's checks across columns: the annual rate, and a withheld upfront fee."""
+        unit = self.values["rate_unit"]
+        day_count = self.values["day_count"]
+        units = [_UNIT_FACTOR.get(t, 0) for t in unit.dictionary.to_pylist()]
+        factor = _per_row(unit, np.array(units, np.int64), 1)
+        counts = [365 if t == "ACT/365" else 360 for t in day_count.dictionary.to_pylist()]
+        daily = _per_row(day_count, np.array(counts, np.int64), 360)
+        factor = np.where(factor == 0, daily, factor)
+        self.ok &= self.micro * factor <= MAX_RATE * 1_000_000
+        deducted = np.asarray(self.values["upfront_fee_deducted"].to_numpy(zero_copy_only=False))
+        self.ok &= ~(deducted & (self.fen["upfront_fee_fen"] >= self.fen["principal_fen"]))
+
+
+@dataclass(frozen=True, slots=True)
+class _ScannedLoans:
+    table: pa.Table  # the accepted loans, lean, by loan_id
+    rejected: pa.ChunkedArray  # the rejected rows' _i
+    suspects: pa.Table  # the rows left to the SQL checks, as read (the view's types)
+    ref: pa.Table  # _prepare's ref0 and ref: per loan id of a row, its reason and rank
+
+
+def _scanned_loans(
+    con: duckdb.DuckDBPyConnection, stages: Mapping[str, _Stage], as_of: dt.date
+) -> _ScannedLoans | None:
+    """The lean loans of typed Parquet, most rows checked by NumPy over the Arrow buffers; or
+    None.
+
+    As :func:`_scanned_children` does for payments and events: each unit of row groups is read
+    by PyArrow (low-cardinality text as dictionaries, whose distinct values are examined once)
+    and a row that passes every check of :func:`_loans_sql` on its face (:class:`_LoanColumns`)
+    is accepted with its values as read (defaults for nulls); the others (*suspects*) are parsed
+    and judged by the SQL of :func:`_parse_loans`. Returns None — and the caller takes the SQL
+    path — when the files' types are not the scan's, a required column is missing, the table is
+    empty, there are installments (their schedules are checked in SQL against the loans), some
+    text is not valid UTF-8, or two loan ids (or their 64-bit hashes) repeat.
+    """
+    st = stages["loans"]
+    if stages["installments"].rows or stages["installments"].bad_records:
+        return None
+    if st.types is None or not st.footers or not st.rows:
+        return None
+    file_schema = st.footers[0].schema.to_arrow_schema()  # (every file's: see _typed_parquet)
+    for c in st.spec.columns:
+        if c.name in file_schema.names:
+            if not _loan_type_fits(c, file_schema.field(c.name).type):
+                return None
+        elif c.required:
+            return None
+    columns = [c for c in st.spec.column_names if c in file_schema.names]
+    dictionary = [c for c in _LEAN_DICTIONARY if c in columns]
+    texts = [c for c in columns if file_schema.field(c).type == pa.string()]
+    units = _units(st)
+    if sum(u.rows for u in units) != st.rows:
+        return None
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    lean = _dictionary_schema(_accepted_schema("loans", True), _LEAN_DICTIONARY)
+
+    def scan_unit(
+        unit: _Unit,
+    ) -> tuple[pa.RecordBatch, npt.NDArray[Any], npt.NDArray[Any], pa.Table]:
+        """The unit's clean rows (lean), their _i and loan id hashes, and its suspect rows as
+        read, with _f, _row and _i."""
+        read = pq.ParquetFile(
+            unit.path, metadata=unit.metadata, read_dictionary=dictionary
+        ).read_row_groups(unit.groups, columns=columns, use_threads=len(units) < workers)
+        read = read.unify_dictionaries()
+        group = pa.table(
+            {c: read[c].combine_chunks() if read[c].num_chunks else pa.nulls(0, read[c].type)
+             for c in columns}
+        )  # fmt: skip
+        for c in texts:
+            a = group[c].chunk(0) if group[c].num_chunks else None
+            if a is not None and not _valid_utf8(a.dictionary if c in dictionary else a):
+                raise _NotScannable
+        n = group.num_rows
+        checked = _LoanColumns(group, st.spec, as_of)
+        ok = checked.ok
+        off, data = compiled_scan.string_buffers(group["loan_id"].chunk(0))
+        hashes = np.empty(n, np.uint64)
+        compiled_scan.fnv1a(off, data, hashes)
+        values = dict(checked.values)
+        values["source_row"] = pa.array(np.arange(unit.start + 1, unit.start + n + 1))
+        batch = pa.RecordBatch.from_arrays([values[f.name] for f in lean], schema=lean)
+        at = np.arange(unit.first, unit.first + n)
+        if ok.all():
+            return batch, at, hashes, group.slice(0, 0)
+        odd = np.flatnonzero(~ok)
+        suspects = (
+            group.take(pa.array(odd))
+            .append_column("_f", pa.array(np.full(odd.size, unit.file, np.int32)))
+            .append_column("_row", pa.array(unit.start + odd + 1))
+            .append_column("_i", pa.array(unit.first + odd))
+        )
+        mask = pa.array(ok)
+        return batch.filter(mask), at[ok], hashes[ok], suspects
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            scanned = list(pool.map(scan_unit, units))
+    except _NotScannable:
+        return None
+    clean = pa.Table.from_batches([b for b, *_ in scanned], schema=lean)
+    clean_i = np.concatenate([i for _, i, _, _ in scanned])
+    hashes = [h for _, _, h, _ in scanned]
+    as_read = pa.concat_tables([s for *_, s in scanned if s.num_rows] or [scanned[0][3]])
+    # The suspect rows as DuckDB's view of the files has them: every column of the table.
+    suspects = pa.table(
+        {
+            f.name: as_read[f.name].cast(f.type)
+            if f.name in as_read.column_names
+            else pa.nulls(as_read.num_rows, f.type)
+            for f in st.types
+        }
+    )
+    full = lean.append(pa.field("_i", pa.int64())).append(pa.field("own", pa.string()))
+    parsed = pa.Table.from_batches([], schema=full)
+    if suspects.num_rows:
+        con.register("scan_suspects", suspects)
+        parsed = _parse_loans(con, st, as_of, True, "scan_suspects")
+        con.unregister("scan_suspects")
+        ids = parsed["loan_id"].drop_null().combine_chunks()
+        if len(ids):
+            extra = np.empty(len(ids), np.uint64)
+            compiled_scan.fnv1a(*compiled_scan.string_buffers(ids), extra)
+            hashes.append(extra)
+    all_hashes = np.concatenate(hashes)
+    all_hashes.sort()
+    if compiled_scan.has_repeats(all_hashes):
+        return None  # repeated ids (or a collision): the SQL path names the repeats exactly
+    good = parsed.filter(pc.is_null(parsed["own"]))
+    bad = parsed.filter(pc.is_valid(parsed["own"]))
+    accepted = pa.concat_tables([clean, good.select(lean.names)])
+    accepted_i = np.concatenate([clean_i, np.asarray(good["_i"].to_numpy(), np.int64)])
+    placed = _by_loan_id(accepted, accepted_i)
+    if placed is None:
+        return None
+    table, placed_i = placed
+    n = table.num_rows
+    ref_columns = ("loan_id", "disbursed_on", "term_months", "principal_fen")
+    named = bad.filter(pc.is_valid(bad["loan_id"]))
+    ref = pa.concat_tables(
+        [
+            pa.table(
+                {
+                    **{c: table[c] for c in ref_columns},
+                    "_i": pa.array(placed_i),
+                    "reason": pa.nulls(n, pa.string()),
+                    "ord": pa.array(np.arange(1, n + 1)),
+                }
+            ),
+            pa.table(
+                {
+                    **{c: named[c] for c in ref_columns},
+                    "_i": named["_i"],
+                    "reason": named["own"],
+                    "ord": pa.nulls(named.num_rows, pa.int64()),
+                }
+            ),
+        ]
+    )
+    rejected = pa.chunked_array(bad["_i"].chunks, pa.int64())
+    if n + len(rejected) != st.rows:
+        raise AssertionError("loans scan: rows lost between accepted and rejected")
+    return _ScannedLoans(table, rejected, suspects, ref)
+
+
+def _by_loan_id(
+    accepted: pa.Table, at: npt.NDArray[np.int64]
+) -> tuple[pa.Table, npt.NDArray[np.int64]] | None:
+    """``accepted`` (whose rows are the input's rows ``at``) in loan_id order, bytewise as
+    DuckDB sorts text, and their ``at``; None when the ids are too large to search."""
+    ids = accepted["loan_id"]
+    if ids.nbytes >= 2**31 - 1:
+        return None  # (int32 offsets could not hold ids over 2 GB)
+    order: npt.NDArray[np.int64] = np.argsort(at, kind="stable")
+    in_input = np.array_equal(order, np.arange(len(at)))
+    ids = (ids if in_input else ids.take(order)).combine_chunks()
+    if not compiled_scan.strictly_increasing(*compiled_scan.string_buffers(ids)):
+        order = order[np.asarray(pc.sort_indices(ids).to_numpy(), np.int64)]
+        in_input = False
+    if in_input:
+        return accepted, at
+    return accepted.take(pa.array(order)), at[order]
 
 
 def _place_loans(

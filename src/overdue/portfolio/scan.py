@@ -6,7 +6,8 @@ events are far cheaper as one compiled pass over each row group: :func:`scan_chi
 the rows that pass every check on their face (and finds their loan by a search in the sorted
 loan ids, not a hash join of text), and calls every other row *suspect*. Suspect rows go
 through the SQL checks as before, so whatever a reject says is still said by one piece of
-code. Nothing here decides a reject.
+code. Nothing here decides a reject. (The loans' own scan is mostly NumPy over Arrow buffers, in
+the loader; it uses :func:`canonical_texts` and the hashes from here.)
 
 Strings are Arrow ``string`` arrays given as their int32 offsets and UTF-8 bytes; comparisons
 are bytewise, as DuckDB orders text.
@@ -20,6 +21,7 @@ import pyarrow as pa
 from numba import njit
 
 __all__ = [
+    "canonical_texts",
     "fnv1a",
     "has_repeats",
     "scan_children",
@@ -86,6 +88,15 @@ def strictly_increasing(off: npt.NDArray[np.int32], data: npt.NDArray[np.uint8])
         if _compare(off, data, i - 1, off, data, i) >= 0:
             return False
     return True
+
+
+@njit(cache=True, nogil=True)
+def canonical_texts(
+    off: npt.NDArray[np.int32], data: npt.NDArray[np.uint8], out: npt.NDArray[np.bool_]
+) -> None:
+    """``out[i]``: whether string ``i`` is its own value (not empty, no space at either end)."""
+    for i in range(len(off) - 1):
+        out[i] = _canonical(off, data, i)
 
 
 @njit(cache=True, nogil=True)
