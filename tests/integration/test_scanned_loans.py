@@ -53,7 +53,7 @@ VALUES: dict[str, list[Any]] = {
     "upfront_fee": [None, D("0"), D("100.00"), D("5000.00"), D("-1.00")],
     "upfront_fee_deducted": [None, True, False],
     "service_fee": [None, D("0"), D("12.50"), D("-0.01")],
-    "late_fee_rate": [None, "0", "0.05", "5%"],
+    "late_fee_rate": [None, "0", "0.05", "5%", "10.5"],
     "late_fee_min": [None, D("0"), D("10.00"), D("100000000.01")],
     "allocation_order": [None, ORDER, ORDER, "principal,interest,compound,penalty,service_fee,late_fee",
                          "principal, interest,compound,penalty,service_fee,late_fee", "principal",
@@ -70,7 +70,7 @@ ID_FORMS = ["plain", "plain", "plain", "reversed", "cjk", "pad-left", "pad-right
 
 def loan_id(k: int, form: str | None) -> str | None:
     """Ids unique once trimmed; "reversed" ones sort against the file's order."""
-    forms = {"plain": f"L{k:03}", "reversed": f"L{999 - k}", "cjk": f"贷{k}",
+    forms = {"plain": f"L{k:03}", "reversed": f"M{9999 - k}", "cjk": f"贷{k}",
              "pad-left": f"  L{k:03}", "pad-right": f"L{k:03} "}  # fmt: skip
     return forms.get(form or "", form)
 
@@ -174,7 +174,7 @@ def loan_row(draw: st.DrawFn) -> tuple[str | None, dict[str, Any]]:
     return form, {c: draw(st.sampled_from(v)) if c in messy else v[0] for c, v in VALUES.items()}
 
 
-loan_rows = st.lists(loan_row(), max_size=25)
+loan_rows = st.lists(loan_row(), max_size=40)
 
 
 @settings(
@@ -210,6 +210,34 @@ def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
     assert taken is bool(records)  # (no loans: the SQL path)
     assert_same(directory, scanned, sql)
     assert scanned.counts["loans"].read == len(records)
+
+
+def test_each_messy_value_alone_and_the_checks_across_columns(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every value of VALUES in an otherwise clean row, and every combination of the columns
+    checked together (the annual rate; a withheld upfront fee against the principal)."""
+    base = {c: v[0] for c, v in VALUES.items()}
+    variants = [{c: x} for c, values in VALUES.items() for x in values[1:]]
+    variants += [
+        {"rate": r, "rate_unit": u, "day_count": d}
+        for r in VALUES["rate"] for u in VALUES["rate_unit"] for d in VALUES["day_count"]
+    ]  # fmt: skip
+    variants += [
+        {"principal": p, "upfront_fee": f, "upfront_fee_deducted": w}
+        for p in VALUES["principal"] for f in VALUES["upfront_fee"]
+        for w in VALUES["upfront_fee_deducted"]
+    ]  # fmt: skip
+    forms = ["plain", "reversed", "cjk"]  # (ids the scan takes, so the variant decides)
+    records = [{"loan_id": loan_id(k, forms[k % 3]), **base, **v} for k, v in enumerate(variants)]
+    records += [{"loan_id": loan_id(len(records) + k, f), **base} for k, f in enumerate(ID_FORMS)]
+    write_loans(tmp_path / "data", records, files=2, row_group=50)
+    taken, scanned, sql = both_ways(tmp_path / "data", monkeypatch)
+    assert taken
+    assert_same(tmp_path / "data", scanned, sql)
+    counts = scanned.counts["loans"]
+    assert counts.read == len(records)
+    assert 0 < counts.accepted < counts.read
 
 
 def clean(k: int, loan: str) -> dict[str, Any]:
