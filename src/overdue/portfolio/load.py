@@ -1565,6 +1565,13 @@ def _units(st: _Stage) -> list[_Unit]:
     return units
 
 
+def _one_chunk(col: pa.ChunkedArray) -> pa.Array:
+    """``col`` as one array: its only chunk as it is (``combine_chunks`` copies even that)."""
+    if col.num_chunks == 1:
+        return col.chunk(0)
+    return col.combine_chunks() if col.num_chunks else pa.nulls(0, col.type)
+
+
 def _valid_utf8(a: pa.Array) -> bool:
     """Whether a string array's text is valid UTF-8 (PyArrow's reader does not check; DuckDB's
     does). ASCII, the usual case, is seen from the bytes alone."""
@@ -1644,10 +1651,7 @@ def _scanned_children(
         read = pq.ParquetFile(unit.path, metadata=unit.metadata).read_row_groups(
             unit.groups, columns=columns, use_threads=len(units) < workers
         )
-        group = pa.table(
-            {c: read[c].combine_chunks() if read[c].num_chunks else pa.nulls(0, read[c].type)
-             for c in columns}
-        )  # fmt: skip
+        group = pa.table({c: _one_chunk(read[c]) for c in columns})
         if not all(_valid_utf8(group[c].chunk(0)) for c in texts if group[c].num_chunks):
             raise _NotScannable
         n = group.num_rows
@@ -1760,12 +1764,12 @@ def _valid(a: pa.Array) -> npt.NDArray[np.bool_]:
     return np.asarray(a.is_valid().to_numpy(zero_copy_only=False), np.bool_)
 
 
-def _indices(a: pa.DictionaryArray) -> npt.NDArray[np.int64]:
+def _indices(a: pa.DictionaryArray) -> npt.NDArray[np.int32]:
     """The dictionary indices of ``a``, 0 where ``a`` is null (whatever its buffer holds)."""
     raw = np.frombuffer(a.indices.buffers()[1], np.int32)[a.offset : a.offset + len(a)]
     if a.null_count == 0:
-        return raw.astype(np.int64)
-    return np.where(_valid(a), raw, 0).astype(np.int64)
+        return raw
+    return np.where(_valid(a), raw, 0).astype(np.int32)
 
 
 def _per_row(a: pa.DictionaryArray, per_value: npt.NDArray[Any], null: Any) -> npt.NDArray[Any]:
@@ -1971,10 +1975,7 @@ def _scanned_loans(
             unit.path, metadata=unit.metadata, read_dictionary=dictionary
         ).read_row_groups(unit.groups, columns=columns, use_threads=len(units) < workers)
         read = read.unify_dictionaries()
-        group = pa.table(
-            {c: read[c].combine_chunks() if read[c].num_chunks else pa.nulls(0, read[c].type)
-             for c in columns}
-        )  # fmt: skip
+        group = pa.table({c: _one_chunk(read[c]) for c in columns})
         for c in texts:
             a = group[c].chunk(0) if group[c].num_chunks else None
             if a is not None and not _valid_utf8(a.dictionary if c in dictionary else a):
@@ -2079,8 +2080,8 @@ def _by_loan_id(
     ids = accepted["loan_id"]
     if ids.nbytes >= 2**31 - 1:
         return None  # (int32 offsets could not hold ids over 2 GB)
-    order: npt.NDArray[np.int64] = np.argsort(at, kind="stable")
-    in_input = np.array_equal(order, np.arange(len(at)))
+    in_input = bool(np.all(at[1:] > at[:-1]))
+    order = np.arange(len(at)) if in_input else np.argsort(at, kind="stable")
     ids = (ids if in_input else ids.take(order)).combine_chunks()
     if not compiled_scan.strictly_increasing(*compiled_scan.string_buffers(ids)):
         order = order[np.asarray(pc.sort_indices(ids).to_numpy(), np.int64)]
