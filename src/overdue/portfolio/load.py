@@ -19,11 +19,13 @@ are trimmed and examined with regular expressions to name the problem. Loans are
 straight into Arrow; DuckDB then ranks the accepted ones by loan_id and Arrow puts them in that
 order (DuckDB sorting the wide rows cost far more). Child tables come out of one query each,
 fetched batch by batch (sorted, except in a lean load, whose child rows the kernel groups
-itself). In a lean load (the nightly run's), typed Parquet payments and events are instead
-scanned row group by row group by a compiled pass (:mod:`overdue.portfolio.scan`) that accepts
-the rows clean on their face and hands every other row to the same SQL checks. The checks run
-a second time on the rejected rows only, to list every problem. No value passes through binary
-floating point.
+itself). In a lean load (the nightly run's), typed Parquet tables are instead scanned row group
+by row group: the loans (when there are no installments) by NumPy over the Arrow buffers, their
+low-cardinality text once per distinct value (:class:`_LoanColumns`), the payments and events by
+a compiled pass (:mod:`overdue.portfolio.scan`). A scan accepts the rows clean on their face
+and hands every other row to the same SQL checks, so that every reject is still decided and
+worded by the SQL. The checks run a second time on the rejected rows only, to list every
+problem. No value passes through binary floating point.
 
 Exceptions are for file-level problems (:class:`~overdue.errors.InputError`: a missing table, a
 misspelt column, a float column for an amount) and for a reject ratio above the threshold
