@@ -1840,9 +1840,8 @@ class _LoanColumns:
         table without a required column to SQL)."""
         assert not c.required
         name = c.name + "_fen" if c.kind is Kind.AMOUNT else c.name
-        t = NORMALIZED["loans"].field(name).type
         if c.default is None:
-            self.values[name] = pa.nulls(self.n, t)
+            self.values[name] = pa.nulls(self.n, _LEAN_LOANS.field(name).type)
         elif c.kind is Kind.AMOUNT:
             self.fen[name] = np.full(self.n, int(Decimal(c.default) * 100), np.int64)
             self.values[name] = pa.array(self.fen[name])
@@ -1966,7 +1965,7 @@ def _scanned_loans(
     if sum(u.rows for u in units) != st.rows:
         return None
     workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
-    lean = _dictionary_schema(_accepted_schema("loans", True), _LEAN_DICTIONARY)
+    lean = _LEAN_LOANS
 
     def scan_unit(
         unit: _Unit,
@@ -2152,6 +2151,10 @@ def _dictionary_schema(schema: pa.Schema, dictionary: Sequence[str]) -> pa.Schem
             for f in schema
         ]
     )
+
+
+# The accepted loans of a lean load, as the loans' scan builds them.
+_LEAN_LOANS = _dictionary_schema(_accepted_schema("loans", True), _LEAN_DICTIONARY)
 
 
 def _converted(
