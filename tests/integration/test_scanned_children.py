@@ -21,9 +21,10 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.scan_support import load_both_ways
 
 import overdue.portfolio.load as load_module
-from overdue.portfolio.load import LoadedPortfolio, load_portfolio
+from overdue.portfolio.load import LoadedPortfolio
 from overdue.portfolio.synth import EVENTS_SCHEMA, PAYMENTS_SCHEMA
 
 pytestmark = pytest.mark.integration
@@ -73,35 +74,13 @@ def write_portfolio(
     return directory
 
 
-def load_lean(directory: Path, out: str) -> LoadedPortfolio:
-    return load_portfolio(
-        directory,
-        as_of=AS_OF,
-        rejects_dir=directory / out,
-        max_reject_ratio=Decimal(1),
-        lean=True,
-    )
-
-
 def both_ways(
     directory: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[dict[str, bool], LoadedPortfolio, LoadedPortfolio]:
     """(per table, whether the compiled scan took it; scanned load; SQL-only load)."""
-    taken: dict[str, bool] = {}
-    real = load_module._scanned_children
-
-    def spy(con: Any, st: Any, *args: Any) -> Any:
-        result = real(con, st, *args)
-        if st.name in LEAN:  # (installments have no scan)
-            taken[st.name] = result is not None
-        return result
-
-    with monkeypatch.context() as m:
-        m.setattr(load_module, "_scanned_children", spy)
-        scanned = load_lean(directory, "rejects-scan")
-    with monkeypatch.context() as m:
-        m.setattr(load_module, "_scanned_children", lambda *a: None)
-        sql = load_lean(directory, "rejects-sql")
+    calls, scanned, sql = load_both_ways(directory, monkeypatch, "_scanned_children", AS_OF)
+    # (installments have no scan)
+    taken = {args[1].name: took for args, took in calls if args[1].name in LEAN}
     return taken, scanned, sql
 
 

@@ -20,9 +20,9 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from tests.scan_support import load_both_ways
 
-import overdue.portfolio.load as load_module
-from overdue.portfolio.load import LoadedPortfolio, load_portfolio
+from overdue.portfolio.load import LoadedPortfolio
 from overdue.portfolio.synth import LOANS_SCHEMA, PAYMENTS_SCHEMA, synthesize
 
 pytestmark = pytest.mark.integration
@@ -117,36 +117,13 @@ def write_loans(
     (directory / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def load_lean(directory: Path, out: str) -> LoadedPortfolio:
-    return load_portfolio(
-        directory,
-        as_of=AS_OF,
-        rejects_dir=directory / out,
-        max_reject_ratio=Decimal(1),
-        lean=True,
-    )
-
-
 def both_ways(
     directory: Path, monkeypatch: pytest.MonkeyPatch
 ) -> tuple[bool, LoadedPortfolio, LoadedPortfolio]:
     """(whether the loans' scan took the table; scanned load; SQL-only load)."""
-    taken: list[bool] = []
-    real = load_module._scanned_loans
-
-    def spy(*args: Any) -> Any:
-        result = real(*args)
-        taken.append(result is not None)
-        return result
-
-    with monkeypatch.context() as m:
-        m.setattr(load_module, "_scanned_loans", spy)
-        scanned = load_lean(directory, "rejects-scan")
-    with monkeypatch.context() as m:
-        m.setattr(load_module, "_scanned_loans", lambda *a: None)
-        sql = load_lean(directory, "rejects-sql")
-    assert len(taken) == 1
-    return taken[0], scanned, sql
+    calls, scanned, sql = load_both_ways(directory, monkeypatch, "_scanned_loans", AS_OF)
+    assert len(calls) == 1
+    return calls[0][1], scanned, sql
 
 
 def assert_same(directory: Path, scanned: LoadedPortfolio, sql: LoadedPortfolio) -> None:
