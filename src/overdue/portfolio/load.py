@@ -822,33 +822,35 @@ def load_portfolio(
     rejects_dir = Path(rejects_dir)
     found = _discover(data_dir)
 
-    # Checksums (and line counts) are computed in a thread while PyArrow parses.
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # Checksums (and line counts) are computed in a thread while PyArrow parses and the rows
+    # are checked; the checks wait only for the line counts of CSV files (Parquet has none).
+    with (
+        ThreadPoolExecutor(max_workers=1) as pool,
+        tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp,
+    ):
         digests: dict[str, Future[_Digest]] = {
             _rel(data_dir, p): pool.submit(_digest, p) for files in found.values() for p in files
         }
         try:
             stages = [_read_table(data_dir, name, found.get(name, [])) for name in LOADED_TABLES]
+            for st in stages:
+                st.line_ok = [
+                    ok and digests[file].result().lines == 1 + n
+                    for file, ok, n in zip(st.files, st.line_ok, st.records, strict=True)
+                ]
+            con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
+            try:
+                tables, counts = _check_all(
+                    con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
+                )
+            except duckdb.InvalidInputException as exc:
+                raise _not_utf8(data_dir, exc) or exc from None
+            finally:
+                con.close()
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
         checksums = {name: f.result().sha256 for name, f in sorted(digests.items())}
-        for st in stages:
-            st.line_ok = [
-                ok and digests[file].result().lines == 1 + n
-                for file, ok, n in zip(st.files, st.line_ok, st.records, strict=True)
-            ]
-
-    with tempfile.TemporaryDirectory(prefix="overdue-load-") as tmp:
-        con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
-        try:
-            tables, counts = _check_all(
-                con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
-            )
-        except duckdb.InvalidInputException as exc:
-            raise _not_utf8(data_dir, exc) or exc from None
-        finally:
-            con.close()
     pa.default_memory_pool().release_unused()  # the batches' buffers, back to the system
 
     over = [name for name in LOADED_TABLES if counts[name].reject_ratio > max_reject_ratio]
