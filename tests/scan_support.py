@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pytest
 
 import overdue.portfolio.load as load_module
@@ -42,3 +43,10 @@ def load_both_ways(
         m.setattr(load_module, scan, lambda *a: None)
         sql = load_lean(directory, "rejects-sql", as_of)
     return calls, scanned, sql
+
+
+def large(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its text columns as ``large_string``, as Polars writes them."""
+    return pa.schema(
+        [f.with_type(pa.large_string()) if f.type == pa.string() else f for f in schema]
+    )

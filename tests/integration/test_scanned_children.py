@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.scan_support import load_both_ways
+from tests.scan_support import large, load_both_ways
 
 import overdue.portfolio.load as load_module
 from overdue.portfolio.load import LoadedPortfolio
@@ -60,7 +60,11 @@ NOTES = [None, "", "  ", "短信提醒", "call, no answer"]
 
 
 def write_portfolio(
-    directory: Path, rows: dict[str, list[dict[str, Any]]], files: int, row_group: int
+    directory: Path,
+    rows: dict[str, list[dict[str, Any]]],
+    files: int,
+    row_group: int,
+    large_text: bool = False,
 ) -> Path:
     directory.mkdir(parents=True)
     (directory / "loans.csv").write_text(LOANS, encoding="utf-8")
@@ -68,7 +72,8 @@ def write_portfolio(
         (directory / name).mkdir()
         size = -(-len(records) // files) if records else 0
         for k in range(files):
-            part = pa.Table.from_pylist(records[k * size : (k + 1) * size], schema=TYPES[name])
+            schema = large(TYPES[name]) if large_text else TYPES[name]
+            part = pa.Table.from_pylist(records[k * size : (k + 1) * size], schema=schema)
             path = directory / name / f"part-{k}.parquet"
             pq.write_table(part, path, row_group_size=max(row_group, 1))
     return directory
@@ -137,7 +142,11 @@ event_rows = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    payments=payment_rows, events=event_rows, files=st.integers(1, 3), row_group=st.integers(1, 7)
+    payments=payment_rows,
+    events=event_rows,
+    files=st.integers(1, 3),
+    row_group=st.integers(1, 7),
+    large_text=st.booleans(),
 )
 def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
     tmp_path_factory: pytest.TempPathFactory,
@@ -146,6 +155,7 @@ def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
     events: list[tuple[Any, ...]],
     files: int,
     row_group: int,
+    large_text: bool,
 ) -> None:
     rows = {
         "payments": [
@@ -158,7 +168,9 @@ def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
             for k, (form, loan, day, kind, until, note) in enumerate(events)
         ],
     }  # fmt: skip
-    directory = write_portfolio(tmp_path_factory.mktemp("p") / "data", rows, files, row_group)
+    directory = write_portfolio(
+        tmp_path_factory.mktemp("p") / "data", rows, files, row_group, large_text
+    )
     taken, scanned, sql = both_ways(directory, monkeypatch)
     assert taken == {"payments": bool(payments), "events": bool(events)}  # (empty: SQL)
     assert_same(directory, scanned, sql)

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.scan_support import load_both_ways
+from tests.scan_support import large, load_both_ways
 
 from overdue.portfolio.load import LoadedPortfolio
 from overdue.portfolio.synth import LOANS_SCHEMA, PAYMENTS_SCHEMA, synthesize
@@ -83,6 +83,7 @@ def write_loans(
     row_group: int = 64,
     drop: tuple[str, ...] = (),
     term_type: pa.DataType | None = None,
+    large_text: bool = False,
 ) -> None:
     """Loans as typed Parquet (the generator's schema, less ``drop``); a payment and an event
     per loan row (typed Parquet and CSV: the child tables' scan and their SQL path)."""
@@ -93,6 +94,8 @@ def write_loans(
     ).append(pa.field("penalty_rate", pa.string()))  # (a column the generator leaves out)
     for name in drop:
         schema = schema.remove(schema.get_field_index(name))
+    if large_text:
+        schema = large(schema)
     (directory / "loans").mkdir()
     size = -(-len(records) // files)
     for k in range(files):
@@ -107,8 +110,9 @@ def write_loans(
          "paid_on": dt.date(2025, 1, 10), "amount": D("100.00")}
         for k, r in enumerate(records)
     ]  # fmt: skip
+    payments_schema = large(PAYMENTS_SCHEMA) if large_text else PAYMENTS_SCHEMA
     pq.write_table(
-        pa.Table.from_pylist(payments, schema=PAYMENTS_SCHEMA), directory / "payments.parquet"
+        pa.Table.from_pylist(payments, schema=payments_schema), directory / "payments.parquet"
     )
     lines = ["event_id,loan_id,on,kind"] + [
         f"E{k},{(r['loan_id'] or '').strip() or 'L999'},2025-02-01,demand"
@@ -189,11 +193,13 @@ def test_the_scan_accepts_and_rejects_exactly_what_the_sql_checks_do(
     assert scanned.counts["loans"].read == len(records)
 
 
+@pytest.mark.parametrize("large_text", [False, True])
 def test_each_messy_value_alone_and_the_checks_across_columns(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, large_text: bool
 ) -> None:
     """Every value of VALUES in an otherwise clean row, and every combination of the columns
-    checked together (the annual rate; a withheld upfront fee against the principal)."""
+    checked together (the annual rate; a withheld upfront fee against the principal); text
+    columns as string and as large_string (as Polars writes them)."""
     base = {c: v[0] for c, v in VALUES.items()}
     variants = [{c: x} for c, values in VALUES.items() for x in values[1:]]
     variants += [
@@ -208,7 +214,7 @@ def test_each_messy_value_alone_and_the_checks_across_columns(
     forms = ["plain", "reversed", "cjk"]  # (ids the scan takes, so the variant decides)
     records = [{"loan_id": loan_id(k, forms[k % 3]), **base, **v} for k, v in enumerate(variants)]
     records += [{"loan_id": loan_id(len(records) + k, f), **base} for k, f in enumerate(ID_FORMS)]
-    write_loans(tmp_path / "data", records, files=2, row_group=50)
+    write_loans(tmp_path / "data", records, files=2, row_group=50, large_text=large_text)
     taken, scanned, sql = both_ways(tmp_path / "data", monkeypatch)
     assert taken
     assert_same(tmp_path / "data", scanned, sql)

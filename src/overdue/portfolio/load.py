@@ -1443,8 +1443,8 @@ def _accepted_columns(schema: pa.Schema) -> str:
 
 
 class _NotScannable(Exception):
-    """A row group holds text that is not valid UTF-8: the table is left to the SQL path, which
-    refuses the file as it always did."""
+    """A row group holds text that is not valid UTF-8 (the table is left to the SQL path, which
+    refuses the file as it always did), or more large_string text than one string array holds."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1541,11 +1541,33 @@ def _plan_fits(plan: _ScanPlan, schema: pa.Schema) -> bool:
     def two_places(t: pa.DataType) -> bool:
         return isinstance(t, pa.Decimal128Type) and t.scale == 2
 
+    def like(t: pa.DataType) -> Callable[[pa.DataType], bool]:
+        return lambda u: u.equals(t) or (t == pa.string() and u == pa.large_string())
+
     return (
-        all(has(c, t.equals) for c, t in plan.types.items())
+        all(has(c, like(t)) for c, t in plan.types.items())
         and all(has(c, two_places) for c in plan.amounts)
-        and all(has(c, t.equals, required=False) for c, t in plan.optional.items())
+        and all(has(c, like(t), required=False) for c, t in plan.optional.items())
     )
+
+
+def _is_text(t: pa.DataType) -> bool:
+    """Text the scans read: ``string``, or ``large_string`` (as Polars writes it)."""
+    return bool(t == pa.string() or t == pa.large_string())
+
+
+def _small_strings(a: pa.Array) -> pa.Array:
+    """``a`` with ``large_string`` text (values or a dictionary's) as ``string``, which the scans
+    take apart; other arrays as they are."""
+    t = a.type
+    try:
+        if t == pa.large_string():
+            return a.cast(pa.string())
+        if pa.types.is_dictionary(t) and t.value_type == pa.large_string():
+            return a.cast(pa.dictionary(t.index_type, pa.string()))
+    except pa.ArrowInvalid:  # (over 2 GB of text in one unit)
+        raise _NotScannable from None
+    return a
 
 
 def _units(st: _Stage) -> list[_Unit]:
@@ -1643,7 +1665,7 @@ def _scanned_children(
         return None
     as_of_day = (as_of - _EPOCH).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
-    texts = [c for c in columns if file_schema.field(c).type == pa.string()]
+    texts = [c for c in columns if _is_text(file_schema.field(c).type)]
     units = _units(st)
     if sum(u.rows for u in units) != st.rows:
         return None
@@ -1655,7 +1677,7 @@ def _scanned_children(
         read = pq.ParquetFile(unit.path, metadata=unit.metadata).read_row_groups(
             unit.groups, columns=columns, use_threads=len(units) < workers
         )
-        group = pa.table({c: _one_chunk(read[c]) for c in columns})
+        group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
         if not all(_valid_utf8(group[c].chunk(0)) for c in texts if group[c].num_chunks):
             raise _NotScannable
         n = group.num_rows
@@ -1751,7 +1773,7 @@ def _scanned_children(
 def _loan_type_fits(c: Column, t: pa.DataType) -> bool:
     """Whether the loans' scan reads column ``c`` given as Parquet type ``t`` (else: SQL)."""
     if c.kind in (Kind.TEXT, Kind.CHOICE, Kind.ORDER, Kind.RATE):
-        return bool(t == pa.string())
+        return _is_text(t)
     if c.kind is Kind.AMOUNT:
         return isinstance(t, pa.Decimal128Type) and t.scale == 2
     if c.kind is Kind.INT:
@@ -1962,7 +1984,7 @@ def _scanned_loans(
             return None
     columns = [c for c in st.spec.column_names if c in file_schema.names]
     dictionary = [c for c in _LEAN_DICTIONARY if c in columns]
-    texts = [c for c in columns if file_schema.field(c).type == pa.string()]
+    texts = [c for c in columns if _is_text(file_schema.field(c).type)]
     units = _units(st)
     if sum(u.rows for u in units) != st.rows:
         return None
@@ -1978,7 +2000,7 @@ def _scanned_loans(
             unit.path, metadata=unit.metadata, read_dictionary=dictionary
         ).read_row_groups(unit.groups, columns=columns, use_threads=len(units) < workers)
         read = read.unify_dictionaries()
-        group = pa.table({c: _one_chunk(read[c]) for c in columns})
+        group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
         for c in texts:
             a = group[c].chunk(0) if group[c].num_chunks else None
             if a is not None and not _valid_utf8(a.dictionary if c in dictionary else a):
