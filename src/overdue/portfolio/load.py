@@ -64,6 +64,7 @@ from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
 from overdue.portfolio import scan as compiled_scan
 from overdue.portfolio.schema import (
+    EPOCH,
     EVENT_KINDS,
     EVENT_KINDS_WITH_UNTIL,
     LOADED_TABLES,
@@ -113,7 +114,6 @@ _LEAN_DICTIONARY = (
     "late_fee_rate", "allocation_order", "allocation_by", "lender_type",
 )  # fmt: skip
 _BATCH_ROWS = 1 << 20  # rows per Arrow batch fetched from DuckDB
-_EPOCH = dt.date(1970, 1, 1)  # day 0 of date32
 # Tables whose id column is checked for repeats as the rows are fetched (see _check_all).
 _ID_CHECKED_WHILE_FETCHED = {"payments": "payment_id", "events": "event_id"}
 
@@ -1663,7 +1663,7 @@ def _scanned_children(
     file_schema = st.footers[0].schema.to_arrow_schema()  # (every file's: see _typed_parquet)
     if not _plan_fits(plan, file_schema):
         return None
-    as_of_day = (as_of - _EPOCH).days
+    as_of_day = (as_of - EPOCH).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
     texts = [c for c in columns if _is_text(file_schema.field(c).type)]
     units = _units(st)
@@ -1897,9 +1897,9 @@ class _LoanColumns:
             days = np.frombuffer(a.buffers()[1], np.int32)[a.offset : a.offset + len(a)]
             good = np.ones(self.n, np.bool_)
             if rule.first is not None:
-                good &= days >= (dt.date.fromisoformat(rule.first) - _EPOCH).days
+                good &= days >= (dt.date.fromisoformat(rule.first) - EPOCH).days
             if rule.last is not None:
-                good &= days <= (dt.date.fromisoformat(rule.last) - _EPOCH).days
+                good &= days <= (dt.date.fromisoformat(rule.last) - EPOCH).days
             self._require(c, valid, good)
             self.values[c.name] = a
         elif c.kind is Kind.BOOL:

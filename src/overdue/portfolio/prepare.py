@@ -48,14 +48,13 @@ from overdue.portfolio.kernel import (
     group_by_loan,
     run_kernel,
 )
-from overdue.portfolio.schema import LOAN_ORD
+from overdue.portfolio.schema import EPOCH, LOAN_ORD
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA, MONEY, RATE
 from overdue.rules.caps import CapProfile, CapSettings, cap_segments
 from overdue.rules.periods import period_rule
 
 __all__ = ["EPOCH", "compute_states", "iter_states", "kernel_inputs", "states_table"]
 
-EPOCH = dt.date(1970, 1, 1)
 _METHODS = list(RepaymentMethod)
 _CAUSE_CODE = {"acknowledgement": 1, "demand": 2, "suit": 4}  # see kernel.CAUSE_NAMES
 _LIMITATION_KINDS = {EventKind.DEMAND.value, EventKind.ACKNOWLEDGEMENT.value, EventKind.SUIT.value}

@@ -10,6 +10,7 @@ loader hands to the nightly run (integer fen, ``date32``, canonical rate strings
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from enum import StrEnum
@@ -30,6 +31,7 @@ from overdue.ledger.contract import (
 
 __all__ = [
     "DEFAULT_ALLOCATION_ORDER",
+    "EPOCH",
     "EVENT_KINDS",
     "EVENT_KINDS_WITH_UNTIL",
     "LOADED_TABLES",
@@ -90,6 +92,7 @@ class Table:
         raise KeyError(name)
 
 
+EPOCH = dt.date(1970, 1, 1)  # day 0 of date32, the dates of the portfolio's Arrow tables
 MIN_DATE = "2000-01-01"
 MAX_AMOUNT_YUAN = 100_000_000
 MAX_RATE = 10  # 1000 % a year

@@ -75,7 +75,7 @@ from overdue.ledger.contract import (
     RateUnit,
     RepaymentMethod,
 )
-from overdue.portfolio.schema import EVENT_KINDS
+from overdue.portfolio.schema import EPOCH, EVENT_KINDS
 from overdue.rules.courts import CourtLevel, court_for_adcode, courts, division_name
 
 __all__ = [
@@ -101,7 +101,6 @@ F64 = npt.NDArray[np.float64]
 B = npt.NDArray[np.bool_]
 U8 = npt.NDArray[np.uint8]
 
-EPOCH = dt.date(1970, 1, 1)
 CHUNK_LOANS = 250_000  # loans per part file; part of the output's identity (see module doc)
 MAX_LOANS = 100_000_000  # ID sequence numbers are shared out among at most 499 chunks
 MAX_TERM = 36
