@@ -780,6 +780,36 @@ def test_parquet_text_that_is_not_utf8_is_a_file_level_error_naming_column_and_r
     assert err.value.message == "not UTF-8 text"
 
 
+@pytest.mark.parametrize("lean", [False, True])
+def test_whole_numbers_beyond_32_bits_are_rejected_as_out_of_range(
+    tmp_path: Path, lean: bool
+) -> None:
+    """A term or an installment number beyond INTEGER (typed Parquet int64, or CSV text) is a
+    reject, not a failure of DuckDB's cast for the whole table (found by a review)."""
+    loans = pa.table({
+        "loan_id": ["L1", "L2", "L3", "L4"], "borrower_id": ["B1"] * 4,
+        "principal": pa.array([Decimal("5000.00")] * 4, pa.decimal128(18, 2)),
+        "disbursed_on": pa.array([dt.date(2024, 3, 10)] * 4, pa.date32()),
+        "term_months": pa.array([12, 2**31, -(2**31) - 1, 2**63 - 1], pa.int64()),
+        "method": ["bullet"] * 4, "rate": ["0.18"] * 4,
+    })  # fmt: skip
+    pq.write_table(loans, tmp_path / "loans.parquet")
+    write(
+        tmp_path,
+        payments="payment_id,loan_id,paid_on,amount\n",
+        installments="loan_id,no,due_on,principal,interest\nL1,3000000000,2024-04-10,1.00,0\n",
+    )
+    got = load(tmp_path, lean=lean)
+    assert got.counts["loans"] == TableCounts(read=4, accepted=0, rejected=4)
+    lines = (tmp_path / "rejects" / "loans.csv").read_text(encoding="utf-8")
+    # L1's one installment is rejected, so its schedule is incomplete
+    assert "loans.parquet,1,,installments,installments: schedule incomplete: 0 of 12" in lines
+    for row in (2, 3, 4):
+        assert f"loans.parquet,{row},,term_months,out of range 1 .. 360," in lines
+    lines = (tmp_path / "rejects" / "installments.csv").read_text(encoding="utf-8")
+    assert "installments.csv,1,2,no,out of range 1 .. 360,3000000000," in lines
+
+
 def test_parquet_decimals_with_more_places_are_accepted_only_when_exact(tmp_path: Path) -> None:
     pq.write_table(
         pa.table({

@@ -657,7 +657,8 @@ def _column_sql(c: Column, cls: str, rule: _Rule) -> _ColumnSql:
         reason = _lit(f"out of range {low} .. {high}")
         return _ColumnSql(
             inner,
-            f"CAST({x} AS INTEGER)",
+            # (guarded: a BIGINT beyond INTEGER would make DuckDB's cast fail the whole query)
+            f"CASE WHEN {x} BETWEEN {low} AND {high} THEN CAST({x} AS INTEGER) END",
             f"CASE {miss} {form}WHEN {x} IS NULL OR {x} < {low} OR {x} > {high} THEN {reason} END",
         )
 
