@@ -844,8 +844,13 @@ def load_portfolio(
                 tables, counts = _check_all(
                     con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
                 )
-            except duckdb.InvalidInputException as exc:
-                raise _not_utf8(data_dir, exc) or exc from None
+            except (duckdb.InvalidInputException, OSError) as exc:
+                # (DuckDB's error comes as such, or wrapped in an OSError when it arises
+                # while PyArrow reads DuckDB's batches)
+                error = _not_utf8(data_dir, exc)
+                if error is None:
+                    raise
+                raise error from None
             finally:
                 con.close()
         except BaseException:
@@ -875,7 +880,7 @@ def load_portfolio(
 _BAD_ENCODING = re.compile(r'Invalid string encoding found in Parquet file "(?P<path>[^"]+)"')
 
 
-def _not_utf8(data_dir: Path, exc: duckdb.InvalidInputException) -> InputError | None:
+def _not_utf8(data_dir: Path, exc: Exception) -> InputError | None:
     """The file-level error for DuckDB finding text that is not UTF-8 in a Parquet file, with
     the column and row it is in (PyArrow reads such text without a check; DuckDB refuses it,
     naming only the file). None for any other DuckDB error."""
