@@ -22,7 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.scan_support import large, load_both_ways
 
+import overdue.portfolio.load as load_module
 from overdue.portfolio.load import LoadedPortfolio
+from overdue.portfolio.schema import table
 from overdue.portfolio.synth import LOANS_SCHEMA, PAYMENTS_SCHEMA, synthesize
 
 pytestmark = pytest.mark.integration
@@ -288,3 +290,28 @@ def test_a_generated_portfolio_loads_alike_both_ways(
     assert taken
     assert_same(tmp_path / "data", scanned, sql)
     assert scanned.counts["loans"].accepted > 2_900
+
+
+def test_choices_and_rates_not_read_as_dictionaries_are_checked_all_the_same() -> None:
+    """The scan reads low-cardinality text as dictionaries; a choice or a rate given to the
+    column checks as plain text is checked as such, not as an id (a guard found by review)."""
+    rows = {
+        "loan_id": ["L1", "L2", "L3", "L4"],
+        "borrower_id": ["B1"] * 4,
+        "principal": pa.array([D("5000.00")] * 4, pa.decimal128(18, 2)),
+        "disbursed_on": pa.array([dt.date(2024, 3, 10)] * 4, pa.date32()),
+        "term_months": pa.array([12] * 4, pa.int32()),
+        "method": ["bullet", "weekly", "bullet", "bullet"],
+        "rate": ["0.18", "0.18", "0.50", "0.18"],
+        "rate_unit": [None, None, None, "daily"],  # 0.18 a day: above the annual maximum
+    }
+    plain = pa.table(rows)
+    encoded = pa.table(
+        {c: plain[c].dictionary_encode() if c in ("method", "rate", "rate_unit") else plain[c]
+         for c in rows}
+    )  # fmt: skip
+    spec = table("loans")
+    for group in (plain, encoded):
+        checked = load_module._LoanColumns(group.combine_chunks(), spec, AS_OF)
+        assert checked.ok.tolist() == [True, False, False, False]
+        assert checked.values["rate_unit"].to_pylist() == ["annual"] * 3 + ["daily"]

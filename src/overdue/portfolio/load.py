@@ -1816,8 +1816,14 @@ def _filled(a: pa.DictionaryArray, default: str | None) -> pa.DictionaryArray:
     """``a`` with its nulls replaced by ``default`` (a column's default value), when it has one."""
     if default is None or a.null_count == 0:
         return a
-    dictionary = pa.concat_arrays([a.dictionary, pa.array([default], pa.string())])
-    at = np.where(_valid(a), _indices(a), len(a.dictionary)).astype(np.int32)
+    texts = a.dictionary.to_pylist()
+    dictionary = a.dictionary
+    if default in texts:
+        place = texts.index(default)
+    else:
+        place = len(texts)
+        dictionary = pa.concat_arrays([dictionary, pa.array([default], pa.string())])
+    at = np.where(_valid(a), _indices(a), place).astype(np.int32)
     return pa.DictionaryArray.from_arrays(pa.array(at), dictionary)
 
 
@@ -1912,6 +1918,8 @@ class _LoanColumns:
             self.values[c.name] = a if c.default is None else a.fill_null(c.default == "true")
         elif isinstance(a, pa.DictionaryArray):
             self._text(c, a, valid)
+        elif c.kind is not Kind.TEXT:  # (a choice, rate or order not read as a dictionary)
+            self._text(c, pc.dictionary_encode(a), valid)
         else:  # plain text (the ids)
             off, data = compiled_scan.string_buffers(a)
             canonical = np.empty(self.n, np.bool_)
