@@ -1182,8 +1182,8 @@ def _parse_loans(
     source: str = "in_loans",
 ) -> pa.Table:
     """Every loan row of ``source`` parsed, in input order, as Arrow: the columns of the
-    accepted table (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of the row itself
-    (NULL for most rows; duplicates and schedules are checked later).
+    accepted table (:func:`_accepted_schema`), then ``_i`` and ``own``, the first problem of
+    the row itself (NULL for most rows; duplicates and schedules are checked later).
 
     One pass into Arrow instead of a DuckDB table: the rows are wide and the accepted ones are
     placed by :func:`_place_loans` without DuckDB sorting them. Input order (kept by DuckDB at
