@@ -1466,7 +1466,7 @@ class _ScanPlan:
     amounts: tuple[str, ...]  # required decimal128 columns with two places, any precision
     optional: Mapping[str, pa.DataType]  # read when the files have them
     checks: Callable[[pa.Table], npt.NDArray[np.bool_]]
-    values: Callable[[pa.Table, npt.NDArray[np.int64]], dict[str, pa.Array]]
+    values: Callable[[pa.Table, npt.NDArray[np.int64] | None], dict[str, pa.Array]]
 
 
 class _Unit(NamedTuple):
@@ -1498,9 +1498,11 @@ def _payment_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
     return ok
 
 
-def _payment_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
-    """The lean payment's amount in fen (a two-place decimal's low word) at ``rows``."""
-    return {"amount_fen": pa.array(_decimal_words(group["amount"].chunk(0))[0::2][rows])}
+def _payment_values(group: pa.Table, rows: npt.NDArray[np.int64] | None) -> dict[str, pa.Array]:
+    """The lean payment's amount in fen (a two-place decimal's low word) at ``rows`` (None:
+    every row)."""
+    fen = _decimal_words(group["amount"].chunk(0))[0::2]
+    return {"amount_fen": pa.array(np.ascontiguousarray(fen) if rows is None else fen[rows])}
 
 
 def _event_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
@@ -1519,9 +1521,11 @@ def _event_checks(group: pa.Table) -> npt.NDArray[np.bool_]:
     return np.asarray(ok.to_numpy(zero_copy_only=False), np.bool_)
 
 
-def _event_values(group: pa.Table, rows: npt.NDArray[np.int64]) -> dict[str, pa.Array]:
-    """The lean event's kind (as written, which the checks found canonical) at ``rows``."""
-    return {"kind": group["kind"].chunk(0).take(pa.array(rows))}
+def _event_values(group: pa.Table, rows: npt.NDArray[np.int64] | None) -> dict[str, pa.Array]:
+    """The lean event's kind (as written, which the checks found canonical) at ``rows`` (None:
+    every row)."""
+    kind = group["kind"].chunk(0)
+    return {"kind": kind if rows is None else kind.take(pa.array(rows))}
 
 
 _SCAN_PLANS = {
@@ -1702,11 +1706,12 @@ def _scanned_children(
             id_off, id_data, lid_off, lid_data, day, ok, as_of_day, keys.offsets, keys.data,
             keys.disbursed, clean_at, loan_ord, hashes[unit.first : unit.first + n], suspect_at,
         )  # fmt: skip
-        at = clean_at[:n_clean]
+        # Every row clean (the usual case): the columns as read, without gathering them.
+        at = None if n_clean == n else clean_at[:n_clean]
         lean = {
-            plan.day_column: pa.Array.from_buffers(
-                pa.date32(), n_clean, [None, pa.py_buffer(day[at])]
-            ),
+            plan.day_column: days
+            if at is None
+            else pa.Array.from_buffers(pa.date32(), n_clean, [None, pa.py_buffer(day[at])]),
             **plan.values(group, at),
             LOAN_ORD.name: pa.array(loan_ord[:n_clean]),
         }
