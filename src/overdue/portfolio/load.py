@@ -49,7 +49,7 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 import duckdb
 import numpy as np
@@ -1621,6 +1621,81 @@ def _valid_utf8(a: pa.Array) -> bool:
     return True
 
 
+def _read_unit(
+    unit: _Unit, columns: Sequence[str], *, threads: bool, dictionary: Sequence[str] = ()
+) -> pa.Table:
+    """A unit's ``columns``, one chunk each, text as ``string`` (``dictionary`` ones as
+    dictionaries); :class:`_NotScannable` when some text is not valid UTF-8."""
+    read = pq.ParquetFile(
+        unit.path, metadata=unit.metadata, read_dictionary=list(dictionary) or None
+    ).read_row_groups(unit.groups, columns=list(columns), use_threads=threads)
+    if dictionary:
+        read = read.unify_dictionaries()
+    group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
+    for col in group.columns:
+        a = col.chunk(0) if col.num_chunks else None
+        if a is not None and pa.types.is_dictionary(a.type):
+            a = a.dictionary
+        if a is not None and a.type == pa.string() and not _valid_utf8(a):
+            raise _NotScannable
+    return group
+
+
+def _suspect_rows(group: pa.Table, unit: _Unit, odd: npt.NDArray[np.int64]) -> pa.Table:
+    """The rows ``odd`` of a unit as read, with their file (_f), row in it (_row) and _i."""
+    return (
+        group.take(pa.array(odd))
+        .append_column("_f", pa.array(np.full(odd.size, unit.file, np.int32)))
+        .append_column("_row", pa.array(unit.start + odd + 1))
+        .append_column("_i", pa.array(unit.first + odd))
+    )
+
+
+def _as_view(as_read: Sequence[pa.Table], types: pa.Schema) -> pa.Table:
+    """Suspect rows as read (:func:`_suspect_rows`) as DuckDB's view of the files has them:
+    every column of the table, with the view's types."""
+    rows = pa.concat_tables(as_read)
+    return pa.table(
+        {
+            f.name: rows[f.name].cast(f.type)
+            if f.name in rows.column_names
+            else pa.nulls(rows.num_rows, f.type)
+            for f in types
+        }
+    )
+
+
+_T = TypeVar("_T")
+
+
+def _scan_units(units: Sequence[_Unit], scan: Callable[[_Unit, bool], _T]) -> list[_T] | None:
+    """``scan(unit, threads)`` of every unit on the cores, in order (``threads``: whether the
+    unit's reading may use threads of its own, when there are fewer units than cores); None
+    when a unit is :class:`_NotScannable`."""
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    threads = len(units) < workers
+    try:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda unit: scan(unit, threads), units))
+    except _NotScannable:
+        return None
+
+
+def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
+    """Whether some 64-bit FNV-1a hash repeats among ``hashes`` and those of the ``ids``.
+
+    A single array of hashes (and no ids) is sorted in place: for 57M payments, a copy of it
+    cost as much as the sort."""
+    parts = list(hashes)
+    if len(ids):
+        extra = np.empty(len(ids), np.uint64)
+        compiled_scan.fnv1a(*compiled_scan.string_buffers(ids), extra)
+        parts.append(extra)
+    together = parts[0] if len(parts) == 1 else np.concatenate(parts or [np.zeros(0, np.uint64)])
+    together.sort()
+    return bool(compiled_scan.has_repeats(together))
+
+
 @dataclass(frozen=True, slots=True)
 class _LoanKeys:
     """The accepted loans as the scan looks them up: their ids' string buffers, in bytewise
@@ -1675,21 +1750,14 @@ def _scanned_children(
         return None
     as_of_day = (as_of - EPOCH).days
     columns = [c for c in st.spec.column_names if c in file_schema.names]
-    texts = [c for c in columns if _is_text(file_schema.field(c).type)]
     units = _units(st)
     if sum(u.rows for u in units) != st.rows:
         return None
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     hashes = np.empty(st.rows, np.uint64)
 
-    def scan_unit(unit: _Unit) -> tuple[pa.RecordBatch, pa.Table]:
+    def scan_unit(unit: _Unit, threads: bool) -> tuple[pa.RecordBatch, pa.Table]:
         """The unit's clean rows (lean) and its suspect rows as read, with _f, _row and _i."""
-        read = pq.ParquetFile(unit.path, metadata=unit.metadata).read_row_groups(
-            unit.groups, columns=columns, use_threads=len(units) < workers
-        )
-        group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
-        if not all(_valid_utf8(group[c].chunk(0)) for c in texts if group[c].num_chunks):
-            raise _NotScannable
+        group = _read_unit(unit, columns, threads=threads)
         n = group.num_rows
         ok = plan.checks(group)
         for c in (*plan.types, *plan.amounts):
@@ -1716,31 +1784,13 @@ def _scanned_children(
             LOAN_ORD.name: pa.array(loan_ord[:n_clean]),
         }
         batch = pa.RecordBatch.from_arrays([lean[f.name] for f in schema], schema=schema)
-        odd = suspect_at[:n_suspect]
-        suspects = (
-            group.take(pa.array(odd))
-            .append_column("_f", pa.array(np.full(n_suspect, unit.file, np.int32)))
-            .append_column("_row", pa.array(unit.start + odd + 1))
-            .append_column("_i", pa.array(unit.first + odd))
-        )
-        return batch, suspects
+        return batch, _suspect_rows(group, unit, suspect_at[:n_suspect])
 
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            scanned = list(pool.map(scan_unit, units))
-    except _NotScannable:
+    scanned = _scan_units(units, scan_unit)
+    if scanned is None:
         return None
     batches = [b for b, _ in scanned]
-    as_read = pa.concat_tables([s for _, s in scanned])
-    # The suspect rows as DuckDB's view of the files has them: every column of the table.
-    suspects = pa.table(
-        {
-            f.name: as_read[f.name].cast(f.type)
-            if f.name in as_read.column_names
-            else pa.nulls(as_read.num_rows, f.type)
-            for f in st.types
-        }
-    )
+    suspects = _as_view([s for _, s in scanned], st.types)
     # Each unit's hashes fill the start of its slice, one per clean row; the rest is free.
     used = np.zeros(st.rows, np.bool_)
     for unit, (batch, _) in zip(units, scanned, strict=True):
@@ -1763,14 +1813,7 @@ def _scanned_children(
     clean = int(used.sum())
     if clean + len(ids) > st.rows:
         raise AssertionError(f"{st.name} scan: more ids than rows")
-    all_hashes = hashes[used] if clean < st.rows else hashes
-    if len(ids):
-        extra = np.empty(len(ids), np.uint64)
-        off, data = compiled_scan.string_buffers(ids)
-        compiled_scan.fnv1a(off, data, extra)
-        all_hashes = np.concatenate([all_hashes, extra])
-    all_hashes.sort()
-    if compiled_scan.has_repeats(all_hashes):
+    if _repeats([hashes[used] if clean < st.rows else hashes], ids):
         return None  # repeated ids (or a collision): the SQL path finds which, exactly
     accepted = pa.Table.from_batches(batches, schema=schema)
     if accepted.num_rows + len(rejected) != st.rows:
@@ -2003,27 +2046,17 @@ def _scanned_loans(
             return None
     columns = [c for c in st.spec.column_names if c in file_schema.names]
     dictionary = [c for c in _LEAN_DICTIONARY if c in columns]
-    texts = [c for c in columns if _is_text(file_schema.field(c).type)]
     units = _units(st)
     if sum(u.rows for u in units) != st.rows:
         return None
-    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
     lean = _LEAN_LOANS
 
     def scan_unit(
-        unit: _Unit,
+        unit: _Unit, threads: bool
     ) -> tuple[pa.RecordBatch, npt.NDArray[Any], npt.NDArray[Any], pa.Table]:
         """The unit's clean rows (lean), their _i and loan id hashes, and its suspect rows as
         read, with _f, _row and _i."""
-        read = pq.ParquetFile(
-            unit.path, metadata=unit.metadata, read_dictionary=dictionary
-        ).read_row_groups(unit.groups, columns=columns, use_threads=len(units) < workers)
-        read = read.unify_dictionaries()
-        group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
-        for c in texts:
-            a = group[c].chunk(0) if group[c].num_chunks else None
-            if a is not None and not _valid_utf8(a.dictionary if c in dictionary else a):
-                raise _NotScannable
+        group = _read_unit(unit, columns, threads=threads, dictionary=dictionary)
         n = group.num_rows
         checked = _LoanColumns(group, st.spec, as_of)
         ok = checked.ok
@@ -2034,50 +2067,25 @@ def _scanned_loans(
         values["source_row"] = pa.array(np.arange(unit.start + 1, unit.start + n + 1))
         batch = pa.RecordBatch.from_arrays([values[f.name] for f in lean], schema=lean)
         at = np.arange(unit.first, unit.first + n)
+        suspects = _suspect_rows(group, unit, np.flatnonzero(~ok))
         if ok.all():
-            return batch, at, hashes, group.slice(0, 0)
-        odd = np.flatnonzero(~ok)
-        suspects = (
-            group.take(pa.array(odd))
-            .append_column("_f", pa.array(np.full(odd.size, unit.file, np.int32)))
-            .append_column("_row", pa.array(unit.start + odd + 1))
-            .append_column("_i", pa.array(unit.first + odd))
-        )
-        mask = pa.array(ok)
-        return batch.filter(mask), at[ok], hashes[ok], suspects
+            return batch, at, hashes, suspects
+        return batch.filter(pa.array(ok)), at[ok], hashes[ok], suspects
 
-    try:
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            scanned = list(pool.map(scan_unit, units))
-    except _NotScannable:
+    scanned = _scan_units(units, scan_unit)
+    if scanned is None:
         return None
     clean = pa.Table.from_batches([b for b, *_ in scanned], schema=lean)
     clean_i = np.concatenate([i for _, i, _, _ in scanned])
-    hashes = [h for _, _, h, _ in scanned]
-    as_read = pa.concat_tables([s for *_, s in scanned if s.num_rows] or [scanned[0][3]])
-    # The suspect rows as DuckDB's view of the files has them: every column of the table.
-    suspects = pa.table(
-        {
-            f.name: as_read[f.name].cast(f.type)
-            if f.name in as_read.column_names
-            else pa.nulls(as_read.num_rows, f.type)
-            for f in st.types
-        }
-    )
+    suspects = _as_view([s for *_, s in scanned], st.types)
     full = lean.append(pa.field("_i", pa.int64())).append(pa.field("own", pa.string()))
     parsed = pa.Table.from_batches([], schema=full)
     if suspects.num_rows:
         con.register("scan_suspects", suspects)
         parsed = _parse_loans(con, st, as_of, True, "scan_suspects")
         con.unregister("scan_suspects")
-        ids = parsed["loan_id"].drop_null().combine_chunks()
-        if len(ids):
-            extra = np.empty(len(ids), np.uint64)
-            compiled_scan.fnv1a(*compiled_scan.string_buffers(ids), extra)
-            hashes.append(extra)
-    all_hashes = np.concatenate(hashes)
-    all_hashes.sort()
-    if compiled_scan.has_repeats(all_hashes):
+    ids = parsed["loan_id"].drop_null().combine_chunks()
+    if _repeats([h for _, _, h, _ in scanned], ids):
         return None  # repeated ids (or a collision): the SQL path names the repeats exactly
     good = parsed.filter(pc.is_null(parsed["own"]))
     bad = parsed.filter(pc.is_valid(parsed["own"]))
