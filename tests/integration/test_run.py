@@ -12,15 +12,17 @@ import time
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from overdue.errors import InputError
 from overdue.ledger.engine import loan_state
+from overdue.portfolio import kernel
 from overdue.portfolio.frames import loan_from_tables
 from overdue.portfolio.load import load_portfolio
-from overdue.portfolio.prepare import compute_states
+from overdue.portfolio.prepare import _slice, compute_states, kernel_inputs
 from overdue.portfolio.run import run_nightly, write_parquet, write_parquet_parts
 from overdue.portfolio.synth import synthesize
 
@@ -102,6 +104,35 @@ def test_the_run_on_lean_tables_equals_the_kernel_on_the_normalized_tables(
     )
     assert got.num_rows == expected.num_rows == 3000
     assert got.equals(expected)
+
+
+def test_the_kernel_is_compiled_once_whatever_its_arrays_origin(
+    portfolio: Path, tmp_path: Path
+) -> None:
+    """Numba compiles the kernel once per combination of argument types, and read-only is part
+    of an array's type (Arrow's zero-copy arrays are read-only, NumPy's results are not; child
+    rows already in order come back from the grouping uncopied). The same inputs given as
+    writable copies and as read-only views give one compiled signature and equal results."""
+    loaded = load_portfolio(portfolio, as_of=AS_OF, rejects_dir=tmp_path / "rejects", lean=True)
+    inputs = _slice(
+        kernel_inputs(loaded.loans, loaded.payments, loaded.events, loaded.installments, AS_OF),
+        0,
+        loaded.loans.num_rows,
+    )
+
+    def as_arrays(writable: bool) -> dict[str, object]:
+        out: dict[str, object] = {}
+        for name, value in inputs.items():
+            if isinstance(value, np.ndarray):
+                value = np.array(value)  # a writable copy
+                value.flags.writeable = writable
+            out[name] = value
+        return out
+
+    results = [kernel.run_kernel(as_arrays(w)) for w in (True, False)]
+    assert len(kernel._run.signatures) == 1
+    for field in results[0]:
+        assert np.array_equal(results[0][field], results[1][field])
 
 
 def test_streamed_parquet_has_the_bytes_of_one_write(tmp_path: Path) -> None:

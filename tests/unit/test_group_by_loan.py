@@ -32,3 +32,17 @@ def test_grouping_is_a_stable_sort_by_loan_then_day(
     assert days.tolist() == day[expected].tolist()
     assert grouped.tolist() == values[:, expected].tolist()
     assert offsets.tolist() == [0, *np.cumsum(np.bincount(loan, minlength=n_loans)).tolist()]
+
+
+@given(child_rows())
+@settings(max_examples=100, deadline=None)
+def test_rows_already_grouped_are_returned_without_a_copy(
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray, int],
+) -> None:
+    loan, day, values, n_loans = rows
+    order = np.lexsort((day, loan))
+    loan, day, values = loan[order], day[order], values[:, order]
+    offsets, days, grouped = group_by_loan(loan, day, values, n_loans)
+    assert days is day
+    assert grouped is values
+    assert offsets.tolist() == [0, *np.cumsum(np.bincount(loan, minlength=n_loans)).tolist()]

@@ -573,26 +573,52 @@ def decimal_words(values):  # type: ignore[no-untyped-def]
     return words
 
 
-@njit(cache=True, nogil=True)
-def group_by_loan(  # type: ignore[no-untyped-def]
-    loan_idx, days, values, n_loans
-):
+def group_by_loan(
+    loan_idx: npt.NDArray[np.int32],
+    days: npt.NDArray[np.int32],
+    values: npt.NDArray[np.int64],
+    n_loans: int,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int32], npt.NDArray[np.int64]]:
     """Child rows grouped by loan, each loan's rows by day: (offsets, days, values).
 
     ``values`` has one row per value column and one column per child row; the result holds
-    the same arrays reordered, loan ``g``'s rows at ``offsets[g]:offsets[g + 1]``. One pass:
-    each row is placed in its loan's block (counted beforehand) by insertion after the rows of
-    its loan that are not later, so rows of one loan and day keep the table's order (the result
-    of a stable sort by loan, then day). Linear for rows that arrive by day, as extracts
-    usually do.
+    the same arrays reordered, loan ``g``'s rows at ``offsets[g]:offsets[g + 1]``: the result
+    of a stable sort by loan, then day (rows of one loan and day keep the table's order).
+    Rows that already come so (extracts written loan by loan) are returned as they are, not
+    copied; others are placed in one pass (:func:`_place_rows`). Both steps release the GIL.
     """
+    offsets, in_order = _count_rows(loan_idx, days, n_loans)
+    if in_order:
+        return offsets, days, values
+    out_days, out_values = _place_rows(loan_idx, days, values, offsets)
+    return offsets, out_days, out_values
+
+
+@njit(cache=True, nogil=True)
+def _count_rows(loan_idx, days, n_loans):  # type: ignore[no-untyped-def]
+    """Each loan's first row in the grouped order (n_loans + 1 offsets), and whether the rows
+    are already grouped by loan and, within a loan, by day."""
     m = loan_idx.shape[0]
-    k = values.shape[0]
     off = np.zeros(n_loans + 1, np.int64)
+    in_order = True
     for r in range(m):
         off[loan_idx[r] + 1] += 1
+        if r > 0 and (
+            loan_idx[r] < loan_idx[r - 1]
+            or (loan_idx[r] == loan_idx[r - 1] and days[r] < days[r - 1])
+        ):
+            in_order = False
     for g in range(n_loans):
         off[g + 1] += off[g]
+    return off, in_order
+
+
+@njit(cache=True, nogil=True)
+def _place_rows(loan_idx, days, values, off):  # type: ignore[no-untyped-def]
+    """Rows placed in their loan's block (``off``, from :func:`_count_rows`) by insertion after
+    the rows of their loan that are not later; linear for rows that arrive by day."""
+    m = loan_idx.shape[0]
+    k = values.shape[0]
     pos = off[:-1].copy()
     out_days = np.empty(m, days.dtype)
     out_values = np.empty((k, m), np.int64)
@@ -609,7 +635,7 @@ def group_by_loan(  # type: ignore[no-untyped-def]
         for c in range(k):
             out_values[c, j + 1] = values[c, r]
         pos[g] += 1
-    return off, out_days, out_values
+    return out_days, out_values
 
 
 @njit(cache=True, parallel=True)
@@ -638,6 +664,17 @@ def _run(  # type: ignore[no-untyped-def]
         )  # fmt: skip
 
 
+def _read_only(value: object) -> object:
+    """``value``, an array as a read-only view: Numba compiles (and caches) one version of the
+    kernel per combination of argument types, and read-only is part of an array's type. Arrow's
+    zero-copy arrays are read-only and NumPy's results are not; as views of one kind, every
+    input's origin gives the one signature."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value = value.view()
+        value.flags.writeable = False
+    return value
+
+
 def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
     """Run the kernel over prepared arrays (see :mod:`overdue.portfolio.prepare`).
 
@@ -660,5 +697,5 @@ def run_kernel(inputs: dict[str, object]) -> dict[str, npt.NDArray[np.int64]]:
         "ev_cause", "cap_nseg", "cap_boundary", "cap_num", "cap_den", "cap_basis", "lim_years",
         "cal_first", "working",
     )  # fmt: skip
-    _run(*(inputs[k] for k in names), out_money, out_dates, out_int)
+    _run(*(_read_only(inputs[k]) for k in names), out_money, out_dates, out_int)
     return {"money": out_money, "dates": out_dates, "ints": out_int}
