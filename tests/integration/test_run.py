@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import signal
@@ -57,6 +58,11 @@ def test_counts_reconcile_and_every_accepted_loan_has_a_state(
     assert manifest["engine"] == "duckdb"
     assert set(manifest["rule_versions"]) >= {"lpr.csv", "cap_profiles.csv", "periods.csv"}
     assert all(len(h) == 64 for h in manifest["inputs"].values())
+    run_dir = tmp_path / "run"
+    assert manifest["outputs"] == {
+        name: hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
+        for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv")
+    }
     assert manifest["counts"]["total"]["read"] == sum(
         c["read"] for k, c in s.counts.items() if k != "total"
     )
