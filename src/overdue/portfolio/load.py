@@ -223,18 +223,20 @@ def _ratio_text(ratio: Fraction) -> str:
 @dataclass(frozen=True, slots=True)
 class _Digest:
     sha256: str
-    lines: int  # physical lines: newlines, plus one for a last line without one
+    lines: int  # CSV: physical lines (newlines, plus one for a last line without one); else 0
 
 
 def _digest(path: Path) -> _Digest:
     h = hashlib.sha256()
     newlines = 0
     last = b""
+    text = path.suffix == ".csv"  # (a Parquet file's bytes have no lines to count)
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             h.update(chunk)
-            newlines += chunk.count(b"\n")
-            last = chunk[-1:]
+            if text:
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
     return _Digest(h.hexdigest(), newlines + (1 if last not in (b"", b"\n") else 0))
 
 
