@@ -24,6 +24,7 @@ __all__ = [
     "canonical_texts",
     "fnv1a",
     "has_repeats",
+    "have_common",
     "scan_children",
     "strictly_increasing",
     "string_buffers",
@@ -114,6 +115,20 @@ def has_repeats(sorted_values: npt.NDArray[np.uint64]) -> bool:
     for i in range(1, len(sorted_values)):  # noqa: SIM110 (as above)
         if sorted_values[i] == sorted_values[i - 1]:
             return True
+    return False
+
+
+@njit(cache=True, nogil=True)
+def have_common(a: npt.NDArray[np.uint64], b: npt.NDArray[np.uint64]) -> bool:
+    """Whether two sorted arrays hold some value in common (one merge walk)."""
+    i, j = 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            return True
+        if a[i] < b[j]:
+            i += 1
+        else:
+            j += 1
     return False
 
 
