@@ -19,8 +19,6 @@ from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-import cn2an
-
 __all__ = [
     "FEN",
     "YUAN",
@@ -212,6 +210,8 @@ def capital(amount: Decimal) -> str:
     Follows 《支付结算办法》 practice: ``整`` after 元 when there are no 角/分, ``零`` for
     zeros inside the number. Negative amounts are prefixed with ``负``.
     """
+    import cn2an  # here: its import takes ~0.1 s, which commands without documents need not pay
+
     value = round_fen(amount)
     sign = "负" if value < 0 else ""
     text: str = cn2an.an2cn(str(abs(value)), "rmb")
