@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overdue.portfolio.load as load_module
-from overdue.portfolio.scan import fnv1a, have_common, string_buffers
+from overdue.portfolio.scan import fnv1a, has_repeats, have_common, string_buffers
 
 SMALL = st.lists(st.integers(0, 40), max_size=30).map(lambda v: np.array(sorted(v), np.uint64))
 
@@ -21,6 +21,12 @@ def test_have_common_says_whether_two_sorted_arrays_share_a_value(
     a: np.ndarray, b: np.ndarray
 ) -> None:
     assert have_common(a, b) == bool(set(a.tolist()) & set(b.tolist()))
+
+
+@given(SMALL)
+@settings(max_examples=200, deadline=None)
+def test_has_repeats_says_whether_a_sorted_array_holds_a_value_twice(a: np.ndarray) -> None:
+    assert has_repeats(a) == (len(set(a.tolist())) < len(a))
 
 
 def distinct(n: int, seed: int) -> np.ndarray:
@@ -57,3 +63,14 @@ def test_a_repeat_between_the_hashes_and_the_ids_is_found() -> None:
     assert not load_module._repeats([values.copy()], ids)
     values[7] = theirs[1]
     assert load_module._repeats([values[: N // 3], values[N // 3 :]], ids)
+
+
+@pytest.mark.parametrize("rank", [0, N // 4 - 1, N // 4, N // 4 + 1, N // 2 - 1])
+def test_a_value_of_the_low_half_found_again_in_the_high_half_at_any_rank(rank: int) -> None:
+    """The common values are looked for in two ranges, cut at the low half's median (rank
+    N // 4): a copy of the smallest, largest, median and its neighbours is found."""
+    values = distinct(N, 4)
+    half = N // 2
+    wanted = np.sort(values[:half])[rank]
+    values[half + 17] = wanted
+    assert load_module._repeats([values], pa.array([], pa.string()))

@@ -1683,7 +1683,7 @@ def _scan_units(units: Sequence[_Unit], scan: Callable[[_Unit, bool], _T]) -> li
         return None
 
 
-_SORT_APART = 1 << 20  # hashes from which the two halves are sorted on two threads
+_SORT_APART = 1 << 20  # hashes from which the search uses two threads
 
 
 def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
@@ -1691,8 +1691,9 @@ def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
 
     A single array of hashes (and no ids) is sorted in place: for 57M payments, a copy of it
     cost as much as the sort. A large one is sorted in two halves at once (NumPy's sort
-    releases the GIL), then each half is searched for a repeat and the two for a common value:
-    57M hashes 0.7 s -> 0.35 s."""
+    releases the GIL), each half is searched for a repeat, and then the two for a common
+    value, again on two threads: values below the low half's median in one, the others in
+    the other (57M hashes: 0.6 -> 0.35 s)."""
     parts = list(hashes)
     if len(ids):
         extra = np.empty(len(ids), np.uint64)
@@ -1706,11 +1707,14 @@ def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
     low, high = together[:half], together[half:]
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(np.ndarray.sort, (low, high)))
-    return bool(
-        compiled_scan.has_repeats(low)
-        or compiled_scan.has_repeats(high)
-        or compiled_scan.have_common(low, high)
-    )
+        if compiled_scan.has_repeats(low) or compiled_scan.has_repeats(high):
+            return True
+        # ``low`` holds no value twice: below its median m are exactly low[:m], at or above
+        # it low[m:]; in ``high``, those below m end where m would be inserted.
+        m = half // 2
+        cut = int(np.searchsorted(high, low[m]))
+        pairs = ((low[:m], high[:cut]), (low[m:], high[cut:]))
+        return any(pool.map(lambda pair: bool(compiled_scan.have_common(*pair)), pairs))
 
 
 @dataclass(frozen=True, slots=True)
