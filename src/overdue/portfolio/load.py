@@ -1401,7 +1401,7 @@ def _check_all(
                 tables[name], rejected_ids = loans_scan.table, loans_scan.rejected
                 suspects = loans_scan.suspects
             if lean:
-                keys = _loan_keys(tables[name])
+                keys = _loan_keys(tables[name], loans_scan.ids if loans_scan else None)
         elif lean and (scanned := _scanned_children(con, st, as_of, schema, keys)):
             tables[name], rejected_ids, suspects = scanned
         else:
@@ -1727,16 +1727,20 @@ class _LoanKeys:
     disbursed: npt.NDArray[np.int32]
 
 
-def _loan_keys(loans: pa.Table) -> _LoanKeys | None:
+def _loan_keys(loans: pa.Table, ordered: pa.Array | None = None) -> _LoanKeys | None:
     """The accepted loans' :class:`_LoanKeys`, made once for both child tables; None when
     they cannot be searched (no loans, ids too large for one string array, or not in bytewise
-    order), and the child tables then take the SQL path."""
+    order), and the child tables then take the SQL path. ``ordered``: the loans' ids as one
+    array already seen to be strictly increasing (by the loans' scan)."""
     ids = loans["loan_id"]
     if len(ids) == 0 or ids.null_count or ids.nbytes >= 2**31 - 1:
         return None  # (int32 offsets could not hold ids over 2 GB)
-    offsets, data = compiled_scan.string_buffers(ids.combine_chunks())
-    if not compiled_scan.strictly_increasing(offsets, data):
-        return None
+    if ordered is not None:
+        offsets, data = compiled_scan.string_buffers(ordered)
+    else:
+        offsets, data = compiled_scan.string_buffers(ids.combine_chunks())
+        if not compiled_scan.strictly_increasing(offsets, data):
+            return None
     days = loans["disbursed_on"].combine_chunks().cast(pa.int32()).to_numpy()
     return _LoanKeys(offsets, data, np.ascontiguousarray(days, np.int32))
 
@@ -2036,6 +2040,7 @@ class _ScannedLoans:
     rejected: pa.ChunkedArray  # the rejected rows' _i
     suspects: pa.Table  # the rows left to the SQL checks, as read (the view's types)
     ref: pa.Table  # _prepare's ref0 and ref: per loan id of a row, its reason and rank
+    ids: pa.Array | None  # table's loan_id as one array, seen to be strictly increasing
 
 
 def _scanned_loans(
@@ -2115,7 +2120,7 @@ def _scanned_loans(
     placed = _by_loan_id(accepted, accepted_i)
     if placed is None:
         return None
-    table, placed_i = placed
+    table, placed_i, ordered_ids = placed
     n = table.num_rows
     ref_columns = ("loan_id", "disbursed_on", "term_months", "principal_fen")
     named = bad.filter(pc.is_valid(bad["loan_id"]))
@@ -2142,26 +2147,28 @@ def _scanned_loans(
     rejected = pa.chunked_array(bad["_i"].chunks, pa.int64())
     if n + len(rejected) != st.rows:
         raise AssertionError("loans scan: rows lost between accepted and rejected")
-    return _ScannedLoans(table, rejected, suspects, ref)
+    return _ScannedLoans(table, rejected, suspects, ref, ordered_ids)
 
 
 def _by_loan_id(
     accepted: pa.Table, at: npt.NDArray[np.int64]
-) -> tuple[pa.Table, npt.NDArray[np.int64]] | None:
+) -> tuple[pa.Table, npt.NDArray[np.int64], pa.Array | None] | None:
     """``accepted`` (whose rows are the input's rows ``at``) in loan_id order, bytewise as
-    DuckDB sorts text, and their ``at``; None when the ids are too large to search."""
+    DuckDB sorts text, their ``at`` and, unless they had to be sorted, their loan ids as one
+    array (seen strictly increasing here, so the children's scan need not look again); None
+    when the ids are too large to search."""
     ids = accepted["loan_id"]
     if ids.nbytes >= 2**31 - 1:
         return None  # (int32 offsets could not hold ids over 2 GB)
     in_input = bool(np.all(at[1:] > at[:-1]))
     order = np.arange(len(at)) if in_input else np.argsort(at, kind="stable")
     ids = (ids if in_input else ids.take(order)).combine_chunks()
-    if not compiled_scan.strictly_increasing(*compiled_scan.string_buffers(ids)):
-        order = order[np.asarray(pc.sort_indices(ids).to_numpy(), np.int64)]
-        in_input = False
-    if in_input:
-        return accepted, at
-    return accepted.take(pa.array(order)), at[order]
+    if compiled_scan.strictly_increasing(*compiled_scan.string_buffers(ids)):
+        if in_input:
+            return accepted, at, ids
+        return accepted.take(pa.array(order)), at[order], ids
+    order = order[np.asarray(pc.sort_indices(ids).to_numpy(), np.int64)]
+    return accepted.take(pa.array(order)), at[order], None
 
 
 def _place_loans(
