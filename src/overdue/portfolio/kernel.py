@@ -408,7 +408,11 @@ def _loans(
             nxt = as_of
             if kd < n and due[kd] < nxt:
                 nxt = due[kd]
-            if kl < n and due[kl] + 1 < nxt:
+            # The day after a due date matters only for a late fee on an installment of that
+            # date not yet paid in full (the first unsettled one, at or after kl); otherwise
+            # nothing happens on it, and skipping it leaves every sum the same.
+            u = settled if settled > kl else kl
+            if kl < n and due[kl] + 1 < nxt and has_late_fee and u < n and due[u] == due[kl]:
                 nxt = due[kl] + 1
             if jp < pe and pay_day[jp] < nxt:
                 nxt = pay_day[jp]
