@@ -63,15 +63,21 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
+def _array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """``col`` as one array: a single chunk as it is (``combine_chunks`` copies even that; the
+    loader hands over the payments' columns as one chunk each)."""
+    if not isinstance(col, pa.ChunkedArray):
+        return col
+    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
+
+
 def _days(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int32]:
     """date32 -> int32 days since 1970-01-01 (nulls are not allowed here)."""
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return np.asarray(arr.cast(pa.int32()).to_numpy(zero_copy_only=False), dtype=np.int32)
+    return np.asarray(_array(col).cast(pa.int32()).to_numpy(zero_copy_only=False), np.int32)
 
 
 def _ints(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    return np.asarray(arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(_array(col).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _per_distinct(
@@ -230,7 +236,7 @@ def _loan_index(loans: pa.Table, child: pa.Table) -> npt.NDArray[np.int32]:
     """The position in ``loans`` of each row of ``child``."""
     n = loans.num_rows
     if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
-        loan_idx = np.asarray(child[LOAN_ORD.name].combine_chunks(), np.int32)
+        loan_idx = np.asarray(_array(child[LOAN_ORD.name]), np.int32)
         bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
     else:
         idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
