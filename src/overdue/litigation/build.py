@@ -41,6 +41,7 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
+from overdue.checksums import file_sha256
 from overdue.cputime import CpuTally, summed
 from overdue.errors import InputError, OverdueError
 from overdue.litigation.case import (
@@ -726,11 +727,7 @@ def _zip_folder(folder: Path, target: Path, dated: dt.date) -> str:
             info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             zf.writestr(info, path.read_bytes())
-    h = hashlib.sha256()
-    with target.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    return file_sha256(target)
 
 
 def _templates_version() -> dict[str, str]:

@@ -59,6 +59,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from overdue.checksums import file_sha256
 from overdue.dates import WRITTEN_DAY
 from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
@@ -227,16 +228,16 @@ class _Digest:
 
 
 def _digest(path: Path) -> _Digest:
+    if path.suffix != ".csv":  # (a Parquet file's bytes have no lines to count)
+        return _Digest(file_sha256(path), 0)
     h = hashlib.sha256()
     newlines = 0
     last = b""
-    text = path.suffix == ".csv"  # (a Parquet file's bytes have no lines to count)
     with path.open("rb") as fh:
         while chunk := fh.read(1 << 22):
             h.update(chunk)
-            if text:
-                newlines += chunk.count(b"\n")
-                last = chunk[-1:]
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
     return _Digest(h.hexdigest(), newlines + (1 if last not in (b"", b"\n") else 0))
 
 

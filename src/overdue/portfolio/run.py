@@ -18,7 +18,6 @@ date and software versions.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import shutil
@@ -36,6 +35,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import overdue
+from overdue.checksums import file_sha256
 from overdue.errors import InputError
 from overdue.portfolio.load import (
     DEFAULT_MAX_REJECT_RATIO,
@@ -193,12 +193,6 @@ def _system_allocator() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
-def _sha256(path: Path) -> str:
-    """The file's SHA-256, read in pieces (hashing releases the GIL)."""
-    with path.open("rb") as f:
-        return hashlib.file_digest(f, "sha256").hexdigest()
-
-
 def publish(staging: Path, out_dir: Path) -> Path:
     """Point ``out_dir`` at ``staging`` atomically; keep the previous version, drop older ones."""
     versions = staging.parent
@@ -308,7 +302,7 @@ def run_nightly(
                 raise ValueError(f"unknown engine {engine!r} (duckdb or spark)")
         with _timed(timings, "write"), ThreadPoolExecutor(max_workers=1) as hashing:
             # loan_state's hash (a few hundred MB at 10M) is read beside the bucket summary
-            state_sha256 = hashing.submit(_sha256, state_file)
+            state_sha256 = hashing.submit(file_sha256, state_file)
             con = connect()
             buckets = bucket_summary(con, f"read_parquet({literal(str(state_file))})")
             write_parquet(buckets, staging / "summary_buckets.parquet")
@@ -329,7 +323,7 @@ def run_nightly(
             "outputs": {
                 "loan_state.parquet": state_sha256.result(),
                 **{
-                    name: _sha256(staging / name)
+                    name: file_sha256(staging / name)
                     for name in ("summary_buckets.parquet", "summary_buckets.csv")
                 },
             },
