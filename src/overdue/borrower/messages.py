@@ -349,7 +349,9 @@ def normalize(catalogue: Catalogue, text: str) -> str:
 
 
 # Sentence ends and line breaks; clause ends add semicolons and commas (not in 3,000).
-_SENTENCE_END = re.compile(r"([。！？!?\n])")
+_SENTENCE_ENDS = r"[。！？!?\n]"
+_SENTENCE_END = re.compile(f"({_SENTENCE_ENDS})")  # (splits keeping the ends)
+_SENTENCE_SPLIT = re.compile(_SENTENCE_ENDS)
 _CLAUSE_END = re.compile(r"([；;，]|,(?!\d{3}))")
 
 
@@ -497,9 +499,6 @@ def _with_status(rule: Rule) -> str:
     if re.search(rf"(?<![A-Z]){rule.status}(?![A-Z])", tail):
         return rule.basis
     return f"{rule.basis}（核实状态：{rule.status}）"
-
-
-_SENTENCE_SPLIT = re.compile(r"[。！？!?\n]")
 
 
 def _texts(catalogue: Catalogue, text: str) -> _Texts:
