@@ -211,6 +211,13 @@ def test_a_clean_table_needs_no_sql_check_and_keeps_every_row(
     assert Counter(scanned.events["loan_ord"].to_pylist()) == expected
     assert sum(scanned.payments["amount_fen"].to_pylist()) == sum(int(a * 100) for a in amounts)
     assert Counter(scanned.events["kind"].to_pylist()) == Counter(e["kind"] for e in events)
+    # every row clean: the fixed-width columns come as one chunk each, whatever the files and
+    # row groups (the run takes them as they are instead of concatenating)
+    for table, names in (
+        (scanned.payments, ("paid_on", "amount_fen", "loan_ord")),
+        (scanned.events, ("on", "loan_ord")),
+    ):
+        assert [table[c].num_chunks for c in names] == [1] * len(names)
 
 
 def test_repeated_ids_are_left_to_the_sql_path_which_names_them(
