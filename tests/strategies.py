@@ -138,7 +138,7 @@ def make_messy_loan(src: Source, loan_id: str, last: dt.date) -> Loan:
         if behaviour == "partial":
             share = src.randint(1, 99)
             amount = max(Decimal("0.01"), (inst.payment * share / 100).quantize(Decimal("0.01")))
-        elif behaviour == "surplus":
+        elif behaviour == "surplus" and inst.payment > 0:  # (nothing due: the 30.00 above)
             amount = inst.payment * 2
         payments.append(Payment(on, amount, f"{loan_id}-P{len(payments)}"))
     horizon = contract.term_months * 31 + 400
