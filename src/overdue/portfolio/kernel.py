@@ -169,14 +169,6 @@ def _allocate(
 
 
 @njit(cache=True, inline="always")
-def _is_settled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> bool:
-    settled = True  # (no early return, as in _allocate)
-    for c in range(6):
-        settled = settled and paid[k, c] == charged[k, c]
-    return settled
-
-
-@njit(cache=True, inline="always")
 def _unpaid_scheduled(k: int, charged: npt.NDArray[np.int64], paid: npt.NDArray[np.int64]) -> int:
     return (
         charged[k, PRINCIPAL] - paid[k, PRINCIPAL]
@@ -395,7 +387,16 @@ def _loans(
                 jp += 1
                 allocated = True
             if allocated:
-                while settled < ndue and _is_settled(settled, charged, paid):
+                # Installments now paid in full. (Written out, not as a call: an inlined
+                # function that takes the arrays in a loop's condition kept an atomic
+                # increment and decrement of both arrays' reference counts on every turn,
+                # about a fifth of the kernel's time.)
+                while settled < ndue:
+                    paid_up = True
+                    for c in range(6):
+                        paid_up = paid_up and paid[settled, c] == charged[settled, c]
+                    if not paid_up:
+                        break
                     settled_principal += paid[settled, PRINCIPAL]
                     settled += 1
                 repaid = settled_principal
