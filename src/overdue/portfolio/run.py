@@ -17,9 +17,11 @@ date and software versions.
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import os
+import platform
 import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -193,6 +195,46 @@ def _system_allocator() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
+# glibc's mallopt parameters and defaults (malloc.h)
+_M_TRIM_THRESHOLD, _M_MMAP_MAX = -1, -4
+_DEFAULT_TRIM_THRESHOLD, _DEFAULT_MMAP_MAX = 128 * 1024, 65536
+
+
+def _glibc() -> ctypes.CDLL | None:
+    """The C library when it is glibc (whose ``mallopt`` :func:`_kept_memory` tunes), else None."""
+    if platform.libc_ver()[0] != "glibc":
+        return None
+    libc = ctypes.CDLL(None)
+    return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
+
+
+@contextmanager
+def _kept_memory() -> Iterator[None]:
+    """Memory freed while the block runs stays in the process for the next allocation.
+
+    glibc's ``malloc`` gives each block above its mmap threshold (at most 32 MB) pages of its
+    own and returns them to the kernel when it is freed, so each row group's decoded columns and
+    each chunk's arrays came on fresh pages, each one a page fault (on a virtual machine whose
+    host takes back free guest pages, as this repository's bench machine does, a costly one).
+    Here every block comes from the heap, which is not trimmed: 10M loans, 3 pairs of runs
+    (2026-12-04): system time 7.0-12.6 -> 5.3-6.3 s, 4K page faults 1.02M -> 0.84M, hugepage
+    faults 3,982 -> 1,867; peak RSS unchanged. Afterwards glibc's default limits are put back
+    (its sliding mmap threshold then stays where it is) and the kept memory is returned. Other
+    C libraries: nothing is changed.
+    """
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_MMAP_MAX, 0)
+        libc.mallopt(_M_TRIM_THRESHOLD, 2**31 - 1)
+    try:
+        yield
+    finally:
+        if libc is not None:
+            libc.mallopt(_M_MMAP_MAX, _DEFAULT_MMAP_MAX)
+            libc.mallopt(_M_TRIM_THRESHOLD, _DEFAULT_TRIM_THRESHOLD)
+            libc.malloc_trim(0)
+
+
 def publish(staging: Path, out_dir: Path) -> Path:
     """Point ``out_dir`` at ``staging`` atomically; keep the previous version, drop older ones."""
     versions = staging.parent
@@ -245,6 +287,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
+@_kept_memory()
 def run_nightly(
     data_dir: Path,
     out_dir: Path,
