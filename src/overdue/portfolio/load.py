@@ -64,6 +64,7 @@ from overdue.dates import WRITTEN_DAY
 from overdue.errors import InputError, OverdueError
 from overdue.money import round_ratio
 from overdue.portfolio import scan as compiled_scan
+from overdue.portfolio.arrays import one_chunk
 from overdue.portfolio.schema import (
     EPOCH,
     EVENT_KINDS,
@@ -1613,13 +1614,6 @@ def _units(st: _Stage) -> list[_Unit]:
     return units
 
 
-def _one_chunk(col: pa.ChunkedArray) -> pa.Array:
-    """``col`` as one array: its only chunk as it is (``combine_chunks`` copies even that)."""
-    if col.num_chunks == 1:
-        return col.chunk(0)
-    return col.combine_chunks() if col.num_chunks else pa.nulls(0, col.type)
-
-
 def _valid_utf8(a: pa.Array) -> bool:
     """Whether a string array's text is valid UTF-8 (PyArrow's reader does not check; DuckDB's
     does). ASCII, the usual case, is seen from the bytes alone."""
@@ -1643,7 +1637,7 @@ def _read_unit(
     ).read_row_groups(unit.groups, columns=list(columns), use_threads=threads)
     if dictionary:
         read = read.unify_dictionaries()
-    group = pa.table({c: _small_strings(_one_chunk(read[c])) for c in columns})
+    group = pa.table({c: _small_strings(one_chunk(read[c])) for c in columns})
     for col in group.columns:
         a = col.chunk(0) if col.num_chunks else None
         if a is not None and pa.types.is_dictionary(a.type):

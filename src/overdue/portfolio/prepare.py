@@ -40,6 +40,7 @@ from overdue.ledger.contract import (
 )
 from overdue.ledger.schedule import annuity_payment
 from overdue.money import from_fen, to_fen
+from overdue.portfolio.arrays import one_chunk
 from overdue.portfolio.kernel import (
     CAUSE_NAMES,
     OUT_DATE_FIELDS,
@@ -63,21 +64,13 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 
-def _array(col: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """``col`` as one array: a single chunk as it is (``combine_chunks`` copies even that; the
-    loader hands over the payments' columns as one chunk each)."""
-    if not isinstance(col, pa.ChunkedArray):
-        return col
-    return col.chunk(0) if col.num_chunks == 1 else col.combine_chunks()
-
-
 def _days(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int32]:
     """date32 -> int32 days since 1970-01-01 (nulls are not allowed here)."""
-    return np.asarray(_array(col).cast(pa.int32()).to_numpy(zero_copy_only=False), np.int32)
+    return np.asarray(one_chunk(col).cast(pa.int32()).to_numpy(zero_copy_only=False), np.int32)
 
 
 def _ints(col: pa.ChunkedArray | pa.Array) -> npt.NDArray[np.int64]:
-    return np.asarray(_array(col).to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(one_chunk(col).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 
 def _per_distinct(
@@ -236,7 +229,7 @@ def _loan_index(loans: pa.Table, child: pa.Table) -> npt.NDArray[np.int32]:
     """The position in ``loans`` of each row of ``child``."""
     n = loans.num_rows
     if LOAN_ORD.name in child.column_names:  # as the loader gives it: no lookup needed
-        loan_idx = np.asarray(_array(child[LOAN_ORD.name]), np.int32)
+        loan_idx = np.asarray(one_chunk(child[LOAN_ORD.name]), np.int32)
         bad = bool(loan_idx.size) and (loan_idx.min() < 0 or loan_idx.max() >= n)
     else:
         idx = pc.index_in(child["loan_id"], value_set=loans["loan_id"].combine_chunks())
