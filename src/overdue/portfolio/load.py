@@ -1964,7 +1964,8 @@ _UNIT_FACTOR = {"annual": 1, "monthly": 12}  # daily: by the day count (_loans_s
 
 class _LoanColumns:
     """One unit of loans as read: per column, whether each row passes the column's checks on
-    its face (``ok``) and the lean value (``values``, nulls replaced by defaults)."""
+    its face (``ok``) and the lean value (``values``, nulls replaced by defaults; amounts as
+    fen in ``fen`` instead)."""
 
     def __init__(self, group: pa.Table, spec: Table, as_of: dt.date) -> None:
         self.n = group.num_rows
@@ -1996,7 +1997,6 @@ class _LoanColumns:
             self.values[name] = pa.nulls(self.n, _LEAN_LOANS.field(name).type)
         elif c.kind is Kind.AMOUNT:
             self.fen[name] = np.full(self.n, int(Decimal(c.default) * 100), np.int64)
-            self.values[name] = pa.array(self.fen[name])
         elif c.kind is Kind.BOOL:
             self.values[name] = pa.array(np.full(self.n, c.default == "true"))
         else:
@@ -2013,9 +2013,9 @@ class _LoanColumns:
             good = (high == 0) & (low >= floor) & (low <= MAX_AMOUNT_YUAN * 100)
             self._require(c, valid, good)
             default = 0 if c.default is None else int(Decimal(c.default) * 100)
-            fen = np.where(valid, low, default) if a.null_count else low.copy()
-            self.fen[c.name + "_fen"] = fen
-            self.values[c.name + "_fen"] = pa.array(fen)
+            # (a view of the low words when nothing is null: the scan copies the clean rows
+            # into the whole table's array, so the unit needs no array of its own)
+            self.fen[c.name + "_fen"] = np.where(valid, low, default) if a.null_count else low
         elif c.kind is Kind.INT:
             ints = np.asarray(a.fill_null(0).to_numpy(), np.int64)
             least, most = rule.int_range
@@ -2141,14 +2141,15 @@ def _scanned_loans(
         chunks: dict[str, pa.Array] = {}
         k = n if every else int(ok.sum())
         for f in lean:
-            value = values[f.name]
             if f.name in whole:
-                raw = checked.fen.get(f.name)
-                if raw is None:  # int32, date32 or int64 as read: its values, nulls aside
+                raw = checked.fen.get(f.name)  # amounts in fen, else int32, date32 or int64
+                if raw is None:  # as read: its values, nulls aside
+                    value = values[f.name]
                     raw = np.frombuffer(value.buffers()[1], whole[f.name].dtype)
                     raw = raw[value.offset : value.offset + n]
                 whole[f.name][lo : lo + k] = raw if every else raw[ok]
             else:
+                value = values[f.name]
                 chunks[f.name] = value if every else value.filter(pa.array(ok))
         at = np.arange(lo, lo + n)
         suspects = _suspect_rows(group, unit, np.flatnonzero(~ok))
