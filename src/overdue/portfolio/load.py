@@ -2140,6 +2140,7 @@ def _scanned_loans(
         values["source_row"] = pa.array(np.arange(unit.start + 1, unit.start + n + 1))
         chunks: dict[str, pa.Array] = {}
         k = n if every else int(ok.sum())
+        mask = None if every else pa.array(ok)
         for f in lean:
             if f.name in whole:
                 raw = checked.fen.get(f.name)  # amounts in fen, else int32, date32 or int64
@@ -2150,7 +2151,7 @@ def _scanned_loans(
                 whole[f.name][lo : lo + k] = raw if every else raw[ok]
             else:
                 value = values[f.name]
-                chunks[f.name] = value if every else value.filter(pa.array(ok))
+                chunks[f.name] = value if mask is None else value.filter(mask)
         at = np.arange(lo, lo + n)
         suspects = _suspect_rows(group, unit, np.flatnonzero(~ok))
         if every:
