@@ -1820,10 +1820,7 @@ def _scanned_children(
     if scanned is None:
         return None
     suspects = _as_view([s for _, _, s in scanned], st.types)
-    # Each unit's clean rows fill the start of its slice; the rest is free.
-    used = np.zeros(st.rows, np.bool_)
-    for unit, (n_clean, _, _) in zip(units, scanned, strict=True):
-        used[unit.first : unit.first + n_clean] = True
+    used = _used_rows(units, [n_clean for n_clean, _, _ in scanned], st.rows)
     clean = int(used.sum())
     parts = [_clean_rows(schema, whole, used, clean, [c for _, c, _ in scanned])]
     ids: pa.Array = pa.array([], pa.string())
@@ -1867,6 +1864,15 @@ def _whole_arrays(schema: pa.Schema, rows: int) -> dict[str, npt.NDArray[Any]]:
         for f in schema
         if f.type in widths and not f.nullable
     }
+
+
+def _used_rows(units: Sequence[_Unit], clean: Sequence[int], rows: int) -> npt.NDArray[np.bool_]:
+    """The places of a scanned table's arrays that hold clean rows: each unit's ``clean`` rows
+    fill the start of its slice, and the rest of the slice is free."""
+    used = np.zeros(rows, np.bool_)
+    for unit, count in zip(units, clean, strict=True):
+        used[unit.first : unit.first + count] = True
+    return used
 
 
 def _clean_rows(
@@ -2161,9 +2167,7 @@ def _scanned_loans(
     scanned = _scan_units(units, scan_unit)
     if scanned is None:
         return None
-    used = np.zeros(st.rows, np.bool_)
-    for unit, (_, i, _, _) in zip(units, scanned, strict=True):
-        used[unit.first : unit.first + len(i)] = True
+    used = _used_rows(units, [len(i) for _, i, _, _ in scanned], st.rows)
     clean_i = np.concatenate([i for _, i, _, _ in scanned])
     clean = _clean_rows(lean, whole, used, len(clean_i), [c for c, *_ in scanned])
     suspects = _as_view([s for *_, s in scanned], st.types)
