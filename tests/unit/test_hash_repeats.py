@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import overdue.portfolio.load as load_module
-from overdue.portfolio.scan import fnv1a, has_repeats, have_common, string_buffers
+from overdue.portfolio.scan import has_repeats, have_common, id_hashes, string_buffers
 
 SMALL = st.lists(st.integers(0, 40), max_size=30).map(lambda v: np.array(sorted(v), np.uint64))
 
@@ -58,7 +58,7 @@ def test_a_repeat_is_found_wherever_its_two_copies_are(first: int, second: int) 
 def test_a_repeat_between_the_hashes_and_the_ids_is_found() -> None:
     ids = pa.array(["L-1", "L-2"])
     theirs = np.empty(2, np.uint64)
-    fnv1a(*string_buffers(ids), theirs)
+    id_hashes(*string_buffers(ids), theirs)
     values = distinct(N, 3)
     assert not load_module._repeats([values.copy()], ids)
     values[7] = theirs[1]

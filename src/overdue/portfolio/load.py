@@ -1691,7 +1691,7 @@ _SORT_APART = 1 << 20  # hashes from which the search uses two threads
 
 
 def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
-    """Whether some 64-bit FNV-1a hash repeats among ``hashes`` and those of the ``ids``.
+    """Whether some 64-bit hash (compiled_scan.id_hashes) repeats among ``hashes`` and those of the ``ids``.
 
     A single array of hashes (and no ids) is sorted in place: for 57M payments, a copy of it
     cost as much as the sort. A large one is sorted in two halves at once (NumPy's sort
@@ -1701,7 +1701,7 @@ def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
     parts = list(hashes)
     if len(ids):
         extra = np.empty(len(ids), np.uint64)
-        compiled_scan.fnv1a(*compiled_scan.string_buffers(ids), extra)
+        compiled_scan.id_hashes(*compiled_scan.string_buffers(ids), extra)
         parts.append(extra)
     together = parts[0] if len(parts) == 1 else np.concatenate(parts or [np.zeros(0, np.uint64)])
     if len(together) < _SORT_APART:
@@ -2141,7 +2141,7 @@ def _scanned_loans(
         every = bool(ok.all())
         off, data = compiled_scan.string_buffers(group["loan_id"].chunk(0))
         hashes = np.empty(n, np.uint64)
-        compiled_scan.fnv1a(off, data, hashes)
+        compiled_scan.id_hashes(off, data, hashes)
         values = dict(checked.values)
         values["source_row"] = pa.array(np.arange(unit.start + 1, unit.start + n + 1))
         chunks: dict[str, pa.Array] = {}
