@@ -808,11 +808,13 @@ def load_portfolio(
     rejects_dir: Path,
     max_reject_ratio: Decimal = DEFAULT_MAX_REJECT_RATIO,
     lean: bool = False,
+    release_memory: bool = True,
 ) -> LoadedPortfolio:
     """Read, check and normalize the portfolio in ``data_dir`` as of ``as_of``.
 
     ``lean`` returns the smaller tables the nightly kernel needs (see :data:`_LEAN_DROP`); the
-    checks and the rejects are the same.
+    checks and the rejects are the same. ``release_memory``: hand the Arrow pool's unused memory
+    back to the system at the end (the nightly run keeps it for its compute instead).
 
     Writes ``rejects_dir/<table>.csv`` for each table with rejects and ``summary.json`` always.
     Raises :class:`InputError` for a file-level problem (nothing is written then) and
@@ -861,7 +863,8 @@ def load_portfolio(
             pool.shutdown(cancel_futures=True)
             raise
         checksums = {name: f.result().sha256 for name, f in sorted(digests.items())}
-    pa.default_memory_pool().release_unused()  # the batches' buffers, back to the system
+    if release_memory:
+        pa.default_memory_pool().release_unused()  # the batches' buffers, back to the system
 
     over = [name for name in LOADED_TABLES if counts[name].reject_ratio > max_reject_ratio]
     if _total(counts).reject_ratio > max_reject_ratio:

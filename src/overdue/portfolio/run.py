@@ -218,7 +218,9 @@ def _kept_memory() -> Iterator[None]:
     host takes back free guest pages, as this repository's bench machine does, a costly one).
     Here every block comes from the heap, which is not trimmed: 10M loans, 3 pairs of runs
     (2026-12-04): system time 7.0-12.6 -> 5.3-6.3 s, 4K page faults 1.02M -> 0.84M, hugepage
-    faults 3,982 -> 1,867; peak RSS unchanged. Afterwards glibc's default limits are put back
+    faults 3,982 -> 1,867; peak RSS unchanged. For the same reason the load does not hand the
+    memory it freed back to the system before the compute (10M loans, 5 pairs of runs on
+    2026-12-04: 16.8-17.4 s against 17.4-19.5 s). Afterwards glibc's default limits are put back
     (its sliding mmap threshold then stays where it is) and the kept memory is returned. Other
     C libraries: nothing is changed.
     """
@@ -314,6 +316,7 @@ def run_nightly(
                 rejects_dir=staging / "rejects",
                 max_reject_ratio=max_reject_ratio,
                 lean=engine == "duckdb",
+                release_memory=False,  # (see _kept_memory)
             )
         if loaded.counts["loans"].read == 0:
             # Publishing would replace the last good run with an empty one.
