@@ -1694,7 +1694,8 @@ _SORT_APART = 1 << 20  # hashes from which the search uses two threads
 
 
 def _repeats(hashes: Sequence[npt.NDArray[np.uint64]], ids: pa.Array) -> bool:
-    """Whether some 64-bit hash (compiled_scan.id_hashes) repeats among ``hashes`` and those of the ``ids``.
+    """Whether some 64-bit hash (:func:`compiled_scan.id_hashes`) repeats among ``hashes`` and
+    those of the ``ids``.
 
     A single array of hashes (and no ids) is sorted in place: for 57M payments, a copy of it
     cost as much as the sort. A large one is sorted in two halves at once (NumPy's sort
