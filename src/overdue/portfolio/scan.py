@@ -102,6 +102,14 @@ def _short_word(data: npt.NDArray[np.uint8], s: int, n: int) -> np.uint64:
 
 
 @njit(cache=True, inline="always")
+def _spans(
+    a_off: npt.NDArray[np.int32], i: int, b_off: npt.NDArray[np.int32], j: int
+) -> tuple[int, int, int, int]:
+    """Where string ``i`` of a and string ``j`` of b start and end in their bytes."""
+    return int(a_off[i]), int(a_off[i + 1]), int(b_off[j]), int(b_off[j + 1])
+
+
+@njit(cache=True, inline="always")
 def _compare(
     a_off: npt.NDArray[np.int32],
     a_data: npt.NDArray[np.uint8],
@@ -112,12 +120,7 @@ def _compare(
 ) -> int:
     """-1, 0 or 1 as string ``i`` of a is bytewise below, equal to or above string ``j`` of b
     (8 bytes at a time, then byte by byte)."""
-    s1, e1, s2, e2 = (
-        int(a_off[i]),
-        int(a_off[i + 1]),
-        int(b_off[j]),
-        int(b_off[j + 1]),
-    )
+    s1, e1, s2, e2 = _spans(a_off, i, b_off, j)
     n1, n2 = e1 - s1, e2 - s2
     n = min(n1, n2)
     k = 0
@@ -147,12 +150,7 @@ def _equal(
 ) -> bool:
     """Whether string ``i`` of a and string ``j`` of b are the same bytes: words of 8 (the last
     one overlapping its neighbour), no branch on the bytes."""
-    s1, e1, s2, e2 = (
-        int(a_off[i]),
-        int(a_off[i + 1]),
-        int(b_off[j]),
-        int(b_off[j + 1]),
-    )
+    s1, e1, s2, e2 = _spans(a_off, i, b_off, j)
     n = e1 - s1
     if e2 - s2 != n:
         return False
