@@ -2146,21 +2146,21 @@ def _scanned_loans(
         off, data = compiled_scan.string_buffers(group["loan_id"].chunk(0))
         hashes = np.empty(n, np.uint64)
         compiled_scan.id_hashes(off, data, hashes)
-        values = dict(checked.values)
-        values["source_row"] = pa.array(np.arange(unit.start + 1, unit.start + n + 1))
+        # amounts in fen and the row in the file as NumPy; other fixed-width columns as read
+        computed = {**checked.fen, "source_row": np.arange(unit.start + 1, unit.start + n + 1)}
         chunks: dict[str, pa.Array] = {}
         k = n if every else int(ok.sum())
         mask = None if every else pa.array(ok)
         for f in lean:
             if f.name in whole:
-                raw = checked.fen.get(f.name)  # amounts in fen, else int32, date32 or int64
-                if raw is None:  # as read: its values, nulls aside
-                    value = values[f.name]
+                raw = computed.get(f.name)
+                if raw is None:  # int32, date32 or int64 as read: its values, nulls aside
+                    value = checked.values[f.name]
                     raw = np.frombuffer(value.buffers()[1], whole[f.name].dtype)
                     raw = raw[value.offset : value.offset + n]
                 whole[f.name][lo : lo + k] = raw if every else raw[ok]
             else:
-                value = values[f.name]
+                value = checked.values[f.name]
                 chunks[f.name] = value if mask is None else value.filter(mask)
         at = np.arange(lo, lo + n)
         suspects = _suspect_rows(group, unit, np.flatnonzero(~ok))
