@@ -10,9 +10,11 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numba import njit
+from numba.core.errors import TypingError
 
 from overdue.portfolio import scan
 
@@ -97,3 +99,15 @@ def test_ids_one_byte_apart_and_a_million_like_the_lenders_have_distinct_hashes(
     assert len(set(hashes(near).tolist())) == len(near)
     ids = [f"L{n // 7:09d}-P{n % 7:02d}" for n in range(1_000_000)]
     assert len(np.unique(hashes(ids))) == len(ids)
+
+
+@njit
+def word(data: Any, at: int) -> int:
+    return scan._le_word(data, at)  # type: ignore[no-any-return]
+
+
+def test_a_word_is_eight_bytes_little_endian_and_only_of_a_byte_array() -> None:
+    data = np.arange(1, 17, dtype=np.uint8)
+    assert word(data, 3) == int.from_bytes(bytes(range(4, 12)), "little")
+    with pytest.raises(TypingError):
+        word(np.arange(4, dtype=np.int64), 0)  # (would read the int64s' bytes as if they were)

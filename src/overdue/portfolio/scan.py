@@ -74,15 +74,23 @@ def _load_word(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -
     return builder.load(place, align=1)
 
 
+def _word_typing(data: Any, codegen: Any) -> Any:
+    """The intrinsics' signature, for a one-dimensional uint8 array only (the load reads bytes
+    from its data pointer; any other argument fails to compile)."""
+    if not (isinstance(data, types.Array) and data.dtype == types.uint8 and data.ndim == 1):
+        return None
+    return types.uint64(data, types.intp), codegen
+
+
 def _little_endian(typingctx: Any, data: Any, at: Any) -> Any:
-    return types.uint64(data, types.intp), _load_word
+    return _word_typing(data, _load_word)
 
 
 def _big_endian(typingctx: Any, data: Any, at: Any) -> Any:
     def codegen(context: Any, builder: ir.IRBuilder, signature: Any, args: Any) -> ir.Value:
         return builder.bswap(_load_word(context, builder, signature, args))
 
-    return types.uint64(data, types.intp), codegen
+    return _word_typing(data, codegen)
 
 
 _Word = Callable[[npt.NDArray[np.uint8], int], np.uint64]
