@@ -102,8 +102,8 @@ def test_ids_one_byte_apart_and_a_million_like_the_lenders_have_distinct_hashes(
 
 
 @njit
-def word(data: Any, at: int) -> int:
-    return scan._le_word(data, at)  # type: ignore[no-any-return]
+def word(data: Any, at: int) -> np.uint64:
+    return scan._le_word(data, at)
 
 
 def test_a_word_is_eight_bytes_little_endian_and_only_of_a_byte_array() -> None:
