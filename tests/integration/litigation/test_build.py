@@ -271,6 +271,20 @@ def test_worker_processes_build_the_same_package(
         assert len({_sha(c) for c in copies}) == 1
 
 
+def test_a_worker_malloc_that_is_not_there_stops_the_build_before_anything_is_written(
+    batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from overdue.workers import MALLOC_VARIABLE, WorkerMallocError
+
+    previous = tmp_path / "out" / "batch.json"
+    previous.parent.mkdir()
+    previous.write_text("{}", encoding="utf-8")
+    monkeypatch.setenv(MALLOC_VARIABLE, "/no/such/libjemalloc.so.2")
+    with pytest.raises(WorkerMallocError, match=r"no such file: /no/such/libjemalloc\.so\.2"):
+        _build_with(batch, example_file("PLAINTIFF.yaml"), tmp_path / "out")
+    assert previous.read_text(encoding="utf-8") == "{}"
+
+
 def test_the_legal_representative_certificate_is_the_plaintiffs_own_in_every_case(
     batch: Path, tmp_path: Path
 ) -> None:
