@@ -61,7 +61,9 @@ from overdue.portfolio.frames import loans_from_tables
 from overdue.rules._data import data_version
 from overdue.workers import spawn_context, worker_malloc
 
-__all__ = ["DOCUMENTS", "BatchResult", "CourtTotals", "DocumentCheckError", "build_batch"]
+__all__ = [
+    "DOCUMENTS", "BatchResult", "CourtTotals", "DocumentCheckError", "as_pool_worker", "build_batch",
+]  # fmt: skip
 
 # The documents of every account, in filing order: (kind, file stem). The last two are the
 # filing materials of 登记立案规定 Art. 6 that the plaintiff and its law firm sign.
@@ -616,7 +618,14 @@ def _mapper(workers: int, init: tuple[Any, ...]) -> Iterator[Callable[..., Itera
 
 
 def _init_pool_worker(*init: Any) -> None:
-    """A pool worker (started with jemalloc when the machine has it, :mod:`overdue.workers`).
+    """A pool worker (started with jemalloc when the machine has it, :mod:`overdue.workers`)."""
+    as_pool_worker()
+    _init_worker(*init)
+
+
+def as_pool_worker() -> None:
+    """The settings of a pool worker process, for this process (also used by the benchmark
+    for its one-process baseline).
 
     Typst lays out pages on a thread pool of its own (Rayon), whose idle threads spin; with
     one worker process per core they only take time from the other workers (measured: ~6 %
@@ -629,7 +638,6 @@ def _init_pool_worker(*init: Any) -> None:
     user time in three alternating pairs; a worker's memory stays bounded by the chunk."""
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     gc.set_threshold(20_000, 50, 1_000)
-    _init_worker(*init)
 
 
 def _filing_list(
