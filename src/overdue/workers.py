@@ -11,7 +11,7 @@ pairs of one-worker builds of 500 accounts: 27.4–28.3 s against 30.8–33.8 s 
 An allocator can only be chosen when a process starts, so it is preloaded into the worker
 processes (``LD_PRELOAD`` in their environment at spawn; the parent's environment is restored at
 once). Which library: ``$OVERDUE_WORKER_MALLOC`` — a file, a shared-library name the dynamic
-linker finds, or ``system`` for the C library's own — else Debian's ``libjemalloc2``
+linker finds (``libjemalloc.so.2``, or just ``jemalloc``), or ``system`` for the C library's own — else Debian's ``libjemalloc2``
 (``scripts/system-deps.sh`` installs it) when the dynamic linker knows it, else the system's.
 Only on Linux; the workers' output does not depend on the allocator.
 """
@@ -57,12 +57,13 @@ def worker_malloc() -> str | None:
             raise WorkerMallocError(f"${MALLOC_VARIABLE}: no such file: {named}")
         return named
     stem = named.removeprefix("lib").split(".so")[0]
-    if ctypes.util.find_library(stem) != named:
+    found = ctypes.util.find_library(stem)
+    if found is None or (".so" in named and found != named):
         raise WorkerMallocError(
-            f"${MALLOC_VARIABLE}: the dynamic linker knows no {named!r} "
-            f"(a file path, a library name such as libjemalloc.so.2, or {SYSTEM!r})"
+            f"${MALLOC_VARIABLE}: the dynamic linker knows no {named!r} (a file path, a "
+            f"library name such as libjemalloc.so.2 or jemalloc, or {SYSTEM!r})"
         )
-    return named
+    return found
 
 
 class _PreloadingProcess(SpawnProcess):

@@ -75,7 +75,16 @@ def test_a_named_file_is_preloaded(monkeypatch: pytest.MonkeyPatch) -> None:
     assert path in mapped
 
 
-@pytest.mark.parametrize("named", ["/no/such/libjemalloc.so.2", "libnosuchmalloc.so.1"])
+def test_a_library_can_be_named_without_its_version(monkeypatch: pytest.MonkeyPatch) -> None:
+    for named in ("jemalloc", "libjemalloc", "libjemalloc.so.2"):
+        monkeypatch.setenv(MALLOC_VARIABLE, named)
+        assert worker_malloc() == JEMALLOC
+
+
+@pytest.mark.parametrize(
+    "named",
+    ["/no/such/libjemalloc.so.2", "libnosuchmalloc.so.1", "nosuchmalloc", "libjemalloc.so.9"],
+)
 def test_a_library_that_is_not_there_is_an_error(
     monkeypatch: pytest.MonkeyPatch, named: str
 ) -> None:
