@@ -11,9 +11,10 @@ pairs of one-worker builds of 500 accounts: 27.4–28.3 s against 30.8–33.8 s 
 An allocator can only be chosen when a process starts, so it is preloaded into the worker
 processes (``LD_PRELOAD`` in their environment at spawn; the parent's environment is restored at
 once). Which library: ``$OVERDUE_WORKER_MALLOC`` — a file, a shared-library name the dynamic
-linker finds (``libjemalloc.so.2``, or just ``jemalloc``), or ``system`` for the C library's own — else Debian's ``libjemalloc2``
-(``scripts/system-deps.sh`` installs it) when the dynamic linker knows it, else the system's.
-Only on Linux; the workers' output does not depend on the allocator.
+linker finds (``libjemalloc.so.2``, or just ``jemalloc``), or ``system`` for the C library's
+own — else Debian's ``libjemalloc2`` (``scripts/system-deps.sh`` installs it) when the dynamic
+linker knows it, else the system's. Only on Linux; the workers' output does not depend on the
+allocator.
 """
 
 from __future__ import annotations

@@ -634,8 +634,8 @@ def as_pool_worker() -> None:
     Python's cyclic garbage collector runs every 700 new container objects by default; a
     worker makes and drops hundreds of thousands a chunk (document blocks, JSON), nearly all
     freed by reference counting, and the collector's passes were ~4 % of its CPU in a perf
-    profile. Collecting every 20,000 (and older generations rarely) took ~6 % off a worker's
-    user time in three alternating pairs; a worker's memory stays bounded by the chunk."""
+    profile. Collecting every 20,000 (and older generations rarely) took 3-7 % off a worker's
+    user time (three alternating pairs); a worker's memory stays bounded by the chunk."""
     os.environ.setdefault("RAYON_NUM_THREADS", "1")
     gc.set_threshold(20_000, 50, 1_000)
 
