@@ -8,11 +8,12 @@ runs it: the claims of every account from the reference ledger, the six document
 PDF, the evidence PDFs, the complaint checks, the filing lists, the ZIPs and ``batch.json``.
 
 In the same run it measures the baseline: the same build on a 200-account sample with one worker
-(a process started as the build starts its workers), so the two-core speed-up is visible. It prints wall time, accounts/s, where the CPU goes by step
+(a process started as the build starts its workers), so the two-core speed-up is visible, and
+how busy the workers kept the cores. It prints wall time, accounts/s, where the CPU goes by step
 (the build's own tally), documents per CPU-second per type and format, peak RSS (the main
 process and the largest worker), and compares with the target of the issue (10,000 accounts in
-at most 180 s on this 2-core machine). Figures go to ``bench/RESULTS.md`` by
-hand, with the machine and the date.
+at most 180 s on this 2-core machine). Figures go to ``bench/RESULTS.md`` by hand, with the
+machine and the date.
 """
 
 from __future__ import annotations

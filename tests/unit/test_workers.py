@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ctypes.util
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -89,5 +90,5 @@ def test_a_library_that_is_not_there_is_an_error(
     monkeypatch: pytest.MonkeyPatch, named: str
 ) -> None:
     monkeypatch.setenv(MALLOC_VARIABLE, named)
-    with pytest.raises(WorkerMallocError, match=f"OVERDUE_WORKER_MALLOC.*{named}"):
+    with pytest.raises(WorkerMallocError, match=rf"OVERDUE_WORKER_MALLOC.*{re.escape(named)}"):
         worker_malloc()
