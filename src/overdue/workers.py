@@ -29,7 +29,9 @@ from typing import Any
 
 from overdue.errors import OverdueError
 
-__all__ = ["MALLOC_VARIABLE", "WorkerMallocError", "spawn_context", "worker_malloc"]
+__all__ = [
+    "MALLOC_VARIABLE", "WorkerMallocError", "process_alive", "spawn_context", "worker_malloc",
+]  # fmt: skip
 
 MALLOC_VARIABLE = "OVERDUE_WORKER_MALLOC"
 SYSTEM = "system"
@@ -106,3 +108,15 @@ def spawn_context() -> SpawnContext:
     processes start with :func:`worker_malloc` preloaded. Spawn, not fork: the parent may hold
     threads (Arrow's pools) that fork would copy."""
     return _PreloadingContext(worker_malloc())
+
+
+def process_alive(pid: int) -> bool:
+    """Whether a process ``pid`` exists (another user's counts too): to tell the folders of a
+    running job from those a killed one left behind."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -13,6 +13,7 @@ particulars and writes::
           manifest.json               every file of the account with its SHA-256
       <court code>-<court name>.zip   the court's folder, for the batch-filing desk
 
+The batch is written beside ``OUT`` and put in its place only when it is complete.
 Accounts are computed and rendered by worker processes (one document renderer each). Every
 complaint is checked after rendering: the text PDFium extracts from its pages (read in the
 compiled batch, whose pages the file copies) must name the court and both parties and state the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import glob
 import hashlib
 import io
 import json
@@ -59,7 +61,7 @@ from overdue.litigation.select import DECISIONS_FILE, SELECTION_FILE, SUBSET_DIR
 from overdue.money import ZERO, fmt, total
 from overdue.portfolio.frames import loans_from_tables
 from overdue.rules._data import data_version
-from overdue.workers import spawn_context, worker_malloc
+from overdue.workers import process_alive, spawn_context, worker_malloc
 
 __all__ = [
     "DOCUMENTS", "BatchResult", "CourtTotals", "DocumentCheckError", "as_pool_worker", "build_batch",
@@ -504,7 +506,11 @@ def build_batch(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> BatchResult:
-    """Build the batch of ``selection_dir`` into ``out_dir`` (replaced if it exists)."""
+    """Build the batch of ``selection_dir`` into ``out_dir``.
+
+    The batch is written in a folder beside ``out_dir`` and put in its place (replacing an
+    earlier batch) only when it is complete: a build that fails, or is killed, leaves the
+    earlier batch as it was (:func:`_staged`)."""
     from overdue.documents.pdf import require_fonts
 
     selection_dir, out_dir = Path(selection_dir), Path(out_dir)
@@ -520,64 +526,103 @@ def build_batch(
             "materials", f"required is true, but no scan is named for {missing}",
             source="PLAINTIFF.yaml",
         )  # fmt: skip
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("--out", f"{out_dir} is a file, not a batch folder")
     meta, selected, policy = _read_selection(selection_dir)
     as_of = dt.date.fromisoformat(meta["as_of"])
     dated = plaintiff.filing_date or as_of
-    jobs = _jobs(selection_dir, selected, plaintiff)  # checks the e-contracts: before the rmtree
-    if out_dir.exists():
-        shutil.rmtree(out_dir)
-    out_dir.mkdir(parents=True)
+    jobs = _jobs(selection_dir, selected, plaintiff)  # checks the e-contracts: before any writing
     workers = workers or min(os.cpu_count() or 1, 8)
     results: list[AccountResult] = []
     cpu: list[dict[str, float]] = []
-    init = (
-        plaintiff.model_dump_json(),
-        str(out_dir),
-        as_of.isoformat(),
-        dated.isoformat(),
-        policy.accelerate,
-    )
-    if progress:
-        progress(0, len(jobs))
-    chunks = list(_chunks(jobs, CHUNK))
-    with _mapper(1 if len(chunks) <= 1 else workers, init) as run:
-        for done, seconds in run(_render_chunk, chunks):
-            results.extend(done)
-            cpu.append(seconds)
-            if progress:
-                progress(len(results), len(jobs))
-        by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
+    with _staged(out_dir) as work:
+        init = (
+            plaintiff.model_dump_json(),
+            str(work),
+            as_of.isoformat(),
+            dated.isoformat(),
+            policy.accelerate,
+        )
+        if progress:
+            progress(0, len(jobs))
+        chunks = list(_chunks(jobs, CHUNK))
+        with _mapper(1 if len(chunks) <= 1 else workers, init) as run:
+            for done, seconds in run(_render_chunk, chunks):
+                results.extend(done)
+                cpu.append(seconds)
+                if progress:
+                    progress(len(results), len(jobs))
+            by_court: dict[tuple[str, str], list[AccountResult]] = defaultdict(list)
+            for r in results:
+                by_court[(r.court_code, r.court_name)].append(r)
+            # Filing lists and ZIPs, a court at a time, on every core too.
+            packages = [
+                (work, code, name, accounts, dated)
+                for (code, name), accounts in sorted(by_court.items())
+            ]
+            courts = []
+            for court, seconds in run(_package_court, packages):
+                courts.append(court)
+                cpu.append(seconds)
+        rendered: dict[str, int] = defaultdict(int)
         for r in results:
-            by_court[(r.court_code, r.court_name)].append(r)
-        # Filing lists and ZIPs, a court at a time, on every core too.
-        packages = [
-            (out_dir, code, name, accounts, dated)
-            for (code, name), accounts in sorted(by_court.items())
-        ]
-        courts = []
-        for court, seconds in run(_package_court, packages):
-            courts.append(court)
-            cpu.append(seconds)
-    rendered: dict[str, int] = defaultdict(int)
-    for r in results:
-        for k, n in r.rendered.items():
-            rendered[k] += n
-    result = BatchResult(
-        out_dir=out_dir,
-        accounts=len(results),
-        courts=tuple(courts),
-        claim_total=total(c.claim_total for c in courts),
-        fee_total=total(c.fee_total for c in courts),
-        documents=sum(rendered.values()),
-        example_complaint_pdf=(out_dir / results[0].folder / f"{DOCUMENTS[0][1]}.pdf")
-        if results
-        else None,
-        rendered=dict(rendered),
-        materials_to_supply=_to_supply(plaintiff),
-        cpu=summed(cpu),
-    )
-    _write_batch_json(out_dir, result, meta, selection_dir, dated)
+            for k, n in r.rendered.items():
+                rendered[k] += n
+        result = BatchResult(
+            out_dir=out_dir,
+            accounts=len(results),
+            courts=tuple(courts),
+            claim_total=total(c.claim_total for c in courts),
+            fee_total=total(c.fee_total for c in courts),
+            documents=sum(rendered.values()),
+            example_complaint_pdf=(out_dir / results[0].folder / f"{DOCUMENTS[0][1]}.pdf")
+            if results
+            else None,
+            rendered=dict(rendered),
+            materials_to_supply=_to_supply(plaintiff),
+            cpu=summed(cpu),
+        )
+        _write_batch_json(work, result, meta, selection_dir, dated)
     return result
+
+
+_PARTIAL, _OLD = "partial", "old"
+
+
+@contextmanager
+def _staged(out_dir: Path) -> Iterator[Path]:
+    """A new folder beside ``out_dir`` (``.<name>.<pid>.partial``) to build the batch in. When
+    the block ends normally the folder takes ``out_dir``'s place: the earlier batch is moved
+    aside (``.<name>.<pid>.old``), the new one renamed into place (both renames within one
+    directory), the earlier one deleted. When the block raises, the new folder is deleted and
+    ``out_dir`` is untouched. Folders of this kind left by builds that were killed (their
+    process is gone) are deleted first.
+
+    Deleting the earlier batch last also keeps its deletion away from the writing: on ext4
+    without a journal, files created just after many were deleted are slow to create (the
+    file system checks every recently freed inode; seen on the benchmark machine)."""
+    prefix = f".{out_dir.name}."
+    for p in out_dir.parent.glob(f"{glob.escape(prefix)}*"):
+        pid, _, kind = p.name[len(prefix) :].partition(".")
+        if kind in (_PARTIAL, _OLD) and pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(p, ignore_errors=True)
+    work = out_dir.with_name(f"{prefix}{os.getpid()}.{_PARTIAL}")
+    old = out_dir.with_name(f"{prefix}{os.getpid()}.{_OLD}")
+    for leftover in (work, old):  # of an earlier build in this process that raised midway
+        if leftover.exists():
+            shutil.rmtree(leftover)
+    work.mkdir(parents=True)
+    try:
+        yield work
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    had_one = out_dir.exists()
+    if had_one:
+        os.replace(out_dir, old)
+    os.replace(work, out_dir)
+    if had_one:
+        shutil.rmtree(old)
 
 
 def _package_court(

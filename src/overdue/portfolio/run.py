@@ -51,6 +51,7 @@ from overdue.portfolio.sql import connect, literal
 from overdue.portfolio.state_columns import LOAN_STATE_SCHEMA
 from overdue.rules._data import data_version
 from overdue.rules.caps import CapProfile
+from overdue.workers import process_alive
 
 __all__ = [
     "RULE_FILES",
@@ -257,7 +258,7 @@ def publish(staging: Path, out_dir: Path) -> Path:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
     for partial in versions.glob("*.partial"):  # left by a run that was killed
-        if not _alive(int(partial.name.split(".")[1])):
+        if not process_alive(int(partial.name.split(".")[1])):
             shutil.rmtree(partial, ignore_errors=True)
     return staging
 
@@ -277,16 +278,6 @@ def check_out(out_dir: Path) -> None:
         f"{out_dir} is {kind}, not the link of an earlier run: choose another --out (a run "
         f"is published as a link to {out_dir.name}.versions/)",
     )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 @_kept_memory()

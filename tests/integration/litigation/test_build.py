@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import zipfile
 from decimal import Decimal
@@ -283,6 +284,53 @@ def test_a_worker_malloc_that_is_not_there_stops_the_build_before_anything_is_wr
     with pytest.raises(WorkerMallocError, match=r"no such file: /no/such/libjemalloc\.so\.2"):
         _build_with(batch, example_file("PLAINTIFF.yaml"), tmp_path / "out")
     assert previous.read_text(encoding="utf-8") == "{}"
+
+
+def _beside(out: Path) -> list[str]:
+    """The hidden folders a build keeps beside ``out`` (its work in progress, the batch it
+    replaces)."""
+    return sorted(p.name for p in out.parent.glob(f".{out.name}.*"))
+
+
+def test_a_build_that_fails_midway_leaves_the_earlier_batch_as_it_was(
+    batch: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import overdue.litigation.build as build_module
+
+    out = tmp_path / "out"
+    _build_with(batch, example_file("PLAINTIFF.yaml"), out)
+    before = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+    def refuse(case: object, text: str) -> None:  # as the check does for a wrong complaint
+        raise build_module.DocumentCheckError("complaint PDF check failed (planted)")
+
+    monkeypatch.setattr(build_module, "_check_complaint", refuse)
+    with pytest.raises(build_module.DocumentCheckError, match="planted"):
+        _build_with(batch, example_file("PLAINTIFF.yaml"), out)
+    after = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert _beside(out) == []  # the half-built batch is gone
+
+
+def test_a_new_batch_replaces_the_earlier_one_and_what_killed_builds_left(
+    batch: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "stale.txt").write_text("from an earlier batch", encoding="utf-8")
+    finished = subprocess.Popen(["true"])
+    finished.wait()  # a pid no process has now: a build that was killed
+    (tmp_path / f".out.{finished.pid}.partial" / "court").mkdir(parents=True)
+    (tmp_path / f".out.{finished.pid}.old").mkdir()
+    running = tmp_path / f".out.{os.getppid()}.partial"  # a build still running elsewhere
+    running.mkdir()
+    r = _build_with(batch, example_file("PLAINTIFF.yaml"), out)
+    assert r.out_dir == out
+    assert r.example_complaint_pdf is not None
+    assert r.example_complaint_pdf.is_file()
+    assert not (out / "stale.txt").exists()
+    assert (out / "batch.json").is_file()
+    assert _beside(out) == [running.name]
 
 
 def test_the_legal_representative_certificate_is_the_plaintiffs_own_in_every_case(
