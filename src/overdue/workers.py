@@ -111,12 +111,17 @@ def spawn_context() -> SpawnContext:
 
 
 def process_alive(pid: int) -> bool:
-    """Whether a process ``pid`` exists (another user's counts too): to tell the folders of a
-    running job from those a killed one left behind."""
+    """Whether a process ``pid`` runs (another user's counts too; a zombie, killed and not yet
+    reaped by its parent, does not): to tell the folders of a running job from those a killed
+    one left behind."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
+        pass
+    try:  # Linux: the state letter follows the command name in parentheses
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
         return True
-    return True
+    return stat[stat.rindex(")") + 2 :][:1] != "Z"

@@ -92,3 +92,23 @@ def test_a_library_that_is_not_there_is_an_error(
     monkeypatch.setenv(MALLOC_VARIABLE, named)
     with pytest.raises(WorkerMallocError, match=rf"OVERDUE_WORKER_MALLOC.*{re.escape(named)}"):
         worker_malloc()
+
+
+def test_a_process_is_alive_until_it_ends_and_a_zombie_is_not() -> None:
+    import signal
+    import subprocess
+    import time
+
+    from overdue.workers import process_alive
+
+    assert process_alive(os.getpid())
+    child = subprocess.Popen(["sleep", "30"])
+    assert process_alive(child.pid)
+    child.send_signal(signal.SIGKILL)
+    deadline = time.monotonic() + 10  # killed, not yet reaped: a zombie
+    while Path(f"/proc/{child.pid}/stat").read_text().split(") ")[1][:1] != "Z":
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    assert not process_alive(child.pid)
+    child.wait()
+    assert not process_alive(child.pid)
