@@ -526,6 +526,8 @@ def build_batch(
             "materials", f"required is true, but no scan is named for {missing}",
             source="PLAINTIFF.yaml",
         )  # fmt: skip
+    if out_dir.is_symlink():
+        raise InputError("--out", f"{out_dir} is a symbolic link: name the folder itself")
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("--out", f"{out_dir} is a file, not a batch folder")
     meta, selected, policy = _read_selection(selection_dir)

@@ -331,6 +331,16 @@ def test_a_new_batch_replaces_the_earlier_one_and_what_killed_builds_left(
     assert not (out / "stale.txt").exists()
     assert (out / "batch.json").is_file()
     assert _beside(out) == [running.name]
+    # --out must name the folder itself: a file or a link there is not replaced
+    from overdue.errors import InputError
+
+    (tmp_path / "a-file").write_text("x", encoding="utf-8")
+    (tmp_path / "a-link").symlink_to(out)
+    for name, says in (("a-file", "is a file"), ("a-link", "is a symbolic link")):
+        with pytest.raises(InputError, match=says):
+            _build_with(batch, example_file("PLAINTIFF.yaml"), tmp_path / name)
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
+    assert (tmp_path / "a-link").resolve() == out
 
 
 def test_the_legal_representative_certificate_is_the_plaintiffs_own_in_every_case(
