@@ -31,7 +31,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from overdue.workers import spawn_context
+from overdue.workers import spawn_context, worker_malloc
 
 if TYPE_CHECKING:
     from overdue.litigation.build import BatchResult
@@ -173,7 +173,7 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
     )
     # The baseline runs in a process started as the build starts its workers (jemalloc
     # preloaded, the workers' settings), so that it differs from the build only in workers.
-    with ProcessPoolExecutor(1, mp_context=spawn_context()) as one:
+    with ProcessPoolExecutor(1, mp_context=spawn_context(worker_malloc())) as one:
         t_base, base = one.submit(_one_worker, tmp / "sample", plaintiff, tmp / "batch-1").result()
 
     main0, workers0 = _cpu()

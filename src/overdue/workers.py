@@ -103,11 +103,12 @@ class _PreloadingContext(SpawnContext):
         return process
 
 
-def spawn_context() -> SpawnContext:
+def spawn_context(preload: str | None) -> SpawnContext:
     """A ``spawn`` multiprocessing context (for ``ProcessPoolExecutor(mp_context=...)``) whose
-    processes start with :func:`worker_malloc` preloaded. Spawn, not fork: the parent may hold
-    threads (Arrow's pools) that fork would copy."""
-    return _PreloadingContext(worker_malloc())
+    processes start with ``preload`` (what :func:`worker_malloc` chose; None: nothing)
+    preloaded. Spawn, not fork: the parent may hold threads (Arrow's pools) that fork would
+    copy."""
+    return _PreloadingContext(preload)
 
 
 def process_alive(pid: int) -> bool:

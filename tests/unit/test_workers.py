@@ -25,7 +25,7 @@ def _seen_in_worker() -> tuple[str | None, list[str]]:
 
 
 def _in_worker() -> tuple[str | None, list[str]]:
-    with ProcessPoolExecutor(1, mp_context=spawn_context()) as pool:
+    with ProcessPoolExecutor(1, mp_context=spawn_context(worker_malloc())) as pool:
         return pool.submit(_seen_in_worker).result()
 
 

@@ -515,7 +515,7 @@ def build_batch(
 
     selection_dir, out_dir = Path(selection_dir), Path(out_dir)
     require_fonts()  # here, in one line, rather than in every worker process
-    worker_malloc()  # a library named in $OVERDUE_WORKER_MALLOC that is not there: before any work
+    preload = worker_malloc()  # one named in $OVERDUE_WORKER_MALLOC and not there: at once
     for attr, _, _ in MATERIALS:
         path = getattr(plaintiff.materials, attr)
         if path is not None and not path.is_file():
@@ -548,7 +548,7 @@ def build_batch(
         if progress:
             progress(0, len(jobs))
         chunks = list(_chunks(jobs, CHUNK))
-        with _mapper(1 if len(chunks) <= 1 else workers, init) as run:
+        with _mapper(1 if len(chunks) <= 1 else workers, init, preload) as run:
             for done, seconds in run(_render_chunk, chunks):
                 results.extend(done)
                 cpu.append(seconds)
@@ -652,14 +652,17 @@ def _package_court(
 
 
 @contextmanager
-def _mapper(workers: int, init: tuple[Any, ...]) -> Iterator[Callable[..., Iterator[Any]]]:
-    """``map`` over worker processes (each initialised once), or in this process for one."""
+def _mapper(
+    workers: int, init: tuple[Any, ...], preload: str | None
+) -> Iterator[Callable[..., Iterator[Any]]]:
+    """``map`` over worker processes (each initialised once, started with ``preload``,
+    :mod:`overdue.workers`), or in this process for one."""
     if workers <= 1:
         _init_worker(*init)
         yield map
         return
     with ProcessPoolExecutor(
-        workers, mp_context=spawn_context(), initializer=_init_pool_worker, initargs=init
+        workers, mp_context=spawn_context(preload), initializer=_init_pool_worker, initargs=init
     ) as pool:
         yield pool.map
 
