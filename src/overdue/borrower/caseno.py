@@ -14,13 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from overdue.borrower._json import to_plain
 from overdue.rules.caseno import CaseNumberCheck, case_types, check_case_number
 
-__all__ = ["VERIFY_CHANNELS", "CaseExplanation", "explain_case_number", "find_case_number"]
+__all__ = [
+    "VERIFY_CHANNELS",
+    "CaseExplanation",
+    "explain_case_number",
+    "find_case_number",
+    "find_case_numbers",
+]
 
 # Official channels (names and addresses as published by the courts; UNVERIFIED in legal.md).
 VERIFY_CHANNELS: tuple[str, ...] = (
@@ -62,6 +68,9 @@ class CaseExplanation:
     summary: str
     lines: tuple[str, ...]
     as_of: dt.date
+    # the other case numbers of the same text (a message may quote the first-instance, the
+    # appeal and the enforcement numbers), each explained on its own; empty for one number
+    others: tuple[CaseExplanation, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = to_plain(self)
@@ -72,6 +81,11 @@ def find_case_number(text: str) -> str | None:
     """The first thing in ``text`` shaped like a case number, or None."""
     found = _NUMBER.search(text)
     return found.group(0) if found else None
+
+
+def find_case_numbers(text: str) -> tuple[str, ...]:
+    """Everything in ``text`` shaped like a case number, in order, each once."""
+    return tuple(dict.fromkeys(m.group(0) for m in _NUMBER.finditer(text)))
 
 
 def _stage_findings(type_code: str, domain: str) -> tuple[bool, list[str]]:
@@ -105,9 +119,31 @@ def _stage_findings(type_code: str, domain: str) -> tuple[bool, list[str]]:
 
 
 def explain_case_number(text: str | None, as_of: dt.date) -> CaseExplanation:
-    """Explain the case number in ``text`` (or its absence) for a borrower."""
+    """Explain the case number in ``text`` (or its absence) for a borrower.
+
+    A text that quotes several numbers gets each explained: the first invalid one (else the
+    first) leads, and the others follow in ``others`` and in the lines; the result is valid
+    only when every number is."""
     given = (text or "").strip()
-    number = find_case_number(given) if given else None
+    numbers = find_case_numbers(given) if given else ()
+    if len(numbers) > 1:
+        each = [_explained(given, n, as_of) for n in numbers]
+        lead = next((e for e in each if not e.valid), each[0])
+        others = tuple(e for e in each if e is not lead)
+        extra = [
+            line
+            for o in others
+            for line in (
+                f"消息中还有案号：{o.summary}",
+                *([f"这类案件是：{o.meaning}"] if o.meaning else []),
+                *o.findings,
+            )
+        ]
+        findings = (*lead.findings, *extra)
+        lines = (lead.summary, *lead.lines[1 : -len(VERIFY_CHANNELS) - 1], *extra,
+                 "核实渠道：", *VERIFY_CHANNELS)  # fmt: skip
+        return replace(lead, findings=findings, lines=lines, others=others)
+    number = numbers[0] if numbers else None
     looks_like_one = re.search(r"\d+号", given) or _BRACKETED_YEAR.match(given)
     if number is None and given and len(given) <= 30 and looks_like_one:
         number = given  # number-like without brackets or 号: let the validator say why
@@ -123,6 +159,11 @@ def explain_case_number(text: str | None, as_of: dt.date) -> CaseExplanation:
             summary, (summary, *missing, "核实渠道：", *VERIFY_CHANNELS), as_of,
         )  # fmt: skip
 
+    return _explained(given, number, as_of)
+
+
+def _explained(given: str, number: str, as_of: dt.date) -> CaseExplanation:
+    """One case number found in ``given``, explained."""
     check = check_case_number(number, as_of)
     findings: list[str] = []
     stage = meaning = None

@@ -43,9 +43,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from overdue.borrower.caseno import explain_case_number, find_case_number
+from overdue.borrower.caseno import explain_case_number, find_case_number, find_case_numbers
 from overdue.errors import InputError
-from overdue.rules.caseno import check_case_number
+from overdue.rules.caseno import CaseNumberCheck, check_case_number
 
 __all__ = [
     "Catalogue",
@@ -111,7 +111,10 @@ class _Clause:
     near: _Near | None
     number: tuple[re.Pattern[str], int] | None
     time: _TimeWindow | None
-    invalid_case_number: bool = False  # a case number is present and fails validation
+    # "invalid": some case number in the text fails validation; "none_valid": no case number
+    # in the text passes it; "none_valid_enforcement": none that passes it is an enforcement
+    # case (执…): only an enforcement case can freeze accounts or list a debtor as 失信
+    case_number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,9 +230,10 @@ def _clause(raw: Any, field: str) -> _Clause:
         )
     pattern = _compile(raw["any"], f"{field}.any") if "any" in raw else None
     raw_pattern = _compile(raw["any_raw"], f"{field}.any_raw") if "any_raw" in raw else None
-    if "case_number" in raw and raw["case_number"] != "invalid":
-        raise InputError(f"{field}.case_number", "the only check is 'invalid'")
-    return _Clause(pattern, raw_pattern, near, number, window, "case_number" in raw)
+    case_number = raw.get("case_number")
+    if case_number is not None and case_number not in _CASE_NUMBER_CHECKS:
+        raise InputError(f"{field}.case_number", f"one of {sorted(_CASE_NUMBER_CHECKS)}")
+    return _Clause(pattern, raw_pattern, near, number, window, case_number)
 
 
 def _rule(raw: Any, i: int) -> Rule:
@@ -399,12 +403,30 @@ def _near(near: _Near, text: str) -> str | None:
     return None
 
 
-def _invalid_case_number(text: str, as_of: dt.date | None) -> str | None:
-    """A case number in ``text`` that fails validation as of ``as_of``, else None."""
-    number = find_case_number(text)
-    if number is None or as_of is None:
-        return None
-    return None if check_case_number(number, as_of).valid else number
+_CASE_NUMBER_CHECKS = frozenset({"invalid", "none_valid", "none_valid_enforcement"})
+
+
+def _case_number_holds(check: str, text: str, as_of: dt.date | None) -> str | None:
+    """What a clause's ``case_number`` check found in ``text`` ("" when it holds by what is
+    absent), or None when it does not hold. Without ``as_of`` numbers are not validated: none
+    is invalid, and each one found counts as valid."""
+    numbers = find_case_numbers(text)
+    checks = {n: check_case_number(n, as_of) for n in numbers} if as_of is not None else {}
+    if check == "invalid":
+        return next((n for n, c in checks.items() if not c.valid), None)
+    valid = [n for n in numbers if n not in checks or checks[n].valid]
+    if check == "none_valid":
+        return None if valid else ""
+    enforcement = [n for n in valid if _is_enforcement(n, checks.get(n))]
+    return None if enforcement else ""
+
+
+def _is_enforcement(number: str, check: CaseNumberCheck | None) -> bool:
+    """An enforcement case (执, 执恢, 执保 …): by its type code when validated, else by the
+    characters before its serial number."""
+    if check is not None:
+        return bool(check.type_code and check.type_code.startswith("执"))
+    return re.search(r"执[^\d]{0,3}\d+号", number) is not None
 
 
 def _clause_holds(
@@ -415,11 +437,12 @@ def _clause_holds(
     matched: list[str] = []
     if clause.time is not None and (received_at is None or not clause.time.contains(received_at)):
         return None
-    if clause.invalid_case_number:
-        bad = _invalid_case_number(texts.original, as_of)
-        if bad is None:
+    if clause.case_number is not None:
+        found_number = _case_number_holds(clause.case_number, texts.original, as_of)
+        if found_number is None:
             return None
-        matched.append(bad)
+        if found_number:
+            matched.append(found_number)
     if clause.any_raw is not None:
         found = clause.any_raw.search(texts.raw)
         if found is None:

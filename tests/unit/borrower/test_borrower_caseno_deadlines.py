@@ -36,6 +36,24 @@ def test_a_number_inside_a_message_is_found() -> None:
     assert any("强制执行" in f for f in r.findings)
 
 
+def test_every_number_in_a_message_is_explained_and_an_invalid_one_leads() -> None:
+    text = "一审（2024）京0105民初12号，二审（2025）京01民终9999号，现已进入执行（2025）京0105执5号"
+    result = explain_case_number(text, DAY)
+    assert result.valid
+    assert result.case_number == "（2024）京0105民初12号"
+    assert [o.check.type_code for o in result.others if o.check] == ["民终", "执"]
+    assert any("（2025）京0105执5号" in line and "执行" in line for line in result.lines)
+    assert any(line.startswith("这是执行案件") for line in result.findings)
+    assert [o["case_number"] for o in result.to_json()["others"]] == [
+        "（2025）京01民终9999号",
+        "（2025）京0105执5号",
+    ]
+    mixed = explain_case_number("（2025）京0105民初5号已立案，执行案号（2027）京0105执12号", DAY)
+    assert not mixed.valid
+    assert mixed.case_number == "（2027）京0105执12号"
+    assert [o.case_number for o in mixed.others] == ["（2025）京0105民初5号"]
+
+
 def test_pre_suit_mediation_is_not_a_filed_lawsuit() -> None:
     r = explain_case_number("（2026）浙0106民诉前调1234号", DAY)
     assert r.valid

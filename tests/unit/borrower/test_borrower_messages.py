@@ -344,6 +344,72 @@ def test_a_well_formed_case_number_is_explained_but_not_flagged() -> None:
     assert any("杭州互联网法院" in line for line in result.lines)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "【北京市朝阳区人民法院】（2025）京0105民初123号案件，你明天将被强制执行并列入失信名单",
+        "【北京市朝阳区人民法院】您的借款纠纷已立案，案号（2025）京0105民初123号，"
+        "请于今日联系书记员13800138000处理，否则强制执行。",
+    ],
+)
+def test_a_first_instance_number_does_not_excuse_enforcement_at_once(text: str) -> None:
+    # a 民初 case has no judgment yet: there is nothing to enforce tomorrow
+    result = lint_message(text, NOON, AS_OF)
+    assert result.verdict is Verdict.ABUSIVE
+    assert "IMPOSSIBLE_TIMELINE" in {f.code for f in result.flags}
+
+
+def test_a_valid_enforcement_number_excuses_a_listing_and_a_trial_number_a_hearing() -> None:
+    assert (
+        codes(
+            "【北京市朝阳区人民法院】（2025）京0105执123号，你已被列入失信被执行人名单，"
+            "请尽快履行生效法律文书确定的义务。"
+        )
+        == set()
+    )
+    assert (
+        codes(
+            "【北京市朝阳区人民法院】（2025）京0105民初123号，你的案件定于明天上午9时开庭，请准时到庭。"
+        )
+        == set()
+    )
+    # the same listing with an enforcement number from the future is not excused
+    assert {"IMPOSSIBLE_TIMELINE", "INVALID_CASE_NUMBER"} <= codes(
+        "（2025）京0105民初5号已立案，执行案号（2027）京0105执12号，明天强制执行"
+    )
+
+
+def test_a_courts_name_with_an_invalid_case_number_is_still_a_demand_under_its_name() -> None:
+    flags = codes("【北京市朝阳区人民法院】（2027）京0105民初1号，请于今日内还清网贷欠款。")
+    assert {"COURT_NAME_DEMAND", "INVALID_CASE_NUMBER"} <= flags
+
+
+def test_every_case_number_in_a_message_is_validated_not_only_the_first() -> None:
+    result = lint_message(
+        "你的（2025）京0105民初5号案件已判决，执行案号（2027）京0105执12号已立案。", NOON, AS_OF
+    )
+    assert "INVALID_CASE_NUMBER" in {f.code for f in result.flags}
+    assert any("（2027）京0105执12号" in line and "案号无效" in line for line in result.lines)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "最高人民法院通知：你已被列入失信被执行人名单，请扫码缴费解除",
+        "你的银行账户已被冻结，转账2000元即可解除冻结。",
+        "解除失信需先支付保证金，请联系专员。",
+    ],
+)
+def test_paying_to_lift_a_court_sanction_is_fraud(text: str) -> None:
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
+
+
+def test_a_lender_processing_a_release_without_payment_is_not_fraud() -> None:
+    assert lint_message(
+        "您好，我们正在为您办理解除冻结，请保持电话畅通。", NOON, AS_OF
+    ).verdict is (Verdict.LAWFUL)
+
+
 def test_the_matcher_checks_case_numbers_only_when_it_knows_the_date() -> None:
     cat = load_catalogue()
     text = "（2027）浙0192民初1号"
