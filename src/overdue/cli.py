@@ -287,6 +287,8 @@ def loan_state_command(
         assert loan_file is not None
         the_loan = _loan_file(loan_file)
     filed = _date(filed_on, "--filed-on") if filed_on else None
+    if filed is not None and filed < the_loan.contract.contract_on:
+        _fail(f"--filed-on: {filed} is before the contract ({the_loan.contract.contract_on})")
     try:
         result = replay(the_loan, day, cap=cap, filed_on=filed)
     except ValueError as exc:
@@ -302,9 +304,22 @@ def loan_state_command(
     print_state(out, result, explain=explain)
 
 
-def _loan_file(path: Path) -> Loan:
+def _utf8(data: bytes, where: str) -> str:
+    """``data`` as text: UTF-8, with or without the byte-order mark Windows Notepad writes;
+    other encodings (GBK, UTF-16 …) are refused in one line naming ``where``, not guessed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _fail(
+            f"{where}: not UTF-8 text (byte {exc.start} is 0x{data[exc.start]:02x}); "
+            f"save it as UTF-8 and try again"
+        )
+
+
+def _loan_file(path: Path) -> Loan:
+    """A LOAN.json file, read and checked; a problem exits 2 with one line naming the file."""
+    try:
+        text = _utf8(path.read_bytes(), str(path))
     except OSError as exc:
         _fail(f"{path}: cannot read ({exc.strerror})")
     try:

@@ -8,7 +8,6 @@ to today in mainland China here, at the edge, and nowhere else.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from decimal import Decimal
 from pathlib import Path
@@ -17,10 +16,10 @@ from typing import Annotated
 import typer
 
 from overdue.borrower.wording import for_reader
-from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _today
+from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _loan_file, _today, _utf8
 from overdue.documents.context import NegotiationLetterContext
-from overdue.errors import CalendarCoverageError, InputError
-from overdue.ledger.contract import Contract, LenderType, Loan, RateUnit, RepaymentMethod
+from overdue.errors import CalendarCoverageError
+from overdue.ledger.contract import Contract, LenderType, RateUnit, RepaymentMethod
 from overdue.money import MoneyError, parse_rate
 
 check_app = typer.Typer(
@@ -97,8 +96,21 @@ def apr_command(
     from overdue.borrower.apr import RegularSchedule, check_apr, check_contract_apr
 
     day = _as_of(as_of)
+    paid = [o for o, v in (("--payment", payment), ("--count", count), ("--amount", amount),
+                           ("--first-on", first_on)) if v]  # fmt: skip
+    stated = [o for o, v in (("--rate", rate), ("--term", term)) if v is not None]
     if loan is not None:
-        result = check_contract_apr(_read_loan(loan).contract, as_of=day)
+        given = [*paid, *stated, *(["--received"] if received else []),
+                 *(["--disbursed-on"] if disbursed_on else [])]  # fmt: skip
+        if given:
+            _fail(f"--loan takes the terms from LOAN.json; leave out {', '.join(given)}")
+    elif paid and stated:
+        _fail(
+            f"give the payments ({', '.join(paid)}) or the stated terms ({', '.join(stated)}), "
+            f"not both: they are two ways of asking"
+        )
+    if loan is not None:
+        result = check_contract_apr(_loan_file(loan).contract, as_of=day)
     elif rate is not None:
         if received is None or disbursed_on is None or term is None:
             _fail("--rate needs --received (the principal), --disbursed-on and --term")
@@ -147,21 +159,6 @@ def apr_command(
         _print(result.lines)
 
 
-def _read_loan(path: Path) -> Loan:
-    from overdue.ledger.loanfile import loan_from_dict
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        _fail(f"{path}: cannot read ({exc.strerror})")
-    except json.JSONDecodeError as exc:
-        _fail(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})")
-    try:
-        return loan_from_dict(data)
-    except InputError as exc:
-        _fail(f"{path}: {exc}")
-
-
 @check_app.command("claim")
 def claim_command(
     loan_file: Annotated[Path, typer.Argument(help="LOAN.json: contract terms and payments.")],
@@ -188,7 +185,7 @@ def claim_command(
             _fail(f"--item: expected NAME=AMOUNT, e.g. 罚息=3674.23; got {text!r}")
         items[name.strip()] = items.get(name.strip(), Decimal(0)) + _amount(value, f"--item {name}")
     result = check_claim(
-        _read_loan(loan_file),
+        _loan_file(loan_file),
         claimed_total=_amount(claimed_total, "--claimed-total") if claimed_total else None,
         claimed_items=items or None,
         as_of=_as_of(as_of),
@@ -235,7 +232,7 @@ def message_command(
     """Is this collection message lawful, abusive or fraud — and what to do about it."""
     from overdue.borrower.messages import lint_message, load_catalogue
 
-    body = sys.stdin.read() if text == "-" else text
+    body = _utf8(sys.stdin.buffer.read(), "standard input") if text == "-" else text
     at = None
     if received_at:
         try:

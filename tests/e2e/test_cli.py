@@ -193,6 +193,18 @@ def test_loan_state_shows_interest_paid_above_the_cap_that_nothing_overdue_absor
         (("deadline", "--kind", "answer", "--from", "2027-06-01"), "2027"),
         (("loan", "state", "missing.json", "--as-of", "2025-01-01"), "missing.json"),
         (("loan", "state", "examples/loan.json", "--as-of", "soon"), "--as-of"),
+        (
+            (
+                "loan",
+                "state",
+                "examples/loan.json",
+                "--as-of",
+                "2025-06-30",
+                "--filed-on",
+                "2018-01-01",
+            ),
+            "--filed-on",
+        ),  # a suit filed before the contract was signed
         (("synth", "--loans", "10", "--out", "/nonexistent/x", "--seed", "-1"), "--seed"),
         (("synth", "--loans", "10", "--out", "/nonexistent/x", "--as-of", "1999-01-01"), "2003"),
         (("synth", "--loans", "0", "--out", "/nonexistent/x"), "--loans"),

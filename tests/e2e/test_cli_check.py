@@ -118,6 +118,28 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
         (("deadline", "--kind", "letter", "--received-on", "2025-01-01"), "kind"),
         (("apr", "--received", "100", "--disbursed-on", "2025-01-01"), "payments"),
         (("message", "  ", "--as-of", "2026-11-20"), "text"),
+        # two ways of asking at once: refused, not one of them silently dropped
+        (
+            (
+                "apr",
+                "--received",
+                "10000",
+                "--disbursed-on",
+                "2025-01-15",
+                "--count",
+                "12",
+                "--amount",
+                "1000",
+                "--first-on",
+                "2025-02-15",
+                "--rate",
+                "0.1",
+                "--term",
+                "12",
+            ),
+            "--rate",
+        ),
+        (("apr", "--loan", "examples/loan.json", "--received", "5000"), "--received"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(
@@ -141,3 +163,32 @@ def test_apr_from_the_stated_rate_and_fees() -> None:
     assert data["received"] == "9700.00"
     assert data["cashflows"][1] == {"on": "2025-02-15", "amount": "-995.60"}
     assert data["above_cap"] is True
+
+
+def run_bytes(*args: str, stdin: bytes) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [EXE, "check", *args], capture_output=True, cwd=ROOT, timeout=120, check=False,
+        input=stdin,
+    )  # fmt: skip
+
+
+def test_text_not_in_utf8_is_refused_in_one_line_and_a_byte_order_mark_is_fine(
+    tmp_path: Path,
+) -> None:
+    gbk = tmp_path / "loan-gbk.json"
+    gbk.write_bytes('{"loan_id": "示例"}'.encode("gbk"))
+    for args in (("claim", str(gbk)), ("apr", "--loan", str(gbk))):
+        done = run(*args)
+        assert done.returncode == 2, done.stderr
+        [line] = done.stderr.strip().splitlines()
+        assert str(gbk) in line
+        assert "UTF-8" in line
+    piped = run_bytes("message", "-", "--as-of", "2026-11-20", stdin="明天上失信".encode("gbk"))
+    assert piped.returncode == 2
+    assert b"standard input" in piped.stderr
+    assert b"UTF-8" in piped.stderr
+    bom = tmp_path / "loan-bom.json"
+    bom.write_bytes(b"\xef\xbb\xbf" + (ROOT / "examples" / "loan.json").read_bytes())
+    assert run_json("apr", "--loan", str(bom), "--as-of", "2026-11-20") == run_json(
+        "apr", "--loan", "examples/loan.json", "--as-of", "2026-11-20"
+    )

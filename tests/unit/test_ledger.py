@@ -262,6 +262,8 @@ def test_no_cap_profile_claims_everything() -> None:
         loan(three_month_loan(upfront_fee=D("600.00"))), day("2025-03-01"), cap=CapProfile.NONE
     )
     assert (s.cap.allowed, s.cap.excess, s.claimable_total) == (None, D("0.00"), s.total_due)
+    # The cost as an annual rate is still stated: 748.00 x 365 / (12,000 x 45) = 0.505592...
+    assert s.cap.annual_rate == D("0.505593")
 
 
 def test_private_loan_cap_is_four_times_the_lpr_at_contract_date() -> None:

@@ -324,11 +324,15 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     if path is None:
         return _default_catalogue()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except OSError as exc:
         raise InputError("catalogue", f"{path}: cannot read ({exc.strerror})") from exc
-    except yaml.YAMLError as exc:
-        raise InputError("catalogue", f"{path}: not valid YAML ({exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise InputError("catalogue", f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    except yaml.YAMLError as exc:  # (its text spans lines: one line here)
+        raise InputError(
+            "catalogue", f"{path}: not valid YAML ({' '.join(str(exc).split())})"
+        ) from exc
     return _parse_catalogue(data)
 
 

@@ -22,6 +22,7 @@ a true cost of about 11.1 % a year (IRR x 12).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -226,6 +227,16 @@ def _option(line: PlanLine, note: str) -> PlanOption:
     )
 
 
+_WHOLE_ID = re.compile(r"\d{6,17}[\dXx]")
+
+
+def _masked_id(text: str) -> str:
+    """The ID number as the letter prints it: a number given whole (or any long run of its
+    digits) keeps only its last four characters; one already masked (``****1234``) stays."""
+    t = text.strip()
+    return _WHOLE_ID.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], t)
+
+
 def letter_context(
     proposal: PlanProposal,
     *,
@@ -270,7 +281,7 @@ def letter_context(
         asked = (*asked, "减免部分利息和费用")
     return NegotiationLetterContext(
         lender_name=lender_name.strip(), borrower_name=borrower_name.strip(),
-        borrower_id_masked=borrower_id_masked, borrower_phone=borrower_phone,
+        borrower_id_masked=_masked_id(borrower_id_masked), borrower_phone=borrower_phone,
         contract_no=contract_no, debt_total=proposal.debt, lawful_total=proposal.lawful_total,
         hardship=hardship, monthly_income=proposal.monthly_income,
         monthly_expenses=proposal.monthly_expenses, proposed=_option(chosen, note),

@@ -321,6 +321,8 @@ def replay(
     contract = loan.contract
     if as_of < contract.disbursed_on:
         raise ValueError(f"as-of date {as_of} is before disbursement {contract.disbursed_on}")
+    if filed_on is not None and filed_on < contract.contract_on:
+        raise ValueError(f"filing date {filed_on} is before the contract {contract.contract_on}")
     for p in loan.payments:
         if p.on < contract.disbursed_on:
             raise ValueError(f"payment {p.payment_id or p.amount} on {p.on} precedes disbursement")
@@ -375,6 +377,7 @@ def replay(
     credit = ZERO
     principal_repaid = ZERO
     cap_units: list[tuple[CapSegment, Fraction]] = []  # (segment, principal x days)
+    all_units = Fraction(0)  # principal x days on every day, in a cap's segment or not
     prev = contract.disbursed_on
     by_day: dict[dt.date, list[Payment]] = {}
     for p in payments:
@@ -399,6 +402,8 @@ def replay(
             o.span_days += days
         outstanding = contract.principal - principal_repaid
         in_span = next((s for s in segments if s.covers(day)), None)
+        if outstanding > 0 and days > 0:
+            all_units += Fraction(outstanding) * days
         if in_span is not None and outstanding > 0 and days > 0:
             units = Fraction(outstanding) * days
             cap_units.append((in_span, units))
@@ -463,7 +468,7 @@ def replay(
         principal_repaid = total(o.paid[Component.PRINCIPAL] for o in opens)
         prev = day
 
-    state = _state(loan, as_of, contract, opens, payments, credit, charges, cap_units,
+    state = _state(loan, as_of, contract, opens, payments, credit, charges, cap_units, all_units,
                    cap_spans, profile, segments, cap_basis)  # fmt: skip
     return Replay(
         state, Explanation(tuple(charges), tuple(allocations), tuple(cap_spans)), schedule
@@ -550,6 +555,7 @@ def _state(
     credit: Decimal,
     charges: list[ChargeLine],
     cap_units: list[tuple[CapSegment, Fraction]],
+    all_units: Fraction,
     cap_spans: list[CapSpan],
     profile: CapProfile,
     segments: tuple[CapSegment, ...],
@@ -573,7 +579,9 @@ def _state(
         + total(o.charged[c] for o in overdue for c in Component if c.is_cost)
         + total(o.paid[c] for o in opens if o.inst.due_on == as_of for c in Component if c.is_cost)
     )
-    units = sum((u for _, u in cap_units), Fraction(0))
+    # the cost as an annual rate over the days the cap counts; with no cap (no segments), over
+    # every day the principal was out
+    units = sum((u for _, u in cap_units), Fraction(0)) if segments else all_units
     annual_rate = round_ratio(Fraction(charged) * cap_basis / units) if units else ZERO
     allowed: Decimal | None = None
     if segments:

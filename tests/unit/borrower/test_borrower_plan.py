@@ -101,6 +101,27 @@ def test_the_letter_context_carries_the_recommended_plan_and_other_affordable_on
     assert ctx.monthly_income - ctx.monthly_expenses == Decimal("1500")
 
 
+@pytest.mark.parametrize(
+    ("given", "printed"),
+    [
+        ("110105199001014567", "**************4567"),  # given whole: masked, not printed
+        ("11010519900101456X", "**************456X"),
+        ("110105********4567", "110105********4567"),  # already masked: as given
+        ("****4567", "****4567"),
+    ],
+)
+def test_the_letter_never_prints_a_whole_id_number(given: str, printed: str) -> None:
+    p = propose_plans(
+        debt=Decimal("6000"), monthly_income=Decimal("5000"), monthly_expenses=Decimal("3000"),
+        as_of=AS_OF,
+    )  # fmt: skip
+    ctx = letter_context(
+        p, lender_name="星河消费金融有限公司", borrower_name="张三", borrower_id_masked=given,
+        dated=AS_OF,
+    )  # fmt: skip
+    assert ctx.borrower_id_masked == printed
+
+
 def test_the_letter_offers_the_lawful_amount_and_never_the_lenders_fee() -> None:
     """The plan spreads what the borrower recomputed as lawfully owed, not the claim, and the
     letter offers the installments themselves: a lender's installment fee is the lender's to
