@@ -136,6 +136,7 @@ def main() -> None:
 
 def _run(args: argparse.Namespace, tmp: Path) -> None:
 
+    from overdue.ledger.contract import LenderType
     from overdue.litigation.build import build_batch
     from overdue.litigation.policy import Policy, example_file, load_plaintiff
     from overdue.litigation.select import select_accounts
@@ -147,7 +148,9 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
         synthesize(args.loans, data, seed=7, as_of=AS_OF)
     run_nightly(data, run, AS_OF)
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
-    broad = Policy(min_dpd=31, min_claim=1000, max_accounts=args.accounts)
+    broad = Policy(
+        min_dpd=31, min_claim=1000, max_accounts=args.accounts, lender_types=(LenderType.LICENSED,)
+    )
 
     t0 = time.perf_counter()
     sel = select_accounts(
@@ -162,7 +165,9 @@ def _run(args: argparse.Namespace, tmp: Path) -> None:
     if sel.selected < args.accounts:
         print(f"only {sel.selected:,} accounts selected; raise --loans", file=sys.stderr)
 
-    sample = Policy(min_dpd=31, min_claim=1000, max_accounts=args.sample)
+    sample = Policy(
+        min_dpd=31, min_claim=1000, max_accounts=args.sample, lender_types=(LenderType.LICENSED,)
+    )
     select_accounts(
         data_dir=data,
         state_dir=run,

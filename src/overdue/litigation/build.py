@@ -419,6 +419,19 @@ def _jobs(selection_dir: Path, selected: list[dict[str, Any]], plaintiff: Plaint
         for key, (_, suffixes) in kinds.items()
         if (folder := getattr(plaintiff, key)) is not None
     }
+    other_type = sorted(
+        d["loan_id"] for d in selected
+        if loans[d["loan_id"]].contract.lender_type is not plaintiff.lender_type
+    )  # fmt: skip
+    if other_type:
+        raise InputError(
+            "lender_type",
+            f"the plaintiff is a {plaintiff.lender_type.value} lender, but {len(other_type)} "
+            f"selected loan(s) are recorded as another type: {_few(other_type)}; select with "
+            f"lender_types: [{plaintiff.lender_type.value}] in POLICY.yaml, or correct the "
+            f"loans' lender_type",
+            source="PLAINTIFF.yaml",
+        )
     missing: dict[str, list[str]] = defaultdict(list)
     twice: dict[str, list[str]] = defaultdict(list)
     for d in sorted(selected, key=lambda d: (d["court_code"], d["loan_id"])):

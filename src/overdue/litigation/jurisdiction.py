@@ -89,6 +89,7 @@ def venue(
     agreed_clause: str,
     agreed_notice: str,
     signed_online: bool,
+    financial_loan: bool = True,
 ) -> Venue | None:
     """The court for an account, or None when neither an agreement nor the defendant's county
     identifies a court (the account is then excluded, with that reason).
@@ -96,7 +97,10 @@ def venue(
     A jurisdiction clause of a standard-form consumer contract binds only if it was brought to
     the consumer's attention in a reasonable way (民诉解释 Art. 31): the agreed court is used
     when ``agreed_notice`` says how; otherwise the defendant's domicile, and the basis says why.
-    ``basis`` answers the complaint's question 有无仲裁、法院管辖约定 (有。… / 无。…)."""
+    ``basis`` answers the complaint's question 有无仲裁、法院管辖约定 (有。… / 无。…).
+    ``financial_loan``: a loan by a bank, consumer-finance or small-loan company; a private
+    loan (民间借贷) is not among the internet courts' cases (法释〔2018〕16号 Art. 2(三) names
+    financial and small-loan contracts), so no internet court is chosen or reported for it."""
     court: Court | None = None
     relied = False
     agreed = lookup_court(agreed_court) if agreed_court else None
@@ -122,6 +126,11 @@ def venue(
                 )
     if court is None:
         return None
+    if not financial_loan:
+        return Venue(
+            court, basis, rule, None, "民间借贷纠纷不属互联网法院集中管辖的金融借款、小额借款合同纠纷",
+            clause_relied=relied,
+        )  # fmt: skip
     internet = _concentrated(court, signed_online)
     if internet is not None and internet.code != court.code:
         basis += (

@@ -215,6 +215,11 @@ class Plaintiff(_Model):
     """The lender that sues and the law firm that files (PLAINTIFF.yaml)."""
 
     plaintiff: Party
+    # licensed: a bank, consumer-finance or small-loan company (金融借款合同纠纷, the licensed
+    # cap); private: any other lender (民间借贷纠纷, 4x the LPR). Only loans of this type can
+    # be sued in its name: the build refuses others (a licensed lender's loan recorded as
+    # private would be claimed and styled as private lending).
+    lender_type: LenderType = LenderType.LICENSED
     agent: Agent
     products: dict[str, Product] = Field(default_factory=dict)
     default_product: Product = Field(default_factory=Product)

@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from overdue.errors import InputError
+from overdue.ledger.contract import LenderType
 from overdue.ledger.engine import excess_beyond_overdue
 from overdue.litigation.jurisdiction import PROCEDURE_NAMES, choose_procedure, venue
 from overdue.litigation.parties import id_problem
@@ -309,6 +310,7 @@ def _decide(
         agreed_clause=product.agreed_court_clause if product else "",
         agreed_notice=product.agreed_court_notice if product else "",
         signed_online=product.signed_online if product else True,
+        financial_loan=r["lender_type"] == LenderType.LICENSED.value,
     )
     accelerated = ZERO
     if policy.accelerate:

@@ -659,6 +659,26 @@ def test_the_defendants_id_copy_is_filed_with_each_case(batch: Path, tmp_path: P
         _build_with(batch, nowhere, tmp_path / "out")
 
 
+def test_loans_of_another_lender_type_than_the_plaintiffs_stop_the_build(
+    batch: Path, tmp_path: Path
+) -> None:
+    # The planted selection holds the licensed lender's loans; a private plaintiff cannot sue
+    # on them (they would be styled and capped as 民间借贷), nor the reverse.
+    from overdue.errors import InputError
+
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "PLAINTIFF.yaml"
+    path.write_text(text.replace("lender_type: licensed", "lender_type: private"), "utf-8")
+    with pytest.raises(InputError) as err:
+        _build_with(batch, path, tmp_path / "out")
+    message = str(err.value)
+    assert message.startswith("PLAINTIFF.yaml: lender_type: the plaintiff is a private lender")
+    assert "2 selected loan(s)" in message
+    assert "A-OK" in message
+    assert "lender_types: [private]" in message
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_scan_must_be_a_pdf_or_an_image_and_an_agreed_court_known(tmp_path: Path) -> None:
     from overdue.errors import InputError
 

@@ -125,6 +125,24 @@ def test_online_loans_of_an_internet_courts_city_go_to_the_internet_court() -> N
     assert domicile.basis.startswith("无。被告住所地在北京市朝阳区人民法院辖区")
 
 
+def test_a_private_loan_is_never_sent_to_an_internet_court() -> None:
+    # 法释〔2018〕16号 Art. 2(三) names financial and small-loan contracts, not 民间借贷
+    private = venue(
+        defendant_county="110105",
+        plaintiff_county="330106",
+        agreed_court=None,
+        agreed_clause="",
+        agreed_notice="",
+        signed_online=True,
+        financial_loan=False,
+    )
+    assert private is not None
+    assert private.court.name == "北京市朝阳区人民法院"
+    assert private.internet_court is None
+    assert "民间借贷" in private.internet_reason
+    assert "集中管辖（" not in private.basis
+
+
 def test_defendants_domicile_and_internet_court_flag() -> None:
     offline = venue(
         defendant_county="330106",
