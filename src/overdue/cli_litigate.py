@@ -182,6 +182,7 @@ def build_command(
                     ],
                     "example_complaint_pdf": str(r.example_complaint_pdf or ""),
                     "materials_to_supply": list(r.materials_to_supply),
+                    "to_verify": [{"loan_id": i, "note": n} for i, n in r.to_verify],
                 }
             )
         )
@@ -197,6 +198,12 @@ def print_batch(r: Any) -> None:
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
     if note := materials_note(r):
         out.print(f"to supply: {note}")
+    if r.to_verify:
+        first, note = r.to_verify[0]
+        out.print(
+            f"to verify: {len(r.to_verify)} account(s) before filing (batch.json to_verify), "
+            f"e.g. {first}: {note}"
+        )
     if r.example_complaint_pdf:
         out.print(f"complaint: {r.example_complaint_pdf.absolute()}")
 

@@ -81,6 +81,8 @@ def print_state(console: Console, result: Replay, *, explain: bool = False) -> N
     console.print(table)
     for rule in s.cap.rules:
         console.print(f"[dim]上限依据：{rule}[/dim]")
+    for note in s.cap.notes:
+        console.print(f"[yellow]上限提示：{note}[/yellow]")
     console.print(f"[dim]时效依据：{s.limitation.rule}[/dim]")
     if not explain:
         return

@@ -77,6 +77,7 @@ def _cap_json(cap: CapCheck) -> dict[str, Any]:
         "excess": fmt_plain(cap.excess),
         "day_basis": cap.basis,
         "rules": list(cap.rules),
+        "notes": list(cap.notes),
     }
 
 

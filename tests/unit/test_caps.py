@@ -221,7 +221,23 @@ def test_lpr_note_warns_more_than_a_month_after_the_last_publication(on):
     note = lpr_note(day(on))
     assert note != ""
     assert "2026-02" in note
-    assert on in note
+    d = day(on)
+    assert f"{d.year}年{d.month}月{d.day}日" in note
+
+
+def test_a_caveat_on_the_lpr_is_kept_apart_from_the_rule_a_court_document_cites():
+    # A private loan made after the table's last publication: the cap rests on the latest
+    # figure the table has, which the operator must check; the complaint cites the rule only.
+    (segment,) = cap_segments(
+        CapProfile.PRIVATE_4LPR, day("2026-06-05"), filed_on=day("2026-11-20")
+    )
+    assert segment.rule == (
+        "法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR 3%（2026年2月24日发布）的4倍"
+    )
+    assert "未录入" in segment.note
+    assert segment.explained == segment.rule + segment.note
+    (early,) = cap_segments(CapProfile.PRIVATE_4LPR, day("2025-06-05"), filed_on=day("2026-11-20"))
+    assert early.note == ""
 
 
 # --- CapSettings ------------------------------------------------------------------------------
@@ -291,7 +307,8 @@ def test_private_loan_cap_is_four_times_the_lpr_in_force_on_the_contract_date(
     (segment,) = segments
     assert (segment.starts_on, segment.ends_before) == (None, None)
     assert segment.annual_rate == pct(reference["lpr_1y_x4_pct"])
-    assert published in segment.rule
+    d = day(published)
+    assert f"（{d.year}年{d.month}月{d.day}日发布）" in segment.rule
 
 
 def test_a_private_loan_of_2021_03_01_is_capped_at_15_40_percent_whatever_the_filing_date():
@@ -342,13 +359,14 @@ def test_a_private_loan_before_the_lpr_existed_still_gets_its_transitional_cap()
     assert [s.annual_rate for s in segments] == [D("0.24"), D("0.12")]
 
 
-def test_a_private_loan_after_the_last_lpr_row_carries_the_note_in_its_rule():
+def test_a_private_loan_after_the_last_lpr_row_carries_the_note_beside_its_rule():
     (segment,) = cap_segments(
         CapProfile.PRIVATE_4LPR, day("2026-06-01"), filed_on=day("2026-07-01")
     )
     assert segment.annual_rate == D("0.12")
-    assert "2026-02" in segment.rule
-    assert "2026-06-01" in segment.rule
+    assert "2026-02" in segment.note
+    assert "2026年6月1日" in segment.note
+    assert "2026-02" not in segment.rule
 
 
 def test_cap_segments_use_the_settings_they_are_given():

@@ -275,6 +275,27 @@ def test_private_loan_cap_is_four_times_the_lpr_at_contract_date() -> None:
     assert s.cap.allowed == D("183.45")
 
 
+def test_a_cap_on_an_lpr_the_table_may_lack_says_so_apart_from_its_rule() -> None:
+    # Disbursed 2026-06-05, after the table's last publication (2026-02-24): the rule names the
+    # publication used; the caveat is a note (shown on the command line, never in a complaint).
+    s = loan_state(
+        loan(three_month_loan(lender_type=LenderType.PRIVATE, disbursed_on=day("2026-06-05"))),
+        day("2026-08-01"),
+    )
+    assert s.cap.rules == (
+        "法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR 3%（2026年2月24日发布）的4倍",
+    )
+    (note,) = s.cap.notes
+    assert "未录入" in note
+    assert "请核实" in note
+    assert (
+        loan_state(
+            loan(three_month_loan(lender_type=LenderType.PRIVATE)), day("2025-03-01")
+        ).cap.notes
+        == ()
+    )
+
+
 def test_limitation_runs_three_years_from_the_last_installment() -> None:
     # Final installment due 2025-04-15 -> 2028-04-15, beyond the holiday calendar: the nominal
     # day is reported and flagged.

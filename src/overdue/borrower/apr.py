@@ -145,12 +145,12 @@ def _cap(
     straddle the transition gets a note that the whole-life rate is only an approximation."""
     if lender_type is LenderType.LICENSED:
         segment = cap_segments(CapProfile.LICENSED_24, contract_on, filed_on=as_of)[0]
-        return segment.annual_rate, segment.rule + LICENSED_CAP_NOTE, None
+        return segment.annual_rate, segment.explained + LICENSED_CAP_NOTE, None
     segments = cap_segments(CapProfile.PRIVATE_4LPR, contract_on, filed_on=as_of)
     last = min(max(flows), as_of)
     segment = next((s for s in segments if s.covers(last)), segments[-1])
     lpr = lpr_1y(contract_on).rate_1y if contract_on >= TRANSITION_DAY else None
-    rule = segment.rule
+    rule = segment.explained
     spanned = [s for s in segments if any(s.covers(d) for d in (contract_on, *flows))]
     if len(spanned) > 1:
         rule += (

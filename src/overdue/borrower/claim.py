@@ -179,7 +179,7 @@ def check_claim(
         as_written = replace(the_loan, contract=replace(c, upfront_fee_deducted=False))
         written = replay(as_written, as_of, filed_on=filed_on).state
     due = [i for i in written.installments if i.due_on < as_of]
-    cap_rule = "；".join(state.cap.rules) or "（未适用上限）"
+    cap_rule = "；".join(state.cap.rules) + "".join(state.cap.notes) or "（未适用上限）"
     if state.cap.rules and c.lender_type is LenderType.LICENSED:
         cap_rule += LICENSED_CAP_NOTE
     lines_by_item = []

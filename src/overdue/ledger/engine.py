@@ -145,8 +145,11 @@ class CapCheck:
     allowed: Decimal | None
     excess: Decimal
     basis: int
-    rules: tuple[str, ...]
+    rules: tuple[str, ...]  # as a court document cites them
     spans: tuple[CapSpan, ...]
+    # caveats for the operator, never printed in a court document: the LPR a cap rests on may
+    # not be in the table yet (:func:`overdue.rules.caps.lpr_note`)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -602,6 +605,7 @@ def _state(
         excess=excess,
         basis=cap_basis,
         rules=tuple(s.rule for s in segments),
+        notes=tuple(s.note for s in segments if s.note),
         spans=tuple(cap_spans),
     )
 

@@ -138,6 +138,9 @@ class AccountResult:
     files: tuple[tuple[str, str, int], ...]  # (relative path, sha256, bytes)
     complaint_sha256: str
     rendered: Mapping[str, int]  # kind -> documents rendered (docx and pdf counted apart)
+    # what a lawyer must check before filing that no court document says (the LPR a cap rests
+    # on not yet in the rules' table)
+    to_verify: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,8 @@ class BatchResult:
     rendered: Mapping[str, int] = field(default_factory=dict)
     # Filing materials PLAINTIFF.yaml names no scan for (MATERIALS), to be supplied at filing.
     materials_to_supply: tuple[str, ...] = ()
+    # (loan_id, what to check) for the accounts with AccountResult.to_verify, in court order
+    to_verify: tuple[tuple[str, str], ...] = ()
     # CPU seconds of the worker processes by step (claims, "complaint pdf", zip …), for the
     # benchmark; not part of batch.json, which is the same for the same inputs.
     cpu: Mapping[str, float] = field(default_factory=dict)
@@ -371,6 +376,7 @@ def _finish(a: _Account) -> AccountResult:
         files=tuple(a.files),
         complaint_sha256=a.complaint_sha,
         rendered=dict(a.rendered),
+        to_verify=a.case.claims.replay.state.cap.notes,
     )
 
 
@@ -595,6 +601,11 @@ def build_batch(
             else None,
             rendered=dict(rendered),
             materials_to_supply=_to_supply(plaintiff),
+            to_verify=tuple(
+                (r.loan_id, note)
+                for r in sorted(results, key=lambda r: (r.court_code, r.loan_id))
+                for note in r.to_verify
+            ),
             cpu=summed(cpu),
         )
         _write_batch_json(work, result, meta, selection_dir, dated)
@@ -836,6 +847,7 @@ def _write_batch_json(
             "rendered": r.rendered,
         },
         "materials_to_supply": list(r.materials_to_supply),
+        "to_verify": [{"loan_id": loan_id, "note": note} for loan_id, note in r.to_verify],
         "claim_total": str(r.claim_total),
         "fee_total": str(r.fee_total),
         "courts": [

@@ -113,7 +113,15 @@ def lpr_note(on: dt.date) -> str:
     year, month = divmod(last.effective_from.year * 12 + last.effective_from.month, 12)
     if on < dt.date(year, month + 1, 20):
         return ""
-    return f"（LPR表最新一期为{last.month}，{on.isoformat()}前的后续发布未录入，按最新一期计算）"
+    return (
+        f"（LPR表最新一期为{last.month}，{_published(on)}前的后续发布未录入，按最新一期计算；"
+        f"请核实该日适用的一年期LPR）"
+    )
+
+
+def _published(day: dt.date) -> str:
+    """A publication day as legal text writes it: 2025年8月20日."""
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +152,15 @@ class CapSegment:
     starts_on: dt.date | None  # None: from the beginning
     ends_before: dt.date | None  # None: open-ended
     annual_rate: Decimal
-    rule: str
+    rule: str  # the rule as a court document cites it
+    # a caveat for the operator, never printed in a court document: the LPR table may lack a
+    # publication after its last row (:func:`lpr_note`); "" when there is none
+    note: str = ""
+
+    @property
+    def explained(self) -> str:
+        """The rule with its caveat, for explanations (the command line, the ledger)."""
+        return self.rule + self.note
 
     def covers(self, day: dt.date) -> bool:
         return (self.starts_on is None or day >= self.starts_on) and (
@@ -185,8 +201,8 @@ def cap_segments(
                     None,
                     s.lpr_multiple * lpr.rate_1y,
                     f"法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR {percent(lpr.rate_1y)}"
-                    f"（{lpr.effective_from.isoformat()}发布）的{s.lpr_multiple}倍"
-                    + lpr_note(contract_on),
+                    f"（{_published(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
+                    lpr_note(contract_on),
                 ),
             )
         if filed_on < TRANSITION_DAY:
@@ -212,7 +228,7 @@ def cap_segments(
                 None,
                 s.lpr_multiple * lpr.rate_1y,
                 f"法释〔2020〕17号第三十一条：自2020年8月20日起按起诉时一年期LPR {percent(lpr.rate_1y)}"
-                f"（{lpr.effective_from.isoformat()}发布）的{s.lpr_multiple}倍"
-                + lpr_note(filed_on),
+                f"（{_published(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
+                lpr_note(filed_on),
             ),
         )
