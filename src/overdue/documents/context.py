@@ -145,6 +145,16 @@ class LoanFacts:
     jurisdiction_clause: str
     guarantee_text: str  # 无担保 unless stated
 
+    @property
+    def demands_in_default(self) -> tuple[tuple[dt.date, str], ...]:
+        """The demands made since the default the suit is about (``default_since``); earlier
+        ones concerned arrears since paid (the collection record lists them all)."""
+        return tuple(d for d in self.demands if d[0] >= self.default_since)
+
+    @property
+    def demands_before_default(self) -> tuple[tuple[dt.date, str], ...]:
+        return tuple(d for d in self.demands if d[0] < self.default_since)
+
 
 @dataclass(frozen=True, slots=True)
 class Claims:

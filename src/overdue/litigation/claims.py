@@ -52,6 +52,20 @@ LEGAL_BASIS = (
     "第六百七十六条"
 )
 
+
+def _legal_basis(*, withheld: bool, late_fee: bool, cap_rules: tuple[str, ...]) -> str:
+    """The complaint's 请求依据: the 民法典 articles its claims rest on (Art. 670 when a fee was
+    withheld from the amount lent, Art. 585 when a late fee is claimed) and, when the claims
+    were cut down to a cap, the interpretation that sets it."""
+    basis = LEGAL_BASIS
+    if withheld:
+        basis = basis.replace("第六百七十四条", "第六百七十条、第六百七十四条")
+    if late_fee:
+        basis = basis.replace("第六百六十七条", "第五百八十五条、第六百六十七条")
+    cited = [r.split("：", 1)[0] for r in cap_rules]
+    return "；".join([basis, *dict.fromkeys(cited)])
+
+
 _BASIS: Mapping[Component, str] = {
     Component.PRINCIPAL: "借款合同约定；民法典第六百七十五条",
     Component.INTEREST: "借款合同约定的借款利率；民法典第六百七十四条",
@@ -210,9 +224,11 @@ def compute_claims(loan: Loan, cut_off: dt.date, *, accelerate: bool) -> Compute
         continuing=continuing,
         waivers=waivers,
         costs_text="本案诉讼费用由被告承担",
-        legal_basis=LEGAL_BASIS
-        if not contract.withheld
-        else LEGAL_BASIS.replace("第六百七十四条", "第六百七十条、第六百七十四条"),
+        legal_basis=_legal_basis(
+            withheld=bool(contract.withheld),
+            late_fee=claimed.get(Component.LATE_FEE.value, ZERO) > 0,
+            cap_rules=s.cap.rules if s.cap.excess > 0 else (),
+        ),
     )
     return ComputedClaims(
         claims, r, owed, claimed, accelerated, due_on_cut_off, today_set_off,

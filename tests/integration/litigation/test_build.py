@@ -71,6 +71,7 @@ def _ids(planted: tuple[Path, Path]) -> dict[str, str]:
 def test_every_account_has_its_documents_and_a_true_manifest(batch: Path) -> None:
     meta = json.loads((batch / "out" / "batch.json").read_text(encoding="utf-8"))
     assert meta["counts"]["accounts"] == meta["selection"]["selected"] == 2
+    assert meta["to_verify"] == []  # the licensed cap rests on no LPR figure
     folders = [p.parent for p in (batch / "out").rglob("manifest.json")]
     assert len(folders) == 2
     for folder in folders:

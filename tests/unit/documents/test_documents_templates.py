@@ -256,3 +256,32 @@ def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) ->
         ctx, loan=dataclasses.replace(ctx.loan, final_due_on=cut_off - dt.timedelta(days=1))
     )
     assert "借款期限已届满" in squeeze(_text(renderer, "complaint", ended))
+
+
+def test_the_complaint_tells_demands_in_this_default_from_earlier_ones(renderer: Renderer) -> None:
+    """Element 12 lists the demands made since the default the suit is about; demands about
+    earlier arrears (since paid) are named as such, and "多次" only when there were several."""
+    base = sample_evidence(0).complaint
+    since = base.loan.default_since
+    day = dt.timedelta(days=1)
+
+    def element_12(demands: tuple[tuple[dt.date, str], ...]) -> str:
+        ctx = dataclasses.replace(base, loan=dataclasses.replace(base.loan, demands=demands))
+        text = squeeze(_text(renderer, "complaint", ctx))
+        start = text.index("催收情况")
+        return text[start : text.index("13.", start)]
+
+    one = element_12(((since + day, "电话催收"),))
+    assert "经原告催收" in one
+    assert "多次" not in one
+    assert "多次催收" in element_12(((since, "短信提醒"), (since + day, "电话催收")))
+    mixed = element_12(((since - 40 * day, "短信提醒"), (since + day, "电话催收")))
+    assert mixed.startswith(squeeze(f"催收情况：{since.year}年{(since + day).month}月"))
+    early = since - 40 * day
+    assert (
+        squeeze(f"此前逾期期间，原告亦曾于{early.year}年{early.month}月{early.day}日催收") in mixed
+    )
+    only_earlier = element_12(((early, "短信提醒"),))
+    assert "原告未进行催收" not in only_earlier
+    assert squeeze(f"原告曾于{early.year}年{early.month}月{early.day}日催收") in only_earlier
+    assert "原告未进行催收" in element_12(())

@@ -513,3 +513,21 @@ def test_an_interest_period_states_the_part_paid_of_its_first_installment() -> N
         Decimal("210.00"),
         "自2025年3月15日起至2025年6月15日止（第3期至第5期，其中第3期已付60.00元、尚欠40.00元）",
     )
+
+
+def test_the_complaints_legal_basis_names_what_its_claims_rest_on() -> None:
+    from overdue.litigation.claims import LEGAL_BASIS, _legal_basis
+
+    assert _legal_basis(withheld=False, late_fee=False, cap_rules=()) == LEGAL_BASIS
+    with_fee = _legal_basis(withheld=True, late_fee=True, cap_rules=())
+    assert (
+        "第五百七十七条、第五百八十五条、第六百六十七条、第六百七十条、第六百七十四条" in with_fee
+    )
+    capped = _legal_basis(
+        withheld=False,
+        late_fee=False,
+        cap_rules=(
+            "法发〔2017〕22号第二条：利息、复利、罚息、违约金和其他费用总计不超过年利率24%",
+        ),
+    )
+    assert capped == LEGAL_BASIS + "；法发〔2017〕22号第二条"
