@@ -210,6 +210,8 @@ def build_case(
     ``notice_file``: where the record of the jurisdiction clause's notice is filed in the
     account's folder (NOTICE_STEM and its suffix), if it is, and ``notice_sha256`` its hash;
     ``id_copy_file`` likewise for the defendant's identity card (ID_COPY_STEM)."""
+    # principal not yet due is claimed only under the contract's own acceleration clause
+    accelerate = accelerate and bool(product.acceleration_clause)
     computed = compute_claims(loan, cut_off, accelerate=accelerate)
     r, claims = computed.replay, computed.claims
     s, contract = r.state, loan.contract

@@ -128,7 +128,11 @@ class Product(_Model):
     # 在借款页面以加粗字体提示并经借款人单独勾选确认; "": not shown, the clause is not relied on.
     agreed_court_notice: str = ""
     signed_online: bool = True  # signed and performed on the internet (法释〔2018〕16号 Art. 2)
-    acceleration_clause: str = "借款人任何一期逾期还款的，贷款人有权宣布贷款全部提前到期"
+    # The contract's 提前到期 clause as written; "" (the default): the plaintiff states none,
+    # and principal not yet due is not claimed even when the policy accelerates (without a
+    # clause, calling the loan early would rest on rescission, 民法典 Art. 563, which the
+    # complaint does not plead)
+    acceleration_clause: str = ""
     penalty_clause: str = "逾期后按借款利率上浮50%计收罚息"
     fees_clause: str = ""
 

@@ -313,7 +313,7 @@ def _decide(
         financial_loan=r["lender_type"] == LenderType.LICENSED.value,
     )
     accelerated = ZERO
-    if policy.accelerate:
+    if policy.accelerate and (product is None or product.acceleration_clause):
         # Less costs paid above the cap that the overdue amounts could not absorb (set off
         # against it: LoanState.excess_beyond_overdue, claims.compute_claims).
         beyond = excess_beyond_overdue(r["excess"], r["total_due"], r["claimable_total"])

@@ -373,3 +373,31 @@ def test_the_cap_total_states_the_rounding_difference_of_its_span_rows() -> None
     [cap_total] = [r for r in sheet.computation if r.what == "上限合计"]
     assert cap_total.amount == Decimal("769.32")
     assert cap_total.detail.endswith("（各段四舍五入后相加为769.31元，差额0.01元为尾差）")
+
+
+def test_principal_not_yet_due_is_claimed_only_under_a_stated_acceleration_clause() -> None:
+    # 12 monthly installments, none paid, sued after the third fell due: with the contract's
+    # clause the rest is called in; a product whose clause the plaintiff does not state gets
+    # only the overdue principal, even when the policy accelerates.
+    loan = Loan("E-6", equal_principal("12000.00", 12))
+    cut_off = dt.date(2025, 4, 20)
+    called = _case(loan, cut_off, accelerate=True)
+    assert called.claims.accelerated_principal == Decimal("9000.00")
+    assert called.complaint.loan.acceleration_text != ""
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
+    silent = build_case(
+        loan=loan,
+        borrower={"name": "测试甲", "id_number": _id("330106", "19900101", "001"),
+                  "address": "某省某市某区示例路1号"},
+        decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
+                  "court_code": "浙0106", "venue_basis": "被告住所地"},
+        plaintiff=plaintiff,
+        product=plaintiff.product(None).model_copy(update={"acceleration_clause": ""}),
+        cut_off=cut_off,
+        dated=cut_off,
+        accelerate=True,
+        demands=(),
+    )  # fmt: skip
+    assert silent.claims.accelerated_principal == Decimal("0.00")
+    assert silent.complaint.loan.acceleration_text == ""
+    assert silent.claims.claims.total < called.claims.claims.total
