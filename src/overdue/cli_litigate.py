@@ -182,6 +182,7 @@ def build_command(
                     ],
                     "example_complaint_pdf": str(r.example_complaint_pdf or ""),
                     "materials_to_supply": list(r.materials_to_supply),
+                    "evidence_to_supply": list(r.evidence_to_supply),
                     "to_verify": [{"loan_id": i, "note": n} for i, n in r.to_verify],
                 }
             )
@@ -198,6 +199,8 @@ def print_batch(r: Any) -> None:
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
     if note := materials_note(r):
         out.print(f"to supply: {note}")
+    if r.evidence_to_supply:
+        out.print(f"originals: {'、'.join(r.evidence_to_supply)} (each case, at filing)")
     if r.to_verify:
         first, note = r.to_verify[0]
         out.print(

@@ -141,6 +141,7 @@ class AccountResult:
     # what a lawyer must check before filing that no court document says (the LPR a cap rests
     # on not yet in the rules' table)
     to_verify: tuple[str, ...] = ()
+    clause_relied: bool = False  # filed at a court its jurisdiction clause names
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +168,8 @@ class BatchResult:
     rendered: Mapping[str, int] = field(default_factory=dict)
     # Filing materials PLAINTIFF.yaml names no scan for (MATERIALS), to be supplied at filing.
     materials_to_supply: tuple[str, ...] = ()
+    # Originals of each case's evidence the batch does not hold (evidence_to_supply)
+    evidence_to_supply: tuple[str, ...] = ()
     # (loan_id, what to check) for the accounts with AccountResult.to_verify, in court order
     to_verify: tuple[tuple[str, str], ...] = ()
     # CPU seconds of the worker processes by step (claims, "complaint pdf", zip …), for the
@@ -225,6 +228,25 @@ def _unnamed(plaintiff: Plaintiff) -> list[tuple[str, str]]:
 def _to_supply(plaintiff: Plaintiff) -> tuple[str, ...]:
     """The filing materials PLAINTIFF.yaml names no scan for, as a filing desk calls them."""
     return tuple(label for _, label in _unnamed(plaintiff))
+
+
+def evidence_to_supply(plaintiff: Plaintiff, clause_relied: bool) -> tuple[str, ...]:
+    """Originals of each case's evidence that the batch does not hold, as a filing desk calls
+    them: the documents the build renders from the lender's records (the contract summary, the
+    disbursement record) prove the facts only with the originals behind them.
+
+    The payment channel's receipt for the disbursement is always listed (PLAINTIFF.yaml has no
+    folder for it); the e-contract, the defendant's identity card and, for cases filed under a
+    jurisdiction clause, the record of its notice are listed when no folder supplies them."""
+    out = []
+    if plaintiff.econtract_dir is None:
+        out.append("电子借款合同原件（含电子签名验证信息）")
+    out.append("放款凭证（银行或支付机构出具的放款转账记录）")
+    if plaintiff.id_copy_dir is None:
+        out.append("被告身份证复印件")
+    if clause_relied and plaintiff.notice_dir is None:
+        out.append("管辖条款提示确认记录（依合同约定管辖的案件）")
+    return tuple(out)
 
 
 def _sha(data: bytes) -> str:
@@ -377,6 +399,7 @@ def _finish(a: _Account) -> AccountResult:
         complaint_sha256=a.complaint_sha,
         rendered=dict(a.rendered),
         to_verify=a.case.claims.replay.state.cap.notes,
+        clause_relied=clause_relied(a.job.decision, _W["plaintiff"].product(a.job.product_id)),
     )
 
 
@@ -601,6 +624,7 @@ def build_batch(
             else None,
             rendered=dict(rendered),
             materials_to_supply=_to_supply(plaintiff),
+            evidence_to_supply=evidence_to_supply(plaintiff, any(r.clause_relied for r in results)),
             to_verify=tuple(
                 (r.loan_id, note)
                 for r in sorted(results, key=lambda r: (r.court_code, r.loan_id))
@@ -658,7 +682,10 @@ def _package_court(
     out_dir, code, name, accounts, dated = args
     folder = court_folder(code, name)
     with _W["cpu"].step("filing list"):
-        _filing_list(out_dir / folder / FILING_LIST, accounts, dated, _to_supply(_W["plaintiff"]))
+        evidence = evidence_to_supply(_W["plaintiff"], any(a.clause_relied for a in accounts))
+        _filing_list(
+            out_dir / folder / FILING_LIST, accounts, dated, _to_supply(_W["plaintiff"]), evidence
+        )
     zip_name = f"{folder}.zip"
     with _W["cpu"].step("zip"):
         zip_sha = _zip_folder(out_dir / folder, out_dir / zip_name, dated)
@@ -715,7 +742,11 @@ def as_pool_worker() -> None:
 
 
 def _filing_list(
-    path: Path, accounts: Sequence[AccountResult], dated: dt.date, to_supply: Sequence[str]
+    path: Path,
+    accounts: Sequence[AccountResult],
+    dated: dt.date,
+    to_supply: Sequence[str],
+    evidence: Sequence[str] = (),
 ) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -780,6 +811,10 @@ def _filing_list(
     if to_supply:
         ws.cell(last + 2, 1, "待补材料")
         ws.cell(last + 2, 2, f"以上各案均未随附，立案时每案各补交1份：{'、'.join(to_supply)}")
+    if evidence:
+        at = last + (3 if to_supply else 2)
+        ws.cell(at, 1, "待补证据")
+        ws.cell(at, 2, f"以下证据原件未随附，立案时每案各补交：{'、'.join(evidence)}")
     wb.properties.creator = "overdue"
     created = dt.datetime.combine(dated, dt.time(0, 0))
     wb.properties.created = created
@@ -847,6 +882,7 @@ def _write_batch_json(
             "rendered": r.rendered,
         },
         "materials_to_supply": list(r.materials_to_supply),
+        "evidence_to_supply": list(r.evidence_to_supply),
         "to_verify": [{"loan_id": loan_id, "note": note} for loan_id, note in r.to_verify],
         "claim_total": str(r.claim_total),
         "fee_total": str(r.fee_total),

@@ -430,6 +430,16 @@ def test_each_case_has_the_law_firms_letter_and_the_legal_representatives_certif
     rows = [r for r in ws.iter_rows(values_only=True) if r[0] == "待补材料"]
     assert rows == [("待补材料", "以上各案均未随附，立案时每案各补交1份：" + "、".join(missing))
                     + (None,) * (len(rows[0]) - 2)]  # fmt: skip
+    # Nor does the example name folders of e-contracts or ID copies: their originals, and the
+    # payment channel's receipt for the disbursement, are listed as evidence to supply.
+    originals = [
+        "电子借款合同原件（含电子签名验证信息）",
+        "放款凭证（银行或支付机构出具的放款转账记录）",
+        "被告身份证复印件",
+    ]
+    assert meta["evidence_to_supply"] == originals
+    [row] = [r for r in ws.iter_rows(values_only=True) if r[0] == "待补证据"]
+    assert row[1] == "以下证据原件未随附，立案时每案各补交：" + "、".join(originals)
 
 
 def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:
