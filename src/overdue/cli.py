@@ -22,7 +22,14 @@ from rich.table import Table
 from typer._click import exceptions as click_errors  # typer 0.29 vendors click; pinned
 
 from overdue.errors import InputError, OverdueError
-from overdue.ledger.contract import Contract, DayCount, Loan, RateUnit, RepaymentMethod
+from overdue.ledger.contract import (
+    Contract,
+    DayCount,
+    Loan,
+    RateUnit,
+    RepaymentMethod,
+    typed_terms_problem,
+)
 from overdue.ledger.engine import replay
 from overdue.ledger.loanfile import loan_from_dict
 from overdue.ledger.schedule import build_schedule
@@ -101,6 +108,8 @@ def schedule(
         _fail(f"--rate: {exc}")
     except ValueError as exc:
         _fail(str(exc))
+    if problem := typed_terms_problem(contract):
+        _fail(f"--{'term' if problem[0] == 'term_months' else 'rate'}: {problem[1]}")
     result = build_schedule(contract)
     if as_json:
         _emit_json(schedule_json(result))

@@ -19,7 +19,13 @@ from overdue.borrower.wording import for_reader
 from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _loan_file, _today, _utf8
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import CalendarCoverageError
-from overdue.ledger.contract import Contract, LenderType, RateUnit, RepaymentMethod
+from overdue.ledger.contract import (
+    Contract,
+    LenderType,
+    RateUnit,
+    RepaymentMethod,
+    typed_terms_problem,
+)
 from overdue.money import MoneyError, parse_rate
 
 check_app = typer.Typer(
@@ -131,6 +137,8 @@ def apr_command(
             _fail(f"--rate: {exc}")
         except ValueError as exc:
             _fail(f"--rate/--term: {exc}")
+        if problem := typed_terms_problem(contract):
+            _fail(f"--{'term' if problem[0] == 'term_months' else 'rate'}: {problem[1]}")
         result = check_contract_apr(contract, as_of=day)
     else:
         if received is None or disbursed_on is None:

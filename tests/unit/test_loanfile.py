@@ -78,6 +78,8 @@ def broken(path: str, value: object) -> dict[str, Any]:
         ("contract.method", "balloon", "contract.method", "must be one of"),
         ("contract.disbursed_on", "2024-02-30", "contract.disbursed_on", "not a valid date"),
         ("contract.term_months", "12", "contract.term_months", "whole number"),
+        ("contract.term_months", 480, "contract.term_months", "1..360"),
+        ("contract.rate", "12", "contract.rate", "12 monthly is 14400 % a year"),  # "12" for 12 %
         ("contract.colour", "red", "contract.colour", "unknown field"),
         ("payments.0.amount", "0", "payments[0].amount", "positive"),
         ("payments.1.on", "2020-01-01", "payments[1].on", "before disbursement"),

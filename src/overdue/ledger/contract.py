@@ -124,6 +124,29 @@ class Allocation:
             raise ValueError("allocation order must name every component exactly once")
 
 
+# What a user typing one loan's terms is taken to mean at most: rates above 1000 % a year (the
+# nightly input's limit) are refused as a slip ("12" for 12 %); terms beyond 30 years too (the
+# nightly input's 1..360). The ledger itself computes any terms it is given: a portfolio's
+# monthly or daily rate may legitimately exceed this once made annual (套路贷 disputes).
+MAX_TYPED_ANNUAL_RATE = Decimal(10)
+MAX_TYPED_TERM_MONTHS = 360
+
+
+def typed_terms_problem(contract: Contract) -> tuple[str, str] | None:
+    """(field, why) when terms typed by hand are implausible, else None."""
+    if contract.term_months > MAX_TYPED_TERM_MONTHS:
+        return "term_months", (
+            f"{contract.term_months} months is more than {MAX_TYPED_TERM_MONTHS} (30 years)"
+        )
+    annual = contract.annual_rate
+    if annual > MAX_TYPED_ANNUAL_RATE:
+        return "rate", (
+            f"{contract.rate} {contract.rate_unit.value} is {annual * 100:.0f} % a year, above "
+            f"{MAX_TYPED_ANNUAL_RATE * 100:.0f} %: write a percentage as 12% or 0.12"
+        )
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class Contract:
     principal: Decimal

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from overdue.errors import InputError
 from overdue.ledger.contract import (
+    MAX_TYPED_TERM_MONTHS,
     Allocation,
     AllocationBy,
     Component,
@@ -29,6 +30,7 @@ from overdue.ledger.contract import (
     Payment,
     RateUnit,
     RepaymentMethod,
+    typed_terms_problem,
 )
 from overdue.money import MoneyError, parse_rate, round_fen, yuan
 
@@ -116,9 +118,14 @@ def _contract(data: Mapping[str, Any]) -> Contract:
         if required and name not in data:
             raise InputError(f"contract.{name}", "missing required field")
     term = data["term_months"]
-    if not isinstance(term, int) or isinstance(term, bool) or not 1 <= term <= 600:
+    if (
+        not isinstance(term, int)
+        or isinstance(term, bool)
+        or not 1 <= term <= MAX_TYPED_TERM_MONTHS
+    ):
         raise InputError(
-            "contract.term_months", f"must be a whole number of months 1..600; got {term!r}"
+            "contract.term_months",
+            f"must be a whole number of months 1..{MAX_TYPED_TERM_MONTHS}; got {term!r}",
         )
     principal = _amount(data["principal"], "contract.principal")
     if principal <= 0:
@@ -161,7 +168,10 @@ def _contract(data: Mapping[str, Any]) -> Contract:
         kwargs["signed_on"] = _date(data["signed_on"], "contract.signed_on")
     if "allocation" in data:
         kwargs["allocation"] = _allocation(_object(data["allocation"], "contract.allocation"))
-    return Contract(**kwargs)
+    contract = Contract(**kwargs)
+    if problem := typed_terms_problem(contract):
+        raise InputError(f"contract.{problem[0]}", problem[1])
+    return contract
 
 
 def _allocation(data: Mapping[str, Any]) -> Allocation:
