@@ -162,11 +162,17 @@ def propose_plans(
     if first <= as_of:
         raise InputError("first_due_on", "首期还款日应晚于今天")
     budget = income - expenses
-    options = tuple(_line(base, n, fee_rate, first, budget) for n in sorted(set(terms)))
+    # no plan whose installments would be under one fen (0.05 yuan in 12 parts)
+    options = tuple(
+        _line(base, n, fee_rate, first, budget) for n in sorted(set(terms)) if n <= base * 100
+    )
     recommended = next((o for o in options if o.affordable), None)
     has_fee = fee_rate > 0
     lines = [
         f"每月收入{fmt(income)}元，必要支出{fmt(expenses)}元，每月最多可用于还款{fmt(budget)}元。"
+        if budget > 0
+        else f"每月收入{fmt(income)}元，必要支出{fmt(expenses)}元，"
+        f"{f'收支缺口{fmt(-budget)}元，' if budget < 0 else ''}目前没有可用于还款的余额。"
     ]
     for o in options:
         fee_text = (
@@ -187,6 +193,11 @@ def propose_plans(
             f"建议申请{recommended.months}期：每期最多{fmt(recommended.monthly_with_fee)}元"
             f"{with_fee}，在每月{fmt(budget)}元的预算之内。"
         )
+        if base <= budget:  # one month's budget covers it: paying at once ends the matter
+            summary = (
+                f"欠款{fmt(base)}元不超过每月可用于还款的{fmt(budget)}元：可以考虑一次性结清"
+                f"（结清时可请求减免罚息和费用，并要求出具结清证明），不必分期；如需分期，{summary}"
+            )
     elif budget <= 0:
         summary = "目前收入不足以覆盖必要支出，任何分期都难以负担：建议先向出借方说明困难，申请暂缓或减免。"
     else:

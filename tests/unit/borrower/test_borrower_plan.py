@@ -231,3 +231,31 @@ def test_the_letter_judges_its_plans_without_the_fee_it_leaves_out() -> None:
     assert (ctx.proposed.months, ctx.proposed.monthly) == (60, Decimal("1000.00"))
     assert ctx.proposed.note == "在本人每月还款能力之内"
     assert "减免部分利息和费用" in ctx.requests  # a default request, not one added for a shortfall
+
+
+def test_a_debt_within_one_months_budget_is_offered_paying_at_once() -> None:
+    p = propose_plans(
+        debt=Decimal("1000"), monthly_income=Decimal("3000"), monthly_expenses=Decimal("1500"),
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert p.summary.startswith(
+        "欠款1,000.00元不超过每月可用于还款的1,500.00元：可以考虑一次性结清"
+    )
+    assert p.recommended is not None
+    assert p.recommended.months == 3  # still the shortest plan that fits, for who wants one
+
+
+def test_a_shortfall_is_stated_as_such_and_no_installment_is_under_a_fen() -> None:
+    short = propose_plans(
+        debt=Decimal("6000"), monthly_income=Decimal("3000"), monthly_expenses=Decimal("3500"),
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert "收支缺口500.00元，目前没有可用于还款的余额" in short.lines[1]
+    assert "-500" not in "".join(short.lines)
+    tiny = propose_plans(
+        debt=Decimal("0.05"), monthly_income=Decimal("3000"), monthly_expenses=Decimal("1500"),
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert tiny.options
+    assert all(o.monthly >= Decimal("0.01") for o in tiny.options)
+    assert max(o.months for o in tiny.options) <= 5
