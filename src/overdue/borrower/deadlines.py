@@ -116,6 +116,10 @@ def borrower_deadline(
     if received_on > as_of:
         raise InputError("received_on", f"收到日期 {received_on} 晚于查询日期 {as_of}")
 
+    if small_claims and kind not in (DocumentKind.JUDGMENT, DocumentKind.RULING):
+        raise InputError(
+            "small_claims", "只对小额诉讼的判决或裁定有意义（起诉状、支付令的期限与程序无关）"
+        )
     if kind in (DocumentKind.JUDGMENT, DocumentKind.RULING) and small_claims:
         what = "判决" if kind is DocumentKind.JUDGMENT else "裁定"
         effective = "送达时" if kind is DocumentKind.JUDGMENT else "一经作出"

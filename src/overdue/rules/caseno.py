@@ -363,6 +363,10 @@ def check_case_number(text: str, as_of: dt.date) -> CaseNumberCheck:
         sequence = int(serial)
         if serial.startswith("0") and not (case_type and case_type.code == "刑核"):
             found.notices.append(f"提示：案件编号“{serial}”带前导零，法院印制的案号一般不带")
+        if len(serial.lstrip("0")) > 7 and not (case_type and case_type.code == "刑核"):
+            found.notices.append(
+                f"提示：案件编号“{serial}”超过7位数，即一个法院一年收案上千万件，不合常理，请重点核实"
+            )
         if case_type and case_type.code == "刑核" and len(serial) != 8:
             found.notices.append("提示：刑事复核案件的编号为8位数字（法〔2015〕137号第十条第二款）")
 

@@ -204,3 +204,17 @@ def test_bad_input_names_the_field() -> None:
         borrower_deadline("letter", dt.date(2025, 3, 3), as_of=dt.date(2025, 3, 3))
     with pytest.raises(InputError, match="received_on"):
         borrower_deadline("complaint", dt.date(2025, 3, 4), as_of=dt.date(2025, 3, 3))
+
+
+def test_small_claims_is_refused_where_it_changes_nothing() -> None:
+    with pytest.raises(InputError) as err:
+        borrower_deadline("complaint", dt.date(2026, 11, 2), as_of=DAY, small_claims=True)
+    assert err.value.field == "small_claims"
+
+
+def test_a_serial_number_of_more_than_seven_digits_is_flagged_for_checking() -> None:
+    r = explain_case_number("（2025）京0105民初1234567890123号", DAY)
+    assert any("超过7位数" in f for f in r.findings)
+    assert not any(
+        "超过7位数" in f for f in explain_case_number("（2025）京0105民初123456号", DAY).findings
+    )
