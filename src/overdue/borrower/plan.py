@@ -163,9 +163,8 @@ def propose_plans(
         raise InputError("first_due_on", "首期还款日应晚于今天")
     budget = income - expenses
     # no plan whose installments would be under one fen (0.05 yuan in 12 parts)
-    options = tuple(
-        _line(base, n, fee_rate, first, budget) for n in sorted(set(terms)) if n <= base * 100
-    )
+    counts = [n for n in sorted(set(terms)) if n <= base * 100] or [1]  # 0.01: paid at once
+    options = tuple(_line(base, n, fee_rate, first, budget) for n in counts)
     recommended = next((o for o in options if o.affordable), None)
     has_fee = fee_rate > 0
     lines = [

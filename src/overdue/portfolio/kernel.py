@@ -338,7 +338,9 @@ def _loans(
         while True:
             days = day - prev
             outstanding = p - repaid
-            if outstanding > 0 and days > 0 and nseg > 0:
+            # principal x days, by cap segment (with no cap, all in seg0: the annual cost rate
+            # is still stated, as the ledger states it)
+            if outstanding > 0 and days > 0:
                 if nseg == 2 and day >= cap_boundary[i]:
                     seg1 += outstanding * days
                 else:
