@@ -1,6 +1,6 @@
 """Benchmark of batch litigation: 10,000 accounts to filing packages, against the 3-minute target.
 
-    .venv/bin/python bench/litigation.py [--accounts 10000] [--loans 450000] [--workers 2]
+    .venv/bin/python bench/litigation.py [--accounts 10000] [--loans 520000] [--workers 2]
 
 It synthesises a portfolio and runs the nightly batch (not timed), selects with a broad policy
 capped at ``--accounts`` accounts (timed apart), then times ``overdue litigate build`` as a user
@@ -115,7 +115,12 @@ def _one_worker(selection: Path, plaintiff: Plaintiff, out: Path) -> tuple[float
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--accounts", type=int, default=10_000)
-    ap.add_argument("--loans", type=int, default=450_000, help="portfolio size to select from")
+    ap.add_argument(
+        "--loans",
+        type=int,
+        default=520_000,
+        help="portfolio size to select from (its licensed loans)",
+    )
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--sample", type=int, default=200, help="accounts of the 1-worker baseline")
     ap.add_argument(
