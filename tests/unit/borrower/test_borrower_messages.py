@@ -405,9 +405,8 @@ def test_paying_to_lift_a_court_sanction_is_fraud(text: str) -> None:
 
 
 def test_a_lender_processing_a_release_without_payment_is_not_fraud() -> None:
-    assert lint_message(
-        "您好，我们正在为您办理解除冻结，请保持电话畅通。", NOON, AS_OF
-    ).verdict is (Verdict.LAWFUL)
+    text = "您好，我们正在为您办理解除冻结，请保持电话畅通。"
+    assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
 
 
 def test_the_matcher_checks_case_numbers_only_when_it_knows_the_date() -> None:

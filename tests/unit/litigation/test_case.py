@@ -28,8 +28,13 @@ pytestmark = pytest.mark.unit
 
 
 def _case(
-    loan: Loan, cut_off: dt.date, accelerate: bool = False, product_id: str | None = None
+    loan: Loan,
+    cut_off: dt.date,
+    accelerate: bool = False,
+    product_id: str | None = None,
+    **product_terms: object,
 ) -> Case:
+    """The account's case under the example plaintiff; ``product_terms`` change its product."""
     plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
     return build_case(
         loan=loan,
@@ -38,7 +43,7 @@ def _case(
         decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
                   "court_code": "浙0106", "venue_basis": "被告住所地"},
         plaintiff=plaintiff,
-        product=plaintiff.product(product_id),
+        product=plaintiff.product(product_id).model_copy(update=product_terms),
         cut_off=cut_off,
         dated=cut_off,
         accelerate=accelerate,
@@ -384,20 +389,7 @@ def test_principal_not_yet_due_is_claimed_only_under_a_stated_acceleration_claus
     called = _case(loan, cut_off, accelerate=True)
     assert called.claims.accelerated_principal == Decimal("9000.00")
     assert called.complaint.loan.acceleration_text != ""
-    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))
-    silent = build_case(
-        loan=loan,
-        borrower={"name": "测试甲", "id_number": _id("330106", "19900101", "001"),
-                  "address": "某省某市某区示例路1号"},
-        decision={"procedure": "small-claims", "court_name": "杭州市西湖区人民法院",
-                  "court_code": "浙0106", "venue_basis": "被告住所地"},
-        plaintiff=plaintiff,
-        product=plaintiff.product(None).model_copy(update={"acceleration_clause": ""}),
-        cut_off=cut_off,
-        dated=cut_off,
-        accelerate=True,
-        demands=(),
-    )  # fmt: skip
+    silent = _case(loan, cut_off, accelerate=True, acceleration_clause="")
     assert silent.claims.accelerated_principal == Decimal("0.00")
     assert silent.complaint.loan.acceleration_text == ""
     assert silent.claims.claims.total < called.claims.claims.total
