@@ -193,14 +193,14 @@ def build_command(
 
 def print_batch(r: Any) -> None:
     """The per-court table of a built batch and where to open one complaint."""
-    from overdue.report import batch_table, materials_note
+    from overdue.report import batch_table, materials_note, originals_note
 
     out.print(batch_table(r))
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
     if note := materials_note(r):
         out.print(f"to supply: {note}")
-    if r.evidence_to_supply:
-        out.print(f"originals: {'、'.join(r.evidence_to_supply)} (each case, at filing)")
+    if note := originals_note(r):
+        out.print(f"originals: {note}")
     if r.to_verify:
         first, note = r.to_verify[0]
         out.print(

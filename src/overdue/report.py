@@ -243,6 +243,8 @@ def _demo_litigation(
         console.print(f"open one complaint:     {batch.example_complaint_pdf.absolute()}")
     if note := materials_note(batch):
         console.print(f"to supply at filing:    {note}")
+    if note := originals_note(batch):
+        console.print(f"evidence originals:     {note}")
     console.print(
         "why one account:        .venv/bin/overdue litigate explain "
         f"--selection {selection_dir} --loan ID"
@@ -257,6 +259,13 @@ def materials_note(batch: BatchResult) -> str:
         f"{'、'.join(batch.materials_to_supply)} (PLAINTIFF.yaml names no scan under materials;"
         " every case's filing needs one)"
     )
+
+
+def originals_note(batch: BatchResult) -> str:
+    """The originals of each case's evidence a built batch lacks (evidence_to_supply), or ""."""
+    if not batch.evidence_to_supply:
+        return ""
+    return f"{'、'.join(batch.evidence_to_supply)} (each case, at filing; batch.json lists them)"
 
 
 def batch_table(r: BatchResult, limit: int = 15) -> Table:

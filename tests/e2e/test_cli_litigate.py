@@ -94,6 +94,7 @@ def test_select_explain_build(planted: tuple[Path, Path], tmp_path: Path) -> Non
     assert "01-民事起诉状.pdf" in built.stdout
     # The example plaintiff names no scans: the user is told what to bring to the filing desk.
     assert "tosupply:营业执照副本复印件、律师执业证复印件" in "".join(built.stdout.split())
+    assert "originals:电子借款合同原件" in "".join(built.stdout.split())
     batch = json.loads((tmp_path / "batch" / "batch.json").read_text(encoding="utf-8"))
     assert batch["counts"]["accounts"] == summary["selected"]
 
