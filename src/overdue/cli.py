@@ -108,8 +108,7 @@ def schedule(
         _fail(f"--rate: {exc}")
     except ValueError as exc:
         _fail(str(exc))
-    if problem := typed_terms_problem(contract):
-        _fail(f"--{'term' if problem[0] == 'term_months' else 'rate'}: {problem[1]}")
+    _check_typed(contract)
     result = build_schedule(contract)
     if as_json:
         _emit_json(schedule_json(result))
@@ -311,6 +310,13 @@ def loan_state_command(
     from overdue.report import print_state
 
     print_state(out, result, explain=explain)
+
+
+def _check_typed(contract: Contract) -> None:
+    """Exit 2 naming --rate or --term when terms typed on the command line are implausible
+    (:func:`overdue.ledger.contract.typed_terms_problem`)."""
+    if problem := typed_terms_problem(contract):
+        _fail(f"--{'term' if problem[0] == 'term_months' else 'rate'}: {problem[1]}")
 
 
 def _utf8(data: bytes, where: str) -> str:

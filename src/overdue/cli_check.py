@@ -16,7 +16,17 @@ from typing import Annotated
 import typer
 
 from overdue.borrower.wording import for_reader
-from overdue.cli import JsonFlag, _amount, _date, _emit_json, _fail, _loan_file, _today, _utf8
+from overdue.cli import (
+    JsonFlag,
+    _amount,
+    _check_typed,
+    _date,
+    _emit_json,
+    _fail,
+    _loan_file,
+    _today,
+    _utf8,
+)
 from overdue.documents.context import NegotiationLetterContext
 from overdue.errors import CalendarCoverageError
 from overdue.ledger.contract import (
@@ -24,7 +34,6 @@ from overdue.ledger.contract import (
     LenderType,
     RateUnit,
     RepaymentMethod,
-    typed_terms_problem,
 )
 from overdue.money import MoneyError, parse_rate
 
@@ -137,8 +146,7 @@ def apr_command(
             _fail(f"--rate: {exc}")
         except ValueError as exc:
             _fail(f"--rate/--term: {exc}")
-        if problem := typed_terms_problem(contract):
-            _fail(f"--{'term' if problem[0] == 'term_months' else 'rate'}: {problem[1]}")
+        _check_typed(contract)
         result = check_contract_apr(contract, as_of=day)
     else:
         if received is None or disbursed_on is None:

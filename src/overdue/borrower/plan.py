@@ -31,6 +31,7 @@ from typing import Any
 from overdue.borrower._json import to_plain
 from overdue.dates import add_months
 from overdue.documents.context import NegotiationLetterContext, PlanOption
+from overdue.documents.filters import masked
 from overdue.errors import InputError
 from overdue.money import ZERO, MoneyError, Rounding, exact, fmt, round_fen, round_ratio, yuan
 
@@ -243,8 +244,7 @@ _WHOLE_ID = re.compile(r"\d{6,17}[\dXx]")
 def _masked_id(text: str) -> str:
     """The ID number as the letter prints it: a number given whole (or any long run of its
     digits) keeps only its last four characters; one already masked (``****1234``) stays."""
-    t = text.strip()
-    return _WHOLE_ID.sub(lambda m: "*" * (len(m.group(0)) - 4) + m.group(0)[-4:], t)
+    return _WHOLE_ID.sub(lambda m: masked(m.group(0), head=0, tail=4), text.strip())
 
 
 def letter_context(
