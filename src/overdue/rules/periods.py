@@ -325,6 +325,13 @@ def beyond_calendar_note(nominal: dt.date) -> str:
         text = f"{day}是休息日，期间顺延到其后第一个工作日，已进入{pending}年；{unknown}。请在{day}之前办理"
     elif holiday:
         text = f"{day}是法定节假日（{holiday}），期间会顺延到节后第一个工作日；{unknown}。请在{day}之前办理"
+    elif nominal.weekday() >= 5:  # a weekend is known; only a make-up working day (调休) isn't
+        monday = nominal + dt.timedelta(days=7 - nominal.weekday())
+        weekday = "六" if nominal.weekday() == 5 else "日"
+        text = (
+            f"{day}是星期{weekday}：除非{pending}年的放假安排把这天调为上班日，期间会顺延到其后第一个"
+            f"工作日（最早{monday.isoformat()}星期一）；{unknown}。为稳妥起见，请在{day}当天或之前办理"
+        )
     else:
         text = (
             f"{pending}年的法定节假日安排尚未公布或尚未收录，无法判断{day}是否为节假日。期间最早在"

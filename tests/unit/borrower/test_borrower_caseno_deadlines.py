@@ -218,3 +218,20 @@ def test_a_serial_number_of_more_than_seven_digits_is_flagged_for_checking() -> 
     assert not any(
         "超过7位数" in f for f in explain_case_number("（2025）京0105民初123456号", DAY).findings
     )
+
+
+def test_a_last_day_on_a_weekend_of_the_unpublished_year_says_it_moves_unless_made_a_workday() -> (
+    None
+):
+    # The first Saturday after 5 January of the year the holiday calendar does not cover yet
+    # (2027 with chinese-calendar 1.11.0): a judgment received 15 days before it.
+    pending = calendar_range()[1].year + 1
+    saturday = dt.date(pending, 1, 5)
+    saturday += dt.timedelta(days=(5 - saturday.weekday()) % 7)
+    received = saturday - dt.timedelta(days=15)
+    r = borrower_deadline("judgment", received, as_of=received)
+    assert r.last_day == saturday
+    note = next(line for line in r.lines if "节假日安排尚未收录" in line)
+    assert f"{saturday.isoformat()}是星期六" in note
+    assert "调为上班日" in note
+    assert f"最早{(saturday + dt.timedelta(days=2)).isoformat()}星期一" in note
