@@ -9,11 +9,14 @@ names the field and what is wrong.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
+import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any, NoReturn, ParamSpec
 from zoneinfo import ZoneInfo
 
 import typer
@@ -310,6 +313,57 @@ def loan_state_command(
     from overdue.report import print_state
 
     print_state(out, result, explain=explain)
+
+
+_P = ParamSpec("_P")
+
+# The borrower library names its fields as the JSON API does; on the command line an error
+# names the option the user typed instead (a field not listed keeps its name).
+_OPTION_OF_FIELD = {
+    "received": "--received", "disbursed_on": "--disbursed-on", "upfront_fee": "--upfront-fee",
+    "rate": "--rate", "schedule.amount": "--amount", "schedule.count": "--count",
+    "schedule.first_on": "--first-on", "payments": "--payment", "claimed_total": "--claimed-total",
+    "claimed_items": "--item", "debt": "--debt", "monthly_income": "--income",
+    "monthly_expenses": "--expenses", "monthly_fee_rate": "--fee-rate",
+    "first_due_on": "--first-due-on", "lawful_total": "--lawful-total", "lender_name": "--lender",
+    "borrower_name": "--name", "kind": "--kind", "received_on": "--received-on",
+    "small_claims": "--small-claims", "received_at": "--received-at", "text": "TEXT",
+    "as_of": "--as-of", "filed_on": "--filed-on",
+}  # fmt: skip
+
+
+def _named_options(command: Callable[_P, None]) -> Callable[_P, None]:
+    """The command, its :class:`InputError` naming the command-line option of the field
+    (``payments[2].on`` -> ``--payment #3 (on)``; ``claimed_items.罚息`` -> ``--item 罚息``)."""
+
+    @functools.wraps(command)
+    def named(*args: _P.args, **kwargs: _P.kwargs) -> None:
+        try:
+            command(*args, **kwargs)
+        except InputError as exc:
+            raise _as_option(exc) from exc
+
+    return named
+
+
+def _as_option(exc: InputError) -> InputError:
+    """``exc`` naming the option of its field, or ``exc`` itself (a file's field; a field
+    with no option)."""
+    if exc.source is not None:  # a file's field: named as in the file
+        return exc
+    field = exc.field
+    head, _, rest = field.partition(".")
+    indexed = re.fullmatch(r"(\w+)\[(\d+)\](?:\.(\w+))?", field)
+    if field in _OPTION_OF_FIELD:
+        option = _OPTION_OF_FIELD[field]
+    elif indexed and indexed.group(1) in _OPTION_OF_FIELD:
+        part = f" ({indexed.group(3)})" if indexed.group(3) else ""
+        option = f"{_OPTION_OF_FIELD[indexed.group(1)]} #{int(indexed.group(2)) + 1}{part}"
+    elif head in _OPTION_OF_FIELD and rest:
+        option = f"{_OPTION_OF_FIELD[head]} {rest}"
+    else:
+        return exc
+    return InputError(option, exc.message)
 
 
 def _check_typed(contract: Contract) -> None:

@@ -24,6 +24,7 @@ from overdue.cli import (
     _emit_json,
     _fail,
     _loan_file,
+    _named_options,
     _today,
     _utf8,
 )
@@ -63,6 +64,7 @@ def _dated_amount(text: str, option: str) -> tuple[dt.date, Decimal]:
 
 
 @check_app.command("apr")
+@_named_options
 def apr_command(
     received: Annotated[str | None, typer.Option(help="Amount received (到手金额), yuan.")] = None,
     disbursed_on: Annotated[str | None, typer.Option(help="Day received, YYYY-MM-DD.")] = None,
@@ -176,6 +178,7 @@ def apr_command(
 
 
 @check_app.command("claim")
+@_named_options
 def claim_command(
     loan_file: Annotated[Path, typer.Argument(help="LOAN.json: contract terms and payments.")],
     claimed_total: Annotated[
@@ -214,6 +217,7 @@ def claim_command(
 
 
 @check_app.command("caseno")
+@_named_options
 def caseno_command(
     text: Annotated[
         str, typer.Argument(help="A case number, or the whole message that mentions one.")
@@ -233,6 +237,7 @@ def caseno_command(
 
 
 @check_app.command("message")
+@_named_options
 def message_command(
     text: Annotated[str, typer.Argument(help="The message text; - reads it from stdin.")],
     received_at: Annotated[
@@ -264,6 +269,7 @@ def message_command(
 
 
 @check_app.command("deadline")
+@_named_options
 def deadline_command(
     kind: Annotated[
         str, typer.Option(help="complaint | judgment | ruling | payment-order (what you received)")
@@ -295,6 +301,7 @@ def deadline_command(
 
 
 @check_app.command("plan")
+@_named_options
 def plan_command(
     debt: Annotated[str, typer.Option(help="What is owed, yuan.")],
     income: Annotated[str, typer.Option(help="Monthly income, yuan.")],

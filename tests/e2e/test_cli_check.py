@@ -116,8 +116,25 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
     [
         (("plan", "--debt", "abc", "--income", "1", "--expenses", "0"), "--debt"),
         (("deadline", "--kind", "letter", "--received-on", "2025-01-01"), "kind"),
-        (("apr", "--received", "100", "--disbursed-on", "2025-01-01"), "payments"),
-        (("message", "  ", "--as-of", "2026-11-20"), "text"),
+        # errors name the option typed, not the library's field (payments, payments[0].on)
+        (("apr", "--received", "100", "--disbursed-on", "2025-01-01"), "--payment:"),
+        (
+            (
+                "apr",
+                "--received",
+                "100",
+                "--disbursed-on",
+                "2025-01-01",
+                "--payment",
+                "2024-12-01:50",
+            ),
+            "--payment #1 (on):",
+        ),
+        (
+            ("plan", "--debt", "100", "--income", "9", "--expenses", "0", "--fee-rate", "9%"),
+            "--fee-rate:",
+        ),
+        (("message", "  ", "--as-of", "2026-11-20"), "TEXT:"),
         # two ways of asking at once: refused, not one of them silently dropped
         (
             (
