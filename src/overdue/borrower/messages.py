@@ -113,7 +113,8 @@ class _Clause:
     time: _TimeWindow | None
     # "invalid": some case number in the text fails validation; "none_valid": no case number
     # in the text passes it; "none_valid_enforcement": none that passes it is an enforcement
-    # case (执…): only an enforcement case can freeze accounts or list a debtor as 失信
+    # case (执…): only in enforcement is a debtor listed as 失信 or enforced against (a freeze
+    # can also be a preservation in a pending suit, under a 民初 or 财保 number)
     case_number: str | None = None
 
 

@@ -396,16 +396,31 @@ def test_every_case_number_in_a_message_is_validated_not_only_the_first() -> Non
     "text",
     [
         "最高人民法院通知：你已被列入失信被执行人名单，请扫码缴费解除",
-        "你的银行账户已被冻结，转账2000元即可解除冻结。",
+        "请扫码支付2000元保证金，即可解除您的限制消费。",
         "解除失信需先支付保证金，请联系专员。",
     ],
 )
-def test_paying_to_lift_a_court_sanction_is_fraud(text: str) -> None:
+def test_a_fee_or_a_qr_code_to_lift_a_court_sanction_is_fraud(text: str) -> None:
     assert lint_message(text, NOON, AS_OF).verdict is Verdict.FRAUD
 
 
-def test_a_lender_processing_a_release_without_payment_is_not_fraud() -> None:
-    text = "您好，我们正在为您办理解除冻结，请保持电话畅通。"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "您好，我们正在为您办理解除冻结，请保持电话畅通。",
+        # paying the debt, or the judgment, is how a restriction, a freeze or a listing ends
+        "【星河消费金融】请通过官方APP支付剩余欠款，支付成功后即可解除账户限制。",
+        "【某银行】您的信用卡已逾期，缴费后即可解除卡片止付。",
+        "【杭州市西湖区人民法院】（2025）浙0106执123号：你已全部履行，本院已解除冻结，相关费用已退还。",
+        "（2025）浙0106执123号：请缴纳执行款，缴纳后解除冻结并屏蔽失信信息。",
+        # a freeze by preservation in a pending suit; enforcement applied for after a judgment
+        "（2025）浙0106民初1234号：原告申请财产保全，本院裁定准许，您名下银行存款已被冻结。",
+        "（2024）浙0106民初123号民事判决已生效，您未按判决履行，我司已向法院申请强制执行。",
+    ],
+)
+def test_lifting_a_sanction_by_paying_the_debt_and_lawful_court_steps_are_not_flagged(
+    text: str,
+) -> None:
     assert lint_message(text, NOON, AS_OF).verdict is Verdict.LAWFUL
 
 
