@@ -573,6 +573,7 @@ def build_batch(
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError("--out", f"{out_dir} is a file, not a batch folder")
     meta, selected, policy = _read_selection(selection_dir)
+    _same_products(meta, plaintiff)
     as_of = dt.date.fromisoformat(meta["as_of"])
     dated = plaintiff.filing_date or as_of
     jobs = _jobs(selection_dir, selected, plaintiff)  # checks the e-contracts: before any writing
@@ -585,7 +586,8 @@ def build_batch(
             str(work),
             as_of.isoformat(),
             dated.isoformat(),
-            policy.accelerate,
+            # as the selection estimated the claims: without a plaintiff it knew no clause
+            policy.accelerate and meta.get("plaintiff_products") is not None,
         )
         if progress:
             progress(0, len(jobs))
@@ -634,6 +636,23 @@ def build_batch(
         )
         _write_batch_json(work, result, meta, selection_dir, dated)
     return result
+
+
+def _same_products(meta: Mapping[str, Any], plaintiff: Plaintiff) -> None:
+    """Refuse a PLAINTIFF.yaml whose products differ from those the selection was made with:
+    the selection chose courts (agreed jurisdiction) and estimated claims (acceleration) by
+    them, and the build would file on other terms."""
+    used = meta.get("plaintiff_products")
+    if used is None:
+        return
+    mine = json.loads(plaintiff.model_dump_json(include={"products", "default_product"}))
+    if used != mine:
+        raise InputError(
+            "products",
+            "the selection was made with other product terms (courts agreed, acceleration "
+            "clauses) than this PLAINTIFF.yaml's: select again with it",
+            source="PLAINTIFF.yaml",
+        )
 
 
 _PARTIAL, _OLD = "partial", "old"

@@ -165,7 +165,17 @@ def select_accounts(
     plaintiff: Plaintiff | None = None,
     max_reject_ratio: Decimal = Decimal("0.05"),
 ) -> SelectionResult:
-    """Decide for every delinquent account and write ``out_dir`` (see the module docstring)."""
+    """Decide for every delinquent account and write ``out_dir`` (see the module docstring).
+
+    With ``plaintiff``, only loans of its lender type can be selected (the build refuses
+    others): the policy's ``lender_types`` is narrowed to it, and selection.json records the
+    policy as applied."""
+    if plaintiff is not None:
+        policy = policy.model_copy(
+            update={
+                "lender_types": tuple(t for t in policy.lender_types if t is plaintiff.lender_type)
+            }
+        )
     data_dir, state_dir, out_dir = Path(data_dir), Path(state_dir), Path(out_dir)
     state = _read_state(state_dir, as_of)
     if out_dir.exists():
@@ -313,7 +323,8 @@ def _decide(
         financial_loan=r["lender_type"] == LenderType.LICENSED.value,
     )
     accelerated = ZERO
-    if policy.accelerate and (product is None or product.acceleration_clause):
+    # principal not yet due only under a stated acceleration clause, as the build claims it
+    if policy.accelerate and product is not None and product.acceleration_clause:
         # Less costs paid above the cap that the overdue amounts could not absorb (set off
         # against it: LoanState.excess_beyond_overdue, claims.compute_claims).
         beyond = excess_beyond_overdue(r["excess"], r["total_due"], r["claimable_total"])

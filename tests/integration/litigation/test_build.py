@@ -690,6 +690,23 @@ def test_loans_of_another_lender_type_than_the_plaintiffs_stop_the_build(
     assert not (tmp_path / "out").exists()
 
 
+def test_a_plaintiff_whose_products_differ_from_the_selections_stops_the_build(
+    batch: Path, tmp_path: Path
+) -> None:
+    # The selection chose courts and estimated claims by the products' clauses: a build on
+    # other terms (here the default product without its acceleration clause) is refused.
+    from overdue.errors import InputError
+
+    text = example_file("PLAINTIFF.yaml").read_text(encoding="utf-8")
+    clause = "\n  acceleration_clause: 借款人任何一期逾期还款的，贷款人有权宣布贷款全部提前到期\n"
+    assert text.count(clause) == 1  # the default product's (the others are indented deeper)
+    path = tmp_path / "PLAINTIFF.yaml"
+    path.write_text(text.replace(clause, "\n"), "utf-8")
+    with pytest.raises(InputError, match="select again"):
+        _build_with(batch, path, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_scan_must_be_a_pdf_or_an_image_and_an_agreed_court_known(tmp_path: Path) -> None:
     from overdue.errors import InputError
 

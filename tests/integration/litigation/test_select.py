@@ -12,7 +12,7 @@ import pytest
 from tests.planted import AS_OF, PLANTED, plan_loan
 
 from overdue.litigation.claims import compute_claims
-from overdue.litigation.policy import LenderType, Policy
+from overdue.litigation.policy import LenderType, Policy, example_file, load_plaintiff
 from overdue.litigation.select import RULES, decision_lines, select_accounts
 from overdue.portfolio.frames import loans_from_tables
 
@@ -25,8 +25,41 @@ POLICY = Policy(lender_types=(LenderType.LICENSED,))
 def selection(planted: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Path:
     data, run = planted
     out = tmp_path_factory.mktemp("sel") / "selection"
-    select_accounts(data_dir=data, state_dir=run, policy=POLICY, as_of=AS_OF, out_dir=out)
+    plaintiff = load_plaintiff(example_file("PLAINTIFF.yaml"))  # its products' clauses
+    select_accounts(
+        data_dir=data, state_dir=run, policy=POLICY, as_of=AS_OF, out_dir=out, plaintiff=plaintiff
+    )
     return out
+
+
+def test_without_a_plaintiff_no_clause_is_known_and_nothing_is_accelerated(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    data, run = planted
+    select_accounts(
+        data_dir=data, state_dir=run, policy=POLICY, as_of=AS_OF, out_dir=tmp_path / "s"
+    )
+    rows = pq.read_table(tmp_path / "s" / "decisions.parquet").to_pylist()
+    assert rows
+    assert all(r["accelerated_principal"] == 0 for r in rows)
+
+
+def test_a_plaintiff_narrows_the_lender_types_to_its_own(
+    planted: tuple[Path, Path], tmp_path: Path
+) -> None:
+    data, run = planted
+    private = load_plaintiff(example_file("PLAINTIFF.yaml")).model_copy(
+        update={"lender_type": LenderType.PRIVATE}
+    )
+    select_accounts(
+        data_dir=data, state_dir=run, policy=Policy(), as_of=AS_OF, out_dir=tmp_path / "s",
+        plaintiff=private,
+    )  # fmt: skip
+    meta = json.loads((tmp_path / "s" / "selection.json").read_text(encoding="utf-8"))
+    assert meta["policy"]["lender_types"] == ["private"]
+    rows = pq.read_table(tmp_path / "s" / "decisions.parquet").to_pylist()
+    assert all(r["lender_type"] == "private" for r in rows if r["selected"])
+    assert any(r["excluded_by"] == "lender_type" for r in rows)
 
 
 def test_each_planted_account_is_decided_by_its_rule(selection: Path) -> None:
