@@ -78,16 +78,16 @@ def apr_command(
         str | None, typer.Option(help="Regular schedule: first payment day.")
     ] = None,
     upfront_fee: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="A fee taken at the start: with payments, one you paid back out of --received "
             "(a fee deducted before the money arrived is already out of --received: leave it "
-            "out); with --rate, one deducted from the principal."
+            "out); with --rate, one deducted from the principal. Default 0."
         ),
-    ] = "0",
+    ] = None,
     lender_type: Annotated[
-        LenderType, typer.Option(help="licensed or private.")
-    ] = LenderType.LICENSED,
+        LenderType | None, typer.Option(help="licensed (default) or private.")
+    ] = None,
     contract_on: Annotated[
         str | None, typer.Option(help="Contract date for the LPR (default: disbursement).")
     ] = None,
@@ -100,12 +100,17 @@ def apr_command(
             help="Stated rate (instead of payments), e.g. 0.18 or 2%; --received is the principal."
         ),
     ] = None,
-    rate_unit: Annotated[RateUnit, typer.Option(help="Unit of --rate.")] = RateUnit.ANNUAL,
+    rate_unit: Annotated[
+        RateUnit | None, typer.Option(help="Unit of --rate (default annual).")
+    ] = None,
     term: Annotated[int | None, typer.Option(help="Stated terms: number of months.")] = None,
     method: Annotated[
-        RepaymentMethod, typer.Option(help="Stated terms: repayment method.")
-    ] = RepaymentMethod.EQUAL_INSTALLMENT,
-    service_fee: Annotated[str, typer.Option(help="Stated terms: fee per installment.")] = "0",
+        RepaymentMethod | None,
+        typer.Option(help="Stated terms: repayment method (default equal-installment)."),
+    ] = None,
+    service_fee: Annotated[
+        str | None, typer.Option(help="Stated terms: fee per installment (default 0).")
+    ] = None,
     as_of: AsOf = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -116,11 +121,18 @@ def apr_command(
     paid = [o for o, v in (("--payment", payment), ("--count", count), ("--amount", amount),
                            ("--first-on", first_on)) if v]  # fmt: skip
     stated = [o for o, v in (("--rate", rate), ("--term", term)) if v is not None]
+    # options that only the stated terms use, and those of both ways of asking
+    stated_only = [o for o, v in (("--rate-unit", rate_unit), ("--method", method),
+                                  ("--service-fee", service_fee)) if v is not None]  # fmt: skip
+    either = [o for o, v in (("--received", received), ("--disbursed-on", disbursed_on),
+                             ("--upfront-fee", upfront_fee), ("--lender-type", lender_type),
+                             ("--contract-on", contract_on)) if v is not None]  # fmt: skip
     if loan is not None:
-        given = [*paid, *stated, *(["--received"] if received else []),
-                 *(["--disbursed-on"] if disbursed_on else [])]  # fmt: skip
+        given = [*paid, *stated, *stated_only, *either]
         if given:
             _fail(f"--loan takes the terms from LOAN.json; leave out {', '.join(given)}")
+    elif stated_only and not stated:
+        _fail(f"{', '.join(stated_only)} describe stated terms: give them with --rate and --term")
     elif paid and stated:
         _fail(
             f"give the payments ({', '.join(paid)}) or the stated terms ({', '.join(stated)}), "
@@ -136,12 +148,12 @@ def apr_command(
                 principal=_amount(received, "--received"),
                 disbursed_on=_date(disbursed_on, "--disbursed-on"),
                 term_months=term,
-                method=method,
+                method=method or RepaymentMethod.EQUAL_INSTALLMENT,
                 rate=parse_rate(rate),
-                rate_unit=rate_unit,
-                upfront_fee=_amount(upfront_fee, "--upfront-fee"),
-                service_fee=_amount(service_fee, "--service-fee"),
-                lender_type=lender_type,
+                rate_unit=rate_unit or RateUnit.ANNUAL,
+                upfront_fee=_amount(upfront_fee or "0", "--upfront-fee"),
+                service_fee=_amount(service_fee or "0", "--service-fee"),
+                lender_type=lender_type or LenderType.LICENSED,
                 signed_on=_date(contract_on, "--contract-on") if contract_on else None,
             )
         except MoneyError as exc:
@@ -166,8 +178,8 @@ def apr_command(
             disbursed_on=_date(disbursed_on, "--disbursed-on"),
             payments=payments,
             schedule=schedule,
-            upfront_fee=_amount(upfront_fee, "--upfront-fee"),
-            lender_type=lender_type,
+            upfront_fee=_amount(upfront_fee or "0", "--upfront-fee"),
+            lender_type=lender_type or LenderType.LICENSED,
             contract_on=_date(contract_on, "--contract-on") if contract_on else None,
             as_of=day,
         )

@@ -135,6 +135,19 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
             "--fee-rate:",
         ),
         (("message", "  ", "--as-of", "2026-11-20"), "TEXT:"),
+        (
+            (
+                "claim",
+                "examples/loan.json",
+                "--as-of",
+                "2025-06-30",
+                "--claimed-total",
+                "20000",
+                "--filed-on",
+                "2020-01-01",
+            ),
+            "--filed-on:",
+        ),  # before the contract (a traceback)
         # two ways of asking at once: refused, not one of them silently dropped
         (
             (
@@ -157,6 +170,25 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
             "--rate",
         ),
         (("apr", "--loan", "examples/loan.json", "--received", "5000"), "--received"),
+        (("apr", "--loan", "examples/loan.json", "--lender-type", "private"), "--lender-type"),
+        (
+            (
+                "apr",
+                "--received",
+                "10000",
+                "--disbursed-on",
+                "2025-01-15",
+                "--count",
+                "12",
+                "--amount",
+                "1000",
+                "--first-on",
+                "2025-02-15",
+                "--service-fee",
+                "50",
+            ),
+            "--service-fee",
+        ),  # a stated term, not a payment
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(

@@ -169,6 +169,8 @@ def check_claim(
             )
     if as_of < the_loan.contract.disbursed_on:
         raise InputError("as_of", f"查询日期早于放款日 {the_loan.contract.disbursed_on}")
+    if filed_on is not None and filed_on < the_loan.contract.contract_on:
+        raise InputError("filed_on", f"起诉日期早于合同成立日 {the_loan.contract.contract_on}")
     result = replay(the_loan, as_of, filed_on=filed_on)
     state = result.state
     c = the_loan.contract

@@ -116,10 +116,8 @@ def borrower_deadline(
     if received_on > as_of:
         raise InputError("received_on", f"收到日期 {received_on} 晚于查询日期 {as_of}")
 
-    if small_claims and kind not in (DocumentKind.JUDGMENT, DocumentKind.RULING):
-        raise InputError(
-            "small_claims", "只对小额诉讼的判决或裁定有意义（起诉状、支付令的期限与程序无关）"
-        )
+    if small_claims and kind is DocumentKind.PAYMENT_ORDER:
+        raise InputError("small_claims", "支付令属于督促程序，不是小额诉讼程序")
     if kind in (DocumentKind.JUDGMENT, DocumentKind.RULING) and small_claims:
         what = "判决" if kind is DocumentKind.JUDGMENT else "裁定"
         effective = "送达时" if kind is DocumentKind.JUDGMENT else "一经作出"
@@ -188,6 +186,12 @@ def borrower_deadline(
     if kind is DocumentKind.JUDGMENT:
         lines.append(
             "如果判决书写明适用小额诉讼程序，则一审终审、不能上诉（请看判决书首页或末尾）。"
+        )
+    if kind is DocumentKind.COMPLAINT and small_claims:
+        lines.append(
+            "小额诉讼案件的答辩期可能更短：被告要求书面答辩的，法院在征得被告同意后确定答辩期间，"
+            "最长不超过15日（民事诉讼法司法解释的相关条文，条号未经核实）；请以法院的应诉通知书"
+            "或传票为准，上面的日期是最晚的一天。"
         )
     lines.append(f"过了期限会怎样：{_AFTER[kind]}")
     lines.append(

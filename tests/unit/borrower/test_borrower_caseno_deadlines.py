@@ -206,9 +206,14 @@ def test_bad_input_names_the_field() -> None:
         borrower_deadline("complaint", dt.date(2025, 3, 4), as_of=dt.date(2025, 3, 3))
 
 
-def test_small_claims_is_refused_where_it_changes_nothing() -> None:
+def test_small_claims_warns_of_a_shorter_answer_period_and_is_refused_for_a_payment_order() -> None:
+    plain = borrower_deadline("complaint", dt.date(2026, 11, 2), as_of=DAY)
+    small = borrower_deadline("complaint", dt.date(2026, 11, 2), as_of=DAY, small_claims=True)
+    assert small.last_day == plain.last_day  # the latest it can be
+    assert any("最长不超过15日" in line for line in small.lines)
+    assert not any("最长不超过15日" in line for line in plain.lines)
     with pytest.raises(InputError) as err:
-        borrower_deadline("complaint", dt.date(2026, 11, 2), as_of=DAY, small_claims=True)
+        borrower_deadline("payment-order", dt.date(2026, 11, 2), as_of=DAY, small_claims=True)
     assert err.value.field == "small_claims"
 
 
