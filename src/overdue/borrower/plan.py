@@ -194,10 +194,11 @@ def propose_plans(
             f"{with_fee}，在每月{fmt(budget)}元的预算之内。"
         )
         if base <= budget:  # one month's budget covers it: paying at once ends the matter
-            summary = (
+            at_once = (
                 f"欠款{fmt(base)}元不超过每月可用于还款的{fmt(budget)}元：可以考虑一次性结清"
-                f"（结清时可请求减免罚息和费用，并要求出具结清证明），不必分期；如需分期，{summary}"
+                f"（结清时可请求减免罚息和费用，并要求出具结清证明），不必分期"
             )
+            summary = at_once + ("。" if recommended.months == 1 else f"；如需分期，{summary}")
     elif budget <= 0:
         summary = "目前收入不足以覆盖必要支出，任何分期都难以负担：建议先向出借方说明困难，申请暂缓或减免。"
     else:
@@ -244,7 +245,8 @@ _WHOLE_ID = re.compile(r"\d{6,17}[\dXx]")
 def _masked_id(text: str) -> str:
     """The ID number as the letter prints it: a number given whole (or any long run of its
     digits) keeps only its last four characters; one already masked (``****1234``) stays."""
-    return _WHOLE_ID.sub(lambda m: masked(m.group(0), head=0, tail=4), text.strip())
+    joined = re.sub(r"(?<=\d)[\s-]+(?=[\dXx])", "", text.strip())  # "110101 1990…" as typed
+    return _WHOLE_ID.sub(lambda m: masked(m.group(0), head=0, tail=4), joined)
 
 
 def letter_context(

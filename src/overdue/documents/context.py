@@ -148,7 +148,8 @@ class LoanFacts:
     @property
     def demands_in_default(self) -> tuple[tuple[dt.date, str], ...]:
         """The demands made since the default the suit is about (``default_since``); earlier
-        ones concerned arrears since paid (the collection record lists them all)."""
+        ones (reminders, or arrears since paid) are named as earlier (the collection record
+        lists them all)."""
         return tuple(d for d in self.demands if d[0] >= self.default_since)
 
     @property

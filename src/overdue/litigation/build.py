@@ -833,7 +833,7 @@ def _filing_list(
     if evidence:
         at = last + (3 if to_supply else 2)
         ws.cell(at, 1, "待补证据")
-        ws.cell(at, 2, f"以下证据原件未随附，立案时每案各补交：{'、'.join(evidence)}")
+        ws.cell(at, 2, f"以下证据材料未随附，立案时每案各补交：{'、'.join(evidence)}")
     wb.properties.creator = "overdue"
     created = dt.datetime.combine(dated, dt.time(0, 0))
     wb.properties.created = created

@@ -439,7 +439,7 @@ def test_each_case_has_the_law_firms_letter_and_the_legal_representatives_certif
     ]
     assert meta["evidence_to_supply"] == originals
     [row] = [r for r in ws.iter_rows(values_only=True) if r[0] == "待补证据"]
-    assert row[1] == "以下证据原件未随附，立案时每案各补交：" + "、".join(originals)
+    assert row[1] == "以下证据材料未随附，立案时每案各补交：" + "、".join(originals)
 
 
 def _plaintiff_yaml(tmp_path: Path, extra: str) -> Path:

@@ -108,6 +108,7 @@ def test_the_letter_context_carries_the_recommended_plan_and_other_affordable_on
         ("11010519900101456X", "**************456X"),
         ("110105********4567", "110105********4567"),  # already masked: as given
         ("****4567", "****4567"),
+        ("110105 19900101 4567", "**************4567"),  # typed in groups
     ],
 )
 def test_the_letter_never_prints_a_whole_id_number(given: str, printed: str) -> None:
@@ -259,3 +260,9 @@ def test_a_shortfall_is_stated_as_such_and_no_installment_is_under_a_fen() -> No
     assert tiny.options
     assert all(o.monthly >= Decimal("0.01") for o in tiny.options)
     assert max(o.months for o in tiny.options) <= 5
+    cent = propose_plans(
+        debt=Decimal("0.01"), monthly_income=Decimal("3000"), monthly_expenses=Decimal("1500"),
+        as_of=AS_OF,
+    )  # fmt: skip
+    assert [o.months for o in cent.options] == [1]
+    assert cent.summary.endswith("不必分期。")  # not "如需分期，建议申请1期"

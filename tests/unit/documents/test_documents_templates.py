@@ -259,8 +259,8 @@ def test_a_term_ending_on_the_cut_off_day_has_not_expired(renderer: Renderer) ->
 
 
 def test_the_complaint_tells_demands_in_this_default_from_earlier_ones(renderer: Renderer) -> None:
-    """Element 12 lists the demands made since the default the suit is about; demands about
-    earlier arrears (since paid) are named as such, and "多次" only when there were several."""
+    """Element 12 lists the demands made since the default the suit is about; earlier ones
+    (a reminder, or arrears since paid) are named as earlier, and "多次" only for several."""
     base = sample_evidence(0).complaint
     since = base.loan.default_since
     day = dt.timedelta(days=1)
@@ -278,10 +278,9 @@ def test_the_complaint_tells_demands_in_this_default_from_earlier_ones(renderer:
     mixed = element_12(((since - 40 * day, "短信提醒"), (since + day, "电话催收")))
     assert mixed.startswith(squeeze(f"催收情况：{since.year}年{(since + day).month}月"))
     early = since - 40 * day
-    assert (
-        squeeze(f"此前逾期期间，原告亦曾于{early.year}年{early.month}月{early.day}日催收") in mixed
-    )
+    assert squeeze(f"此前，原告亦曾于{early.year}年{early.month}月{early.day}日催收") in mixed
     only_earlier = element_12(((early, "短信提醒"),))
     assert "原告未进行催收" not in only_earlier
-    assert squeeze(f"原告曾于{early.year}年{early.month}月{early.day}日催收") in only_earlier
+    assert squeeze(f"前，原告曾于{early.year}年{early.month}月{early.day}日催收") in only_earlier
+    assert "被告自该日起逾期后" in only_earlier
     assert "原告未进行催收" in element_12(())
