@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -84,8 +85,12 @@ def find_case_number(text: str) -> str | None:
 
 
 def find_case_numbers(text: str) -> tuple[str, ...]:
-    """Everything in ``text`` shaped like a case number, in order, each once."""
-    return tuple(dict.fromkeys(m.group(0) for m in _NUMBER.finditer(text)))
+    """Everything in ``text`` shaped like a case number, in order, each once (the same number
+    written with full-width and half-width brackets or digits counts once)."""
+    found: dict[str, str] = {}
+    for m in _NUMBER.finditer(text):
+        found.setdefault(unicodedata.normalize("NFKC", "".join(m.group(0).split())), m.group(0))
+    return tuple(found.values())
 
 
 def _stage_findings(type_code: str, domain: str) -> tuple[bool, list[str]]:

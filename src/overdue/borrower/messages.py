@@ -568,7 +568,8 @@ def lint_message(
         summary = "结论：这条消息本身未发现违法催收的迹象。"
     lines = [summary]
     if find_case_number(text) is not None:
-        lines.append(f"消息中的案号：{explain_case_number(text, as_of).summary}")
+        explained = explain_case_number(text, as_of)
+        lines.extend(f"消息中的案号：{e.summary}" for e in (explained, *explained.others))
     numbered = iter(range(1, len(flags) + 1))
     for f in flags:  # the codes stay in the JSON; a reader sees problems numbered, notes as such
         label = "提示" if f.verdict is Verdict.LAWFUL else f"问题{next(numbered)}"

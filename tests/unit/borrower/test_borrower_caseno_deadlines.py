@@ -240,3 +240,8 @@ def test_a_last_day_on_a_weekend_of_the_unpublished_year_says_it_moves_unless_ma
     assert f"{saturday.isoformat()}是星期六" in note
     assert "调为上班日" in note
     assert f"最早{(saturday + dt.timedelta(days=2)).isoformat()}星期一" in note
+
+
+def test_one_number_written_in_full_width_and_half_width_is_explained_once() -> None:
+    r = explain_case_number("（2025）京0105民初5号，即(2025)京0105民初5号", DAY)
+    assert r.others == ()

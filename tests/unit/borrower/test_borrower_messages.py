@@ -390,6 +390,7 @@ def test_every_case_number_in_a_message_is_validated_not_only_the_first() -> Non
     )
     assert "INVALID_CASE_NUMBER" in {f.code for f in result.flags}
     assert any("（2027）京0105执12号" in line and "案号无效" in line for line in result.lines)
+    assert any("（2025）京0105民初5号" in line and "格式有效" in line for line in result.lines)
 
 
 @pytest.mark.parametrize(
