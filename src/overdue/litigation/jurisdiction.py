@@ -105,9 +105,16 @@ def venue(
     relied = False
     agreed = lookup_court(agreed_court) if agreed_court else None
     clause = ""
+    # why a clause is not relied on: not shown to the consumer, or naming an internet court
+    # for a private loan, which is not among its cases
+    not_relied = "该条款为格式条款，原告不援引该约定（民诉解释第三十一条）"
     if agreed is not None:
         clause = f"“{agreed_clause}”" if agreed_clause else f"由{agreed.name}管辖"
-        if agreed_notice:
+        if not financial_loan and is_internet_court(agreed.code):
+            not_relied = (
+                f"{agreed.name}不受理民间借贷纠纷（法释〔2018〕16号第二条），原告不援引该约定"
+            )
+        elif agreed_notice:
             court, relied = agreed, True
             basis = (
                 f"有。借款合同约定{clause}（该格式条款已{agreed_notice}，"
@@ -119,10 +126,10 @@ def venue(
         if court is not None:
             basis = f"无。被告住所地在{court.name}辖区，由该院管辖"
             rule = "民事诉讼法第二十二条、第二十四条（被告住所地）"
-            if clause:  # a clause not shown to have been brought to the consumer's attention
+            if clause:  # a clause not relied on
                 basis = (
-                    f"有。借款合同约定{clause}，该条款为格式条款，原告不援引该约定"
-                    f"（民诉解释第三十一条）；被告住所地在{court.name}辖区，由该院管辖"
+                    f"有。借款合同约定{clause}，{not_relied}；被告住所地在{court.name}辖区，"
+                    f"由该院管辖"
                 )
     if court is None:
         return None

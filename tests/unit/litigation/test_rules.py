@@ -141,6 +141,20 @@ def test_a_private_loan_is_never_sent_to_an_internet_court() -> None:
     assert private.internet_court is None
     assert "民间借贷" in private.internet_reason
     assert "集中管辖（" not in private.basis
+    # a clause naming an internet court for a private loan is not relied on
+    agreed_internet = venue(
+        defendant_county="110105",
+        plaintiff_county="330106",
+        agreed_court="浙0192",
+        agreed_clause="由杭州互联网法院管辖",
+        agreed_notice="以加粗字体提示并经借款人勾选确认",
+        signed_online=True,
+        financial_loan=False,
+    )
+    assert agreed_internet is not None
+    assert agreed_internet.court.name == "北京市朝阳区人民法院"
+    assert not agreed_internet.clause_relied
+    assert "杭州互联网法院不受理民间借贷纠纷" in agreed_internet.basis
 
 
 def test_defendants_domicile_and_internet_court_flag() -> None:
