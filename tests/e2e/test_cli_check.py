@@ -111,6 +111,11 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
     assert (tmp_path / "协商还款申请书.pdf").read_bytes().startswith(b"%PDF")
 
 
+# 10,000 received on 2025-01-15, repaid in twelve payments of 1,000 (README's example)
+TWELVE_OF_1000 = ("--received", "10000", "--disbursed-on", "2025-01-15", "--count", "12",
+                  "--amount", "1000", "--first-on", "2025-02-15")  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("args", "field"),
     [
@@ -149,46 +154,11 @@ def test_plan_writes_the_negotiation_letter_as_docx_and_pdf(tmp_path: Path) -> N
             "--filed-on:",
         ),  # before the contract (a traceback)
         # two ways of asking at once: refused, not one of them silently dropped
-        (
-            (
-                "apr",
-                "--received",
-                "10000",
-                "--disbursed-on",
-                "2025-01-15",
-                "--count",
-                "12",
-                "--amount",
-                "1000",
-                "--first-on",
-                "2025-02-15",
-                "--rate",
-                "0.1",
-                "--term",
-                "12",
-            ),
-            "--rate",
-        ),
+        (("apr", *TWELVE_OF_1000, "--rate", "0.1", "--term", "12"), "--rate"),
         (("apr", "--loan", "examples/loan.json", "--received", "5000"), "--received"),
         (("apr", "--loan", "examples/loan.json", "--lender-type", "private"), "--lender-type"),
-        (
-            (
-                "apr",
-                "--received",
-                "10000",
-                "--disbursed-on",
-                "2025-01-15",
-                "--count",
-                "12",
-                "--amount",
-                "1000",
-                "--first-on",
-                "2025-02-15",
-                "--service-fee",
-                "50",
-            ),
-            "--service-fee",
-        ),  # a stated term, not a payment
+        # a stated term, not a payment
+        (("apr", *TWELVE_OF_1000, "--service-fee", "50"), "--service-fee"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_field(
