@@ -645,8 +645,7 @@ def _same_products(meta: Mapping[str, Any], plaintiff: Plaintiff) -> None:
     used = meta.get("plaintiff_products")
     if used is None:
         return
-    mine = json.loads(plaintiff.model_dump_json(include={"products", "default_product"}))
-    if used != mine:
+    if used != plaintiff.products_json():
         raise InputError(
             "products",
             "the selection was made with other product terms (courts agreed, acceleration "

@@ -8,10 +8,11 @@ those resting on practice rather than a rule (recovery rates, costs) are policy,
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -238,6 +239,14 @@ class Plaintiff(_Model):
     # filed with every case as 10-被告身份证复印件.
     id_copy_dir: Path | None = None
     materials: Materials = Field(default_factory=Materials)
+
+    def products_json(self) -> dict[str, Any]:
+        """The products' terms as JSON values: what a selection records (selection.json
+        ``plaintiff_products``) and a build compares with its own."""
+        data: dict[str, Any] = json.loads(
+            self.model_dump_json(include={"products", "default_product"})
+        )
+        return data
 
     def product(self, product_id: str | None) -> Product:
         return self.products.get(product_id or "", self.default_product)

@@ -242,9 +242,7 @@ def select_accounts(
         "data_dir": str(data_dir.resolve()),
         "state_dir": str(state_dir.resolve()),
         "policy": json.loads(policy.model_dump_json()),
-        "plaintiff_products": None
-        if plaintiff is None
-        else json.loads(plaintiff.model_dump_json(include={"products", "default_product"})),
+        "plaintiff_products": None if plaintiff is None else plaintiff.products_json(),
         "input_checksums": dict(loaded.checksums),
         "counts": {
             "delinquent": result.delinquent,
