@@ -298,10 +298,10 @@ def loan_state_command(
         assert loan_file is not None
         the_loan = _loan_file(loan_file)
     filed = _date(filed_on, "--filed-on") if filed_on else None
-    if filed is not None and filed < the_loan.contract.contract_on:
-        _fail(f"--filed-on: {filed} is before the contract ({the_loan.contract.contract_on})")
     try:
         result = replay(the_loan, day, cap=cap, filed_on=filed)
+    except InputError as exc:  # (--filed-on before the contract)
+        raise _as_option(exc) from exc
     except ValueError as exc:
         _fail(f"--as-of: {exc}")
     if as_json:

@@ -40,7 +40,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from overdue.dates import PeriodUnit, add_years, next_working_day
-from overdue.errors import CalendarCoverageError, RuleLookupError
+from overdue.errors import CalendarCoverageError, InputError, RuleLookupError
 from overdue.ledger.contract import (
     AllocationBy,
     Component,
@@ -325,7 +325,7 @@ def replay(
     if as_of < contract.disbursed_on:
         raise ValueError(f"as-of date {as_of} is before disbursement {contract.disbursed_on}")
     if filed_on is not None and filed_on < contract.contract_on:
-        raise ValueError(f"filing date {filed_on} is before the contract {contract.contract_on}")
+        raise InputError("filed_on", f"{filed_on} is before the contract ({contract.contract_on})")
     for p in loan.payments:
         if p.on < contract.disbursed_on:
             raise ValueError(f"payment {p.payment_id or p.amount} on {p.on} precedes disbursement")
