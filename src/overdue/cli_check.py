@@ -119,7 +119,7 @@ def apr_command(
 
     day = _as_of(as_of)
     paid = [o for o, v in (("--payment", payment), ("--count", count), ("--amount", amount),
-                           ("--first-on", first_on)) if v]  # fmt: skip
+                           ("--first-on", first_on)) if v is not None]  # fmt: skip
     stated = [o for o, v in (("--rate", rate), ("--term", term)) if v is not None]
     # options that only the stated terms use, and those of both ways of asking
     stated_only = [o for o, v in (("--rate-unit", rate_unit), ("--method", method),
