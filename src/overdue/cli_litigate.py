@@ -193,7 +193,7 @@ def build_command(
 
 def print_batch(r: Any) -> None:
     """The per-court table of a built batch and where to open one complaint."""
-    from overdue.report import batch_table, materials_note, originals_note
+    from overdue.report import batch_table, materials_note, originals_note, verify_note
 
     out.print(batch_table(r))
     out.print(f"batch:     {(r.out_dir / 'batch.json').absolute()}")
@@ -201,12 +201,8 @@ def print_batch(r: Any) -> None:
         out.print(f"to supply: {note}")
     if note := originals_note(r):
         out.print(f"originals: {note}")
-    if r.to_verify:
-        first, note = r.to_verify[0]
-        out.print(
-            f"to verify: {len(r.to_verify)} account(s) before filing (batch.json to_verify), "
-            f"e.g. {first}: {note}"
-        )
+    if note := verify_note(r):
+        out.print(f"to verify: {note}")
     if r.example_complaint_pdf:
         out.print(f"complaint: {r.example_complaint_pdf.absolute()}")
 

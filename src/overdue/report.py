@@ -245,6 +245,8 @@ def _demo_litigation(
         console.print(f"to supply at filing:    {note}")
     if note := originals_note(batch):
         console.print(f"evidence originals:     {note}")
+    if note := verify_note(batch):
+        console.print(f"to verify before filing: {note}")
     console.print(
         "why one account:        .venv/bin/overdue litigate explain "
         f"--selection {selection_dir} --loan ID"
@@ -266,6 +268,14 @@ def originals_note(batch: BatchResult) -> str:
     if not batch.evidence_to_supply:
         return ""
     return f"{'、'.join(batch.evidence_to_supply)} (each case, at filing; batch.json lists them)"
+
+
+def verify_note(batch: BatchResult) -> str:
+    """The accounts a lawyer must check before filing (BatchResult.to_verify), or ""."""
+    if not batch.to_verify:
+        return ""
+    first, note = batch.to_verify[0]
+    return f"{len(batch.to_verify)} account(s) (batch.json to_verify), e.g. {first}: {note}"
 
 
 def batch_table(r: BatchResult, limit: int = 15) -> Table:
