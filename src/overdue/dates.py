@@ -28,6 +28,7 @@ __all__ = [
     "add_months",
     "add_years",
     "calendar_range",
+    "date_cn",
     "is_working_day",
     "next_working_day",
     "parse_date",
@@ -49,6 +50,14 @@ def parse_date(value: str, field: str = "date") -> dt.date:
 # A day as people write it: 2025-04-15, 2025/4/15, 2025.4.15, 2025年4月15日 (groups: year,
 # month, day). Full-width digits are the caller's to make ASCII (NFKC) first.
 WRITTEN_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?")
+
+
+def date_cn(value: dt.date | None) -> str:
+    """A day as Chinese legal text writes it: ``date(2025, 1, 5)`` -> ``2025年1月5日``;
+    ``None`` -> ``""``."""
+    if value is None:
+        return ""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 @cache

@@ -7,9 +7,9 @@ such pairs back from the rendered file.
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
+from overdue.dates import date_cn
 from overdue.money import capital as money_capital
 from overdue.money import fmt, percent
 
@@ -29,13 +29,6 @@ def capital(value: Decimal) -> str:
 def amount(value: Decimal) -> str:
     """Figures and capital of one value: ``1,000.00元（大写：壹仟元整）``."""
     return f"{fmt(value)}元（大写：{money_capital(value)}）"
-
-
-def date_cn(value: dt.date | None) -> str:
-    """``date(2025, 1, 5)`` -> ``2025年1月5日``; ``None`` -> ``""``."""
-    if value is None:
-        return ""
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def pct(value: Decimal) -> str:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from overdue.dates import date_cn
 from overdue.documents.context import (
     Agent,
     ClaimItem,
@@ -63,10 +64,6 @@ def _accrual(base: Decimal, rate: Decimal, days: int) -> Decimal:
 
 def _fmt_rate(rate: Decimal) -> str:
     return format(rate.scaleb(2).normalize(), "f") + "%"
-
-
-def _date(value: dt.date) -> str:
-    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def _fmt_amount(value: Decimal) -> str:
@@ -147,7 +144,7 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
                 "罚息" if start <= accelerated_on else "罚息（提前到期本金）",
                 amount,
                 f"{_fmt_amount(base)} × {_fmt_rate(penalty_rate)} × {days} / {_BASIS}"
-                f"（{_date(start)}至{_date(cut_off)}）",
+                f"（{date_cn(start)}至{date_cn(cut_off)}）",
             )
         )
     penalty_claimed = min(penalty_charged, allowed)
@@ -171,13 +168,13 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         ClaimItem(
             "利息",
             overdue_interest,
-            f"自{_date(interest_from)}起至{_date(matured[-1][0])}止",
+            f"自{date_cn(interest_from)}起至{date_cn(matured[-1][0])}止",
             "《个人消费贷款合同》第四条",
         ),
         ClaimItem(
             "罚息",
             penalty_claimed,
-            f"自{_date(spans[0][0])}起至{_date(cut_off)}止",
+            f"自{date_cn(spans[0][0])}起至{date_cn(cut_off)}止",
             "《个人消费贷款合同》第八条",
         ),
     )
@@ -290,7 +287,7 @@ def sample_evidence(seed: int = 0, section: str = "all") -> EvidenceContext:
         default_since=default_since,
         dpd=(cut_off - default_since).days,
         acceleration_text=(
-            f"被告逾期还款已超过九十日，原告依合同第九条于{_date(accelerated_on)}"
+            f"被告逾期还款已超过九十日，原告依合同第九条于{date_cn(accelerated_on)}"
             "通知被告宣布全部借款提前到期"
             if accelerated
             else ""

@@ -35,6 +35,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cache
 
+from overdue.dates import date_cn
 from overdue.errors import RuleLookupError
 from overdue.money import exact, parse_rate, percent
 from overdue.rules._data import Status, read_rows
@@ -114,14 +115,9 @@ def lpr_note(on: dt.date) -> str:
     if on < dt.date(year, month + 1, 20):
         return ""
     return (
-        f"（LPR表最新一期为{last.month}，{_published(on)}前的后续发布未录入，按最新一期计算；"
+        f"（LPR表最新一期为{last.month}，{date_cn(on)}前的后续发布未录入，按最新一期计算；"
         f"请核实该日适用的一年期LPR）"
     )
-
-
-def _published(day: dt.date) -> str:
-    """A publication day as legal text writes it: 2025年8月20日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +197,7 @@ def cap_segments(
                     None,
                     s.lpr_multiple * lpr.rate_1y,
                     f"法释〔2020〕17号第二十五、二十九条：合同成立时一年期LPR {percent(lpr.rate_1y)}"
-                    f"（{_published(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
+                    f"（{date_cn(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
                     lpr_note(contract_on),
                 ),
             )
@@ -228,7 +224,7 @@ def cap_segments(
                 None,
                 s.lpr_multiple * lpr.rate_1y,
                 f"法释〔2020〕17号第三十一条：自2020年8月20日起按起诉时一年期LPR {percent(lpr.rate_1y)}"
-                f"（{_published(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
+                f"（{date_cn(lpr.effective_from)}发布）的{s.lpr_multiple}倍",
                 lpr_note(filed_on),
             ),
         )
