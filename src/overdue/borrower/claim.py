@@ -22,6 +22,7 @@ from typing import Any
 
 from overdue.borrower._json import to_plain
 from overdue.borrower.apr import LICENSED_CAP_NOTE
+from overdue.dates import date_cn
 from overdue.errors import InputError
 from overdue.ledger.contract import Component, LenderType, Loan
 from overdue.ledger.engine import replay
@@ -256,6 +257,13 @@ def check_claim(
                 if credit <= not_yet_due
                 else f"冲抵全部未到期本金后还多{fmt(credit - not_yet_due)}元，可要求出借方退还。"
             )
+        )
+    later = [p for p in the_loan.payments if p.on > as_of]
+    if later:
+        lines.append(
+            f"您提供的还款中有{len(later)}笔（共{fmt(total(p.amount for p in later))}元）"
+            f"晚于查询日期{date_cn(as_of)}，以上计算没有计入；要算上它们，请把查询日期改为"
+            f"{date_cn(max(p.on for p in later))}或之后。"
         )
     lines.append(_limitation_line(state.limitation.expires_on, as_of))
     lines.append("以上按出借方的合同条款和您提供的还款记录计算；条款或记录不同，结果也会不同。")

@@ -75,6 +75,24 @@ def test_an_unknown_item_names_itself() -> None:
         check_claim(EXAMPLE, claimed_items={"手续费X": Decimal("1")}, as_of=AS_OF)
 
 
+def test_payments_after_the_as_of_date_are_named_as_not_counted() -> None:
+    # The same loan with one more payment after the day asked about: the lawful amount is
+    # that of the day, and the borrower is told the later payment was left out, and why.
+    later = {
+        **EXAMPLE,
+        "payments": [*EXAMPLE["payments"], {"on": "2025-07-15", "amount": "500.00"}],
+    }
+    before = check_claim(EXAMPLE, claimed_total=Decimal("15000"), as_of=AS_OF)
+    r = check_claim(later, claimed_total=Decimal("15000"), as_of=AS_OF)
+    assert r.lawful_total == before.lawful_total
+    note = [line for line in r.lines if "晚于查询日期" in line]
+    assert note == [
+        "您提供的还款中有1笔（共500.00元）晚于查询日期2025年6月30日，以上计算没有计入；"
+        "要算上它们，请把查询日期改为2025年7月15日或之后。"
+    ]
+    assert not [line for line in before.lines if "晚于查询日期" in line]
+
+
 def test_no_claim_at_all_is_refused() -> None:
     with pytest.raises(InputError, match="claimed_total"):
         check_claim(EXAMPLE, as_of=AS_OF)
