@@ -114,16 +114,28 @@ def make_contract(src: Source, first: dt.date = FIRST_DAY, last: dt.date = LAST_
 
 
 def make_messy_loan(src: Source, loan_id: str, last: dt.date) -> Loan:
-    """A loan whose borrower pays on time, late, early, partly, too much or not at all, with
+    """A loan whose borrower pays on time, late, early, partly, too much, everything that is left
+    (enough to repay the loan early, or nearly) or not at all, with
     random extra payments (listed out of order, as backdated entries are), demands,
     acknowledgements or suits that restart the limitation period, and sometimes a schedule
     supplied by the lender that is not quite the textbook one."""
     contract = make_contract(src, last=last)
     schedule = build_schedule(contract).installments
     payments: list[Payment] = []
-    for inst in schedule:
+    repay_all = src.randint(0, 3 * len(schedule))  # in about a third of the loans
+    for k, inst in enumerate(schedule):
         behaviour = src.choice(["on-time", "late", "early", "partial", "surplus", "skip", "skip"])
+        if k == repay_all:
+            behaviour = "repay-all"
         if behaviour == "skip":
+            continue
+        if behaviour == "repay-all":
+            # The rest of the principal and about one period's interest or less, on a day in the
+            # installment's period: sometimes enough to repay the loan early, sometimes not.
+            rest = sum((i.principal for i in schedule[k:]), Decimal(0))
+            extra = Decimal(src.randint(0, int(inst.interest * 200) + 1)) / 100
+            on = max(contract.disbursed_on, inst.due_on - dt.timedelta(days=src.randint(0, 30)))
+            payments.append(Payment(on, rest + extra, f"{loan_id}-S{len(payments)}"))
             continue
         if behaviour == "on-time":
             shift = 0

@@ -128,6 +128,46 @@ def test_compound_interest_runs_on_unpaid_interest_at_the_penalty_rate() -> None
     assert s.penalty_interest == D("28.00")
 
 
+def test_a_payment_that_repays_the_rest_early_is_charged_interest_only_for_the_days_borrowed() -> (
+    None
+):
+    # Installment 1 paid on 02-15. On 03-05 the borrower pays 8,053.33: the 8,000.00 of
+    # principal not yet due, with interest from 02-15 to 03-05 — 8,000 x 0.12 x 18 / 360 =
+    # 48.00 (民法典 Art. 677) — is 8,048.00, so the loan is repaid that day and 5.33 is left as
+    # credit (owed back). The schedule's 80.00 + 40.00 of interest for March and April is not.
+    paid = loan(three_month_loan(), ("2025-02-15", "4120.00"), ("2025-03-05", "8053.33"))
+    r = replay(paid, day("2025-06-30"))
+    s = r.state
+    assert (s.outstanding_principal, s.total_due, s.credit, s.dpd) == (D("0"), D("0"), D("5.33"), 0)
+    assert (s.next_due_on, s.next_due_amount) == (None, D("0"))
+    assert s.cap.charged == D("168.00")  # 120.00 + 48.00
+    assert s.limitation.starts_on == day("2025-03-05")
+    early = [c for c in r.explanation.charges if "提前还清" in c.rule]
+    assert [(c.installment, c.component, c.days, c.amount) for c in early] == [
+        (2, "interest", 18, D("48.00")),
+        (2, "principal", None, D("4000.00")),
+        (3, "principal", None, D("4000.00")),
+    ]
+    assert "第六百七十七条" in early[0].rule
+
+
+def test_one_fen_short_of_repaying_early_stays_a_credit_on_the_schedule() -> None:
+    # 8,047.99 is one fen short of 8,048.00: the loan runs on and the credit waits for 03-15.
+    paid = loan(three_month_loan(), ("2025-02-15", "4120.00"), ("2025-03-05", "8047.99"))
+    s = loan_state(paid, day("2025-03-10"))
+    assert (s.outstanding_principal, s.credit) == (D("8000.00"), D("8047.99"))
+    assert s.next_due_on == day("2025-03-15")
+
+
+def test_repaying_the_rest_on_a_due_date_owes_no_interest_beyond_that_installment() -> None:
+    # On 03-15 installment 2 (4,080.00) falls due and is paid first; the 4,000.00 left of
+    # installment 3 has had no day since 03-15: 8,080.00 repays the loan exactly.
+    paid = loan(three_month_loan(), ("2025-02-15", "4120.00"), ("2025-03-15", "8080.00"))
+    s = loan_state(paid, day("2025-03-15"))
+    assert (s.outstanding_principal, s.credit, s.total_due) == (D("0"), D("0"), D("0"))
+    assert s.cap.charged == D("200.00")  # 120.00 + 80.00
+
+
 def test_surplus_is_a_credit_applied_when_the_next_installment_falls_due() -> None:
     # 5,000.00 on 02-15 pays installment 1 (4,120.00); 880.00 is kept as credit, and on
     # 03-15 pays installment 2's 80.00 interest and 800.00 of its principal.

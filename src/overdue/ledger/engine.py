@@ -21,6 +21,10 @@ On each such day ``d``, after the previous such day ``p``:
 4. **Payments** made on ``d`` are allocated by the contract's order (default 民法典 Art. 561:
    fees, then penalty, compound and contractual interest, then principal — oldest
    installment first). What is left is a credit, applied to amounts as they fall due.
+5. **Repaid early**: when, after a day's payments, the credit covers the principal not yet
+   due and its contract interest from the last due date through ``d``, the loan is repaid on
+   ``d`` with interest for the days actually borrowed (民法典 Art. 677); see
+   :func:`_settle_early`.
 
 Because every payment is placed on its own date before anything later is computed, a
 backdated payment gives the same state as one entered on time, and the order in which
@@ -468,6 +472,9 @@ def replay(
             if left > 0:
                 allocations.append(AllocationLine(p.payment_id, day, None, "credit", left))
             credit += left
+        # 5. repaid early: the credit covers the principal not yet due and its interest so far
+        if credit > 0 and day in by_day:
+            credit = _settle_early(opens, contract, day, credit, charges, allocations)
         principal_repaid = total(o.paid[Component.PRINCIPAL] for o in opens)
         prev = day
 
@@ -488,6 +495,69 @@ def loan_state(
 ) -> LoanState:
     """The state of ``loan`` at the end of ``as_of`` (see :func:`replay`)."""
     return replay(loan, as_of, cap=cap, filed_on=filed_on, cap_settings=cap_settings).state
+
+
+def _settle_early(
+    opens: list[_Open],
+    contract: Contract,
+    day: dt.date,
+    credit: Decimal,
+    charges: list[ChargeLine],
+    allocations: list[AllocationLine],
+) -> Decimal:
+    """Close the loan on ``day`` when the credit repays it; return the credit left.
+
+    The credit is what is left of the day's payments after every amount due (it pays them
+    first), so nothing is overdue. When it covers the principal of the installments not yet due
+    and the contract interest on it from the last due date (or the disbursement) through
+    ``day`` — ``principal x annual rate x days / basis``, rounded half-up to the fen once —
+    the borrower has returned the loan: 民法典 Art. 677, interest for the period actually
+    borrowed. Those installments fall due on ``day`` with that principal, the first with that
+    interest, and no interest or service fee for periods not borrowed; the credit pays them.
+    """
+    rest = [o for o in opens if o.inst.due_on > day]
+    if not rest:
+        return credit
+    principal = total(o.inst.principal for o in rest)
+    since = max(
+        (o.inst.due_on for o in opens if o.inst.due_on <= day), default=contract.disbursed_on
+    )
+    days = (day - since).days
+    interest = round_fen(
+        Fraction(principal) * Fraction(contract.annual_rate) * days / contract.day_count.basis
+    )
+    if credit < principal + interest:
+        return credit
+    for k, o in enumerate(rest):
+        o.inst = replace(
+            o.inst,
+            due_on=day,
+            interest=interest if k == 0 else ZERO,
+            service_fee=ZERO,
+            interest_base=principal if k == 0 else ZERO,
+        )
+        if k == 0 and interest > 0:
+            charges.append(
+                ChargeLine(
+                    o.inst.no, Component.INTEREST.value, since + dt.timedelta(days=1), day, days,
+                    principal, contract.annual_rate, contract.day_count.basis, interest,
+                    "提前还清：未到期本金 × 合同年利率 × 实际借款天数 / 年计息天数"
+                    "（民法典第六百七十七条：按照实际借款的期间计算利息）",
+                )
+            )  # fmt: skip
+        if o.inst.principal > 0:
+            charges.append(
+                ChargeLine(
+                    o.inst.no, Component.PRINCIPAL.value, day, None, None, None, None, None,
+                    o.inst.principal, "提前还清：未到期本金于还清之日一并归还",
+                )
+            )  # fmt: skip
+        for c in (Component.PRINCIPAL, Component.INTEREST):
+            amount = o.inst.principal if c is Component.PRINCIPAL else o.inst.interest
+            o.charged[c] = o.paid[c] = amount
+            if amount > 0:
+                allocations.append(AllocationLine("credit", day, o.inst.no, c.value, amount))
+    return credit - principal - interest
 
 
 def _scheduled_lines(contract: Contract, inst: Installment) -> Iterable[ChargeLine]:

@@ -404,6 +404,30 @@ def _loans(
                 repaid = settled_principal
                 for k in range(settled, ndue):
                     repaid += paid[k, PRINCIPAL]
+            # 5. repaid early (engine._settle_early): a credit left after today's payments
+            #    has paid everything due; when it covers the principal not yet due and its
+            #    interest since the last due date, those installments fall due today with it.
+            if is_pay_day and credit > 0 and ndue < n:
+                rest = 0
+                for k in range(ndue, n):
+                    rest += sp[k]
+                since = due[ndue - 1] if ndue > 0 else d0
+                interest = muldiv(rest * (day - since), rate_num[i], rate_den[i] * basis[i])
+                if credit >= rest + interest:
+                    for k in range(ndue, n):
+                        due[k] = day
+                        si[k] = interest if k == ndue else 0
+                        sf[k] = 0
+                        charged[k, PRINCIPAL] = sp[k]
+                        charged[k, INTEREST] = si[k]
+                        paid[k, PRINCIPAL] = sp[k]
+                        paid[k, INTEREST] = si[k]
+                    credit -= rest + interest
+                    settled = n
+                    settled_principal += rest
+                    repaid = settled_principal
+                    kd = n
+                    ndue = n
             prev = day
             if day >= as_of:
                 break
