@@ -375,6 +375,22 @@ def test_run_refuses_an_out_that_is_not_a_run_link_before_it_starts(tmp_path: Pa
         assert "not the link of an earlier run" in done.stderr
         assert len(done.stderr.strip().splitlines()) == 1
     assert sorted(p.name for p in runs.iterdir()) == ["afile", "plain"]
+    # a link, but not to a version of a run: someone else's (to a directory, or dangling)
+    (runs / "theirs").symlink_to(runs / "plain")
+    (runs / "dangling").symlink_to(tmp_path / "nowhere")
+    for name in ("theirs", "dangling"):
+        done = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / name))
+        assert done.returncode == 2
+        assert done.stderr.startswith(f"error: --out: {runs / name} is a link to ")
+        assert "not the link of an earlier run" in done.stderr
+    assert (runs / "theirs").readlink() == runs / "plain"
+    assert sorted(p.name for p in runs.iterdir()) == ["afile", "dangling", "plain", "theirs"]
+    # a run's own link is replaced by the next run
+    first = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / "ours"))
+    assert first.returncode == 0, first.stderr
+    again = run("run", "--data", str(data), "--as-of", "2025-07-31", "--out", str(runs / "ours"))
+    assert again.returncode == 0, again.stderr
+    assert (runs / "ours").readlink().parent == Path("ours.versions")
     under = run(
         "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / "afile" / "x")
     )

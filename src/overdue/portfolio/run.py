@@ -264,13 +264,24 @@ def publish(staging: Path, out_dir: Path) -> Path:
 
 
 def check_out(out_dir: Path) -> None:
-    """``out_dir`` must be absent or a run link: a directory or file of something else is
-    never replaced (checked before a run starts, and again when it is published)."""
+    """``out_dir`` must be absent or a run link (a link into ``<name>.versions/`` beside it): a
+    directory, a file or a link of something else is never replaced (checked before a run
+    starts, and again when it is published)."""
     above = next((p for p in out_dir.parents if p.exists() or p.is_symlink()), None)
     if above is not None and not above.is_dir():
         what = "a broken link" if above.is_symlink() and not above.exists() else "a file"
         raise InputError("--out", f"{above} is {what}, so {out_dir} cannot be made")
-    if out_dir.is_symlink() or not out_dir.exists():
+    if out_dir.is_symlink():
+        target = os.readlink(out_dir)
+        versions = out_dir.parent / f"{out_dir.name}.versions"
+        if Path(os.path.normpath(out_dir.parent / target)).parent == versions:
+            return  # an earlier run's link (its version may since have been removed)
+        raise InputError(
+            "--out",
+            f"{out_dir} is a link to {target}, not the link of an earlier run: choose another "
+            f"--out (a run is published as a link to {versions.name}/)",
+        )
+    if not out_dir.exists():
         return
     kind = "a directory" if out_dir.is_dir() else "a file"
     raise InputError(
