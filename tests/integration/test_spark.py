@@ -10,7 +10,10 @@ marked ``xdist_group("spark")``, which takes effect with ``--dist loadgroup``.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -142,3 +145,23 @@ def test_an_empty_portfolio_gives_an_empty_table_without_starting_spark(tmp_path
     result = compute_spark(loaded, AS_OF, master="spark://nowhere:7077")
     assert result.num_rows == 0
     assert result.schema.equals(LOAN_STATE_SCHEMA, check_metadata=True)
+
+
+def test_the_module_entry_as_the_readme_shows_it_runs_without_the_environment_on_the_path(
+    tmp_path: Path,
+) -> None:
+    # ``python -m overdue.portfolio.spark`` with no --master and no spark-submit: the local
+    # workers must run this interpreter, not the first python3 on the PATH (which has no overdue).
+    data = tmp_path / "portfolio"
+    synthesize(300, data, seed=7, as_of=AS_OF)
+    env = {k: v for k, v in os.environ.items() if k != "PYSPARK_PYTHON"}
+    env["PATH"] = "/usr/bin:/bin"
+    done = subprocess.run(
+        [sys.executable, "-m", "overdue.portfolio.spark", "--data", str(data), "--as-of",
+         AS_OF.isoformat(), "--out", str(tmp_path / "spark")],
+        env=env, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    run_nightly(data, tmp_path / "duckdb", AS_OF, engine="duckdb")
+    spark_bytes = (tmp_path / "spark" / "loan_state.parquet").read_bytes()
+    assert spark_bytes == (tmp_path / "duckdb" / "loan_state.parquet").read_bytes()

@@ -246,7 +246,10 @@ def spark_session(
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    local = master is not None and master.startswith("local")
+    # With no master and no spark-submit behind this process (which starts the JVM first and
+    # tells Python its port), PySpark runs locally too.
+    submitted = "PYSPARK_GATEWAY_PORT" in os.environ
+    local = master.startswith("local") if master is not None else not submitted
     if local:
         # Local workers must run this interpreter (the one overdue is installed in), not the
         # first ``python3`` on the PATH; PySpark takes it from the environment.
