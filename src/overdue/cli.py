@@ -432,6 +432,22 @@ def portfolio_schema(as_json: JsonFlag = False) -> None:
     print(schema_json() if as_json else schema_text())
 
 
+@portfolio_app.command("snapshot")
+def portfolio_snapshot(
+    data: Annotated[Path, typer.Option(help="Portfolio directory (Parquet tables).")],
+    on: Annotated[str, typer.Option(help="The day, YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option(help="New (or empty) directory for the snapshot.")],
+) -> None:
+    """The portfolio as it stood on an earlier day: loans disbursed by then, and their payments,
+    installments and events dated on or before it (to run last month-end's nightly run)."""
+    from overdue.portfolio.snapshot import snapshot
+
+    counts = snapshot(data, out, _date(on, "--on"))
+    for name, rows in counts.items():
+        print(f"{name}: {rows:,} rows")
+    print(f"snapshot as of {on}: {out}")
+
+
 def _progress_bar() -> tuple[Any, Any]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 

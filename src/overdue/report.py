@@ -177,6 +177,8 @@ def run_demo(
         f"{synth.events:,} events, {synth.borrowers:,} borrowers → {data}"
     )
     earlier = out_dir / "snapshots" / month_end.isoformat()
+    if earlier.exists():  # the demo's own, from an earlier demo: taken again from the new data
+        shutil.rmtree(earlier)
     snapshot(data, earlier, month_end)
     runs_dir = out_dir / "runs"
     runs = []

@@ -305,6 +305,50 @@ def test_portfolio_schema_prints_every_table() -> None:
         assert table in done.stdout
 
 
+def test_a_snapshot_of_an_earlier_day_runs_without_rejects_and_feeds_the_report(
+    tmp_path: Path,
+) -> None:
+    """The README's quick start: last month-end's run from a snapshot, then the report over the
+    two runs. Nothing dated after the day is kept, so the earlier run rejects nothing."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    data, earlier = tmp_path / "data", tmp_path / "data-2026-10-31"
+    assert run("synth", "--loans", "3000", "--out", str(data), "--seed", "4").returncode == 0
+    done = run(
+        "portfolio", "snapshot", "--data", str(data), "--on", "2026-10-31", "--out", str(earlier)
+    )
+    assert done.returncode == 0, done.stderr
+    payments = pq.read_table(earlier / "payments.parquet")
+    loans = pq.read_table(earlier / "loans.parquet")
+    assert payments.num_rows > 0
+    assert 0 < loans.num_rows < 3000
+    assert pc.max(payments["paid_on"]).as_py().isoformat() <= "2026-10-31"
+    assert f"payments: {payments.num_rows:,} rows" in done.stdout
+    again = run(
+        "portfolio", "snapshot", "--data", str(data), "--on", "2026-10-31", "--out", str(earlier)
+    )
+    assert again.returncode == 2
+    assert again.stderr.strip() == f"error: --out: {earlier} exists and is not an empty directory"
+    runs = tmp_path / "runs"
+    first = run(
+        "run", "--data", str(earlier), "--as-of", "2026-10-31", "--out", str(runs / "a"), "--json"
+    )
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout)["counts"]["payments"]["rejected"] == 0
+    assert (
+        run(
+            "run", "--data", str(data), "--as-of", "2026-11-20", "--out", str(runs / "b")
+        ).returncode
+        == 0
+    )
+    report = run(
+        "report", "--runs", str(runs / "a"), "--runs", str(runs / "b"), "--out", str(tmp_path / "r")
+    )
+    assert report.returncode == 0, report.stderr
+    assert (tmp_path / "r" / "report.html").exists()
+
+
 def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> None:
     data = tmp_path / "p"
     data.mkdir()

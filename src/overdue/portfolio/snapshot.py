@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from overdue.portfolio.sql import connect
+from overdue.errors import InputError
+from overdue.portfolio.sql import connect, literal
 
 __all__ = ["snapshot"]
 
@@ -27,20 +28,26 @@ _TABLES = {
 
 def _source(data_dir: Path, name: str) -> str | None:
     if (data_dir / name).is_dir():
-        return f"read_parquet('{data_dir / name}/**/*.parquet')"
+        return f"read_parquet({literal(str(data_dir / name) + '/**/*.parquet')})"
     if (data_dir / f"{name}.parquet").exists():
-        return f"read_parquet('{data_dir / name}.parquet')"
+        return f"read_parquet({literal(str(data_dir / name) + '.parquet')})"
     return None
 
 
 def snapshot(data_dir: Path, out_dir: Path, on: dt.date) -> dict[str, int]:
-    """Copy the Parquet portfolio in ``data_dir`` as it stood on ``on`` into ``out_dir``."""
+    """Copy the Parquet portfolio in ``data_dir`` as it stood on ``on`` into ``out_dir`` (a new
+    or empty directory); return the rows kept per table."""
+    loans = _source(data_dir, "loans")
+    if loans is None:
+        raise InputError(
+            "--data", f"{data_dir}: no loans table in Parquet (loans/ or loans.parquet) to take "
+            "a snapshot of"
+        )  # fmt: skip
+    if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise InputError("--out", f"{out_dir} exists and is not an empty directory")
     out_dir.mkdir(parents=True, exist_ok=True)
     con = connect()
     counts: dict[str, int] = {}
-    loans = _source(data_dir, "loans")
-    if loans is None:
-        raise FileNotFoundError(f"{data_dir}: no loans table (Parquet) to take a snapshot of")
     day = on.isoformat()
     for name, (date_col, child) in _TABLES.items():
         src = _source(data_dir, name)
@@ -55,6 +62,8 @@ def snapshot(data_dir: Path, out_dir: Path, on: dt.date) -> dict[str, int]:
             )
         query = f"SELECT * FROM {src}" + (f" WHERE {' AND '.join(where)}" if where else "")
         target = out_dir / f"{name}.parquet"
-        con.execute(f"COPY ({query}) TO '{target}' (FORMAT parquet, COMPRESSION zstd)")
-        counts[name] = con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0]
+        con.execute(f"COPY ({query}) TO {literal(str(target))} (FORMAT parquet, COMPRESSION zstd)")
+        counts[name] = con.sql(
+            f"SELECT count(*) FROM read_parquet({literal(str(target))})"
+        ).fetchall()[0][0]
     return counts
