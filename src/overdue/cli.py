@@ -488,6 +488,8 @@ def run_command(
         _fail(f"--engine: must be duckdb or spark; got {engine!r}")
     day = _date(as_of, "--as-of")
     ratio = _amount(max_reject_ratio, "--max-reject-ratio")
+    if not 0 <= ratio <= 1:
+        _fail(f"--max-reject-ratio: must be between 0 and 1 (a share of the rows); got {ratio}")
     check_out(out_dir)  # before the progress bar and the hours of work
     bar, update = _progress_bar()
     try:

@@ -460,3 +460,26 @@ def test_the_spark_submit_entry_point_takes_the_reject_threshold() -> None:
         )  # fmt: skip
         assert done.returncode == 2
         assert "--max-reject-ratio" in done.stderr
+
+
+def test_synth_and_run_name_an_unusable_out_or_ratio_in_one_line(tmp_path: Path) -> None:
+    (tmp_path / "held").mkdir()
+    (tmp_path / "held" / "loans.csv").write_text("x", encoding="utf-8")
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    cases = [
+        (("synth", "--loans", "5", "--out", str(tmp_path / "held")),
+         f"error: --out: {tmp_path / 'held' / 'loans.csv'} exists: the synthetic loans table is a "
+         "directory loans/ of part files; remove the file or choose another --out"),
+        (("synth", "--loans", "5", "--out", str(tmp_path / "afile")),
+         f"error: --out: {tmp_path / 'afile'} is a file, not a directory"),
+        (("synth", "--loans", "5", "--out", "/proc/overdue-test"),
+         "error: --out: cannot make /proc/overdue-test: No such file or directory"),
+        (("run", "--data", str(tmp_path), "--as-of", "2026-11-20", "--out", "/proc/overdue-test"),
+         "error: --out: cannot make /proc/overdue-test.versions: No such file or directory"),
+        (("run", "--data", str(tmp_path), "--as-of", "2026-11-20", "--out", str(tmp_path / "r"),
+          "--max-reject-ratio", "-1"),
+         "error: --max-reject-ratio: must be between 0 and 1 (a share of the rows); got -1"),
+    ]  # fmt: skip
+    for args, message in cases:
+        done = run(*args)
+        assert (done.returncode, done.stderr.strip()) == (2, message), args

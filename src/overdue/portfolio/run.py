@@ -307,7 +307,10 @@ def run_nightly(
     timings: dict[str, float] = {}
     check_out(out_dir)
     versions = out_dir.with_name(f"{out_dir.name}.versions")
-    versions.mkdir(parents=True, exist_ok=True)
+    try:
+        versions.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError("--out", f"cannot make {versions}: {exc.strerror}") from None
     staging = versions / f"{as_of.isoformat()}.{os.getpid()}.{time.time_ns()}.partial"
     staging.mkdir()
     try:

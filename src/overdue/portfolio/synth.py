@@ -1238,11 +1238,17 @@ def _run_in_worker(
 
 
 def _prepare_out_dir(out_dir: Path) -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
+    if out_dir.exists() and not out_dir.is_dir():
+        raise InputError("--out", f"{out_dir} is a file, not a directory")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError("--out", f"cannot make {out_dir}: {exc.strerror}") from None
     for name in TABLES:
         for suffix in (".parquet", ".csv"):
             if (out_dir / f"{name}{suffix}").exists():
-                raise ValueError(
+                raise InputError(
+                    "--out",
                     f"{out_dir / (name + suffix)} exists: the synthetic {name} table is a "
                     f"directory {name}/ of part files; remove the file or choose another --out"
                 )
