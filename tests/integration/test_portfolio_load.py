@@ -780,6 +780,31 @@ def test_parquet_text_that_is_not_utf8_is_a_file_level_error_naming_column_and_r
     assert err.value.message == "not UTF-8 text"
 
 
+def test_a_csv_line_that_is_not_utf8_is_named_with_its_column(tmp_path: Path) -> None:
+    # GBK-encoded text in an otherwise UTF-8 file: PyArrow's reader stops at it; the
+    # error names the file, the line and the column, and says how to convert the file.
+    write(tmp_path, loans=LOANS)
+    (tmp_path / "payments.csv").write_bytes(
+        PAYMENTS.encode("utf-8")
+        + b"P9,L1,2024-06-10,10.00\n"
+        + b"P10,L1,2024-06-11,"
+        + "张三".encode("gbk")  # (some GBK text happens to be valid UTF-8: not this)
+        + b"\n"
+    )
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    lines = PAYMENTS.count("\n") + 2  # the header, the rows, P9 and then P10
+    assert (err.value.source, err.value.field) == ("payments.csv", "amount")
+    assert err.value.message.startswith(f"line {lines}: not UTF-8 text")
+    assert "iconv -f GBK -t UTF-8" in err.value.message
+    (tmp_path / "payments.csv").write_bytes("payment_id,loan_id,paid_on,金额\n".encode("gbk"))
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    assert (err.value.source, err.value.field, err.value.message) == (
+        "payments.csv", "(file)", "line 1 (the header): not UTF-8 text",
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize("lean", [False, True])
 def test_parquet_loans_text_that_is_not_utf8_is_the_same_error_every_time(
     tmp_path: Path, lean: bool

@@ -325,11 +325,12 @@ def _check_header(names: Sequence[str], spec: Table, file: str) -> None:
 
 
 def _read_csv(path: Path, file: str, spec: Table) -> _Part:
+    with path.open("rb") as fh:
+        first = fh.readline()
     try:
-        with path.open(encoding="utf-8-sig", newline="") as fh:
-            header = next(csv.reader(fh), None)
+        header = next(csv.reader([first.decode("utf-8-sig")]), None)
     except UnicodeDecodeError:
-        raise InputError("(file)", "not UTF-8 text", source=file) from None
+        raise InputError("(file)", "line 1 (the header): not UTF-8 text", source=file) from None
     if not header:
         raise InputError("(file)", "empty file: a header row is required", source=file)
     _check_header(header, spec, file)
@@ -356,6 +357,15 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
                 ),
             )
         except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            where = _first_bad_utf8(path, header) if "UTF8" in str(exc) else None
+            if where is not None:
+                line, column = where
+                raise InputError(
+                    column,
+                    f"line {line}: not UTF-8 text (the whole file must be UTF-8; a GBK export "
+                    "can be converted with: iconv -f GBK -t UTF-8)",
+                    source=file,
+                ) from None
             raise InputError("(file)", f"not readable as CSV: {exc}", source=file) from None
         return data, bad
 
@@ -367,6 +377,28 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
                for b in bad]  # fmt: skip
     _check_quotes(file, header, spec, data, records)
     return _Part(file, data, True, records)
+
+
+def _first_bad_utf8(path: Path, header: Sequence[str]) -> tuple[int, str] | None:
+    """The first line of a CSV file that is not UTF-8 and the column it is in (or "(file)"),
+    for the error when PyArrow's reader stops at it; None when every line decodes."""
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("utf-8", errors="surrogateescape")
+                cells = next(csv.reader([text]), [])
+                k = next(
+                    (
+                        k
+                        for k, c in enumerate(cells)
+                        if c != c.encode("utf-8", "replace").decode("utf-8")
+                    ),
+                    None,
+                )
+                return number, header[k] if k is not None and k < len(header) else "(file)"
+    return None
 
 
 def _check_quotes(
