@@ -63,6 +63,7 @@ def ledger_row(s: LoanState) -> dict[str, Any]:
         **{f"claimable_{k}": v for k, v in s.claimable.items()},
         "limitation_starts_on": lim.starts_on,
         "limitation_expires_on": lim.expires_on,
+        "limitation_nominal_expires_on": lim.nominal_expires_on,
         "limitation_calendar_covered": lim.calendar_covered,
         "limitation_started_by": lim.interrupted_by,
         "next_due_date": s.next_due_on,

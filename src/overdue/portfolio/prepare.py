@@ -577,6 +577,7 @@ def states_table(
         **{f"claimable_{c}": m[f"claimable_{c}"] for c in (x.value for x in Component)},
         "limitation_starts_on": _dates(d["limitation_starts_on"]),
         "limitation_expires_on": _dates(d["limitation_expires_on"]),
+        "limitation_nominal_expires_on": _dates(ints[:, 4]),
         "limitation_calendar_covered": pa.array(ints[:, 2].astype(bool)),
         "limitation_started_by": _labels(ints[:, 3], CAUSE_NAMES),
         "next_due_date": _dates(d["next_due_date"]),

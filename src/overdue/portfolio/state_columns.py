@@ -52,6 +52,8 @@ LOAN_STATE_SCHEMA = pa.schema(
         ("claimable_principal", MONEY),
         ("limitation_starts_on", pa.date32()),
         ("limitation_expires_on", pa.date32()),
+        # three years on, before a last day on a rest day moves to the next working day
+        ("limitation_nominal_expires_on", pa.date32()),
         ("limitation_calendar_covered", pa.bool_()),
         ("limitation_started_by", pa.string()),
         ("next_due_date", pa.date32()),
