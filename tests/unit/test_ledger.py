@@ -17,6 +17,7 @@ from overdue.ledger.contract import (
     AllocationBy,
     Component,
     Contract,
+    DayCount,
     EventKind,
     GivenInstallment,
     LenderType,
@@ -157,6 +158,46 @@ def test_one_fen_short_of_repaying_early_stays_a_credit_on_the_schedule() -> Non
     s = loan_state(paid, day("2025-03-10"))
     assert (s.outstanding_principal, s.credit) == (D("8000.00"), D("8047.99"))
     assert s.next_due_on == day("2025-03-15")
+
+
+def test_the_last_installment_paid_ahead_as_scheduled_waits_for_its_date() -> None:
+    # Installments 1 and 2 paid on their dates; 4,040.00, installment 3 in full, on 04-10,
+    # five days early: paying the schedule, not repaying early — no interest is given back and
+    # the loan is repaid on 04-15. Its payoff that day, 4,000 + 4,000 x 0.12 x 26 / 360 =
+    # 4,034.67, paid instead, repays the loan on 04-10 (the last installment's 40.00 of interest
+    # was for 31 days: 5.33 less).
+    ahead = loan(
+        three_month_loan(),
+        ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", "4040.00"),
+    )  # fmt: skip
+    s = loan_state(ahead, day("2025-04-12"))
+    assert (s.outstanding_principal, s.credit, s.next_due_on) == (
+        D("4000.00"), D("4040.00"), day("2025-04-15"),
+    )  # fmt: skip
+    s = loan_state(ahead, day("2025-04-15"))
+    assert (s.outstanding_principal, s.credit, s.cap.charged) == (D("0"), D("0"), D("240.00"))
+    payoff = loan(
+        three_month_loan(),
+        ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", "4034.67"),
+    )  # fmt: skip
+    s = loan_state(payoff, day("2025-04-12"))
+    assert (s.outstanding_principal, s.credit, s.next_due_on) == (D("0"), D("0"), None)
+    assert s.cap.charged == D("234.67")  # 120.00 + 80.00 + 34.67
+
+
+def test_a_bullet_loan_repaid_mid_term_pays_interest_to_that_day() -> None:
+    # 10,000 for 6 months at 12 % a year, ACT/365, one repayment on 07-15 (principal + 600.00).
+    # Repaid on 04-15 with 10,000 + 10,000 x 0.12 x 90 / 365 = 10,295.89: settled that day.
+    bullet = three_month_loan(
+        principal=D("10000.00"), term_months=6, method=RepaymentMethod.BULLET,
+        day_count=DayCount.ACT_365,
+    )  # fmt: skip
+    s = loan_state(loan(bullet, ("2025-04-15", "10295.89")), day("2025-05-01"))
+    assert (s.outstanding_principal, s.credit, s.total_due, s.next_due_on) == (
+        D("0"), D("0"), D("0"), None,
+    )  # fmt: skip
+    short = loan_state(loan(bullet, ("2025-04-15", "10295.88")), day("2025-05-01"))
+    assert (short.outstanding_principal, short.credit) == (D("10000.00"), D("10295.88"))
 
 
 def test_repaying_the_rest_on_a_due_date_owes_no_interest_beyond_that_installment() -> None:

@@ -514,6 +514,9 @@ def _settle_early(
     the borrower has returned the loan: 民法典 Art. 677, interest for the period actually
     borrowed. Those installments fall due on ``day`` with that principal, the first with that
     interest, and no interest or service fee for periods not borrowed; the credit pays them.
+    Only the last installment left, paid ahead at its scheduled amount or more, is not repaid
+    early: that is paying it as the schedule asks, a few days before its date, and it waits
+    for the date like any credit (a payoff below the scheduled amount is early repayment).
     """
     rest = [o for o in opens if o.inst.due_on > day]
     if not rest:
@@ -528,6 +531,9 @@ def _settle_early(
     )
     if credit < principal + interest:
         return credit
+    if len(rest) == 1 and credit >= rest[0].inst.payment:
+        return credit  # the last installment paid ahead in full, as scheduled: it waits
+
     for k, o in enumerate(rest):
         o.inst = replace(
             o.inst,

@@ -413,7 +413,8 @@ def _loans(
                     rest += sp[k]
                 since = due[ndue - 1] if ndue > 0 else d0
                 interest = muldiv(rest * (day - since), rate_num[i], rate_den[i] * basis[i])
-                if credit >= rest + interest:
+                last_in_full = ndue == n - 1 and credit >= sp[ndue] + si[ndue] + sf[ndue]
+                if credit >= rest + interest and not last_in_full:
                     for k in range(ndue, n):
                         due[k] = day
                         si[k] = interest if k == ndue else 0

@@ -1250,7 +1250,7 @@ def _prepare_out_dir(out_dir: Path) -> None:
                 raise InputError(
                     "--out",
                     f"{out_dir / (name + suffix)} exists: the synthetic {name} table is a "
-                    f"directory {name}/ of part files; remove the file or choose another --out"
+                    f"directory {name}/ of part files; remove the file or choose another --out",
                 )
         table_dir = out_dir / name
         table_dir.mkdir(exist_ok=True)
