@@ -258,6 +258,22 @@ def check_claim(
                 else f"冲抵全部未到期本金后还多{fmt(credit - not_yet_due)}元，可要求出借方退还。"
             )
         )
+    early = [c for c in result.explanation.charges if c.rule.startswith("提前还清")]
+    if early:
+        repaid_on = early[0].end or early[0].start
+        lines.append(
+            f"这笔贷款已于{date_cn(repaid_on)}提前还清：利息只按实际借款的天数计算（民法典第六百七十七条），"
+            "之后各期的利息和服务费不应再收。"
+        )
+    if state.credit > 0:
+        lines.append(
+            f"您的还款付清已到期的款项后还多出{fmt(state.credit)}元："
+            + (
+                "贷款已经还清，这笔钱应退还给您。"
+                if state.outstanding_principal == 0
+                else "按合同在之后的还款日抵扣应还款项。"
+            )
+        )
     later = [p for p in the_loan.payments if p.on > as_of]
     if later:
         lines.append(

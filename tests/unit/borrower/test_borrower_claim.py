@@ -93,6 +93,29 @@ def test_payments_after_the_as_of_date_are_named_as_not_counted() -> None:
     assert not [line for line in before.lines if "晚于查询日期" in line]
 
 
+def test_a_loan_repaid_early_is_said_to_be_repaid_with_what_is_owed_back() -> None:
+    # 12,000 over three months at 12 % a year (ACT/360); installment 1 paid on 2025-02-15;
+    # 8,053.33 on 03-05 repays the 8,000.00 left with 18 days of interest (48.00): 5.33 is
+    # owed back. A collector still asking for the schedule's 120.00 of interest asks 120.00 too
+    # much, and the borrower is told the loan was repaid and what comes back.
+    loan = {
+        "loan_id": "E-1",
+        "contract": {
+            "principal": "12000.00", "disbursed_on": "2025-01-15", "term_months": 3,
+            "method": "equal-principal", "rate": "0.12", "rate_unit": "annual",
+            "day_count": "ACT/360", "lender_type": "licensed",
+        },
+        "payments": [{"on": "2025-02-15", "amount": "4120.00"}, {"on": "2025-03-05", "amount": "8053.33"}],
+    }  # fmt: skip
+    r = check_claim(loan, claimed_total=Decimal("120.00"), as_of=dt.date(2025, 6, 30))
+    assert (r.lawful_total, r.difference) == (Decimal("0.00"), Decimal("120.00"))
+    assert (
+        "这笔贷款已于2025年3月5日提前还清：利息只按实际借款的天数计算（民法典第六百七十七条），"
+        "之后各期的利息和服务费不应再收。"
+    ) in r.lines
+    assert "您的还款付清已到期的款项后还多出5.33元：贷款已经还清，这笔钱应退还给您。" in r.lines
+
+
 def test_no_claim_at_all_is_refused() -> None:
     with pytest.raises(InputError, match="claimed_total"):
         check_claim(EXAMPLE, as_of=AS_OF)
