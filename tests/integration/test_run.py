@@ -212,6 +212,12 @@ def test_a_loans_table_with_only_a_header_is_refused_and_the_last_run_stays(
     before = run_nightly(good, tmp_path / "run", AS_OF)
     with pytest.raises(InputError, match="only a header"):
         run_nightly(data, tmp_path / "run", AS_OF)
+    # with payments, every one of them is rejected (no such loan): the reason still comes first
+    (data / "payments.csv").write_text(
+        "payment_id,loan_id,paid_on,amount\nP1,L1,2026-01-05,100.00\n", encoding="utf-8"
+    )
+    with pytest.raises(InputError, match="only a header"):
+        run_nightly(data, tmp_path / "run", AS_OF)
     assert (tmp_path / "run").resolve() == before.version_dir.resolve()
     assert pq.read_table(tmp_path / "run" / "loan_state.parquet").num_rows == 50
     assert not list((tmp_path / "run.versions").glob("*.partial"))

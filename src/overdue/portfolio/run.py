@@ -314,20 +314,30 @@ def run_nightly(
     staging = versions / f"{as_of.isoformat()}.{os.getpid()}.{time.time_ns()}.partial"
     staging.mkdir()
     try:
-        with _system_allocator(), _timed(timings, "load"):
-            loaded = load_portfolio(
-                data_dir,
-                as_of=as_of,
-                rejects_dir=staging / "rejects",
-                max_reject_ratio=max_reject_ratio,
-                lean=engine == "duckdb",
-                release_memory=False,  # (see _kept_memory)
-            )
+        no_loans = InputError(
+            "loans", f"no rows in {data_dir}: the loans table has only a header; nothing to run"
+        )
+        try:
+            with _system_allocator(), _timed(timings, "load"):
+                loaded = load_portfolio(
+                    data_dir,
+                    as_of=as_of,
+                    rejects_dir=staging / "rejects",
+                    max_reject_ratio=max_reject_ratio,
+                    lean=engine == "duckdb",
+                    release_memory=False,  # (see _kept_memory)
+                )
+        except RejectThresholdExceeded as exc:
+            if exc.counts["loans"].read == 0:  # every payment's loan unknown: say why first
+                failed = staging.with_name(staging.name.removesuffix(".partial") + ".failed")
+                staging.rename(failed)
+                raise InputError(
+                    "loans", f"{no_loans.message} (the other tables' rejects: {failed / 'rejects'})"
+                ) from None
+            raise
         if loaded.counts["loans"].read == 0:
             # Publishing would replace the last good run with an empty one.
-            raise InputError(
-                "loans", f"no rows in {data_dir}: the loans table has only a header; nothing to run"
-            )
+            raise no_loans
         if progress:
             progress("load", 1, 1)
         state_file = staging / "loan_state.parquet"
