@@ -512,7 +512,8 @@ def _read_parquet(path: Path, file: str, spec: Table) -> _Part:
         what = "floating-point column refused" if cls == "float" else f"type {f.type} refused"
         raise InputError(
             f.name,
-            f"{what} for a {kind.value} column: write {_WANTED.get(kind, 'string')}",
+            f"{what} for {'an' if kind.value[0] in 'aeiou' else 'a'} {kind.value} column: "
+            f"write {_WANTED.get(kind, 'string')}",
             source=file,
         )
     try:
