@@ -59,10 +59,16 @@ def test_counts_reconcile_and_every_accepted_loan_has_a_state(
     assert set(manifest["rule_versions"]) >= {"lpr.csv", "cap_profiles.csv", "periods.csv"}
     assert all(len(h) == 64 for h in manifest["inputs"].values())
     run_dir = tmp_path / "run"
+    rejects = sorted(p for p in (run_dir / "rejects").rglob("*") if p.is_file())
+    assert [p.name for p in rejects][-1] == "summary.json"
     assert manifest["outputs"] == {
         name: hashlib.sha256((run_dir / name).read_bytes()).hexdigest()
-        for name in ("loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv")
-    }
+        for name in (
+            "loan_state.parquet", "summary_buckets.parquet", "summary_buckets.csv",
+            *(p.relative_to(run_dir).as_posix() for p in rejects),
+        )
+    }  # fmt: skip
+    assert manifest["holiday_calendar"].startswith("chinese-calendar 1.")
     assert manifest["counts"]["total"]["read"] == sum(
         c["read"] for k, c in s.counts.items() if k != "total"
     )

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import importlib.metadata
 import json
 import os
 import platform
@@ -381,11 +382,18 @@ def run_nightly(
             "inputs": dict(sorted(loaded.checksums.items())),
             "counts": counts,
             "rule_versions": data_version(RULE_FILES),
+            # business days (the limitation's last day) come from this package's tables
+            "holiday_calendar": f"chinese-calendar {importlib.metadata.version('chinese-calendar')}",
             "outputs": {
                 "loan_state.parquet": state_sha256.result(),
                 **{
                     name: file_sha256(staging / name)
                     for name in ("summary_buckets.parquet", "summary_buckets.csv")
+                },
+                **{
+                    path.relative_to(staging).as_posix(): file_sha256(path)
+                    for path in sorted((staging / "rejects").rglob("*"))
+                    if path.is_file()
                 },
             },
             "loans": n_states,
