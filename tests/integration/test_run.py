@@ -24,7 +24,7 @@ from overdue.portfolio import kernel
 from overdue.portfolio.frames import loan_from_tables
 from overdue.portfolio.load import load_portfolio
 from overdue.portfolio.prepare import _slice, compute_states, kernel_inputs
-from overdue.portfolio.run import run_nightly, write_parquet, write_parquet_parts
+from overdue.portfolio.run import KEEP_VERSIONS, run_nightly, write_parquet, write_parquet_parts
 from overdue.portfolio.synth import synthesize
 
 pytestmark = pytest.mark.integration
@@ -227,3 +227,25 @@ def test_a_loans_table_with_only_a_header_is_refused_and_the_last_run_stays(
     assert (tmp_path / "run").resolve() == before.version_dir.resolve()
     assert pq.read_table(tmp_path / "run" / "loan_state.parquet").num_rows == 50
     assert not list((tmp_path / "run.versions").glob("*.partial"))
+
+
+def test_failed_runs_keep_their_rejects_but_only_the_newest_few(tmp_path: Path) -> None:
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n", encoding="utf-8"
+    )
+    (bad / "payments.csv").write_text(
+        "payment_id,loan_id,paid_on,amount\nP1,L1,2026-01-05,100.00\n", encoding="utf-8"
+    )
+    for _ in range(KEEP_VERSIONS + 2):
+        with pytest.raises(InputError, match="only a header"):
+            run_nightly(bad, tmp_path / "run", AS_OF)
+    versions = tmp_path / "run.versions"
+    assert len(list(versions.glob("*.failed"))) == KEEP_VERSIONS + 2
+    newest = sorted(versions.glob("*.failed"), key=lambda p: p.stat().st_mtime)[-KEEP_VERSIONS:]
+    good = tmp_path / "good"
+    synthesize(20, good, seed=3, as_of=AS_OF)
+    run_nightly(good, tmp_path / "run", AS_OF)
+    assert sorted(versions.glob("*.failed")) == sorted(newest)
+    assert all((p / "rejects" / "payments.csv").exists() for p in newest)

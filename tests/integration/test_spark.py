@@ -14,6 +14,7 @@ import os
 import random
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -165,3 +166,20 @@ def test_the_module_entry_as_the_readme_shows_it_runs_without_the_environment_on
     run_nightly(data, tmp_path / "duckdb", AS_OF, engine="duckdb")
     spark_bytes = (tmp_path / "spark" / "loan_state.parquet").read_bytes()
     assert spark_bytes == (tmp_path / "duckdb" / "loan_state.parquet").read_bytes()
+
+
+def test_temporary_folders_of_killed_local_runs_are_removed_and_live_ones_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from overdue.portfolio.spark import _remove_left_behind
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    left = tmp_path / f"overdue-spark-{dead.stdout.strip()}-x1"
+    live = tmp_path / f"overdue-spark-{os.getpid()}-x2"
+    other = tmp_path / "overdue-spark-progress"
+    for d in (left, live, other):
+        (d / "part").mkdir(parents=True)
+    _remove_left_behind()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([live.name, other.name])

@@ -261,6 +261,10 @@ def publish(staging: Path, out_dir: Path) -> Path:
     for partial in versions.glob("*.partial"):  # left by a run that was killed
         if not process_alive(int(partial.name.split(".")[1])):
             shutil.rmtree(partial, ignore_errors=True)
+    # failed runs keep their rejects for the operator: the newest few, not every one
+    failed = sorted(versions.glob("*.failed"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in failed[KEEP_VERSIONS:]:
+        shutil.rmtree(old, ignore_errors=True)
     return staging
 
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -262,6 +263,19 @@ def spark_session(
     return builder.getOrCreate()
 
 
+_TEMP_PREFIX = "overdue-spark-"
+
+
+def _remove_left_behind() -> None:
+    """Remove the temporary folders of local runs that were killed (named by their process)."""
+    from overdue.workers import process_alive
+
+    for old in Path(tempfile.gettempdir()).glob(f"{_TEMP_PREFIX}*-*"):
+        pid = old.name.removeprefix(_TEMP_PREFIX).split("-")[0]
+        if pid.isdigit() and not process_alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+
+
 @contextmanager
 def _sql_conf(spark: SparkSession, settings: Mapping[str, str]) -> Iterator[None]:
     """Set runtime SQL settings for the duration of a block; restore the previous values."""
@@ -402,7 +416,8 @@ def compute_spark(
             elif staging is not None:
                 states = _through_files(spark, nested, as_of, cap, staging, batch)
             elif local:
-                with tempfile.TemporaryDirectory(prefix="overdue-spark-") as tmp:
+                _remove_left_behind()
+                with tempfile.TemporaryDirectory(prefix=f"{_TEMP_PREFIX}{os.getpid()}-") as tmp:
                     uri = Path(tmp).as_uri()
                     states = _through_files(spark, nested, as_of, cap, uri, batch)
             else:
