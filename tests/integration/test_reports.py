@@ -517,3 +517,14 @@ def test_rows_not_as_of_the_manifest_date_are_refused(tmp_path: Path) -> None:
     (run / "manifest.json").write_text('{"as_of": "2026-12-31"}', encoding="utf-8")
     with pytest.raises(InputError, match="48 rows not as of the manifest's as_of date"):
         build_report([run], tmp_path / "out")
+
+
+def test_each_vintage_has_its_own_colour_in_order_of_origination() -> None:
+    from overdue.portfolio.reports import _vintage_colour
+
+    colours = [_vintage_colour(k, 37) for k in range(37)]
+    assert (colours[0], colours[-1]) == ("#08306b", "#f16913")
+    assert len(set(colours)) == 37  # a 10-colour palette repeated itself every 10 vintages
+    reds = [int(c[1:3], 16) for c in colours]
+    assert reds == sorted(reds)  # oldest darkest, newest lightest
+    assert _vintage_colour(0, 1) == "#08306b"

@@ -1027,8 +1027,9 @@ def _vintage_chart(rows: list[dict[str, Any]]) -> str:
     body.append(
         f'<text x="{left + plot_w / 2}" y="{height - 4}" text-anchor="middle">在账月数 MOB</text>'
     )
-    for index, (vintage, points) in enumerate(_by_vintage(rows).items()):
-        colour = _PALETTE[index % len(_PALETTE)]
+    vintages = _by_vintage(rows)
+    for index, (vintage, points) in enumerate(vintages.items()):
+        colour = _vintage_colour(index, len(vintages))
         coords = [xy(p["mob"], p["m3plus_account_rate"]) for p in points]
         if len(coords) > 1:
             path = " ".join(f"{cx},{cy}" for cx, cy in coords)
@@ -1048,6 +1049,14 @@ def _vintage_chart(rows: list[dict[str, Any]]) -> str:
     return _svg(width, height, "Vintage 曲线：M3+ 户数占比 × 在账月数", body)
 
 
+def _vintage_colour(index: int, count: int) -> str:
+    """The ``index``-th of ``count`` vintages (oldest first) on one ramp, dark blue to orange:
+    with dozens of vintages a cycling palette repeats its colours, a ramp keeps their order."""
+    start, end = (0x08, 0x30, 0x6B), (0xF1, 0x69, 0x13)
+    t = index / (count - 1) if count > 1 else 0.0
+    return "#" + "".join(f"{round(a + (b - a) * t):02x}" for a, b in zip(start, end, strict=True))
+
+
 def _by_vintage(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     grouped: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
@@ -1065,7 +1074,7 @@ def _vintage_pivot(rows: list[dict[str, Any]]) -> dict[str, Any]:
         body.append(
             {
                 "vintage": vintage,
-                "colour": _PALETTE[index % len(_PALETTE)],
+                "colour": _vintage_colour(index, len(grouped)),
                 "cells": [cells.get(m) for m in mobs],
             }
         )
