@@ -130,10 +130,10 @@ def make_messy_loan(src: Source, loan_id: str, last: dt.date) -> Loan:
         if behaviour == "skip":
             continue
         if behaviour == "repay-all":
-            # The rest of the principal and about one period's interest or less, on a day in the
+            # The rest of the principal and about one period's interest and fee or less, on a day in the
             # installment's period: sometimes enough to repay the loan early, sometimes not.
             rest = sum((i.principal for i in schedule[k:]), Decimal(0))
-            extra = Decimal(src.randint(0, int(inst.interest * 200) + 1)) / 100
+            extra = Decimal(src.randint(0, int((inst.interest + inst.service_fee) * 200) + 1)) / 100
             on = max(contract.disbursed_on, inst.due_on - dt.timedelta(days=src.randint(0, 30)))
             payments.append(Payment(on, rest + extra, f"{loan_id}-S{len(payments)}"))
             continue

@@ -438,8 +438,8 @@ def portfolio_snapshot(
     on: Annotated[str, typer.Option(help="The day, YYYY-MM-DD.")],
     out: Annotated[Path, typer.Option(help="New (or empty) directory for the snapshot.")],
 ) -> None:
-    """The portfolio as it stood on an earlier day: loans disbursed by then, and their payments,
-    installments and events dated on or before it (to run last month-end's nightly run)."""
+    """The portfolio as it stood on an earlier day: loans disbursed by then, their payments and
+    events dated on or before it and their whole schedules (to run last month-end's run)."""
     from overdue.portfolio.snapshot import snapshot
 
     counts = snapshot(data, out, _date(on, "--on"))

@@ -435,6 +435,9 @@ def test_run_refuses_an_out_that_is_not_a_run_link_before_it_starts(tmp_path: Pa
     again = run("run", "--data", str(data), "--as-of", "2025-07-31", "--out", str(runs / "ours"))
     assert again.returncode == 0, again.stderr
     assert (runs / "ours").readlink().parent == Path("ours.versions")
+    roundabout = runs / ".." / runs.name / "ours"  # the same link, written another way
+    third = run("run", "--data", str(data), "--as-of", "2025-08-31", "--out", str(roundabout))
+    assert third.returncode == 0, third.stderr
     under = run(
         "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(runs / "afile" / "x")
     )

@@ -801,7 +801,8 @@ def test_a_csv_line_that_is_not_utf8_is_named_with_its_column(tmp_path: Path) ->
     with pytest.raises(InputError) as err:
         load(tmp_path)
     assert (err.value.source, err.value.field, err.value.message) == (
-        "payments.csv", "(file)", "line 1 (the header): not UTF-8 text",
+        "payments.csv", "(file)", "line 1 (the header): not UTF-8 text (the whole file must be "
+        "UTF-8; a GBK export can be converted with: iconv -f GBK -t UTF-8)",
     )  # fmt: skip
 
 
@@ -884,3 +885,17 @@ def test_parquet_decimals_with_more_places_are_accepted_only_when_exact(tmp_path
         ("loans.parquet", 2, "principal", "more than two decimals"),
         ("loans.parquet", 3, "rate", "more than six decimals"),
     ]
+
+
+def test_a_bad_byte_inside_a_value_over_several_lines_names_the_line_not_a_wrong_column(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, loans=LOANS)
+    (tmp_path / "payments.csv").write_bytes(
+        PAYMENTS.encode("utf-8") + b'P9,"L1\n' + "张三".encode("gbk") + b'",2024-06-10,10.00\n'
+    )
+    with pytest.raises(InputError) as err:
+        load(tmp_path)
+    assert (err.value.field, err.value.message.split(":")[0]) == (
+        "(file)", f"line {PAYMENTS.count(chr(10)) + 2}",
+    )  # fmt: skip

@@ -160,29 +160,58 @@ def test_one_fen_short_of_repaying_early_stays_a_credit_on_the_schedule() -> Non
     assert s.next_due_on == day("2025-03-15")
 
 
-def test_the_last_installment_paid_ahead_as_scheduled_waits_for_its_date() -> None:
-    # Installments 1 and 2 paid on their dates; 4,040.00, installment 3 in full, on 04-10,
-    # five days early: paying the schedule, not repaying early — no interest is given back and
-    # the loan is repaid on 04-15. Its payoff that day, 4,000 + 4,000 x 0.12 x 26 / 360 =
-    # 4,034.67, paid instead, repays the loan on 04-10 (the last installment's 40.00 of interest
-    # was for 31 days: 5.33 less).
-    ahead = loan(
+def test_the_last_installment_paid_a_few_days_ahead_gives_back_the_days_not_borrowed() -> None:
+    # Installments 1 and 2 paid on their dates; 4,040.00, installment 3 in full, on 04-10, five
+    # days early. Its payoff that day is 4,000 + 4,000 x 0.12 x 26 / 360 = 4,034.67 (the
+    # schedule's 40.00 was for 31 days): the loan is repaid on 04-10 and 5.33 is owed back —
+    # the same as paying 4,034.67 (民法典 Art. 677; a contract agreeing otherwise is not
+    # modelled). Paying more never costs more.
+    for paid, back in (("4040.00", D("5.33")), ("4034.67", D("0.00"))):
+        ahead = loan(
+            three_month_loan(),
+            ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", paid),
+        )  # fmt: skip
+        s = loan_state(ahead, day("2025-04-12"))
+        assert (s.outstanding_principal, s.credit, s.next_due_on) == (D("0"), back, None)
+        assert s.cap.charged == D("234.67")  # 120.00 + 80.00 + 34.67
+    short = loan(
         three_month_loan(),
-        ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", "4040.00"),
+        ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", "4034.66"),
     )  # fmt: skip
-    s = loan_state(ahead, day("2025-04-12"))
+    s = loan_state(short, day("2025-04-12"))
     assert (s.outstanding_principal, s.credit, s.next_due_on) == (
-        D("4000.00"), D("4040.00"), day("2025-04-15"),
+        D("4000.00"), D("4034.66"), day("2025-04-15"),
     )  # fmt: skip
-    s = loan_state(ahead, day("2025-04-15"))
-    assert (s.outstanding_principal, s.credit, s.cap.charged) == (D("0"), D("0"), D("240.00"))
-    payoff = loan(
-        three_month_loan(),
-        ("2025-02-15", "4120.00"), ("2025-03-15", "4080.00"), ("2025-04-10", "4034.67"),
-    )  # fmt: skip
-    s = loan_state(payoff, day("2025-04-12"))
-    assert (s.outstanding_principal, s.credit, s.next_due_on) == (D("0"), D("0"), None)
-    assert s.cap.charged == D("234.67")  # 120.00 + 80.00 + 34.67
+
+
+def test_repaying_early_charges_the_period_s_service_fee_for_the_days_borrowed() -> None:
+    # 3,000 at 0 % over three months with 50.00 of service fee a month (equal principal):
+    # installment 1 (1,050.00) paid on 02-15; the rest on 03-05, 18 of the period's 28 days:
+    # 2,000 + 50 x 18 / 28 = 2,032.14. The third month's fee is not charged.
+    fees = three_month_loan(principal=D("3000.00"), rate=D("0"), service_fee=D("50.00"))
+    r = replay(loan(fees, ("2025-02-15", "1050.00"), ("2025-03-05", "2032.14")), day("2025-06-30"))
+    s = r.state
+    assert (s.outstanding_principal, s.total_due, s.credit) == (D("0"), D("0"), D("0"))
+    assert s.cap.charged == D("82.14")  # 50.00 + 32.14
+    line = next(c for c in r.explanation.charges if c.component == "service_fee" and c.days)
+    assert (line.installment, line.days, line.amount) == (2, 18, D("32.14"))
+    assert "18/28" in line.rule
+    one_day_later = loan(fees, ("2025-02-15", "1050.00"), ("2025-03-06", "2033.93"))
+    assert loan_state(one_day_later, day("2025-06-30")).cap.charged == D("83.93")  # 50 x 19 / 28
+
+
+def test_with_no_principal_left_a_surplus_does_not_repay_the_rest_of_the_schedule() -> None:
+    # A schedule from the lender: 10,000.00 + 100.00 on 02-15, then 100.00 of interest and
+    # 50.00 of fee on 03-15 with no principal. 10,100.01 on 02-15 leaves 0.01 of credit: no
+    # principal is out, so there is nothing to repay early, and the 150.00 is still owed.
+    plain = three_month_loan(principal=D("10000.00"), term_months=2)
+    given = (
+        GivenInstallment(1, day("2025-02-15"), D("10000.00"), D("100.00"), D("0")),
+        GivenInstallment(2, day("2025-03-15"), D("0"), D("100.00"), D("50.00")),
+    )
+    paid = Loan("T-2", plain, (Payment(day("2025-02-15"), D("10100.01"), "P1"),), (), given)
+    s = loan_state(paid, day("2025-04-30"))
+    assert (s.total_due, s.dpd) == (D("149.99"), 46)
 
 
 def test_a_bullet_loan_repaid_mid_term_pays_interest_to_that_day() -> None:

@@ -508,20 +508,20 @@ def _settle_early(
     """Close the loan on ``day`` when the credit repays it; return the credit left.
 
     The credit is what is left of the day's payments after every amount due (it pays them
-    first), so nothing is overdue. When it covers the principal of the installments not yet due
-    and the contract interest on it from the last due date (or the disbursement) through
-    ``day`` — ``principal x annual rate x days / basis``, rounded half-up to the fen once —
-    the borrower has returned the loan: 民法典 Art. 677, interest for the period actually
-    borrowed. Those installments fall due on ``day`` with that principal, the first with that
-    interest, and no interest or service fee for periods not borrowed; the credit pays them.
-    Only the last installment left, paid ahead at its scheduled amount or more, is not repaid
-    early: that is paying it as the schedule asks, a few days before its date, and it waits
-    for the date like any credit (a payoff below the scheduled amount is early repayment).
+    first), so nothing is overdue. When principal is not yet due and the credit covers it with
+    the cost of the period in progress for the days borrowed — contract interest on it from the
+    last due date (or the disbursement) through ``day``, ``principal x annual rate x days /
+    basis``, and the period's service fee x those days / the period's days, each rounded half-up
+    to the fen once — the borrower has returned the loan: 民法典 Art. 677, interest for the
+    period actually borrowed unless agreed otherwise (a contract term agreeing otherwise is not
+    modelled). Those installments fall due on ``day`` with that principal, the first with that
+    interest and fee, and nothing for periods not borrowed; the credit pays them. So does a
+    last installment paid a few days before its date: the days not borrowed come back.
     """
     rest = [o for o in opens if o.inst.due_on > day]
-    if not rest:
-        return credit
     principal = total(o.inst.principal for o in rest)
+    if principal <= 0:
+        return credit  # nothing lent is still out: the schedule's other amounts wait
     since = max(
         (o.inst.due_on for o in opens if o.inst.due_on <= day), default=contract.disbursed_on
     )
@@ -529,17 +529,16 @@ def _settle_early(
     interest = round_fen(
         Fraction(principal) * Fraction(contract.annual_rate) * days / contract.day_count.basis
     )
-    if credit < principal + interest:
+    period = (rest[0].inst.due_on - since).days
+    fee = round_fen(Fraction(rest[0].inst.service_fee) * days / period)
+    if credit < principal + interest + fee:
         return credit
-    if len(rest) == 1 and credit >= rest[0].inst.payment:
-        return credit  # the last installment paid ahead in full, as scheduled: it waits
-
     for k, o in enumerate(rest):
         o.inst = replace(
             o.inst,
             due_on=day,
             interest=interest if k == 0 else ZERO,
-            service_fee=ZERO,
+            service_fee=fee if k == 0 else ZERO,
             interest_base=principal if k == 0 else ZERO,
         )
         if k == 0 and interest > 0:
@@ -551,6 +550,14 @@ def _settle_early(
                     "（民法典第六百七十七条：按照实际借款的期间计算利息）",
                 )
             )  # fmt: skip
+        if k == 0 and fee > 0:
+            charges.append(
+                ChargeLine(
+                    o.inst.no, Component.SERVICE_FEE.value, since + dt.timedelta(days=1), day,
+                    days, None, None, None, fee,
+                    f"提前还清：本期服务费按实际借款天数折算（{days}/{period}天）",
+                )
+            )  # fmt: skip
         if o.inst.principal > 0:
             charges.append(
                 ChargeLine(
@@ -558,12 +565,16 @@ def _settle_early(
                     o.inst.principal, "提前还清：未到期本金于还清之日一并归还",
                 )
             )  # fmt: skip
-        for c in (Component.PRINCIPAL, Component.INTEREST):
-            amount = o.inst.principal if c is Component.PRINCIPAL else o.inst.interest
+        for c in (Component.INTEREST, Component.SERVICE_FEE, Component.PRINCIPAL):
+            amount = {
+                Component.INTEREST: o.inst.interest,
+                Component.SERVICE_FEE: o.inst.service_fee,
+                Component.PRINCIPAL: o.inst.principal,
+            }[c]
             o.charged[c] = o.paid[c] = amount
             if amount > 0:
                 allocations.append(AllocationLine("credit", day, o.inst.no, c.value, amount))
-    return credit - principal - interest
+    return credit - principal - interest - fee
 
 
 def _scheduled_lines(contract: Contract, inst: Installment) -> Iterable[ChargeLine]:

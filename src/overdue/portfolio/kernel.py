@@ -405,25 +405,28 @@ def _loans(
                 for k in range(settled, ndue):
                     repaid += paid[k, PRINCIPAL]
             # 5. repaid early (engine._settle_early): a credit left after today's payments
-            #    has paid everything due; when it covers the principal not yet due and its
-            #    interest since the last due date, those installments fall due today with it.
+            #    has paid everything due; when it covers the principal not yet due with the
+            #    interest and service fee of the days borrowed since the last due date, those
+            #    installments fall due today with them.
             if is_pay_day and credit > 0 and ndue < n:
                 rest = 0
                 for k in range(ndue, n):
                     rest += sp[k]
                 since = due[ndue - 1] if ndue > 0 else d0
                 interest = muldiv(rest * (day - since), rate_num[i], rate_den[i] * basis[i])
-                last_in_full = ndue == n - 1 and credit >= sp[ndue] + si[ndue] + sf[ndue]
-                if credit >= rest + interest and not last_in_full:
+                fee = muldiv(sf[ndue], day - since, due[ndue] - since)
+                if rest > 0 and credit >= rest + interest + fee:
                     for k in range(ndue, n):
                         due[k] = day
                         si[k] = interest if k == ndue else 0
-                        sf[k] = 0
+                        sf[k] = fee if k == ndue else 0
                         charged[k, PRINCIPAL] = sp[k]
                         charged[k, INTEREST] = si[k]
+                        charged[k, SERVICE_FEE] = sf[k]
                         paid[k, PRINCIPAL] = sp[k]
                         paid[k, INTEREST] = si[k]
-                    credit -= rest + interest
+                        paid[k, SERVICE_FEE] = sf[k]
+                    credit -= rest + interest + fee
                     settled = n
                     settled_principal += rest
                     repaid = settled_principal

@@ -330,7 +330,12 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     try:
         header = next(csv.reader([first.decode("utf-8-sig")]), None)
     except UnicodeDecodeError:
-        raise InputError("(file)", "line 1 (the header): not UTF-8 text", source=file) from None
+        raise InputError(
+            "(file)",
+            "line 1 (the header): not UTF-8 text (the whole file must be UTF-8; a GBK export can "
+            "be converted with: iconv -f GBK -t UTF-8)",
+            source=file,
+        ) from None
     if not header:
         raise InputError("(file)", "empty file: a header row is required", source=file)
     _check_header(header, spec, file)
@@ -389,15 +394,13 @@ def _first_bad_utf8(path: Path, header: Sequence[str]) -> tuple[int, str] | None
             except UnicodeDecodeError:
                 text = raw.decode("utf-8", errors="surrogateescape")
                 cells = next(csv.reader([text]), [])
-                k = next(
-                    (
-                        k
-                        for k, c in enumerate(cells)
-                        if c != c.encode("utf-8", "replace").decode("utf-8")
-                    ),
-                    None,
-                )
-                return number, header[k] if k is not None and k < len(header) else "(file)"
+                if len(cells) != len(header):  # (part of a quoted value over several lines)
+                    return number, "(file)"
+                # (undecodable bytes are the surrogates U+DC80..U+DCFF under surrogateescape)
+                bad = [
+                    k for k, c in enumerate(cells) if any("\udc80" <= ch <= "\udcff" for ch in c)
+                ]
+                return number, header[bad[0]] if bad else "(file)"
     return None
 
 

@@ -279,7 +279,9 @@ def check_out(out_dir: Path) -> None:
     if out_dir.is_symlink():
         target = os.readlink(out_dir)
         versions = out_dir.parent / f"{out_dir.name}.versions"
-        if Path(os.path.normpath(out_dir.parent / target)).parent == versions:
+        if Path(os.path.normpath(out_dir.parent / target)).parent == Path(
+            os.path.normpath(versions)
+        ):
             return  # an earlier run's link (its version may since have been removed)
         raise InputError(
             "--out",

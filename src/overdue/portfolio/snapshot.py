@@ -2,8 +2,9 @@
 
 The nightly run rejects rows dated after its as-of date (a payment dated tomorrow is an error
 in a live extract). To replay history — a month-end run for last month, or the demo's two
-runs for roll rates — take a snapshot first: loans disbursed on or before the day, and their
-payments, installments and events dated on or before it. Borrowers are copied whole.
+runs for roll rates — take a snapshot first: loans disbursed on or before the day, their
+payments and events dated on or before it, and their whole installment schedules (a schedule
+cut at the day would be rejected as incomplete). Borrowers are copied whole.
 """
 
 from __future__ import annotations
