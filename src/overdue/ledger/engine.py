@@ -21,10 +21,9 @@ On each such day ``d``, after the previous such day ``p``:
 4. **Payments** made on ``d`` are allocated by the contract's order (default 民法典 Art. 561:
    fees, then penalty, compound and contractual interest, then principal — oldest
    installment first). What is left is a credit, applied to amounts as they fall due.
-5. **Repaid early**: when, after a day's payments, the credit covers the principal not yet
-   due and its contract interest from the last due date through ``d``, the loan is repaid on
-   ``d`` with interest for the days actually borrowed (民法典 Art. 677); see
-   :func:`_settle_early`.
+5. **Repaid early**: when, after a day's payments, principal is not yet due and the credit
+   covers it with the interest and service fee of the days borrowed since the last due date,
+   the loan is repaid on ``d`` (民法典 Art. 677); see :func:`_settle_early`.
 
 Because every payment is placed on its own date before anything later is computed, a
 backdated payment gives the same state as one entered on time, and the order in which
@@ -472,7 +471,7 @@ def replay(
             if left > 0:
                 allocations.append(AllocationLine(p.payment_id, day, None, "credit", left))
             credit += left
-        # 5. repaid early: the credit covers the principal not yet due and its interest so far
+        # 5. repaid early: the credit covers the principal not yet due and its cost so far
         if credit > 0 and day in by_day:
             credit = _settle_early(opens, contract, day, credit, charges, allocations)
         principal_repaid = total(o.paid[Component.PRINCIPAL] for o in opens)
@@ -565,12 +564,11 @@ def _settle_early(
                     o.inst.principal, "提前还清：未到期本金于还清之日一并归还",
                 )
             )  # fmt: skip
-        for c in (Component.INTEREST, Component.SERVICE_FEE, Component.PRINCIPAL):
-            amount = {
-                Component.INTEREST: o.inst.interest,
-                Component.SERVICE_FEE: o.inst.service_fee,
-                Component.PRINCIPAL: o.inst.principal,
-            }[c]
+        for c, amount in (
+            (Component.INTEREST, o.inst.interest),
+            (Component.SERVICE_FEE, o.inst.service_fee),
+            (Component.PRINCIPAL, o.inst.principal),
+        ):
             o.charged[c] = o.paid[c] = amount
             if amount > 0:
                 allocations.append(AllocationLine("credit", day, o.inst.no, c.value, amount))
