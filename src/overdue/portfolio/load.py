@@ -324,6 +324,12 @@ def _check_header(names: Sequence[str], spec: Table, file: str) -> None:
             raise InputError(c.name, "required column missing", source=file)
 
 
+_NOT_UTF8 = (
+    "not UTF-8 text (the whole file must be UTF-8; a GBK export can be converted with: "
+    "iconv -f GBK -t UTF-8)"
+)
+
+
 def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     with path.open("rb") as fh:
         first = fh.readline()
@@ -332,8 +338,7 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     except UnicodeDecodeError:
         raise InputError(
             "(file)",
-            "line 1 (the header): not UTF-8 text (the whole file must be UTF-8; a GBK export can "
-            "be converted with: iconv -f GBK -t UTF-8)",
+            f"line 1 (the header): {_NOT_UTF8}",
             source=file,
         ) from None
     if not header:
@@ -367,8 +372,7 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
                 line, column = where
                 raise InputError(
                     column,
-                    f"line {line}: not UTF-8 text (the whole file must be UTF-8; a GBK export "
-                    "can be converted with: iconv -f GBK -t UTF-8)",
+                    f"line {line}: {_NOT_UTF8}",
                     source=file,
                 ) from None
             raise InputError("(file)", f"not readable as CSV: {exc}", source=file) from None
