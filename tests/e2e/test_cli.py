@@ -117,6 +117,29 @@ def test_loan_state_table_is_readable_chinese() -> None:
     assert "多付超限部分" not in done.stdout  # the excess is absorbed by what is overdue
 
 
+def test_loan_state_names_a_credit_on_a_repaid_loan_as_owed_back(tmp_path: Path) -> None:
+    # The worked example of tests/unit/test_ledger.py: repaid early on 2025-03-05, 5.33 over.
+    loan = {
+        "loan_id": "E-1",
+        "contract": {
+            "principal": "12000.00", "disbursed_on": "2025-01-15", "term_months": 3,
+            "method": "equal-principal", "rate": "0.12", "rate_unit": "annual",
+            "day_count": "ACT/360",
+        },
+        "payments": [{"on": "2025-02-15", "amount": "4120.00"},
+                     {"on": "2025-03-05", "amount": "8053.33"}],
+    }  # fmt: skip
+    path = tmp_path / "loan.json"
+    path.write_text(json.dumps(loan), encoding="utf-8")
+    repaid = run("loan", "state", str(path), "--as-of", "2025-06-30", "--explain")
+    assert repaid.returncode == 0, repaid.stderr
+    assert "多付款（贷款已还清，应退还）" in repaid.stdout
+    assert "提前还清" in repaid.stdout
+    before = run("loan", "state", str(path), "--as-of", "2025-03-01")
+    assert "预存余额" in before.stdout
+    assert "应退还" not in before.stdout
+
+
 def test_loan_state_shows_interest_paid_above_the_cap_that_nothing_overdue_absorbs(
     tmp_path: Path,
 ) -> None:
