@@ -249,3 +249,14 @@ def test_failed_runs_keep_their_rejects_but_only_the_newest_few(tmp_path: Path) 
     run_nightly(good, tmp_path / "run", AS_OF)
     assert sorted(versions.glob("*.failed")) == sorted(newest)
     assert all((p / "rejects" / "payments.csv").exists() for p in newest)
+
+
+def test_the_load_reports_progress_table_by_table(tmp_path: Path) -> None:
+    data = tmp_path / "p"
+    synthesize(30, data, seed=3, as_of=AS_OF)
+    seen: list[tuple[str, int, int]] = []
+    run_nightly(data, tmp_path / "run", AS_OF, progress=lambda *step: seen.append(step))
+    load = [s for s in seen if s[0] == "load"]
+    assert load == [("load", k, len(load)) for k in range(1, len(load) + 1)]
+    assert len(load) >= 4  # loans, payments, installments, events (and borrowers, if loaded)
+    assert seen[-1][0] == "kernel"

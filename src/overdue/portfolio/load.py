@@ -849,12 +849,14 @@ def load_portfolio(
     max_reject_ratio: Decimal = DEFAULT_MAX_REJECT_RATIO,
     lean: bool = False,
     release_memory: bool = True,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> LoadedPortfolio:
     """Read, check and normalize the portfolio in ``data_dir`` as of ``as_of``.
 
     ``lean`` returns the smaller tables the nightly kernel needs (see :data:`_LEAN_DROP`); the
     checks and the rejects are the same. ``release_memory``: hand the Arrow pool's unused memory
     back to the system at the end (the nightly run keeps it for its compute instead).
+    ``progress("load", done, total)`` is called as each table is checked.
 
     Writes ``rejects_dir/<table>.csv`` for each table with rejects and ``summary.json`` always.
     Raises :class:`InputError` for a file-level problem (nothing is written then) and
@@ -888,8 +890,9 @@ def load_portfolio(
             con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
             try:
                 tables, counts = _check_all(
-                    con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean
-                )
+                    con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean,
+                    progress=progress,
+                )  # fmt: skip
             except (duckdb.InvalidInputException, OSError) as exc:
                 # (DuckDB's error comes as such, or wrapped in an OSError when it arises
                 # while PyArrow reads DuckDB's batches)
@@ -1401,6 +1404,7 @@ def _check_all(
     rejects_dir: Path,
     *,
     lean: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[dict[str, pa.Table], dict[str, TableCounts]]:
     files = pa.table(
         {
@@ -1480,6 +1484,8 @@ def _check_all(
         accepted = tables[name].num_rows
         rejected = _write_rejects(con, st, as_of, base, rejected_ids, rejects_dir, suspects)
         counts[name] = TableCounts(st.rows + len(st.bad_records), accepted, rejected)
+        if progress:
+            progress("load", len(counts), len(stages))
     return tables, counts
 
 

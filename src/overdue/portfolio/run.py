@@ -333,6 +333,7 @@ def run_nightly(
                     max_reject_ratio=max_reject_ratio,
                     lean=engine == "duckdb",
                     release_memory=False,  # (see _kept_memory)
+                    progress=progress,
                 )
         except RejectThresholdExceeded as exc:
             if exc.counts["loans"].read == 0:  # every payment's loan unknown: say why first
@@ -345,8 +346,6 @@ def run_nightly(
         if loaded.counts["loans"].read == 0:
             # Publishing would replace the last good run with an empty one.
             raise no_loans
-        if progress:
-            progress("load", 1, 1)
         state_file = staging / "loan_state.parquet"
         # compute: the kernel and loan_state.parquet (written chunk by chunk by the DuckDB
         # engine, so that only one chunk of output is ever in memory)
