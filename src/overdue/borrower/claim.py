@@ -258,9 +258,8 @@ def check_claim(
                 else f"冲抵全部未到期本金后还多{fmt(credit - not_yet_due)}元，可要求出借方退还。"
             )
         )
-    early = [c for c in result.explanation.charges if c.rule.startswith("提前还清")]
-    if early:
-        repaid_on = early[0].end or early[0].start
+    repaid_on = result.explanation.repaid_early_on
+    if repaid_on is not None:
         lines.append(
             f"这笔贷款已于{date_cn(repaid_on)}提前还清：利息只按实际借款的天数计算（民法典第六百七十七条），"
             "之后各期的利息和服务费不应再收。"

@@ -221,11 +221,21 @@ def excess_beyond_overdue(excess: Decimal, total_due: Decimal, claimable_total: 
     return excess - (total_due - claimable_total)
 
 
+_REPAID_EARLY = "提前还清："  # how the charge lines of an early repayment begin (_settle_early)
+
+
 @dataclass(frozen=True, slots=True)
 class Explanation:
     charges: tuple[ChargeLine, ...]
     allocations: tuple[AllocationLine, ...]
     cap_spans: tuple[CapSpan, ...]
+
+    @property
+    def repaid_early_on(self) -> dt.date | None:
+        """The day the loan was repaid early (:func:`_settle_early`), or None."""
+        return next(
+            (c.end or c.start for c in self.charges if c.rule.startswith(_REPAID_EARLY)), None
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,7 +555,7 @@ def _settle_early(
                 ChargeLine(
                     o.inst.no, Component.INTEREST.value, since + dt.timedelta(days=1), day, days,
                     principal, contract.annual_rate, contract.day_count.basis, interest,
-                    "提前还清：未到期本金 × 合同年利率 × 实际借款天数 / 年计息天数"
+                    f"{_REPAID_EARLY}未到期本金 × 合同年利率 × 实际借款天数 / 年计息天数"
                     "（民法典第六百七十七条：按照实际借款的期间计算利息）",
                 )
             )  # fmt: skip
@@ -554,14 +564,14 @@ def _settle_early(
                 ChargeLine(
                     o.inst.no, Component.SERVICE_FEE.value, since + dt.timedelta(days=1), day,
                     days, None, None, None, fee,
-                    f"提前还清：本期服务费按实际借款天数折算（{days}/{period}天）",
+                    f"{_REPAID_EARLY}本期服务费按实际借款天数折算（{days}/{period}天）",
                 )
             )  # fmt: skip
         if o.inst.principal > 0:
             charges.append(
                 ChargeLine(
                     o.inst.no, Component.PRINCIPAL.value, day, None, None, None, None, None,
-                    o.inst.principal, "提前还清：未到期本金于还清之日一并归还",
+                    o.inst.principal, f"{_REPAID_EARLY}未到期本金于还清之日一并归还",
                 )
             )  # fmt: skip
         for c, amount in (
