@@ -50,9 +50,7 @@ def print_state(console: Console, result: Replay, *, explain: bool = False) -> N
         ("费用（违约金、服务费）", fmt(s.fees)),
         ("合计应还（逾期部分）", fmt(s.total_due)),
         (
-            "多付款（贷款已还清，应退还）"
-            if s.outstanding_principal == 0 and s.total_due == 0 and s.credit > 0
-            else "预存余额",
+            "多付款（贷款已还清，应退还）" if s.repaid and s.credit > 0 else "预存余额",
             fmt(s.credit),
         ),
         ("综合年化成本", f"{s.cap.annual_rate * 100:.2f}%"),

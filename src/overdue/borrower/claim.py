@@ -269,7 +269,7 @@ def check_claim(
             f"您的还款付清已到期的款项后还多出{fmt(state.credit)}元："
             + (
                 "贷款已经还清，这笔钱应退还给您。"
-                if state.outstanding_principal == 0
+                if state.repaid
                 else "按合同在之后的还款日抵扣应还款项。"
             )
         )

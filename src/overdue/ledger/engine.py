@@ -208,6 +208,12 @@ class LoanState:
     installments: tuple[InstallmentState, ...]
 
     @property
+    def repaid(self) -> bool:
+        """Nothing lent is out and nothing is owed (结清): a credit left is owed back. The
+        portfolio reports call such a row settled."""
+        return self.outstanding_principal == 0 and self.total_due == 0
+
+    @property
     def excess_beyond_overdue(self) -> Decimal:
         """See :func:`excess_beyond_overdue`."""
         return excess_beyond_overdue(self.cap.excess, self.total_due, self.claimable_total)
