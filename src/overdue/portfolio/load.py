@@ -303,7 +303,18 @@ class _Part:
     file: str
     data: pa.Table
     csv: bool
-    bad_records: list[tuple[int, str, int, int]] = field(default_factory=list)
+    bad_records: list[_BadRecord] = field(default_factory=list)
+
+
+class _BadRecord(NamedTuple):
+    """A record rejected as read, before its fields are checked: a CSV record with the wrong
+    number of fields, or a row with text that is not UTF-8."""
+
+    row: int  # 1-based record number in its file
+    field: str  # the column, or _ROW_FIELD for the whole record
+    reason: str
+    value: str | None  # the field's value as read (bytes that are not UTF-8 as \xNN)
+    raw: str  # the record as JSON: its line(s) of text, or its fields by column
 
 
 def _check_header(names: Sequence[str], spec: Table, file: str) -> None:
@@ -364,17 +375,10 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
                     strings_can_be_null=True,
                     quoted_strings_can_be_null=True,
                     null_values=[""],
+                    check_utf8=False,  # a row that is not UTF-8 is a reject (_not_utf8_rows)
                 ),
             )
-        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-            where = _first_bad_utf8(path, header) if "UTF8" in str(exc) else None
-            if where is not None:
-                line, column = where
-                raise InputError(
-                    column,
-                    f"line {line}: {_NOT_UTF8}",
-                    source=file,
-                ) from None
+        except pa.ArrowInvalid as exc:
             raise InputError("(file)", f"not readable as CSV: {exc}", source=file) from None
         return data, bad
 
@@ -382,30 +386,66 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
     if bad and any(b.number is None for b in bad):
         data, bad = read(use_threads=False)  # row numbers of bad records are known only serially
     # pyarrow numbers records from 1 with the header as record 1; blank lines are not records.
-    records = [(int(b.number) - 1, str(b.text), int(b.expected_columns), int(b.actual_columns))
-               for b in bad]  # fmt: skip
-    _check_quotes(file, header, spec, data, records)
-    return _Part(file, data, True, records)
+    short = [(int(b.number) - 1, str(b.text)) for b in bad]
+    records = [
+        _BadRecord(
+            row, _ROW_FIELD, f"expected {b.expected_columns} columns, found {b.actual_columns}",
+            None, json.dumps(text, ensure_ascii=False),
+        )
+        for (row, text), b in zip(short, bad, strict=True)
+    ]  # fmt: skip
+    data, rows, not_utf8 = _not_utf8_rows(data, _row_numbers(data.num_rows, [r[0] for r in short]))
+    _check_quotes(file, header, spec, data, rows, short)
+    return _Part(file, data, True, sorted(records + not_utf8))
 
 
-def _first_bad_utf8(path: Path, header: Sequence[str]) -> tuple[int, str] | None:
-    """The first line of a CSV file that is not UTF-8 and the column it is in (or "(file)"),
-    for the error when PyArrow's reader stops at it; None when every line decodes."""
-    with path.open("rb") as fh:
-        for number, raw in enumerate(fh, 1):
-            try:
-                raw.decode("utf-8")
-            except UnicodeDecodeError:
-                text = raw.decode("utf-8", errors="surrogateescape")
-                cells = next(csv.reader([text]), [])
-                if len(cells) != len(header):  # (part of a quoted value over several lines)
-                    return number, "(file)"
-                # (undecodable bytes are the surrogates U+DC80..U+DCFF under surrogateescape)
-                bad = [
-                    k for k, c in enumerate(cells) if any("\udc80" <= ch <= "\udcff" for ch in c)
-                ]
-                return number, header[bad[0]] if bad else "(file)"
-    return None
+def _not_utf8_rows(
+    data: pa.Table, rows: npt.NDArray[np.int64]
+) -> tuple[pa.Table, npt.NDArray[np.int64], list[_BadRecord]]:
+    """``data`` without its rows that have text that is not UTF-8 (PyArrow reads such text
+    unchecked; DuckDB would refuse the whole file), the record numbers ``rows`` of the rows
+    kept, and the rows taken out as rejects naming their first such column."""
+    first: dict[int, str] = {}  # row index -> the first column with text that is not UTF-8
+    for name in data.column_names:
+        start = 0
+        for chunk in data[name].chunks:
+            if chunk.type == pa.string() and not _valid_utf8(chunk):
+                for k, value in enumerate(chunk.cast(pa.binary()).to_pylist()):
+                    if value is not None and not _decodes(value):
+                        first.setdefault(start + k, name)
+            start += len(chunk)
+    if not first:
+        return data, rows, []
+    taken = np.array(sorted(first), dtype=np.int64)
+    values = {
+        name: [
+            v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v
+            for v in (col.cast(pa.binary()) if col.type == pa.string() else col)
+            .take(taken).to_pylist()
+        ]
+        for name, col in zip(data.column_names, data.columns, strict=True)
+    }  # fmt: skip
+    bad = [
+        _BadRecord(
+            int(rows[i]), first[int(i)], _NOT_UTF8, values[first[int(i)]][k],
+            json.dumps(
+                {n: v[k] for n, v in values.items()},
+                ensure_ascii=False, separators=(",", ":"), default=str,
+            ),
+        )
+        for k, i in enumerate(taken)
+    ]  # fmt: skip
+    keep = np.ones(data.num_rows, dtype=np.bool_)
+    keep[taken] = False
+    return data.filter(pa.array(keep)), rows[keep], bad
+
+
+def _decodes(value: bytes) -> bool:
+    try:
+        value.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_quotes(
@@ -413,7 +453,8 @@ def _check_quotes(
     header: Sequence[str],
     spec: Table,
     data: pa.Table,
-    records: Sequence[tuple[int, str, int, int]],
+    rows: npt.NDArray[np.int64],
+    records: Sequence[tuple[int, str]],
 ) -> None:
     """Refuse a CSV file in which a quote is opened and never closed.
 
@@ -428,15 +469,12 @@ def _check_quotes(
     dates = [i for i, name in enumerate(header) if _required_date(spec, name)]
     if not dates:
         return
-    spans: list[tuple[int, str]] = [(row, text) for row, text, _, _ in records if "\n" in text]
-    rows: np.ndarray[Any, Any] | None = None
+    spans: list[tuple[int, str]] = [(row, text) for row, text in records if "\n" in text]
     for name in data.column_names:
         col = data[name]
         multi = pc.match_substring(col, "\n")
         if not pc.any(multi).as_py():
             continue
-        if rows is None:
-            rows = _row_numbers(data.num_rows, [r[0] for r in records])
         for i in np.flatnonzero(multi.to_numpy(zero_copy_only=False)):
             spans.append((int(rows[i]), str(col[int(i)].as_py())))
     for row, text in sorted(spans):
@@ -541,7 +579,10 @@ def _read_parquet(path: Path, file: str, spec: Table) -> _Part:
         elif cls == "dec" and (pa.types.is_decimal256(f.type) or f.type.precision > 38):
             col = col.cast(pa.string())
         columns[f.name] = col
-    return _Part(file, pa.table(columns), False)
+    data, _, not_utf8 = _not_utf8_rows(
+        pa.table(columns), np.arange(1, data.num_rows + 1, dtype=np.int64)
+    )
+    return _Part(file, data, False, not_utf8)
 
 
 def _combine(spec: Table, parts: Sequence[_Part]) -> pa.Table:
@@ -822,7 +863,7 @@ class _Stage:
     files: list[str]
     records: list[int]  # per file: records read, parsed or not
     line_ok: list[bool]  # per file: CSV whose every record is one line (then line = row + 1)
-    bad_records: list[tuple[int, int, str, int, int]]  # (_f, row, text, expected, actual)
+    bad_records: list[tuple[int, _BadRecord]]  # (_f, record) rejected as read
     # The typed-Parquet fast path: ``raw`` is None and DuckDB reads the files itself through
     # ``view`` (the same columns as ``raw`` would have, with the same types).
     view: str | None = None
@@ -880,28 +921,35 @@ def load_portfolio(
         digests: dict[str, Future[_Digest]] = {
             _rel(data_dir, p): pool.submit(_digest, p) for files in found.values() for p in files
         }
+
+        def read(name: str, *, typed: bool = True) -> _Stage:
+            st = _read_table(data_dir, name, found.get(name, []), typed=typed)
+            st.line_ok = [
+                ok and digests[file].result().lines == 1 + n
+                for file, ok, n in zip(st.files, st.line_ok, st.records, strict=True)
+            ]
+            return st
+
         try:
-            stages = [_read_table(data_dir, name, found.get(name, [])) for name in LOADED_TABLES]
-            for st in stages:
-                st.line_ok = [
-                    ok and digests[file].result().lines == 1 + n
-                    for file, ok, n in zip(st.files, st.line_ok, st.records, strict=True)
-                ]
-            con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
-            try:
-                tables, counts = _check_all(
-                    con, {s.name: s for s in stages}, as_of, rejects_dir, lean=lean,
-                    progress=progress,
-                )  # fmt: skip
-            except (duckdb.InvalidInputException, OSError) as exc:
-                # (DuckDB's error comes as such, or wrapped in an OSError when it arises
-                # while PyArrow reads DuckDB's batches)
-                error = _not_utf8(data_dir, exc)
-                if error is None:
-                    raise
-                raise error from None
-            finally:
-                con.close()
+            stages = {name: read(name) for name in LOADED_TABLES}
+            while True:
+                con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
+                try:
+                    tables, counts = _check_all(
+                        con, stages, as_of, rejects_dir, lean=lean, progress=progress
+                    )
+                    break
+                except (duckdb.InvalidInputException, OSError) as exc:
+                    # DuckDB refuses text that is not UTF-8 in a Parquet file it reads itself
+                    # (the error comes as such, or wrapped in an OSError when it arises while
+                    # PyArrow reads DuckDB's batches): that table is read again with PyArrow,
+                    # whose reader takes such rows out as rejects.
+                    name = _not_utf8_table(stages, exc)
+                    if name is None:
+                        raise
+                    stages[name] = read(name, typed=False)
+                finally:
+                    con.close()
         except BaseException:
             pool.shutdown(cancel_futures=True)
             raise
@@ -912,7 +960,9 @@ def load_portfolio(
     over = [name for name in LOADED_TABLES if counts[name].reject_ratio > max_reject_ratio]
     if _total(counts).reject_ratio > max_reject_ratio:
         over.insert(0, "total")
-    _write_summary(rejects_dir, as_of, stages, counts, max_reject_ratio, passed=not over)
+    _write_summary(
+        rejects_dir, as_of, list(stages.values()), counts, max_reject_ratio, passed=not over
+    )
     if over:
         raise RejectThresholdExceeded(counts, max_reject_ratio, over, rejects_dir)
     return LoadedPortfolio(
@@ -930,35 +980,21 @@ def load_portfolio(
 _BAD_ENCODING = re.compile(r'Invalid string encoding found in Parquet file "(?P<path>[^"]+)"')
 
 
-def _not_utf8(data_dir: Path, exc: Exception) -> InputError | None:
-    """The file-level error for DuckDB finding text that is not UTF-8 in a Parquet file, with
-    the column and row it is in (PyArrow reads such text without a check; DuckDB refuses it,
-    naming only the file). None for any other DuckDB error."""
+def _not_utf8_table(stages: Mapping[str, _Stage], exc: Exception) -> str | None:
+    """The table read by DuckDB itself (typed Parquet) in whose file DuckDB found text that is
+    not UTF-8, or None for any other error."""
     found = _BAD_ENCODING.search(str(exc))
     if found is None:
         return None
     path = Path(found["path"])
-    file = _rel(data_dir, path) if path.is_relative_to(data_dir) else str(path)
-    parquet = pq.ParquetFile(path)
-    for name in parquet.schema_arrow.names:
-        column = parquet.read(columns=[name])[name]
-        if column.type != pa.string():
-            continue
-        row = 0
-        for chunk in column.chunks:
-            if not _valid_utf8(chunk):  # only a bad chunk is looked at value by value
-                for k, value in enumerate(chunk.cast(pa.binary()).to_pylist()):
-                    try:
-                        (value or b"").decode("utf-8")
-                    except UnicodeDecodeError:
-                        return InputError(name, "not UTF-8 text", source=file, row=row + k + 1)
-            row += len(chunk)
-    return InputError("(file)", "text that is not UTF-8", source=file)
+    return next((st.name for st in stages.values() if st.view and path in st.paths), None)
 
 
-def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
+def _read_table(data_dir: Path, name: str, paths: Sequence[Path], *, typed: bool = True) -> _Stage:
+    """The stage of a table: typed Parquet read by DuckDB itself when ``typed`` and the files
+    qualify, else read with PyArrow."""
     spec = table(name)
-    fast = _typed_parquet(data_dir, spec, paths)
+    fast = _typed_parquet(data_dir, spec, paths) if typed else None
     if fast is not None:
         return fast
     parts = []
@@ -972,12 +1008,12 @@ def _read_table(data_dir: Path, name: str, paths: Sequence[Path]) -> _Stage:
         or [np.zeros(0, np.int32)]
     )
     rows = np.concatenate(
-        [_row_numbers(p.data.num_rows, [b[0] for b in p.bad_records]) for p in parts]
+        [_row_numbers(p.data.num_rows, [b.row for b in p.bad_records]) for p in parts]
         or [np.zeros(0, np.int64)]
     )
     raw = combined.append_column("_f", pa.array(fidx)).append_column("_row", pa.array(rows))
     raw = raw.append_column("_i", pa.array(np.arange(raw.num_rows, dtype=np.int64)))
-    bad = [(k, *b) for k, p in enumerate(parts) for b in p.bad_records]
+    bad = [(k, b) for k, p in enumerate(parts) for b in p.bad_records]
     present = tuple(c for c in spec.column_names if any(c in p.data.column_names for p in parts))
     records = [p.data.num_rows + len(p.bad_records) for p in parts]
     files = [p.file for p in parts]
@@ -2471,14 +2507,16 @@ def _write_rejects(
         "bad_records",
         pa.table(
             {
-                "_f": pa.array([b[0] for b in st.bad_records], pa.int32()),
-                "_row": pa.array([b[1] for b in st.bad_records], pa.int64()),
-                "reason": [f"expected {b[3]} columns, found {b[4]}" for b in st.bad_records],
-                "raw": [json.dumps(b[2], ensure_ascii=False) for b in st.bad_records],
+                "_f": pa.array([f for f, _ in st.bad_records], pa.int32()),
+                "_row": pa.array([b.row for _, b in st.bad_records], pa.int64()),
+                "field": [b.field for _, b in st.bad_records],
+                "reason": [b.reason for _, b in st.bad_records],
+                "value": [b.value for _, b in st.bad_records],
+                "raw": [b.raw for _, b in st.bad_records],
             },
             schema=pa.schema(
-                [("_f", pa.int32()), ("_row", pa.int64()), ("reason", pa.string()),
-                 ("raw", pa.string())]
+                [("_f", pa.int32()), ("_row", pa.int64()), ("field", pa.string()),
+                 ("reason", pa.string()), ("value", pa.string()), ("raw", pa.string())]
             ),
         ),
     )  # fmt: skip
@@ -2513,7 +2551,7 @@ def _write_rejects(
                 FROM lines l JOIN checks c ON c.alias = l.alias
                 JOIN rejected_raw w ON w._i = l._i
                 UNION ALL
-                SELECT _f, _row, -1, {_lit(_ROW_FIELD)}, reason, NULL, raw FROM bad_records
+                SELECT _f, _row, -1, field, reason, value, raw FROM bad_records
             ) x JOIN files fl ON fl.table_name = {_lit(st.name)} AND fl._f = x._f
             ORDER BY x._f, x."row", x.k
         ) TO {_lit(str(target))} (FORMAT csv, HEADER)""",

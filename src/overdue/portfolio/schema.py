@@ -372,8 +372,8 @@ file and the column): a required table missing; a table given twice (`loans.csv`
 otherwise be skipped silently); a missing required column; a column that is not in the schema
 (a misspelt optional column would otherwise fall back to its default silently); a repeated
 column; a Parquet column of the wrong type, in particular a floating-point column for an
-amount, a rate or a whole number; a file that is not valid UTF-8 CSV or Parquet; a table file in
-another format (`loans.csv.gz`); a CSV file with a quote that is never closed (every record
+amount, a rate or a whole number; a CSV header that is not UTF-8; a file not readable as CSV or
+Parquet; a table file in another format (`loans.csv.gz`); a CSV file with a quote that is never closed (every record
 after it would read as part of one value; the error names the row where the quote opens).
 Other files and directories are ignored.
 
@@ -408,7 +408,9 @@ fails goes to the rejects, never silently away.
   Parquet it is the row's position in the file. For CSV the reject also gives `line`, the
   physical line (row + 1), when every record of the file is one line and the file has no blank
   lines; otherwise `line` is empty. A CSV record with the wrong number of cells is rejected
-  whole (field `(row)`).
+  whole (field `(row)`). A row with text that is not UTF-8 (a GBK export, say) is rejected
+  whole, naming its first such column, with the bytes that do not decode written `\\xNN` in
+  `value`; the other rows of the file are read.
 - **Duplicates.** The first occurrence of an id (in file-name order, then row order) is kept;
   every later row with the same id is rejected with `duplicate loan_id (first at row N)`, or
   `(first at <file> row N)` when the first is in another file of the table (`payment_id` and
@@ -417,7 +419,7 @@ fails goes to the rejects, never silently away.
 - **References.** A payment, installment or event whose loan_id is not in the loans table is
   rejected with `unknown loan id`; one whose loan is rejected, with `loan rejected: <field>:
   <reason>` (the loan's first problem in column order); a loan whose CSV record could not be
-  split into cells is unknown. A payment, event or installment dated before its loan's
+  split into cells, or whose text is not UTF-8, is unknown. A payment, event or installment dated before its loan's
   disbursement is rejected on its date field.
 - **Every problem.** A row with several problems gives one reject line per problem, and counts
   once as rejected.
