@@ -491,6 +491,10 @@ def run_command(
     if not 0 <= ratio <= 1:
         _fail(f"--max-reject-ratio: must be between 0 and 1 (a share of the rows); got {ratio}")
     check_out(out_dir)  # before the progress bar and the hours of work
+    if engine == "spark":
+        from overdue.portfolio.spark import check_master
+
+        check_master(spark_master, "--spark-master")
     bar, update = _progress_bar()
     try:
         with bar:

@@ -509,3 +509,29 @@ def test_synth_and_run_name_an_unusable_out_or_ratio_in_one_line(tmp_path: Path)
     for args, message in cases:
         done = run(*args)
         assert (done.returncode, done.stderr.strip()) == (2, message), args
+
+
+def test_run_on_a_spark_master_nobody_answers_at_stops_before_the_load(tmp_path: Path) -> None:
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        port = server.getsockname()[1]  # closed again below: nothing listens there
+    data = tmp_path / "p"
+    data.mkdir()
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n",
+        encoding="utf-8",
+    )
+    (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    out = tmp_path / "runs" / "nightly"
+    done = run(
+        "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(out),
+        "--engine", "spark", "--spark-master", f"spark://127.0.0.1:{port}",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr.startswith(
+        f"error: --spark-master: no Spark master answers at spark://127.0.0.1:{port} "
+    )
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())

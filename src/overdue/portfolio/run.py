@@ -313,6 +313,10 @@ def run_nightly(
     """Run the nightly batch over ``data_dir`` as of ``as_of`` and publish it at ``out_dir``."""
     timings: dict[str, float] = {}
     check_out(out_dir)
+    if engine == "spark":
+        from overdue.portfolio.spark import check_master
+
+        check_master(spark_master, "--spark-master")  # before the load, not after it
     versions = out_dir.with_name(f"{out_dir.name}.versions")
     try:
         versions.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ import argparse
 import datetime as dt
 import os
 import shutil
+import socket
 import sys
 import tempfile
 import threading
@@ -232,6 +233,38 @@ def _settings(local: bool) -> dict[str, str]:
     return conf
 
 
+_MASTER_TIMEOUT = 5.0  # seconds to wait for a standalone master to accept a connection
+_MASTER_PORT = 7077  # a standalone master's port when the URL gives none
+
+
+def check_master(master: str | None, option: str = "--master") -> None:
+    """Refuse a standalone master (``spark://host:port``, or several hosts for a master with
+    standby) of which no host accepts a connection: Spark itself would retry for about a minute
+    and end with a Java stack trace. Other masters (``local``, ``yarn``, ``k8s://``) and None
+    (spark-submit's) are not checked here."""
+    if master is None or not master.startswith("spark://"):
+        return
+    problems = []
+    for address in master.removeprefix("spark://").split(","):
+        host, colon, port = address.rpartition(":")
+        if not colon:
+            host, port = address, str(_MASTER_PORT)
+        try:
+            socket.create_connection((host, int(port)), timeout=_MASTER_TIMEOUT).close()
+            return
+        except ValueError:
+            problems.append(f"{address}: the port is not a number")
+        except TimeoutError:
+            problems.append(f"{address}: no answer within {_MASTER_TIMEOUT:.0f} s")
+        except OSError as exc:
+            problems.append(f"{address}: {exc.strerror or exc}")
+    raise InputError(
+        option,
+        f"no Spark master answers at {master} ({'; '.join(problems)}); check the host and "
+        "port (a standalone master listens on 7077 by default)",
+    )
+
+
 def spark_session(
     master: str | None = "local[*]", conf: Mapping[str, str] | None = None
 ) -> SparkSession:
@@ -247,6 +280,7 @@ def spark_session(
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    check_master(master)
     # With no master and no spark-submit behind this process (which starts the JVM first and
     # tells Python its port), PySpark runs locally too.
     submitted = "PYSPARK_GATEWAY_PORT" in os.environ

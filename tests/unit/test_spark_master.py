@@ -1,0 +1,61 @@
+"""A standalone Spark master that nobody answers at is refused at once, in one line (Spark
+itself retries for about a minute and ends with a Java stack trace)."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from overdue.errors import InputError
+from overdue.portfolio.spark import check_master
+
+
+@pytest.fixture
+def listening() -> Iterator[int]:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+@pytest.fixture
+def closed() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        return int(server.getsockname()[1])  # nothing listens there once closed
+
+
+def test_a_master_that_refuses_is_named_with_its_address_and_the_reason(closed: int) -> None:
+    started = time.perf_counter()
+    with pytest.raises(InputError) as err:
+        check_master(f"spark://127.0.0.1:{closed}", "--spark-master")
+    assert time.perf_counter() - started < 2
+    assert err.value.field == "--spark-master"
+    assert err.value.message.startswith(
+        f"no Spark master answers at spark://127.0.0.1:{closed} (127.0.0.1:{closed}: "
+        "Connection refused)"
+    )
+    assert "\n" not in str(err.value)
+
+
+def test_a_master_that_answers_passes_and_so_does_one_standby_host(
+    listening: int, closed: int
+) -> None:
+    check_master(f"spark://127.0.0.1:{listening}")
+    check_master(f"spark://127.0.0.1:{closed},127.0.0.1:{listening}")
+
+
+def test_a_port_that_is_not_a_number_and_an_unknown_host_are_named() -> None:
+    with pytest.raises(InputError) as err:
+        check_master("spark://127.0.0.1:70x7")
+    assert "127.0.0.1:70x7: the port is not a number" in err.value.message
+    with pytest.raises(InputError) as err:
+        check_master("spark://no-such-host.invalid")
+    assert err.value.message.startswith(
+        "no Spark master answers at spark://no-such-host.invalid (no-such-host.invalid: "
+    )
+
+
+@pytest.mark.parametrize("master", [None, "local[*]", "local[2]", "yarn", "k8s://https://x:1"])
+def test_other_masters_are_left_to_spark(master: str | None) -> None:
+    check_master(master)
