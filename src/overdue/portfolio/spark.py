@@ -223,6 +223,8 @@ def _settings(local: bool) -> dict[str, str]:
         "spark.sql.execution.arrow.pyspark.enabled": "true",
         "spark.ui.enabled": "false",
         "spark.ui.showConsoleProgress": "false",
+        # the plans of the nested loan table have ~50 fields; Spark warned that it truncated them
+        "spark.sql.debug.maxToStringFields": "200",
     }
     if local:
         conf |= {
@@ -289,6 +291,9 @@ def spark_session(
         # Local workers must run this interpreter (the one overdue is installed in), not the
         # first ``python3`` on the PATH; PySpark takes it from the environment.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        # Spark binds to loopback anyway (below); without this it warns that the host name
+        # resolves to a loopback address.
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     builder = SparkSession.builder
     if master is not None:
         builder = builder.master(master)
