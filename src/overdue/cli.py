@@ -402,22 +402,13 @@ def _loan_file(path: Path) -> Loan:
 
 
 def _portfolio_loan(data_dir: Path, loan_id: str, as_of: dt.date) -> Loan:
-    """One loan of a portfolio, read and validated exactly as the nightly run reads it."""
-    import tempfile
+    """One loan of a portfolio, with the rows the nightly run accepts."""
+    from overdue.portfolio.one_loan import LoanNotAccepted, accepted_loan
 
-    from overdue.portfolio.frames import loan_from_tables
-    from overdue.portfolio.load import load_portfolio
-
-    with tempfile.TemporaryDirectory() as tmp:
-        loaded = load_portfolio(
-            data_dir, as_of=as_of, rejects_dir=Path(tmp), max_reject_ratio=Decimal(1)
-        )
     try:
-        return loan_from_tables(
-            loaded.loans, loaded.payments, loaded.events, loan_id, loaded.installments
-        )
-    except KeyError:
-        _fail(f"--loan: {loan_id!r} is not an accepted loan of {data_dir} (see the run's rejects/)")
+        return accepted_loan(data_dir, loan_id, as_of)
+    except LoanNotAccepted as exc:
+        _fail(f"--loan: {exc}")
 
 
 portfolio_app = typer.Typer(no_args_is_help=True, help="Portfolio input.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
@@ -535,3 +536,31 @@ def test_run_on_a_spark_master_nobody_answers_at_stops_before_the_load(tmp_path:
     )
     assert len(done.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "runs").exists() or not any((tmp_path / "runs").iterdir())
+
+
+def test_loan_state_of_one_loan_of_a_portfolio_and_of_a_rejected_one(tmp_path: Path) -> None:
+    data = tmp_path / "p"
+    data.mkdir()
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n"
+        "A2,B2,-5,2025-01-15,12,equal-installment,0.18\n",
+        encoding="utf-8",
+    )
+    (data / "payments.csv").write_text(
+        "payment_id,loan_id,paid_on,amount\nP1,A1,2025-02-15,916.80\nP2,A1,2025-03-15,-1\n",
+        encoding="utf-8",
+    )
+    state = run_json("loan", "state", "--data", str(data), "--loan", "A1", "--as-of", "2025-06-30")
+    # P2 (a negative amount) is a reject: only P1 was paid; 10,000 at 18 % a year over 12 months
+    # is 916.80 a month, so the installments of March to June are overdue
+    assert (state["loan_id"], state["paid_total"], state["last_payment_date"]) == (
+        "A1", "916.80", "2025-02-15",
+    )  # fmt: skip
+    assert state["dpd"] == (dt.date(2025, 6, 30) - dt.date(2025, 3, 15)).days
+    rejected = run("loan", "state", "--data", str(data), "--loan", "A2", "--as-of", "2025-06-30")
+    assert rejected.returncode == 2
+    assert rejected.stderr.strip() == (
+        f"error: --loan: 'A2' is not an accepted loan of {data}: rejected: "
+        "loans.csv row 2: principal: must be positive"
+    )

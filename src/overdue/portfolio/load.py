@@ -251,6 +251,14 @@ def table_files(data_dir: Path) -> dict[str, list[Path]]:
     return _discover(Path(data_dir))
 
 
+def csv_rows(path: Path, file: str, name: str) -> tuple[pa.Table, npt.NDArray[np.int64]]:
+    """A CSV file of table ``name`` as the load reads it: the records it could parse (text,
+    in the file's columns; those with the wrong number of fields or text that is not UTF-8
+    left out) and their 1-based record numbers."""
+    part = _read_csv(path, file, table(name))
+    return part.data, _row_numbers(part.data.num_rows, [b.row for b in part.bad_records])
+
+
 def _discover(data_dir: Path) -> dict[str, list[Path]]:
     """Files per table name (a table's directory: its CSV/Parquet files in name order)."""
     if not data_dir.is_dir():
