@@ -183,7 +183,7 @@ def test_loans_follow_the_column_rules_of_the_schema(small: Path) -> None:
         assert Decimal(0) < r["principal"] <= Decimal(100_000_000)
         assert r["principal"] % 100 == 0  # whole hundreds of yuan
         assert dt.date(2000, 1, 1) <= r["disbursed_on"] <= AS_OF
-        assert add_months(AS_OF, -36) <= r["disbursed_on"]
+        assert add_months(AS_OF, -60) <= r["disbursed_on"]
         assert r["signed_on"] <= r["disbursed_on"]
         assert 3 <= r["term_months"] <= 36
         assert r["method"] in {m.value for m in RepaymentMethod}
@@ -569,3 +569,36 @@ def test_the_reference_ledger_sees_the_same_arrears_for_nearly_every_loan(small:
         state = loan_state(Loan(loan["loan_id"], contract(loan), tuple(payments)), AS_OF)
         agree += state.bucket == bucket_of(dpd)
     assert agree >= 0.97 * len(loans)
+
+
+def test_unreachable_borrowers_get_no_more_demands_and_the_oldest_run_out_of_time(
+    sample: Path,
+) -> None:
+    """A borrower in M6+ may become unreachable: no more demands (or other events) until a
+    payment. So some loans still owing have had no event for over a year, and for the oldest
+    of them the limitation period (民法典 Art. 188: three years) has run out by the as-of date,
+    as the reference ledger computes it: the report's limitation section has accounts."""
+    last: dict[str, dt.date] = {}
+    for table, day in (("events", "on"), ("payments", "paid_on")):
+        for r in read(sample, table):
+            last[r["loan_id"]] = max(last.get(r["loan_id"], r[day]), r[day])
+    paid: dict[str, list[Payment]] = defaultdict(list)
+    for r in read(sample, "payments"):
+        paid[r["loan_id"]].append(Payment(r["paid_on"], r["amount"], r["payment_id"]))
+    quiet, expired = 0, 0
+    three_years_ago = add_months(AS_OF, -36)
+    for loan in read(sample, "loans"):
+        owed = sum(scheduled_fen(loan)) - sum(to_fen(p.amount) for p in paid[loan["loan_id"]])
+        final_due = add_months(loan["disbursed_on"], loan["term_months"])
+        seen = last.get(loan["loan_id"], loan["disbursed_on"])
+        if owed <= 0 or final_due >= AS_OF or seen >= add_months(AS_OF, -12):
+            continue
+        quiet += 1  # in arrears past its final due date, nothing heard for a year
+        if max(seen, final_due) < three_years_ago:
+            state = loan_state(
+                Loan(loan["loan_id"], contract(loan), tuple(paid[loan["loan_id"]])), AS_OF
+            )
+            assert state.limitation.expires_on < AS_OF, loan["loan_id"]
+            expired += 1
+    assert quiet >= 50
+    assert expired >= 1

@@ -40,7 +40,9 @@ What is generated (the figures are stated in the README section "Synthetic portf
   and a Faker street.
 * **Events**: a demand every month a loan is in arrears; now and then an acknowledgement,
   promise, plan, pause and resume, dispute and its resolution; a suit for some loans 180 days
-  or more in arrears.
+  or more in arrears. A borrower in M6+ may become unreachable (:data:`_UNREACHABLE_RATE` a
+  month): no events at all until a payment, so the limitation periods of the oldest such loans
+  run out (the report's limitation section and write-off rule have accounts to show).
 
 Nothing here is real data: names and streets come from Faker, ID and phone numbers are random
 (they may coincide with real numbers, as any random valid number may).
@@ -104,7 +106,7 @@ U8 = npt.NDArray[np.uint8]
 CHUNK_LOANS = 250_000  # loans per part file; part of the output's identity (see module doc)
 MAX_LOANS = 100_000_000  # ID sequence numbers are shared out among at most 499 chunks
 MAX_TERM = 36
-HISTORY_MONTHS = 36  # disbursements spread over the 36 months before the as-of date
+HISTORY_MONTHS = 60  # disbursements spread over the 60 months before the as-of date
 TABLES = ("loans", "payments", "events", "borrowers")
 
 MONEY = pa.decimal128(18, 2)
@@ -248,6 +250,10 @@ _DISPUTE_RATE = 0.004  # per delinquent month; five times as high on products ab
 _DISPUTE_RESOLVED_SHARE = 0.6
 _SUIT_RATE = 0.04  # per month in M7+ (180+ days), once per loan, principal >= 5,000 yuan
 _SUIT_MIN_PRINCIPAL_FEN = 500_000
+# Per month in M6+: the borrower becomes unreachable (失联) and the lender records no more
+# demands or other events, until the borrower pays again. With no demand to interrupt it, the
+# limitation period (诉讼时效) of such a loan runs out three years after its last event.
+_UNREACHABLE_RATE = 0.3
 
 # --- borrowers ----------------------------------------------------------------------------------
 
@@ -905,6 +911,7 @@ def _simulate(ctx: _Context, rng: np.random.Generator, loans: _Loans) -> tuple[_
     last_paid = loans.disbursed.copy()
     fees = np.zeros(size, dtype=np.int64)  # late fees and penalty accrued up to last_paid
     sued = np.zeros(size, dtype=bool)
+    lost = np.zeros(size, dtype=bool)  # unreachable: no more events until a payment
     payments = _Rows.of("loan", "day", "amount")
     events = _Rows.of("loan", "day", "kind", "until", "note")
     cure_p, better_p, stay_p = _transition_table()
@@ -928,7 +935,7 @@ def _simulate(ctx: _Context, rng: np.random.Generator, loans: _Loans) -> tuple[_
         cycle_o = np.where(bul, loans.first_cycle[idx], o)
         due_o = _anniversary(ctx, month, dom, cycle_o)
         paid_i = paid[idx]
-        u, v, w, x = rng.random((4, m))
+        u, v, w, x, y = rng.random((5, m))
 
         # --- decisions: the oldest unpaid installment to reach, the day, fees, partial
         current = b == 0
@@ -1001,7 +1008,11 @@ def _simulate(ctx: _Context, rng: np.random.Generator, loans: _Loans) -> tuple[_
         new_b = np.where(new_o <= n_inst, np.maximum(k - cycle_new + 1, 0), 0)
         bucket[idx] = new_b
 
-        _collection_events(ctx, rng, events, loans, idx, a_k, due_o, day, b, new_b, ok, book, sued)
+        lost[idx] = (lost[idx] | ((b >= 6) & (y < _UNREACHABLE_RATE))) & ~book
+        reached = ok & ~lost[idx]
+        _collection_events(
+            ctx, rng, events, loans, idx, a_k, due_o, day, b, new_b, reached, book, sued
+        )
         alive = idx[ok & (new_o <= n_inst)]
     return payments, events
 
@@ -1022,7 +1033,8 @@ def _collection_events(
     sued: B,
 ) -> None:
     """Demands every month a loan is delinquent; acknowledgements, promises, plans, pauses,
-    disputes and suits now and then."""
+    disputes and suits now and then; none for a month that is not ``ok`` (beyond the as-of
+    date, or the borrower unreachable)."""
     m = len(idx)
     e = rng.random((7, m))
     delinquent = b >= 1
@@ -1288,7 +1300,7 @@ def synthesize(
     Tables ``loans/``, ``payments/``, ``events/`` and ``borrowers/``, each a directory of Parquet
     part files (``part-00000.parquet``, ... one per chunk of ``chunk_loans`` loans), following
     ``docs/portfolio-schema.md``; stale part files in those directories are removed first.
-    Disbursements fall in the 36 months up to ``as_of``; no payment or event is after it.
+    Disbursements fall in the 48 months up to ``as_of``; no payment or event is after it.
 
     ``progress(stage, done, total)`` is called as ``("synth", loans_written, n_loans)`` at the
     start and after each chunk. ``workers`` (default: the number of CPUs, at most one per chunk)
