@@ -504,7 +504,8 @@ def run_command(
         if as_json:
             _emit_json(
                 {"out": str(out_dir), "as_of": day.isoformat(), "failed": True,
-                 "counts": counts, "rejects": str(exc.rejects_dir)}
+                 "counts": counts, "rejects": str(exc.rejects_dir),
+                 "most_common": dict(exc.common)}
             )  # fmt: skip
         else:
             out.print(counts_table(counts, day))

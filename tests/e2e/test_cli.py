@@ -406,6 +406,14 @@ def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> 
     failed = run("run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(tmp_path / "r2"))
     assert failed.returncode == 2
     assert "reject" in failed.stderr
+    # each table over the threshold is named with its most common reason
+    assert (
+        "loans: 1 of 2 rows rejected (0.500000; most often principal: not a number (1 row))"
+        in (failed.stderr)
+    )
+    assert "payments: 1 of 2 rows rejected (0.500000; most often loan_id: unknown loan id" in (
+        failed.stderr
+    )
     # the counts of the failed run are printed all the same: 1 of 2 loans, 1 of 2 payments
     assert "输入行数核对" in failed.stdout
     rows = {line.split("│")[1].strip(): line for line in failed.stdout.splitlines() if "│" in line}
@@ -419,6 +427,7 @@ def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> 
     data_out = json.loads(as_json.stdout)
     assert data_out["failed"] is True
     assert data_out["counts"]["loans"] == {"read": 2, "accepted": 1, "rejected": 1}
+    assert data_out["most_common"]["loans"] == "principal: not a number (1 row)"
     assert Path(data_out["rejects"]).is_dir()
 
 

@@ -419,6 +419,8 @@ def test_the_threshold_fails_the_load_only_above_the_ratio(tmp_path: Path) -> No
     assert isinstance(err.value, OverdueError)
     assert err.value.over == ("total", "loans")
     assert "2 of 20 rows rejected" in str(err.value)
+    assert err.value.common == {"loans": "principal: not a number (2 rows)"}
+    assert "(0.100000; most often principal: not a number (2 rows))" in str(err.value)
     assert str(two_bad / "rejects") in str(err.value)
     # The rejects are written before the load fails.
     assert len(problems(two_bad, "loans")) == 2
@@ -438,6 +440,8 @@ def test_one_broken_table_fails_the_load_even_when_the_total_is_low(tmp_path: Pa
     with pytest.raises(RejectThresholdExceeded) as err:
         load(d, "0.05")
     assert err.value.over == ("events",)
+    assert err.value.common["events"].startswith("kind: unknown event kind; expected one of ")
+    assert err.value.common["events"].endswith(" (1 row)")
 
 
 def test_row_numbers_survive_ragged_and_blank_lines(tmp_path: Path) -> None:

@@ -183,16 +183,20 @@ class RejectThresholdExceeded(OverdueError):
         max_reject_ratio: Decimal,
         over: Sequence[str],
         rejects_dir: Path,
+        common: Mapping[str, str] | None = None,
     ):
         self.counts = counts
         self.max_reject_ratio = max_reject_ratio
         self.over = tuple(over)
         self.rejects_dir = rejects_dir
+        self.common = MappingProxyType(dict(common or {}))  # per table: its most common reason
         parts = []
         for name in self.over:
             c = _total(counts) if name == "total" else counts[name]
+            most = f"; most often {self.common[name]}" if name in self.common else ""
             parts.append(
-                f"{name}: {c.rejected} of {c.read} rows rejected ({_ratio_text(c.reject_ratio)})"
+                f"{name}: {c.rejected} of {c.read} rows rejected "
+                f"({_ratio_text(c.reject_ratio)}{most})"
             )
         super().__init__(
             f"reject ratio above {max_reject_ratio}: {'; '.join(parts)}; see {rejects_dir}"
@@ -972,7 +976,9 @@ def load_portfolio(
         rejects_dir, as_of, list(stages.values()), counts, max_reject_ratio, passed=not over
     )
     if over:
-        raise RejectThresholdExceeded(counts, max_reject_ratio, over, rejects_dir)
+        raise RejectThresholdExceeded(
+            counts, max_reject_ratio, over, rejects_dir, _most_common(rejects_dir, over)
+        )
     return LoadedPortfolio(
         as_of=as_of,
         loans=tables["loans"],
@@ -983,6 +989,27 @@ def load_portfolio(
         checksums=MappingProxyType(checksums),
         rejects_dir=rejects_dir,
     )
+
+
+def _most_common(rejects_dir: Path, tables: Sequence[str]) -> dict[str, str]:
+    """Per table (of ``tables`` with rejects): its most common "field: reason" and on how many
+    rows, for the error that stops a run (a whole file in GBK reads as one reason)."""
+    out: dict[str, str] = {}
+    for name in tables:
+        path = rejects_dir / f"{name}.csv"
+        if not path.exists():
+            continue
+        with duckdb.connect() as con:
+            top = con.execute(
+                "SELECT field, reason, count(DISTINCT (file, \"row\")) AS n "
+                "FROM read_csv(?, header = true, all_varchar = true) "
+                "GROUP BY ALL ORDER BY n DESC, field, reason LIMIT 1",
+                [str(path)],
+            ).fetchone()
+        if top is not None:
+            n = int(top[2])
+            out[name] = f"{top[0]}: {top[1]} ({n:,} row{'' if n == 1 else 's'})"
+    return out
 
 
 _BAD_ENCODING = re.compile(r'Invalid string encoding found in Parquet file "(?P<path>[^"]+)"')

@@ -419,7 +419,7 @@ def run_nightly(
         failed = staging.with_name(staging.name.removesuffix(".partial") + ".failed")
         staging.rename(failed)
         raise RejectThresholdExceeded(
-            exc.counts, exc.max_reject_ratio, exc.over, failed / "rejects"
+            exc.counts, exc.max_reject_ratio, exc.over, failed / "rejects", exc.common
         ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
