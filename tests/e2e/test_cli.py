@@ -407,9 +407,8 @@ def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> 
     assert failed.returncode == 2
     assert "reject" in failed.stderr
     # each table over the threshold is named with its most common reason
-    assert (
-        "loans: 1 of 2 rows rejected (0.500000; most often principal: not a number (1 row))"
-        in (failed.stderr)
+    assert "loans: 1 of 2 rows rejected (0.500000; most often principal: not a number (1 row))" in (
+        failed.stderr
     )
     assert "payments: 1 of 2 rows rejected (0.500000; most often loan_id: unknown loan id" in (
         failed.stderr

@@ -1001,7 +1001,7 @@ def _most_common(rejects_dir: Path, tables: Sequence[str]) -> dict[str, str]:
             continue
         with duckdb.connect() as con:
             top = con.execute(
-                "SELECT field, reason, count(DISTINCT (file, \"row\")) AS n "
+                'SELECT field, reason, count(DISTINCT (file, "row")) AS n '
                 "FROM read_csv(?, header = true, all_varchar = true) "
                 "GROUP BY ALL ORDER BY n DESC, field, reason LIMIT 1",
                 [str(path)],
