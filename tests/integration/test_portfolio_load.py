@@ -935,3 +935,26 @@ def test_a_bad_byte_inside_a_value_over_several_lines_rejects_that_record(
     (bad,) = [r for r in rejects(tmp_path, "payments") if r["reason"] == NOT_UTF8]
     assert bad["line"] == ""  # (a record over two lines: no line number can be given)
     assert got.counts["payments"].read == row
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_a_note_that_is_not_utf8_is_rejected_by_the_lean_load_too(
+    tmp_path: Path, lean: bool
+) -> None:
+    """An event's note has no rule and a lean load's SQL never reads it, but its scan does: the
+    row is rejected the same way by both loads (the lean one accepted it, found by a review),
+    and not depending on whether some other row of the table was rejected."""
+    write(tmp_path, loans=LOANS, payments="payment_id,loan_id,paid_on,amount\n")
+    pq.write_table(
+        pa.table({
+            "event_id": ["E1", "E2", "E3"], "loan_id": ["L1", "L1", "L2"],
+            "on": pa.array([dt.date(2024, 9, 1), dt.date(2024, 10, 1), dt.date(2024, 9, 1)]),
+            "kind": ["demand", "demand", "demand"],
+            "until": pa.array([None, None, None], pa.date32()),
+            "note": _with_bytes([b"SMS", "催收函".encode("gbk"), b"call"]),
+        }),
+        tmp_path / "events.parquet",
+    )  # fmt: skip
+    got = load(tmp_path, lean=lean)
+    assert got.counts["events"] == TableCounts(read=3, accepted=2, rejected=1)
+    assert problems(tmp_path, "events") == [("events.parquet", 2, "note", NOT_UTF8)]

@@ -951,11 +951,11 @@ def load_portfolio(
                         con, stages, as_of, rejects_dir, lean=lean, progress=progress
                     )
                     break
-                except (duckdb.InvalidInputException, OSError) as exc:
-                    # DuckDB refuses text that is not UTF-8 in a Parquet file it reads itself
-                    # (the error comes as such, or wrapped in an OSError when it arises while
-                    # PyArrow reads DuckDB's batches): that table is read again with PyArrow,
-                    # whose reader takes such rows out as rejects.
+                except (duckdb.InvalidInputException, OSError, _NotUtf8) as exc:
+                    # Text that is not UTF-8 in a Parquet file read by DuckDB itself (which
+                    # refuses it: the error comes as such, or wrapped in an OSError when it
+                    # arises while PyArrow reads DuckDB's batches) or scanned: that table is
+                    # read again with PyArrow, whose reader takes such rows out as rejects.
                     name = _not_utf8_table(stages, exc)
                     if name is None:
                         raise
@@ -1016,12 +1016,14 @@ _BAD_ENCODING = re.compile(r'Invalid string encoding found in Parquet file "(?P<
 
 
 def _not_utf8_table(stages: Mapping[str, _Stage], exc: Exception) -> str | None:
-    """The table read by DuckDB itself (typed Parquet) in whose file DuckDB found text that is
-    not UTF-8, or None for any other error."""
-    found = _BAD_ENCODING.search(str(exc))
-    if found is None:
+    """The table read by DuckDB itself (typed Parquet) in whose file DuckDB or a scan found
+    text that is not UTF-8, or None for any other error."""
+    if isinstance(exc, _NotUtf8):
+        path = exc.path
+    elif found := _BAD_ENCODING.search(str(exc)):
+        path = Path(found["path"])
+    else:
         return None
-    path = Path(found["path"])
     return next((st.name for st in stages.values() if st.view and path in st.paths), None)
 
 
@@ -1573,8 +1575,18 @@ def _accepted_columns(schema: pa.Schema) -> str:
 
 
 class _NotScannable(Exception):
-    """A row group holds text that is not valid UTF-8 (the table is left to the SQL path, which
-    refuses the file as it always did), or more large_string text than one string array holds."""
+    """A row group holds more large_string text than one string array holds: the table is left
+    to the SQL path."""
+
+
+class _NotUtf8(Exception):
+    """A typed Parquet file holds text that is not valid UTF-8, found by a scan (which reads
+    every column, also those the SQL path of a lean load never reads, such as an event's note):
+    its table is read again with PyArrow, which rejects such rows (see load_portfolio)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
 
 
 @dataclass(frozen=True, slots=True)
@@ -1751,7 +1763,7 @@ def _read_unit(
     unit: _Unit, columns: Sequence[str], *, threads: bool, dictionary: Sequence[str] = ()
 ) -> pa.Table:
     """A unit's ``columns``, one chunk each, text as ``string`` (``dictionary`` ones as
-    dictionaries); :class:`_NotScannable` when some text is not valid UTF-8."""
+    dictionaries); :class:`_NotUtf8` when some text is not valid UTF-8."""
     read = pq.ParquetFile(
         unit.path, metadata=unit.metadata, read_dictionary=list(dictionary) or None
     ).read_row_groups(unit.groups, columns=list(columns), use_threads=threads)
@@ -1763,7 +1775,7 @@ def _read_unit(
         if a is not None and pa.types.is_dictionary(a.type):
             a = a.dictionary
         if a is not None and a.type == pa.string() and not _valid_utf8(a):
-            raise _NotScannable
+            raise _NotUtf8(unit.path)
     return group
 
 

@@ -67,9 +67,18 @@ def accepted_loan(data_dir: Path, loan_id: str, as_of: dt.date) -> Loan:
         )
         own = Path(tmp) / "loan"
         reasons = _copy_accepted_rows(data_dir, loan_id, rejects, own)
+        own_rejects = Path(tmp) / "own-rejects"
         loaded = load_portfolio(
-            own, as_of=as_of, rejects_dir=Path(tmp) / "own-rejects", max_reject_ratio=Decimal(1)
+            own, as_of=as_of, rejects_dir=own_rejects, max_reject_ratio=Decimal(1)
         )
+        if any(c.rejected for c in loaded.counts.values()):
+            # Every row copied was accepted by the whole load; one rejected now means the two
+            # loads disagree (a defect): say so rather than show a loan the run did not see.
+            lines = sorted(p.read_text(encoding="utf-8") for p in own_rejects.glob("*.csv"))
+            raise RuntimeError(
+                f"{loan_id!r}: rows the whole portfolio's load accepted were rejected when "
+                f"read on their own (please report this): {lines}"
+            )
     try:
         return loan_from_tables(
             loaded.loans, loaded.payments, loaded.events, loan_id, loaded.installments
