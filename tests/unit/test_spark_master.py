@@ -50,10 +50,25 @@ def test_a_port_that_is_not_a_number_and_an_unknown_host_are_named() -> None:
         check_master("spark://127.0.0.1:70x7")
     assert "127.0.0.1:70x7: the port is not a number" in err.value.message
     with pytest.raises(InputError) as err:
-        check_master("spark://no-such-host.invalid")
+        check_master("spark://no-such-host.invalid:7077")
     assert err.value.message.startswith(
-        "no Spark master answers at spark://no-such-host.invalid (no-such-host.invalid: "
+        "no Spark master answers at spark://no-such-host.invalid:7077 (no-such-host.invalid:7077: "
     )
+    # Spark refuses a standalone master URL without a port, so this check does too
+    for url in ("spark://127.0.0.1", "spark://[::1]"):
+        with pytest.raises(InputError) as err:
+            check_master(url)
+        host = url.removeprefix("spark://")
+        assert f"({host}: no port (write host:port, e.g. host:7077))" in err.value.message
+
+
+def test_an_ipv6_master_is_reached_without_its_brackets() -> None:
+    try:
+        server = socket.create_server(("::1", 0), family=socket.AF_INET6)
+    except OSError:
+        pytest.skip("no IPv6 loopback on this machine")
+    with server:
+        check_master(f"spark://[::1]:{server.getsockname()[1]}/")
 
 
 @pytest.mark.parametrize("master", [None, "local[*]", "local[2]", "yarn", "k8s://https://x:1"])

@@ -236,7 +236,7 @@ def _settings(local: bool) -> dict[str, str]:
 
 
 _MASTER_TIMEOUT = 5.0  # seconds to wait for a standalone master to accept a connection
-_MASTER_PORT = 7077  # a standalone master's port when the URL gives none
+_MASTER_PORT = 7077  # a standalone master's usual port (Spark wants it written)
 
 
 def check_master(master: str | None, option: str = "--master") -> None:
@@ -247,12 +247,15 @@ def check_master(master: str | None, option: str = "--master") -> None:
     if master is None or not master.startswith("spark://"):
         return
     problems = []
-    for address in master.removeprefix("spark://").split(","):
+    for address in master.removeprefix("spark://").rstrip("/").split(","):
         host, colon, port = address.rpartition(":")
-        if not colon:
-            host, port = address, str(_MASTER_PORT)
+        if not colon or host.startswith("[") != host.endswith("]") or not host:
+            problems.append(f"{address}: no port (write host:port, e.g. host:{_MASTER_PORT})")
+            continue
         try:
-            socket.create_connection((host, int(port)), timeout=_MASTER_TIMEOUT).close()
+            socket.create_connection(
+                (host.removeprefix("[").removesuffix("]"), int(port)), timeout=_MASTER_TIMEOUT
+            ).close()
             return
         except ValueError:
             problems.append(f"{address}: the port is not a number")
