@@ -748,7 +748,7 @@ def test_integer_ids_in_parquet_are_read_as_text(tmp_path: Path) -> None:
 
 
 NOT_UTF8 = (
-    "not UTF-8 text (the whole file must be UTF-8; a GBK export can be converted with: "
+    "not UTF-8 text (files must be UTF-8 throughout; a GBK export can be converted with: "
     "iconv -f GBK -t UTF-8)"
 )
 

@@ -348,7 +348,7 @@ def _check_header(names: Sequence[str], spec: Table, file: str) -> None:
 
 
 _NOT_UTF8 = (
-    "not UTF-8 text (the whole file must be UTF-8; a GBK export can be converted with: "
+    "not UTF-8 text (files must be UTF-8 throughout; a GBK export can be converted with: "
     "iconv -f GBK -t UTF-8)"
 )
 

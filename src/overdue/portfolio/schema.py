@@ -415,7 +415,9 @@ fails goes to the rejects, never silently away.
   every later row with the same id is rejected with `duplicate loan_id (first at row N)`, or
   `(first at <file> row N)` when the first is in another file of the table (`payment_id` and
   `event_id` likewise; `installment no` for a repeated loan_id and no). An exact re-export of a
-  row thus costs nothing, and a conflicting one is visible in the rejects.
+  row thus costs nothing, and a conflicting one is visible in the rejects. A row rejected as
+  read (a CSV record with the wrong number of cells, a row with text that is not UTF-8) is not
+  an occurrence: a later row with its id is the first.
 - **References.** A payment, installment or event whose loan_id is not in the loans table is
   rejected with `unknown loan id`; one whose loan is rejected, with `loan rejected: <field>:
   <reason>` (the loan's first problem in column order); a loan whose CSV record could not be

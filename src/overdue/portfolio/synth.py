@@ -1300,7 +1300,7 @@ def synthesize(
     Tables ``loans/``, ``payments/``, ``events/`` and ``borrowers/``, each a directory of Parquet
     part files (``part-00000.parquet``, ... one per chunk of ``chunk_loans`` loans), following
     ``docs/portfolio-schema.md``; stale part files in those directories are removed first.
-    Disbursements fall in the 48 months up to ``as_of``; no payment or event is after it.
+    Disbursements fall in the 60 months up to ``as_of``; no payment or event is after it.
 
     ``progress(stage, done, total)`` is called as ``("synth", loans_written, n_loans)`` at the
     start and after each chunk. ``workers`` (default: the number of CPUs, at most one per chunk)
