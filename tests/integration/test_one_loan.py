@@ -98,3 +98,19 @@ def test_loans_of_a_synthetic_portfolio_in_several_files_equal_the_whole_load(
     ids = loaded.loans["loan_id"].to_pylist()
     for loan_id in random.Random(5).sample(ids, 8):
         assert accepted_loan(data, loan_id, AS_OF) == from_whole(loaded, loan_id), loan_id
+
+
+def test_a_loan_rejected_as_read_is_named_with_its_reason(tmp_path: Path) -> None:
+    """A CSV record with the wrong number of cells or with text that is not UTF-8 never
+    becomes a row; its loan is still named with the reason (it read as unknown)."""
+    data = write(tmp_path / "p", loans=LOANS, payments=PAYMENTS)
+    with (data / "loans.csv").open("ab") as fh:
+        fh.write(b"L9,B9,100.00,2024-01-01,1,bullet\n")  # two cells short
+        fh.write(b"L10," + "张三".encode("gbk") + b",100.00,2024-01-01,1,bullet,0.1,\n")
+    with pytest.raises(LoanNotAccepted) as err:
+        accepted_loan(data, "L9", AS_OF)
+    assert err.value.reasons == ["loans.csv row 10: (row): expected 8 columns, found 6"]
+    with pytest.raises(LoanNotAccepted) as err:
+        accepted_loan(data, "L10", AS_OF)
+    (reason,) = err.value.reasons
+    assert reason.startswith("loans.csv row 11: borrower_id: not UTF-8 text")

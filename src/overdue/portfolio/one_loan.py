@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import json
 import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
@@ -100,8 +102,11 @@ def _copy_accepted_rows(data_dir: Path, loan_id: str, rejects: Path, target: Pat
             found = _rows_of(path, file, name, loan_id)
             keep = np.array([(file, int(r)) not in rejected for r in found.rows], dtype=np.bool_)
             if name == "loans":
-                for r in found.rows[~keep]:
-                    reasons += [f"{file} row {r}: {why}" for why in rejected[(file, int(r))]]
+                rows = {int(r) for r in found.rows[~keep]}
+                if path.suffix == ".csv":  # records rejected as read are not among found.rows
+                    rows |= _rejected_as_read(path, file, rejected, loan_id)
+                for r in sorted(rows):
+                    reasons += [f"{file} row {r}: {why}" for why, _ in rejected[(file, r)]]
             out = target / file
             out.parent.mkdir(parents=True, exist_ok=True)
             kept = found.data.filter(pa.array(keep))
@@ -112,16 +117,43 @@ def _copy_accepted_rows(data_dir: Path, loan_id: str, rejects: Path, target: Pat
     return reasons
 
 
-def _rejected(path: Path) -> dict[tuple[str, int], list[str]]:
-    """The rejected rows of a table, by (file, row), with their "field: reason" lines."""
-    out: dict[tuple[str, int], list[str]] = {}
+def _rejected(path: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """The rejected rows of a table, by (file, row), with their "field: reason" lines and the
+    row as the rejects give it (``raw``)."""
+    out: dict[tuple[str, int], list[tuple[str, str]]] = {}
     if not path.exists():
         return out
     with path.open(encoding="utf-8", newline="") as fh:
         for line in csv.DictReader(fh):
             key = (line["file"], int(line["row"]))
-            out.setdefault(key, []).append(f"{line['field']}: {line['reason']}")
+            out.setdefault(key, []).append((f"{line['field']}: {line['reason']}", line["raw"]))
     return out
+
+
+def _rejected_as_read(
+    path: Path, file: str, rejected: dict[tuple[str, int], list[tuple[str, str]]], loan_id: str
+) -> set[int]:
+    """The rows of a loans CSV file rejected as read (wrong number of cells, text that is not
+    UTF-8) whose loan_id, as far as it can be read, is ``loan_id``."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        header = next(csv.reader(fh), [])
+    at = header.index("loan_id") if "loan_id" in header else None
+    rows = set()
+    for (f, row), lines in rejected.items():
+        if f != file:
+            continue
+        for _, raw in lines:
+            record = json.loads(raw) if raw else None
+            if isinstance(record, dict):  # not UTF-8: the row's fields by column
+                value = record.get("loan_id")
+            elif isinstance(record, str) and at is not None:  # a record's line(s) of text
+                cells = next(csv.reader(io.StringIO(record)), [])
+                value = cells[at] if at < len(cells) else None
+            else:
+                value = None
+            if isinstance(value, str) and value.strip(" ") == loan_id:
+                rows.add(row)
+    return rows
 
 
 def _rows_of(path: Path, file: str, name: str, loan_id: str) -> _Rows:
