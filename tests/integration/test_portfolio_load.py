@@ -955,6 +955,12 @@ def test_a_note_that_is_not_utf8_is_rejected_by_the_lean_load_too(
         }),
         tmp_path / "events.parquet",
     )  # fmt: skip
-    got = load(tmp_path, lean=lean)
+    seen: list[int] = []
+    got = load_portfolio(
+        tmp_path, as_of=AS_OF, rejects_dir=tmp_path / "rejects", max_reject_ratio=Decimal(1),
+        lean=lean, progress=lambda step, done, total: seen.append(done),
+    )  # fmt: skip
     assert got.counts["events"] == TableCounts(read=3, accepted=2, rejected=1)
     assert problems(tmp_path, "events") == [("events.parquet", 2, "note", NOT_UTF8)]
+    # the events table is read again (with PyArrow) and the checks redone: never backwards
+    assert seen == sorted(seen) and seen[-1] == 4

@@ -942,13 +942,22 @@ def load_portfolio(
             ]
             return st
 
+        shown = 0
+
+        def forward(step: str, done: int, total: int) -> None:
+            """``progress``, never backwards (a table read again redoes the checks)."""
+            nonlocal shown
+            shown = max(shown, done)
+            if progress is not None:
+                progress(step, shown, total)
+
         try:
             stages = {name: read(name) for name in LOADED_TABLES}
             while True:
                 con = connect(temp_directory=tmp, **_DUCKDB_CONFIG)
                 try:
                     tables, counts = _check_all(
-                        con, stages, as_of, rejects_dir, lean=lean, progress=progress
+                        con, stages, as_of, rejects_dir, lean=lean, progress=forward
                     )
                     break
                 except (duckdb.InvalidInputException, OSError, _NotUtf8) as exc:
