@@ -145,10 +145,15 @@ print(len(ids), max(seconds), sum(seconds))
 
 def bench(loans: int, ledger_sample: int, work: Path, bounds: bool = False) -> dict[str, float]:
     data = work / f"p{loans}"
-    # A portfolio kept from an earlier bench is reused only if the generator is the same: its
-    # source's digest is kept beside the tables (a dot file, which the load skips).
+    # A portfolio kept from an earlier bench is reused only if the generator is the same: the
+    # digest of the package's source and data (synth uses the schema, the contract terms, the
+    # court table, ...) is kept beside the tables (a dot file, which the load skips).
     made_by = data / ".synth-source"
-    source = hashlib.sha256((ROOT / "src/overdue/portfolio/synth.py").read_bytes()).hexdigest()
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src/overdue").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode() + path.read_bytes())
+    source = digest.hexdigest()
     if not (data / "loans").exists() or not made_by.exists() or made_by.read_text() != source:
         shutil.rmtree(data, ignore_errors=True)
         t = time.perf_counter()
