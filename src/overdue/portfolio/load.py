@@ -35,15 +35,18 @@ values: reject lines.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import hashlib
 import json
 import os
 import re
+import sys
 import tempfile
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -368,7 +371,7 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
         raise InputError("(file)", "empty file: a header row is required", source=file)
     _check_header(header, spec, file)
 
-    def read(use_threads: bool) -> tuple[pa.Table, list[Any]]:
+    def read(source: Path, use_threads: bool) -> tuple[pa.Table, list[Any]]:
         bad: list[Any] = []
 
         def handler(row: Any) -> str:
@@ -377,7 +380,7 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
 
         try:
             data = pacsv.read_csv(
-                path,
+                source,
                 read_options=pacsv.ReadOptions(use_threads=use_threads, block_size=1 << 24),
                 parse_options=pacsv.ParseOptions(
                     newlines_in_values=True, invalid_row_handler=handler
@@ -394,34 +397,116 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
             raise InputError("(file)", f"not readable as CSV: {exc}", source=file) from None
         return data, bad
 
-    data, bad = read(use_threads=True)
-    if bad and any(b.number is None for b in bad):
-        data, bad = read(use_threads=False)  # row numbers of bad records are known only serially
+    with tempfile.TemporaryDirectory(prefix="overdue-csv-") as tmp:
+        source, marked = path, False
+        try:
+            with _undecodable_records_quiet():
+                data, bad = read(source, use_threads=True)
+        except InputError:
+            # PyArrow cannot hand a record with the wrong number of fields to the handler when
+            # its text is not UTF-8: read a copy with such bytes marked instead.
+            if not _has_bad_utf8(path):
+                raise
+            source, marked = Path(tmp) / "marked.csv", True
+            _marked_copy(path, source)
+            data, bad = read(source, use_threads=True)
+        if bad and any(b.number is None for b in bad):
+            data, bad = read(source, use_threads=False)  # (numbers are known only serially)
     # pyarrow numbers records from 1 with the header as record 1; blank lines are not records.
     short = [(int(b.number) - 1, str(b.text)) for b in bad]
     records = [
         _BadRecord(
             row, _ROW_FIELD, f"expected {b.expected_columns} columns, found {b.actual_columns}",
-            None, json.dumps(text, ensure_ascii=False),
+            None, json.dumps(_unmarked(text) if marked else text, ensure_ascii=False),
         )
         for (row, text), b in zip(short, bad, strict=True)
     ]  # fmt: skip
-    data, rows, not_utf8 = _not_utf8_rows(data, _row_numbers(data.num_rows, [r[0] for r in short]))
+    data, rows, not_utf8 = _not_utf8_rows(
+        data, _row_numbers(data.num_rows, [r[0] for r in short]), marked=marked
+    )
     _check_quotes(file, header, spec, data, rows, short)
     return _Part(file, data, True, sorted(records + not_utf8))
 
 
+# A CSV file read in a copy whose bytes that are not UTF-8 are marked (see _read_csv): byte b
+# becomes the code point _BYTE_MARK + b, U+10FF80 to U+10FFFF (the end of a private use plane).
+_BYTE_MARK = 0x10FF00
+_MARKS = "[\\x{10FF80}-\\x{10FFFF}]"  # (RE2, for pyarrow.compute)
+_MARKS_RE = re.compile("[\U0010ff80-\U0010ffff]")
+_MARK_ERRORS = "overdue-mark-bytes"
+
+
+def _mark_bytes(error: UnicodeError) -> tuple[str, int]:
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    bad = error.object[error.start : error.end]
+    return "".join(chr(_BYTE_MARK + b) for b in bad), error.end
+
+
+codecs.register_error(_MARK_ERRORS, _mark_bytes)
+
+
+@contextmanager
+def _undecodable_records_quiet() -> Iterator[None]:
+    """Keep PyArrow's failure to decode a bad record for the handler (a UnicodeDecodeError it
+    can only report as "Exception ignored in ...") off the user's screen: the read fails and
+    the file is read again marked."""
+    before = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, UnicodeDecodeError):
+            before(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = before
+
+
+def _has_bad_utf8(path: Path) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return True
+    return False
+
+
+def _marked_copy(path: Path, target: Path) -> None:
+    decoder = codecs.getincrementaldecoder("utf-8")(_MARK_ERRORS)
+    with path.open("rb") as src, target.open("wb") as out:
+        while chunk := src.read(1 << 20):
+            out.write(decoder.decode(chunk).encode("utf-8"))
+        out.write(decoder.decode(b"", final=True).encode("utf-8"))
+
+
+def _unmarked(text: str) -> str:
+    """Marked text with each marked byte written ``\\xNN``, as other rejects show them."""
+    return _MARKS_RE.sub(lambda m: f"\\x{ord(m.group()) - _BYTE_MARK:02x}", text)
+
+
 def _not_utf8_rows(
-    data: pa.Table, rows: npt.NDArray[np.int64]
+    data: pa.Table, rows: npt.NDArray[np.int64], *, marked: bool = False
 ) -> tuple[pa.Table, npt.NDArray[np.int64], list[_BadRecord]]:
     """``data`` without its rows that have text that is not UTF-8 (PyArrow reads such text
-    unchecked; DuckDB would refuse the whole file), the record numbers ``rows`` of the rows
-    kept, and the rows taken out as rejects naming their first such column."""
+    unchecked; DuckDB would refuse the whole file) — or, when ``marked``, marked bytes (see
+    _read_csv) —, the record numbers ``rows`` of the rows kept, and the rows taken out as
+    rejects naming their first such column."""
     first: dict[int, str] = {}  # row index -> the first column with text that is not UTF-8
     for name in data.column_names:
         start = 0
         for chunk in data[name].chunks:
-            if chunk.type == pa.string() and not _valid_utf8(chunk):
+            if chunk.type != pa.string():
+                pass
+            elif marked:
+                hits = pc.match_substring_regex(chunk, _MARKS).fill_null(False)
+                for at in np.flatnonzero(hits.to_numpy(zero_copy_only=False)).tolist():
+                    first.setdefault(start + at, name)
+            elif not _valid_utf8(chunk):
                 for k, value in enumerate(chunk.cast(pa.binary()).to_pylist()):
                     if value is not None and not _decodes(value):
                         first.setdefault(start + k, name)
@@ -429,10 +514,16 @@ def _not_utf8_rows(
     if not first:
         return data, rows, []
     taken = np.array(sorted(first), dtype=np.int64)
+
+    def shown(v: Any) -> Any:
+        if isinstance(v, bytes):
+            return v.decode("utf-8", "backslashreplace")
+        return _unmarked(v) if marked and isinstance(v, str) else v
+
     values = {
         name: [
-            v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v
-            for v in (col.cast(pa.binary()) if col.type == pa.string() else col)
+            shown(v)
+            for v in (col.cast(pa.binary()) if col.type == pa.string() and not marked else col)
             .take(taken).to_pylist()
         ]
         for name, col in zip(data.column_names, data.columns, strict=True)
