@@ -26,6 +26,19 @@ def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     )
 
 
+def csv_portfolio(data: Path, loans: str, payments: str = "") -> Path:
+    """A portfolio of two CSV tables: these rows under the headers of their columns."""
+    data.mkdir(parents=True)
+    (data / "loans.csv").write_text(
+        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n" + loans,
+        encoding="utf-8",
+    )
+    (data / "payments.csv").write_text(
+        "payment_id,loan_id,paid_on,amount\n" + payments, encoding="utf-8"
+    )
+    return data
+
+
 def run_json(*args: str) -> Any:
     done = run(*args, "--json")
     assert done.returncode == 0, done.stderr
@@ -374,17 +387,11 @@ def test_a_snapshot_of_an_earlier_day_runs_without_rejects_and_feeds_the_report(
 
 
 def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> None:
-    data = tmp_path / "p"
-    data.mkdir()
-    (data / "loans.csv").write_text(
-        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+    data = csv_portfolio(
+        tmp_path / "p",
         "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n"
         "A2,B2,abc,2025-01-15,12,equal-installment,0.18\n",
-        encoding="utf-8",
-    )
-    (data / "payments.csv").write_text(
-        "payment_id,loan_id,paid_on,amount\nP1,A1,2025-02-15,922.00\nP2,ZZ,2025-02-15,10.00\n",
-        encoding="utf-8",
+        "P1,A1,2025-02-15,922.00\nP2,ZZ,2025-02-15,10.00\n",
     )
     done = run(
         "run",
@@ -433,14 +440,7 @@ def test_run_rejects_bad_rows_with_file_row_field_and_reason(tmp_path: Path) -> 
 def test_run_refuses_an_out_that_is_not_a_run_link_before_it_starts(tmp_path: Path) -> None:
     """A directory (or file) at --out is refused at once, with one line and exit status 2,
     and nothing is left beside it (no hidden link, no versions)."""
-    data = tmp_path / "p"
-    data.mkdir()
-    (data / "loans.csv").write_text(
-        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
-        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n",
-        encoding="utf-8",
-    )
-    (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    data = csv_portfolio(tmp_path / "p", "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n")
     runs = tmp_path / "runs"
     (runs / "plain").mkdir(parents=True)
     (runs / "afile").write_text("x", encoding="utf-8")
@@ -525,14 +525,7 @@ def test_run_on_a_spark_master_nobody_answers_at_stops_before_the_load(tmp_path:
 
     with socket.create_server(("127.0.0.1", 0)) as server:
         port = server.getsockname()[1]  # closed again below: nothing listens there
-    data = tmp_path / "p"
-    data.mkdir()
-    (data / "loans.csv").write_text(
-        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
-        "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n",
-        encoding="utf-8",
-    )
-    (data / "payments.csv").write_text("payment_id,loan_id,paid_on,amount\n", encoding="utf-8")
+    data = csv_portfolio(tmp_path / "p", "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n")
     out = tmp_path / "runs" / "nightly"
     done = run(
         "run", "--data", str(data), "--as-of", "2025-06-30", "--out", str(out),
@@ -547,17 +540,11 @@ def test_run_on_a_spark_master_nobody_answers_at_stops_before_the_load(tmp_path:
 
 
 def test_loan_state_of_one_loan_of_a_portfolio_and_of_a_rejected_one(tmp_path: Path) -> None:
-    data = tmp_path / "p"
-    data.mkdir()
-    (data / "loans.csv").write_text(
-        "loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+    data = csv_portfolio(
+        tmp_path / "p",
         "A1,B1,10000.00,2025-01-15,12,equal-installment,0.18\n"
         "A2,B2,-5,2025-01-15,12,equal-installment,0.18\n",
-        encoding="utf-8",
-    )
-    (data / "payments.csv").write_text(
-        "payment_id,loan_id,paid_on,amount\nP1,A1,2025-02-15,916.80\nP2,A1,2025-03-15,-1\n",
-        encoding="utf-8",
+        "P1,A1,2025-02-15,916.80\nP2,A1,2025-03-15,-1\n",
     )
     state = run_json("loan", "state", "--data", str(data), "--loan", "A1", "--as-of", "2025-06-30")
     # P2 (a negative amount) is a reject: only P1 was paid; 10,000 at 18 % a year over 12 months
