@@ -63,11 +63,7 @@ def test_a_port_that_is_not_a_number_and_an_unknown_host_are_named() -> None:
 
 
 def test_an_ipv6_master_is_reached_without_its_brackets() -> None:
-    try:
-        server = socket.create_server(("::1", 0), family=socket.AF_INET6)
-    except OSError:
-        pytest.skip("no IPv6 loopback on this machine")
-    with server:
+    with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
         check_master(f"spark://[::1]:{server.getsockname()[1]}/")
 
 
