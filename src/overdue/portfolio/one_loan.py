@@ -77,9 +77,9 @@ def accepted_loan(data_dir: Path, loan_id: str, as_of: dt.date) -> Loan:
             # Every row copied was accepted by the whole load; one rejected now means the two
             # loads disagree (a defect): say so rather than show a loan the run did not see.
             lines = sorted(p.read_text(encoding="utf-8") for p in own_rejects.glob("*.csv"))
-            raise RuntimeError(
+            raise OverdueError(
                 f"{loan_id!r}: rows the whole portfolio's load accepted were rejected when "
-                f"read on their own (please report this): {lines}"
+                f"read on their own (a defect: please report it): {lines}"
             )
     try:
         return loan_from_tables(
