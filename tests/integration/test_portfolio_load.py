@@ -997,3 +997,24 @@ def test_a_short_record_with_bytes_that_are_not_utf8_is_a_reject_too(tmp_path: P
     assert (found[rows + 2]["field"], found[rows + 2]["reason"], found[rows + 2]["value"]) == (
         "borrower_id", NOT_UTF8, shown,
     )  # fmt: skip
+
+
+def test_the_most_common_reason_counts_a_reason_without_each_rows_own_part(
+    tmp_path: Path,
+) -> None:
+    """Reasons that name a row's first occurrence or a date are counted as one reason (40
+    re-exported loans read as 'impossible date (1 row)', found by a review); a reject line
+    longer than a CSV reader's default limit does not hide the failure."""
+    rows = "".join(f"L{k},B{k},100.00,2024-01-01,1,bullet,0.1\n" for k in range(40))
+    again = "".join(f"L{k},B{k},200.00,2024-01-01,1,bullet,0.1\n" for k in range(40))
+    d = write(
+        tmp_path,
+        loans="loan_id,borrower_id,principal,disbursed_on,term_months,method,rate\n"
+        + rows + again + "L99,B99,100.00,2024-02-30,1,bullet,0.1\n",
+        payments="payment_id,loan_id,paid_on,amount\n",
+        events="event_id,loan_id,on,kind,note\n" + f"E1,L1,2024-13-01,demand,{'x' * 3_000_000}\n",
+    )  # fmt: skip
+    with pytest.raises(RejectThresholdExceeded) as err:
+        load(d, "0.05")
+    assert err.value.common["loans"] == "loan_id: duplicate loan_id (40 rows)"
+    assert err.value.common["events"] == "on: impossible date (1 row)"

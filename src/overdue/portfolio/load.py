@@ -1091,24 +1091,31 @@ def load_portfolio(
     )
 
 
+# The part of a reason that names one row's own circumstances, left out when reasons are counted
+# ("duplicate loan_id (first at row 7)", "before disbursement (2024-03-10)").
+_OWN_PART = re.compile(r" \((first at [^)]*|\d{4}-\d{2}-\d{2})\)$")
+
+
 def _most_common(rejects_dir: Path, tables: Sequence[str]) -> dict[str, str]:
     """Per table (of ``tables`` with rejects): its most common "field: reason" and on how many
-    rows, for the error that stops a run (a whole file in GBK reads as one reason)."""
+    rows, for the error that stops a run (a whole file in GBK reads as one reason). Left out
+    for a table whose rejects cannot be read back (the error itself must not be lost)."""
     out: dict[str, str] = {}
+    csv.field_size_limit(1 << 30)  # (a reject's raw row may be long)
     for name in tables:
         path = rejects_dir / f"{name}.csv"
-        if not path.exists():
+        rows: dict[tuple[str, str], set[tuple[str, str]]] = {}
+        try:
+            with path.open(encoding="utf-8", newline="") as fh:
+                for line in csv.DictReader(fh):
+                    key = (line["field"], _OWN_PART.sub("", line["reason"]))
+                    rows.setdefault(key, set()).add((line["file"], line["row"]))
+        except (OSError, csv.Error, KeyError, UnicodeDecodeError):
             continue
-        with duckdb.connect() as con:
-            top = con.execute(
-                'SELECT field, reason, count(DISTINCT (file, "row")) AS n '
-                "FROM read_csv(?, header = true, all_varchar = true) "
-                "GROUP BY ALL ORDER BY n DESC, field, reason LIMIT 1",
-                [str(path)],
-            ).fetchone()
-        if top is not None:
-            n = int(top[2])
-            out[name] = f"{top[0]}: {top[1]} ({n:,} row{'' if n == 1 else 's'})"
+        if rows:
+            (field, reason), hit = min(rows.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+            n = len(hit)
+            out[name] = f"{field}: {reason} ({n:,} row{'' if n == 1 else 's'})"
     return out
 
 

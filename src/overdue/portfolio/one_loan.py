@@ -123,6 +123,7 @@ def _rejected(path: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
     out: dict[tuple[str, int], list[tuple[str, str]]] = {}
     if not path.exists():
         return out
+    csv.field_size_limit(1 << 30)  # (a reject's raw row may be long)
     with path.open(encoding="utf-8", newline="") as fh:
         for line in csv.DictReader(fh):
             key = (line["file"], int(line["row"]))
