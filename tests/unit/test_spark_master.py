@@ -46,9 +46,17 @@ def test_a_master_that_answers_passes_and_so_does_one_standby_host(
 
 
 def test_a_port_that_is_not_a_number_and_an_unknown_host_are_named() -> None:
-    with pytest.raises(InputError) as err:
-        check_master("spark://127.0.0.1:70x7")
-    assert "127.0.0.1:70x7: the port is not a number" in err.value.message
+    for url, problem in (
+        ("spark://127.0.0.1:70x7", "no port number"),
+        ("spark://127.0.0.1:+7077", "no port number"),
+        ("spark://127.0.0.1:7077/", "no port number"),  # (Spark refuses the slash too)
+        ("spark://:7077", "no host"),
+        ("spark://::1:7077", "no host (an IPv6 address goes in brackets"),
+        ("spark://[::1:7077", "no host"),
+    ):
+        with pytest.raises(InputError) as err:
+            check_master(url)
+        assert f"({url.removeprefix('spark://')}: {problem}" in err.value.message, url
     with pytest.raises(InputError) as err:
         check_master("spark://no-such-host.invalid:7077")
     assert err.value.message.startswith(
@@ -59,12 +67,12 @@ def test_a_port_that_is_not_a_number_and_an_unknown_host_are_named() -> None:
         with pytest.raises(InputError) as err:
             check_master(url)
         host = url.removeprefix("spark://")
-        assert f"({host}: no port (write host:port, e.g. host:7077))" in err.value.message
+        assert f"({host}: no port number (host:port, e.g. host:7077))" in err.value.message
 
 
 def test_an_ipv6_master_is_reached_without_its_brackets() -> None:
     with socket.create_server(("::1", 0), family=socket.AF_INET6) as server:
-        check_master(f"spark://[::1]:{server.getsockname()[1]}/")
+        check_master(f"spark://[::1]:{server.getsockname()[1]}")
 
 
 @pytest.mark.parametrize("master", [None, "local[*]", "local[2]", "yarn", "k8s://https://x:1"])

@@ -429,7 +429,8 @@ def _read_csv(path: Path, file: str, spec: Table) -> _Part:
 
 
 # A CSV file read in a copy whose bytes that are not UTF-8 are marked (see _read_csv): byte b
-# becomes the code point _BYTE_MARK + b, U+10FF80 to U+10FFFF (the end of a private use plane).
+# becomes the code point _BYTE_MARK + b, U+10FF80 to U+10FFFF (the end of a private use plane;
+# a file read this way that holds such characters itself has them taken for bad bytes).
 _BYTE_MARK = 0x10FF00
 _MARKS = "[\\x{10FF80}-\\x{10FFFF}]"  # (RE2, for pyarrow.compute)
 _MARKS_RE = re.compile("[\U0010ff80-\U0010ffff]")

@@ -247,18 +247,24 @@ def check_master(master: str | None, option: str = "--master") -> None:
     if master is None or not master.startswith("spark://"):
         return
     problems = []
-    for address in master.removeprefix("spark://").rstrip("/").split(","):
+    for address in master.removeprefix("spark://").split(","):
         host, colon, port = address.rpartition(":")
-        if not colon or host.startswith("[") != host.endswith("]") or not host:
-            problems.append(f"{address}: no port (write host:port, e.g. host:{_MASTER_PORT})")
+        bracketed = host.startswith("[") and host.endswith("]")
+        if not colon or not (port.isascii() and port.isdigit()):
+            problems.append(f"{address}: no port number (host:port, e.g. host:{_MASTER_PORT})")
+            continue
+        if (
+            not host
+            or host.startswith("[") != host.endswith("]")
+            or (":" in host and not bracketed)
+        ):
+            problems.append(f"{address}: no host (an IPv6 address goes in brackets: [::1]:7077)")
             continue
         try:
             socket.create_connection(
                 (host.removeprefix("[").removesuffix("]"), int(port)), timeout=_MASTER_TIMEOUT
             ).close()
             return
-        except ValueError:
-            problems.append(f"{address}: the port is not a number")
         except TimeoutError:
             problems.append(f"{address}: no answer within {_MASTER_TIMEOUT:.0f} s")
         except OSError as exc:
