@@ -1018,3 +1018,22 @@ def test_the_most_common_reason_counts_a_reason_without_each_rows_own_part(
         load(d, "0.05")
     assert err.value.common["loans"] == "loan_id: duplicate loan_id (40 rows)"
     assert err.value.common["events"] == "on: impossible date (1 row)"
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # (no noise)
+def test_reading_such_files_in_threads_leaves_the_hook_as_it_was(tmp_path: Path) -> None:
+    """The quiet hook is process-wide; threads reading at once left it installed for good
+    (found by a review)."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    from overdue.portfolio.load import csv_rows
+
+    path = tmp_path / "loans.csv"
+    path.write_bytes(LOANS.encode("utf-8") + b"L20,B," + "张三".encode("gbk") + b",6000\n")
+    before = sys.unraisablehook
+    for _ in range(10):
+        with ThreadPoolExecutor(max_workers=3) as pool:
+            read = list(pool.map(lambda _: csv_rows(path, "loans.csv", "loans"), range(3)))
+        assert all(data.num_rows == LOANS.count("\n") - 1 for data, _ in read)
+        assert sys.unraisablehook is before

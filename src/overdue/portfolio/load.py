@@ -44,6 +44,7 @@ import os
 import re
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -447,22 +448,35 @@ def _mark_bytes(error: UnicodeError) -> tuple[str, int]:
 codecs.register_error(_MARK_ERRORS, _mark_bytes)
 
 
+_QUIET = threading.Lock()
+_quiet_readers = 0  # reads under _undecodable_records_quiet, in any thread
+_hook_before: Callable[[Any], object] = sys.unraisablehook
+
+
+def _quiet_hook(unraisable: Any) -> None:
+    if not isinstance(unraisable.exc_value, UnicodeDecodeError):
+        _hook_before(unraisable)
+
+
 @contextmanager
 def _undecodable_records_quiet() -> Iterator[None]:
     """Keep PyArrow's failure to decode a bad record for the handler (a UnicodeDecodeError it
     can only report as "Exception ignored in ...") off the user's screen: the read fails and
-    the file is read again marked."""
-    before = sys.unraisablehook
-
-    def hook(unraisable: Any) -> None:
-        if not isinstance(unraisable.exc_value, UnicodeDecodeError):
-            before(unraisable)
-
-    sys.unraisablehook = hook
+    the file is read again marked. The hook is process-wide: installed by the first of
+    concurrent reads, restored by the last."""
+    global _quiet_readers, _hook_before
+    with _QUIET:
+        if _quiet_readers == 0:
+            _hook_before = sys.unraisablehook
+            sys.unraisablehook = _quiet_hook
+        _quiet_readers += 1
     try:
         yield
     finally:
-        sys.unraisablehook = before
+        with _QUIET:
+            _quiet_readers -= 1
+            if _quiet_readers == 0:
+                sys.unraisablehook = _hook_before
 
 
 def _has_bad_utf8(path: Path) -> bool:
