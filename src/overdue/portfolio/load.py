@@ -1111,20 +1111,27 @@ def load_portfolio(
 _OWN_PART = re.compile(r" \((first at [^)]*|\d{4}-\d{2}-\d{2})\)$")
 
 
+def reject_lines(path: Path) -> Iterator[dict[str, str]]:
+    """The lines of a rejects file (``rejects/<table>.csv``) by column name; none when the
+    table has no rejects (no file)."""
+    if not path.exists():
+        return
+    csv.field_size_limit(1 << 30)  # (a reject's raw row may be long)
+    with path.open(encoding="utf-8", newline="") as fh:
+        yield from csv.DictReader(fh)
+
+
 def _most_common(rejects_dir: Path, tables: Sequence[str]) -> dict[str, str]:
     """Per table (of ``tables`` with rejects): its most common "field: reason" and on how many
     rows, for the error that stops a run (a whole file in GBK reads as one reason). Left out
     for a table whose rejects cannot be read back (the error itself must not be lost)."""
     out: dict[str, str] = {}
-    csv.field_size_limit(1 << 30)  # (a reject's raw row may be long)
     for name in tables:
-        path = rejects_dir / f"{name}.csv"
         rows: dict[tuple[str, str], set[tuple[str, str]]] = {}
         try:
-            with path.open(encoding="utf-8", newline="") as fh:
-                for line in csv.DictReader(fh):
-                    key = (line["field"], _OWN_PART.sub("", line["reason"]))
-                    rows.setdefault(key, set()).add((line["file"], line["row"]))
+            for line in reject_lines(rejects_dir / f"{name}.csv"):
+                key = (line["field"], _OWN_PART.sub("", line["reason"]))
+                rows.setdefault(key, set()).add((line["file"], line["row"]))
         except (OSError, csv.Error, KeyError, UnicodeDecodeError):
             continue
         if rows:

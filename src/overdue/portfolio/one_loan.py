@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from overdue.errors import OverdueError
 from overdue.ledger.contract import Loan
 from overdue.portfolio.frames import loan_from_tables
-from overdue.portfolio.load import csv_rows, load_portfolio, table_files
+from overdue.portfolio.load import csv_rows, load_portfolio, reject_lines, table_files
 from overdue.portfolio.schema import LOADED_TABLES
 
 __all__ = ["LoanNotAccepted", "accepted_loan"]
@@ -121,13 +121,9 @@ def _rejected(path: Path) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """The rejected rows of a table, by (file, row), with their "field: reason" lines and the
     row as the rejects give it (``raw``)."""
     out: dict[tuple[str, int], list[tuple[str, str]]] = {}
-    if not path.exists():
-        return out
-    csv.field_size_limit(1 << 30)  # (a reject's raw row may be long)
-    with path.open(encoding="utf-8", newline="") as fh:
-        for line in csv.DictReader(fh):
-            key = (line["file"], int(line["row"]))
-            out.setdefault(key, []).append((f"{line['field']}: {line['reason']}", line["raw"]))
+    for line in reject_lines(path):
+        key = (line["file"], int(line["row"]))
+        out.setdefault(key, []).append((f"{line['field']}: {line['reason']}", line["raw"]))
     return out
 
 
